@@ -1,0 +1,226 @@
+//! Problems found in a briefing, each located in a file and explained.
+//!
+//! Every stage reports what is wrong as [`Diagnostic`]s rather than stopping at
+//! the first one, so an editor sees everything to fix in one run.
+
+use std::fmt;
+use std::path::{Path, PathBuf};
+
+/// How serious a diagnostic is: errors fail the build, warnings do not.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Severity {
+    /// The build cannot go on.
+    Error,
+    /// Worth an editor's attention; the build still succeeds.
+    Warning,
+}
+
+/// One problem, located in a file, with a hint of what to do.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Diagnostic {
+    /// Error or warning.
+    pub severity: Severity,
+    /// The file at fault, relative to the site root where possible.
+    pub file: PathBuf,
+    /// 1-based line, when known.
+    pub line: Option<usize>,
+    /// 1-based column, when known.
+    pub column: Option<usize>,
+    /// What is wrong.
+    pub message: String,
+    /// What to do about it.
+    pub help: Option<String>,
+}
+
+impl Diagnostic {
+    /// An error in `file`, not yet located to a line.
+    pub fn error(file: impl Into<PathBuf>, message: impl Into<String>) -> Self {
+        Diagnostic {
+            severity: Severity::Error,
+            file: file.into(),
+            line: None,
+            column: None,
+            message: message.into(),
+            help: None,
+        }
+    }
+
+    /// A warning about `file`.
+    pub fn warning(file: impl Into<PathBuf>, message: impl Into<String>) -> Self {
+        Diagnostic {
+            severity: Severity::Warning,
+            ..Diagnostic::error(file, message)
+        }
+    }
+
+    /// Locate the problem at a 1-based line.
+    pub fn at_line(mut self, line: usize) -> Self {
+        self.line = Some(line);
+        self
+    }
+
+    /// Locate the problem at a 1-based line and column.
+    pub fn at(mut self, line: usize, column: usize) -> Self {
+        self.line = Some(line);
+        self.column = Some(column);
+        self
+    }
+
+    /// Add advice on how to fix it.
+    pub fn with_help(mut self, help: impl Into<String>) -> Self {
+        self.help = Some(help.into());
+        self
+    }
+}
+
+impl fmt::Display for Diagnostic {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let kind = match self.severity {
+            Severity::Error => "error",
+            Severity::Warning => "warning",
+        };
+        writeln!(f, "{kind}: {}", self.message)?;
+        write!(f, "  --> {}", self.file.display())?;
+        if let Some(line) = self.line {
+            write!(f, ":{line}")?;
+            if let Some(col) = self.column {
+                write!(f, ":{col}")?;
+            }
+        }
+        if let Some(help) = &self.help {
+            write!(f, "\n  = help: {help}")?;
+        }
+        Ok(())
+    }
+}
+
+/// Everything that can stop a build.
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    /// The briefing has problems an editor must fix.
+    #[error("{}", render_all(.0))]
+    Content(Vec<Diagnostic>),
+    /// Reading or writing a file failed.
+    #[error("{path}: {source}")]
+    Io {
+        /// The file or folder involved.
+        path: PathBuf,
+        /// What the operating system said.
+        source: std::io::Error,
+    },
+    /// The command was used in a way that cannot work (e.g. an unsafe output folder).
+    #[error("{0}")]
+    Usage(String),
+}
+
+impl Error {
+    /// Wrap an I/O error with the path it concerns.
+    pub fn io(path: &Path, source: std::io::Error) -> Self {
+        Error::Io {
+            path: path.to_path_buf(),
+            source,
+        }
+    }
+
+    /// The diagnostics, if this is a content error.
+    pub fn diagnostics(&self) -> &[Diagnostic] {
+        match self {
+            Error::Content(d) => d,
+            _ => &[],
+        }
+    }
+}
+
+fn render_all(diags: &[Diagnostic]) -> String {
+    let mut out = String::new();
+    for (i, d) in diags.iter().enumerate() {
+        if i > 0 {
+            out.push_str("\n\n");
+        }
+        out.push_str(&d.to_string());
+    }
+    let errors = diags
+        .iter()
+        .filter(|d| d.severity == Severity::Error)
+        .count();
+    out.push_str(&format!(
+        "\n\n{errors} error{} found; nothing was written",
+        if errors == 1 { "" } else { "s" }
+    ));
+    out
+}
+
+/// Result type of the whole crate.
+pub type Result<T, E = Error> = std::result::Result<T, E>;
+
+/// Collects diagnostics while a stage goes on, so all of them can be reported.
+#[derive(Debug, Default)]
+pub struct Diagnostics {
+    items: Vec<Diagnostic>,
+}
+
+impl Diagnostics {
+    /// Record one.
+    pub fn push(&mut self, d: Diagnostic) {
+        self.items.push(d);
+    }
+
+    /// Record many.
+    pub fn extend(&mut self, ds: impl IntoIterator<Item = Diagnostic>) {
+        self.items.extend(ds);
+    }
+
+    /// Whether any error (not warning) was recorded.
+    pub fn has_errors(&self) -> bool {
+        self.items.iter().any(|d| d.severity == Severity::Error)
+    }
+
+    /// Fail with every diagnostic if any is an error; otherwise hand back the warnings.
+    pub fn into_result(mut self) -> Result<Vec<Diagnostic>> {
+        self.items
+            .sort_by(|a, b| (a.severity, &a.file, a.line).cmp(&(b.severity, &b.file, b.line)));
+        if self.has_errors() {
+            Err(Error::Content(self.items))
+        } else {
+            Ok(self.items)
+        }
+    }
+}
+
+/// Closest candidate to `wrong` among `candidates`, if one is close enough to suggest.
+pub fn did_you_mean<'a>(
+    wrong: &str,
+    candidates: impl IntoIterator<Item = &'a str>,
+) -> Option<&'a str> {
+    candidates
+        .into_iter()
+        .map(|c| (strsim::jaro_winkler(wrong, c), c))
+        .filter(|(score, _)| *score > 0.8)
+        .max_by(|a, b| a.0.total_cmp(&b.0).then_with(|| b.1.cmp(a.1)))
+        .map(|(_, c)| c)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn suggests_close_field() {
+        assert_eq!(
+            did_you_mean("verdit", ["claim", "verdict", "tags"]),
+            Some("verdict")
+        );
+        assert_eq!(did_you_mean("zzz", ["claim", "verdict"]), None);
+    }
+
+    #[test]
+    fn display_names_file_line_and_help() {
+        let d = Diagnostic::error("content/claims/a.md", "unknown field `verdit`")
+            .at(3, 1)
+            .with_help("did you mean `verdict`?");
+        assert_eq!(
+            d.to_string(),
+            "error: unknown field `verdit`\n  --> content/claims/a.md:3:1\n  = help: did you mean `verdict`?"
+        );
+    }
+}

@@ -1,0 +1,535 @@
+//! Link: the claim/source graph.
+//!
+//! Resolves every evidence entry to its source and its quote to a passage of
+//! the source's rendered text, checks `source:`/`claim:`/`page:` links and
+//! verdicts, and records which document depends on which, so that a rebuild
+//! can tell what an edit touches.
+
+pub mod quote;
+pub mod settings;
+
+use std::collections::{BTreeSet, HashMap};
+use std::ops::Range;
+use std::path::Path;
+
+use rayon::prelude::*;
+
+use crate::diagnostic::{did_you_mean, Diagnostic, Diagnostics, Result};
+use crate::load::{id::passage_name, locate_entry_field, locate_key, Content, Date, Stance};
+use crate::markdown::{self, Trust};
+pub use settings::{BaseUrl, Scale, Settings, Verdict};
+
+/// A briefing with every reference resolved.
+#[derive(Debug)]
+pub struct Site {
+    /// The documents as loaded.
+    pub content: Content,
+    /// Settings from `_index.md`, completed with defaults.
+    pub settings: Settings,
+    /// Per claim (same order as `content.claims`).
+    pub claims: Vec<LinkedClaim>,
+    /// Per source (same order as `content.sources`).
+    pub sources: Vec<LinkedSource>,
+    /// Documents linked to from each document's Markdown, for dependency tracking.
+    pub links: HashMap<DocRef, BTreeSet<DocRef>>,
+}
+
+/// A document of the briefing, by kind and position.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum DocRef {
+    /// `content/_index.md`.
+    Index,
+    /// A source, by position in `content.sources`.
+    Source(usize),
+    /// A claim, by position in `content.claims`.
+    Claim(usize),
+    /// A page, by position in `content.pages`.
+    Page(usize),
+}
+
+/// A claim's resolved references.
+#[derive(Debug, Clone)]
+pub struct LinkedClaim {
+    /// Position of the verdict in the scale.
+    pub verdict: usize,
+    /// The evidence, in file order.
+    pub evidence: Vec<LinkedEvidence>,
+    /// Sources in which the claim appears.
+    pub appears_in: Vec<usize>,
+    /// Date of the check (the claim's `reviewed`, else the briefing's `published`).
+    pub reviewed: Option<Date>,
+}
+
+/// One evidence entry, resolved.
+#[derive(Debug, Clone)]
+pub struct LinkedEvidence {
+    /// 1-based position in the claim's file.
+    pub n: usize,
+    /// The cited source.
+    pub source: usize,
+    /// How it bears on the claim.
+    pub stance: Stance,
+    /// The passage quoted, if the entry has a quote.
+    pub passage: Option<PassageRef>,
+}
+
+/// Where a quote was found.
+#[derive(Debug, Clone)]
+pub struct PassageRef {
+    /// `q-<claim>-<n>`: the anchor id and `data-q` name.
+    pub name: String,
+    /// How many times the quote occurs in the source (the first is linked).
+    pub occurrences: usize,
+}
+
+/// A source's resolved references.
+#[derive(Debug, Clone, Default)]
+pub struct LinkedSource {
+    /// Evidence entries citing this source: (claim, evidence index), by claim id then order.
+    pub citations: Vec<(usize, usize)>,
+    /// Passages quoted from it, by start offset.
+    pub passages: Vec<Passage>,
+}
+
+/// A quoted stretch of a source's rendered text.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Passage {
+    /// `q-<claim>-<n>`.
+    pub name: String,
+    /// Byte range in the source's rendered text ([`markdown::rendered_text`]).
+    pub range: Range<usize>,
+}
+
+/// Resolve everything in `content`; `base_override` is `--base-url`.
+pub fn link(content: Content, base_override: Option<&str>) -> Result<(Site, Vec<Diagnostic>)> {
+    let mut diags = Diagnostics::default();
+    let settings = settings::settings(&content.index, base_override, &mut diags);
+
+    let source_ids: HashMap<&str, usize> = content
+        .sources
+        .iter()
+        .enumerate()
+        .map(|(i, d)| (d.id.as_str(), i))
+        .collect();
+    let claim_ids: HashMap<&str, usize> = content
+        .claims
+        .iter()
+        .enumerate()
+        .map(|(i, d)| (d.id.as_str(), i))
+        .collect();
+    let page_ids: HashMap<&str, usize> = content
+        .pages
+        .iter()
+        .enumerate()
+        .map(|(i, d)| (d.id.as_str(), i))
+        .collect();
+
+    let unknown_source = |id: &str| {
+        let mut help = match did_you_mean(id, content.sources.iter().map(|s| s.id.as_str())) {
+            Some(s) => format!("did you mean `{s}`? "),
+            None => String::new(),
+        };
+        if content.draft_sources.iter().any(|d| d == id) {
+            help = format!(
+                "the source `{id}` is a draft: build with --drafts, or set draft = false in it"
+            );
+        } else {
+            help.push_str(
+                "sources are the files of content/sources/, named by their path without `.md`",
+            );
+        }
+        help
+    };
+
+    // Claims: verdicts, sources and appearances.
+    let mut claims = Vec::with_capacity(content.claims.len());
+    for claim in &content.claims {
+        let fm_line = |rel: usize| claim.front_matter_line + rel - 1;
+        let verdict = match settings.scale.position(&claim.meta.verdict) {
+            Some(p) => p,
+            None => {
+                let keys = settings.scale.verdicts.iter().map(|v| v.key.as_str());
+                let mut help = format!(
+                    "use one of: {}",
+                    settings
+                        .scale
+                        .verdicts
+                        .iter()
+                        .map(|v| v.key.as_str())
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                );
+                if let Some(s) = did_you_mean(&claim.meta.verdict, keys) {
+                    help = format!("did you mean `{s}`? {help}");
+                }
+                diags.push(
+                    Diagnostic::error(
+                        &claim.file,
+                        format!(
+                            "`{}` is not a verdict of the rating scale",
+                            claim.meta.verdict
+                        ),
+                    )
+                    .at_line(fm_line(
+                        locate_key(&claim.front_matter, "verdict").unwrap_or(1),
+                    ))
+                    .with_help(help),
+                );
+                0
+            }
+        };
+        let mut evidence = Vec::with_capacity(claim.meta.evidence.len());
+        for (i, ev) in claim.meta.evidence.iter().enumerate() {
+            match source_ids.get(ev.source.as_str()) {
+                Some(&s) => evidence.push(LinkedEvidence {
+                    n: i + 1,
+                    source: s,
+                    stance: ev.stance,
+                    passage: None,
+                }),
+                None => diags.push(
+                    Diagnostic::error(
+                        &claim.file,
+                        format!(
+                            "evidence {} cites `{}`, which is not a source",
+                            i + 1,
+                            ev.source
+                        ),
+                    )
+                    .at_line(fm_line(
+                        locate_entry_field(&claim.front_matter, "evidence", i, "source")
+                            .unwrap_or(1),
+                    ))
+                    .with_help(unknown_source(&ev.source)),
+                ),
+            }
+        }
+        let mut appears_in = Vec::new();
+        for id in &claim.meta.appears_in {
+            match source_ids.get(id.as_str()) {
+                Some(&s) => appears_in.push(s),
+                None => diags.push(
+                    Diagnostic::error(
+                        &claim.file,
+                        format!("appears_in names `{id}`, which is not a source"),
+                    )
+                    .at_line(fm_line(
+                        locate_key(&claim.front_matter, "appears_in").unwrap_or(1),
+                    ))
+                    .with_help(unknown_source(id)),
+                ),
+            }
+        }
+        claims.push(LinkedClaim {
+            verdict,
+            evidence,
+            appears_in,
+            reviewed: claim.meta.reviewed.or(settings.published),
+        });
+    }
+
+    // Quotes: per source, find every passage quoted from it.
+    let mut sources: Vec<LinkedSource> = vec![LinkedSource::default(); content.sources.len()];
+    for (c, claim) in claims.iter().enumerate() {
+        for (e, ev) in claim.evidence.iter().enumerate() {
+            sources[ev.source].citations.push((c, e));
+        }
+    }
+    let found: Vec<Vec<QuoteResult>> = sources
+        .par_iter()
+        .enumerate()
+        .map(|(s, linked)| find_quotes(&content, &claims, s, &linked.citations))
+        .collect();
+    for (s, results) in found.into_iter().enumerate() {
+        for r in results {
+            match r {
+                QuoteResult::Found {
+                    claim,
+                    evidence,
+                    range,
+                    occurrences,
+                } => {
+                    let name = passage_name(
+                        &content.claims[claim].id,
+                        claims[claim].evidence[evidence].n,
+                    );
+                    sources[s].passages.push(Passage {
+                        name: name.clone(),
+                        range,
+                    });
+                    claims[claim].evidence[evidence].passage =
+                        Some(PassageRef { name, occurrences });
+                }
+                QuoteResult::Missing {
+                    claim,
+                    evidence,
+                    closest,
+                } => {
+                    let doc = &content.claims[claim];
+                    let n = claims[claim].evidence[evidence].n;
+                    let line = locate_entry_field(&doc.front_matter, "evidence", n - 1, "quote")
+                        .unwrap_or(1);
+                    let source = &content.sources[s];
+                    let help = match closest {
+                        Some(c) => {
+                            let mut h = format!(
+                                "the closest passage {} contains ({:.0}% alike) is: “{}”",
+                                source.file.display(),
+                                c.similarity * 100.0,
+                                c.passage
+                            );
+                            if let Some(d) = c.difference {
+                                h.push_str(&format!("; {d}"));
+                            }
+                            h.push_str(". Copy the passage exactly as the source has it");
+                            h
+                        }
+                        None => format!("{} has no text to quote from", source.file.display()),
+                    };
+                    diags.push(
+                        Diagnostic::error(
+                            &doc.file,
+                            format!("evidence {n}: the quote is not in source `{}`", source.id),
+                        )
+                        .at_line(doc.front_matter_line + line - 1)
+                        .with_help(help),
+                    );
+                }
+                QuoteResult::Empty { claim, evidence } => {
+                    let doc = &content.claims[claim];
+                    let n = claims[claim].evidence[evidence].n;
+                    let line = locate_entry_field(&doc.front_matter, "evidence", n - 1, "quote")
+                        .unwrap_or(1);
+                    diags.push(
+                        Diagnostic::error(&doc.file, format!("evidence {n}: the quote is empty"))
+                            .at_line(doc.front_matter_line + line - 1)
+                            .with_help(
+                                "copy a passage of the source into `quote`, or remove the field",
+                            ),
+                    );
+                }
+            }
+        }
+        sources[s]
+            .passages
+            .sort_by(|a, b| (a.range.start, &a.name).cmp(&(b.range.start, &b.name)));
+    }
+
+    // Links inside Markdown.
+    let mut links: HashMap<DocRef, BTreeSet<DocRef>> = HashMap::new();
+    let resolve = |kind: &str, id: &str| -> Option<DocRef> {
+        match kind {
+            "source" => source_ids.get(id).map(|&i| DocRef::Source(i)),
+            "claim" => claim_ids.get(id).map(|&i| DocRef::Claim(i)),
+            _ => page_ids.get(id).map(|&i| DocRef::Page(i)),
+        }
+    };
+    let mut check =
+        |doc: DocRef, file: &Path, text: &str, line_at: &dyn Fn(usize) -> usize, trust: Trust| {
+            for (ev, range) in markdown::events(text, trust) {
+                let dest = match &ev {
+                    pulldown_cmark::Event::Start(pulldown_cmark::Tag::Link {
+                        dest_url, ..
+                    })
+                    | pulldown_cmark::Event::Start(pulldown_cmark::Tag::Image {
+                        dest_url, ..
+                    }) => dest_url,
+                    _ => continue,
+                };
+                let Some(l) = markdown::internal_link(dest) else {
+                    continue;
+                };
+                match resolve(l.kind, l.id) {
+                    Some(target) => {
+                        links.entry(doc).or_default().insert(target);
+                    }
+                    None => {
+                        let ids: Vec<&str> = match l.kind {
+                            "source" => source_ids.keys().copied().collect(),
+                            "claim" => claim_ids.keys().copied().collect(),
+                            _ => page_ids.keys().copied().collect(),
+                        };
+                        let help = match did_you_mean(l.id, ids) {
+                            Some(s) => format!("did you mean `{}:{s}`?", l.kind),
+                            None => format!("link to the id of a file in content/{}s/", l.kind),
+                        };
+                        diags.push(
+                            Diagnostic::error(
+                                file,
+                                format!("the link `{dest}` points to no {}", l.kind),
+                            )
+                            .at_line(line_at(range.start))
+                            .with_help(help),
+                        );
+                    }
+                }
+            }
+        };
+    fn body_line(text: &str, start: usize) -> impl Fn(usize) -> usize + '_ {
+        move |off: usize| start + text[..off.min(text.len())].matches('\n').count()
+    }
+    let idx = &content.index;
+    check(
+        DocRef::Index,
+        &idx.file,
+        &idx.body,
+        &body_line(&idx.body, idx.body_line),
+        Trust::Editor,
+    );
+    for (i, d) in content.sources.iter().enumerate() {
+        check(
+            DocRef::Source(i),
+            &d.file,
+            &d.body,
+            &body_line(&d.body, d.body_line),
+            Trust::Untrusted,
+        );
+        if let Some(note) = &d.meta.note {
+            let line = d.front_matter_line + locate_key(&d.front_matter, "note").unwrap_or(1) - 1;
+            check(DocRef::Source(i), &d.file, note, &|_| line, Trust::Editor);
+        }
+    }
+    for (i, d) in content.claims.iter().enumerate() {
+        check(
+            DocRef::Claim(i),
+            &d.file,
+            &d.body,
+            &body_line(&d.body, d.body_line),
+            Trust::Editor,
+        );
+        for (e, ev) in d.meta.evidence.iter().enumerate() {
+            if let Some(note) = &ev.note {
+                let line = d.front_matter_line
+                    + locate_entry_field(&d.front_matter, "evidence", e, "note").unwrap_or(1)
+                    - 1;
+                check(DocRef::Claim(i), &d.file, note, &|_| line, Trust::Editor);
+            }
+        }
+    }
+    for (i, d) in content.pages.iter().enumerate() {
+        check(
+            DocRef::Page(i),
+            &d.file,
+            &d.body,
+            &body_line(&d.body, d.body_line),
+            Trust::Editor,
+        );
+    }
+
+    let warnings = diags.into_result()?;
+    Ok((
+        Site {
+            content,
+            settings,
+            claims,
+            sources,
+            links,
+        },
+        warnings,
+    ))
+}
+
+enum QuoteResult {
+    Found {
+        claim: usize,
+        evidence: usize,
+        range: Range<usize>,
+        occurrences: usize,
+    },
+    Missing {
+        claim: usize,
+        evidence: usize,
+        closest: Option<quote::Closest>,
+    },
+    Empty {
+        claim: usize,
+        evidence: usize,
+    },
+}
+
+/// Find the quotes of every citation of source `s` in its rendered text.
+fn find_quotes(
+    content: &Content,
+    claims: &[LinkedClaim],
+    s: usize,
+    citations: &[(usize, usize)],
+) -> Vec<QuoteResult> {
+    let quoted: Vec<(usize, usize, &str)> = citations
+        .iter()
+        .filter_map(|&(c, e)| {
+            let n = claims[c].evidence[e].n;
+            content.claims[c].meta.evidence[n - 1]
+                .quote
+                .as_deref()
+                .map(|q| (c, e, q))
+        })
+        .collect();
+    if quoted.is_empty() {
+        return Vec::new();
+    }
+    let text = markdown::rendered_text(&content.sources[s].body, Trust::Untrusted);
+    let hay = quote::Normalized::new(&text);
+    quoted
+        .into_iter()
+        .map(|(claim, evidence, q)| {
+            if quote::Normalized::new(q).text.is_empty() {
+                return QuoteResult::Empty { claim, evidence };
+            }
+            match quote::find(&text, &hay, q) {
+                Some((range, occurrences)) => QuoteResult::Found {
+                    claim,
+                    evidence,
+                    range,
+                    occurrences,
+                },
+                None => QuoteResult::Missing {
+                    claim,
+                    evidence,
+                    closest: quote::closest(&text, &hay, q),
+                },
+            }
+        })
+        .collect()
+}
+
+impl Site {
+    /// Documents whose pages must be rendered again when `doc` changes:
+    /// the document itself, the sources a claim cites, the claims citing a source,
+    /// and documents whose Markdown links to it.
+    pub fn dependents(&self, doc: DocRef) -> BTreeSet<DocRef> {
+        let mut out = BTreeSet::from([doc]);
+        match doc {
+            DocRef::Claim(c) => {
+                out.extend(
+                    self.claims[c]
+                        .evidence
+                        .iter()
+                        .map(|e| DocRef::Source(e.source)),
+                );
+                out.extend(self.claims[c].appears_in.iter().map(|&s| DocRef::Source(s)));
+            }
+            DocRef::Source(s) => {
+                out.extend(
+                    self.sources[s]
+                        .citations
+                        .iter()
+                        .map(|&(c, _)| DocRef::Claim(c)),
+                );
+                out.extend(
+                    self.claims
+                        .iter()
+                        .enumerate()
+                        .filter(|(_, c)| c.appears_in.contains(&s))
+                        .map(|(i, _)| DocRef::Claim(i)),
+                );
+            }
+            DocRef::Index | DocRef::Page(_) => {}
+        }
+        for (from, targets) in &self.links {
+            if targets.contains(&doc) {
+                out.insert(*from);
+            }
+        }
+        out
+    }
+}

@@ -1,0 +1,351 @@
+//! Finding a quote in a source's rendered text, as FORMAT.md's "Quotes" says:
+//! differences of white space, quotation marks and apostrophes, dashes and
+//! `...` against `…` are ignored.
+
+use std::collections::HashMap;
+use std::ops::Range;
+
+/// Text in its matching form, with the way back to the original offsets.
+#[derive(Debug, Clone)]
+pub struct Normalized {
+    /// The matching form.
+    pub text: String,
+    /// For each byte of `text`, the byte offset of the original char it came from.
+    origin: Vec<u32>,
+}
+
+/// The matching form of one char, if it has one of its own.
+fn fold(c: char) -> Option<char> {
+    match c {
+        '"' | '\'' | '\u{2018}' | '\u{2019}' | '\u{201A}' | '\u{201B}' | '\u{201C}'
+        | '\u{201D}' | '\u{201E}' | '\u{201F}' | '\u{2032}' | '\u{2033}' | '\u{00AB}'
+        | '\u{00BB}' | '\u{2039}' | '\u{203A}' => Some('"'),
+        '-' | '\u{2010}' | '\u{2011}' | '\u{2012}' | '\u{2013}' | '\u{2014}' | '\u{2015}'
+        | '\u{2212}' => Some('-'),
+        _ => None,
+    }
+}
+
+/// Invisible chars that copy-and-paste adds or drops (soft hyphen, zero-width space and joiners).
+fn is_invisible(c: char) -> bool {
+    matches!(
+        c,
+        '\u{00AD}' | '\u{200B}' | '\u{200C}' | '\u{200D}' | '\u{2060}' | '\u{FEFF}'
+    )
+}
+
+impl Normalized {
+    /// Fold `s` into its matching form.
+    pub fn new(s: &str) -> Normalized {
+        let mut text = String::with_capacity(s.len());
+        let mut origin = Vec::with_capacity(s.len());
+        let mut pending_space: Option<usize> = None;
+        for (i, c) in s.char_indices() {
+            if c.is_whitespace() {
+                if !text.is_empty() && pending_space.is_none() {
+                    pending_space = Some(i);
+                }
+                continue;
+            }
+            if is_invisible(c) {
+                continue;
+            }
+            if let Some(sp) = pending_space.take() {
+                text.push(' ');
+                origin.push(sp as u32);
+            }
+            let at = i as u32;
+            if c == '\u{2026}' {
+                text.push_str("...");
+                origin.extend([at, at, at]);
+            } else {
+                let f = fold(c).unwrap_or(c);
+                text.push(f);
+                origin.extend(std::iter::repeat_n(at, f.len_utf8()));
+            }
+        }
+        Normalized { text, origin }
+    }
+
+    /// The original byte range of the matching-form range `r` (which must be non-empty).
+    pub fn original_range(&self, original: &str, r: Range<usize>) -> Range<usize> {
+        let start = self.origin[r.start] as usize;
+        let last = self.origin[r.end - 1] as usize;
+        let end = last + original[last..].chars().next().map_or(0, char::len_utf8);
+        start..end
+    }
+
+    /// Every place the matching-form `needle` occurs, as matching-form ranges.
+    pub fn find_all<'a>(&'a self, needle: &'a str) -> impl Iterator<Item = Range<usize>> + 'a {
+        self.text
+            .match_indices(needle)
+            .map(move |(i, _)| i..i + needle.len())
+    }
+}
+
+/// The passage of `original` that `quote` matches first, as a byte range of `original`,
+/// and how many times it occurs in all.
+pub fn find(original: &str, hay: &Normalized, quote: &str) -> Option<(Range<usize>, usize)> {
+    let needle = Normalized::new(quote).text;
+    if needle.is_empty() {
+        return None;
+    }
+    let mut all = hay.find_all(&needle);
+    let first = all.next()?;
+    let count = 1 + all.count();
+    Some((hay.original_range(original, first), count))
+}
+
+/// The passage of a source closest to a quote that does not occur in it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Closest {
+    /// The passage as the source has it.
+    pub passage: String,
+    /// How alike they are, 0 (nothing alike) to 1 (the same).
+    pub similarity: f64,
+    /// What stops the match, when the difference is a few words.
+    pub difference: Option<String>,
+}
+
+/// Find the passage of `original` most like `quote`.
+pub fn closest(original: &str, hay: &Normalized, quote: &str) -> Option<Closest> {
+    let q = Normalized::new(quote).text;
+    let qwords: Vec<&str> = q.split(' ').filter(|w| !w.is_empty()).collect();
+    if qwords.is_empty() {
+        return None;
+    }
+    // Words of the source with their matching-form byte ranges.
+    let mut hwords: Vec<(usize, &str)> = Vec::new();
+    let mut pos = 0;
+    for w in hay.text.split(' ') {
+        if !w.is_empty() {
+            hwords.push((pos, w));
+        }
+        pos += w.len() + 1;
+    }
+    if hwords.is_empty() {
+        return None;
+    }
+    let k = qwords.len().min(hwords.len());
+    // Slide a window of k words; score by how many of the quote's words it shares.
+    let mut want: HashMap<&str, i32> = HashMap::new();
+    for w in &qwords {
+        *want.entry(w).or_default() += 1;
+    }
+    let mut have: HashMap<&str, i32> = HashMap::new();
+    let mut shared = 0i32;
+    fn add<'w>(
+        want: &HashMap<&'w str, i32>,
+        w: &'w str,
+        have: &mut HashMap<&'w str, i32>,
+        shared: &mut i32,
+        delta: i32,
+    ) {
+        if let Some(&limit) = want.get(w) {
+            let h = have.entry(w).or_default();
+            let before = (*h).min(limit);
+            *h += delta;
+            *shared += (*h).min(limit) - before;
+        }
+    }
+    let mut scores = Vec::with_capacity(hwords.len());
+    for i in 0..hwords.len() {
+        add(&want, hwords[i].1, &mut have, &mut shared, 1);
+        if i >= k {
+            add(&want, hwords[i - k].1, &mut have, &mut shared, -1);
+        }
+        if i + 1 >= k {
+            scores.push((shared, i + 1 - k));
+        }
+    }
+    scores.sort_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(&b.1)));
+    let mut best: Option<(f64, usize, usize)> = None;
+    for &(_, start) in scores.iter().take(8) {
+        for len in [k.saturating_sub(1).max(1), k, k + 1] {
+            let end = (start + len).min(hwords.len());
+            let s = hwords[start].0;
+            let last = hwords[end - 1];
+            let text = &hay.text[s..last.0 + last.1.len()];
+            let sim = strsim::normalized_levenshtein(text, &q);
+            if best.is_none_or(|b| sim > b.0) {
+                best = Some((sim, start, end));
+            }
+        }
+    }
+    let (similarity, start, end) = best?;
+    let s = hwords[start].0;
+    let last = hwords[end - 1];
+    let range = hay.original_range(original, s..last.0 + last.1.len());
+    let pwords: Vec<&str> = hwords[start..end].iter().map(|w| w.1).collect();
+    Some(Closest {
+        passage: original[range]
+            .split_whitespace()
+            .collect::<Vec<_>>()
+            .join(" "),
+        similarity,
+        difference: word_difference(&qwords, &pwords),
+    })
+}
+
+/// Describe in words how `quote` differs from `passage`, if it is by at most three words.
+fn word_difference(quote: &[&str], passage: &[&str]) -> Option<String> {
+    if quote.len() > 300 || passage.len() > 300 {
+        return None;
+    }
+    // Longest common subsequence of words, then walk it to list the edits.
+    let (n, m) = (quote.len(), passage.len());
+    let mut lcs = vec![vec![0u16; m + 1]; n + 1];
+    for i in (0..n).rev() {
+        for j in (0..m).rev() {
+            lcs[i][j] = if quote[i] == passage[j] {
+                lcs[i + 1][j + 1] + 1
+            } else {
+                lcs[i + 1][j].max(lcs[i][j + 1])
+            };
+        }
+    }
+    let (mut i, mut j) = (0, 0);
+    let mut edits: Vec<String> = Vec::new();
+    let mut extra: Vec<&str> = Vec::new();
+    let mut missing: Vec<&str> = Vec::new();
+    let flush = |extra: &mut Vec<&str>, missing: &mut Vec<&str>, edits: &mut Vec<String>| {
+        match (extra.is_empty(), missing.is_empty()) {
+            (false, false) => edits.push(format!(
+                "the quote has `{}` where the source has `{}`",
+                extra.join(" "),
+                missing.join(" ")
+            )),
+            (false, true) => edits.push(format!("the quote adds `{}`", extra.join(" "))),
+            (true, false) => edits.push(format!("the quote leaves out `{}`", missing.join(" "))),
+            (true, true) => {}
+        }
+        extra.clear();
+        missing.clear();
+    };
+    let mut changed_words = 0;
+    while i < n || j < m {
+        if i < n && j < m && quote[i] == passage[j] {
+            flush(&mut extra, &mut missing, &mut edits);
+            i += 1;
+            j += 1;
+        } else if j < m && (i == n || lcs[i][j + 1] >= lcs[i + 1][j]) {
+            missing.push(passage[j]);
+            changed_words += 1;
+            j += 1;
+        } else {
+            extra.push(quote[i]);
+            changed_words += 1;
+            i += 1;
+        }
+    }
+    flush(&mut extra, &mut missing, &mut edits);
+    (!edits.is_empty() && changed_words <= 6 && edits.len() <= 3).then(|| edits.join("; "))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn found(source: &str, quote: &str) -> Option<String> {
+        let hay = Normalized::new(source);
+        find(source, &hay, quote).map(|(r, _)| source[r].to_owned())
+    }
+
+    #[test]
+    fn white_space_runs_and_line_breaks() {
+        assert_eq!(
+            found("one  two\nthree", "one two three").as_deref(),
+            Some("one  two\nthree")
+        );
+        assert_eq!(
+            found("one two", "  one\n\ttwo  ").as_deref(),
+            Some("one two")
+        );
+        assert_eq!(found("a\u{a0}b", "a b").as_deref(), Some("a\u{a0}b"));
+    }
+
+    #[test]
+    fn quotation_marks_and_apostrophes() {
+        assert_eq!(
+            found("Biden’s “deep concerns”", "Biden's \"deep concerns\"").as_deref(),
+            Some("Biden’s “deep concerns”")
+        );
+        assert_eq!(found("it's", "it’s").as_deref(), Some("it's"));
+        assert_eq!(found("‘a’", "\"a\"").as_deref(), Some("‘a’"));
+    }
+
+    #[test]
+    fn dashes() {
+        assert_eq!(
+            found("build–up — now", "build-up - now").as_deref(),
+            Some("build–up — now")
+        );
+        assert_eq!(found("a-b", "a—b").as_deref(), Some("a-b"));
+    }
+
+    #[test]
+    fn ellipsis_both_ways() {
+        assert_eq!(
+            found("respond…,” said", "respond...,\" said").as_deref(),
+            Some("respond…,” said")
+        );
+        assert_eq!(
+            found("would respond…", "would respond...").as_deref(),
+            Some("would respond…")
+        );
+        assert_eq!(
+            found("wait... what", "wait… what").as_deref(),
+            Some("wait... what")
+        );
+    }
+
+    #[test]
+    fn case_and_words_still_matter() {
+        assert_eq!(found("The call began", "the call began"), None);
+        assert_eq!(found("100,000 troops", "10,000 troops"), None);
+        assert_eq!(found("abc", ""), None);
+        assert_eq!(found("abc", "   "), None);
+    }
+
+    #[test]
+    fn first_of_several_occurrences_and_the_count() {
+        let s = "x said it. y said it.";
+        let hay = Normalized::new(s);
+        let (r, n) = find(s, &hay, "said it").unwrap();
+        assert_eq!((r.start, n), (2, 2));
+    }
+
+    #[test]
+    fn closest_passage_and_what_differs() {
+        let s = "Russia has assembled around 100,000 troops near the Ukrainian border. Other news follows here.";
+        let hay = Normalized::new(s);
+        let c = closest(
+            s,
+            &hay,
+            "Russia has assembled around 10,000 troops near the Ukrainian border.",
+        )
+        .unwrap();
+        assert_eq!(
+            c.passage,
+            "Russia has assembled around 100,000 troops near the Ukrainian border."
+        );
+        assert!(c.similarity > 0.9, "{}", c.similarity);
+        assert_eq!(
+            c.difference.as_deref(),
+            Some("the quote has `10,000` where the source has `100,000`")
+        );
+        let c = closest(
+            s,
+            &hay,
+            "Russia has assembled 100,000 troops near the Ukrainian border.",
+        )
+        .unwrap();
+        assert_eq!(
+            c.difference.as_deref(),
+            Some("the quote leaves out `around`")
+        );
+        let c = closest(s, &hay, "Completely unrelated words entirely").unwrap();
+        assert!(c.similarity < 0.5);
+        assert_eq!(c.difference, None);
+    }
+}

@@ -1,0 +1,289 @@
+//! Splitting a file into front matter and body, and reading the front matter
+//! (TOML between `+++` lines or YAML between `---` lines) into typed fields.
+
+use std::path::Path;
+
+use serde::de::DeserializeOwned;
+
+use crate::diagnostic::{did_you_mean, Diagnostic};
+
+/// Which language the front matter is written in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Format {
+    /// Between `+++` lines.
+    Toml,
+    /// Between `---` lines.
+    Yaml,
+}
+
+/// A file cut into its front matter and its Markdown body.
+#[derive(Debug)]
+pub struct Split<'a> {
+    /// The front matter's language.
+    pub format: Format,
+    /// The text between the delimiter lines.
+    pub front_matter: &'a str,
+    /// 1-based line of the file on which the front matter text starts.
+    pub front_matter_line: usize,
+    /// Everything after the closing delimiter line.
+    pub body: &'a str,
+    /// 1-based line of the file on which the body starts.
+    pub body_line: usize,
+}
+
+/// Normalise what editors' tools add to text files: a byte-order mark and CRLF line ends.
+pub fn clean_text(raw: String) -> String {
+    let text = raw
+        .strip_prefix('\u{feff}')
+        .map(str::to_owned)
+        .unwrap_or(raw);
+    if text.contains('\r') {
+        text.replace("\r\n", "\n").replace('\r', "\n")
+    } else {
+        text
+    }
+}
+
+/// Cut `text` (already cleaned) into front matter and body.
+pub fn split<'a>(text: &'a str, file: &Path) -> Result<Split<'a>, Diagnostic> {
+    let first = text.lines().next().unwrap_or("").trim_end();
+    let (format, delim) = match first {
+        "+++" => (Format::Toml, "+++"),
+        "---" => (Format::Yaml, "---"),
+        _ => {
+            let msg = if text.trim().is_empty() {
+                "the file is empty".to_owned()
+            } else {
+                "the file does not start with front matter".to_owned()
+            };
+            return Err(Diagnostic::error(file, msg).at(1, 1).with_help(
+                "start the file with a line `+++`, the fields in TOML, and another `+++` line (or the same with `---` and YAML)",
+            ));
+        }
+    };
+    let fm_start = first.len() + 1;
+    let mut offset = fm_start.min(text.len());
+    let mut line_no = 2;
+    for line in text[offset..].split_inclusive('\n') {
+        if line.trim_end() == delim {
+            let body_start = offset + line.len();
+            return Ok(Split {
+                format,
+                front_matter: &text[fm_start.min(offset)..offset],
+                front_matter_line: 2,
+                body: &text[body_start..],
+                body_line: line_no + 1,
+            });
+        }
+        offset += line.len();
+        line_no += 1;
+    }
+    Err(Diagnostic::error(
+        file,
+        format!("the front matter opened with `{delim}` on line 1 is never closed"),
+    )
+    .at(1, 1)
+    .with_help(format!(
+        "add a line with only `{delim}` after the last field, before the body"
+    )))
+}
+
+/// Read the front matter into `T`; `fields` are the names `T` accepts, for suggestions.
+pub fn parse<T: DeserializeOwned>(
+    split: &Split<'_>,
+    file: &Path,
+    fields: &[&str],
+) -> Result<T, Diagnostic> {
+    let (message, line, column) = match split.format {
+        Format::Toml => match toml::from_str::<T>(split.front_matter) {
+            Ok(v) => return Ok(v),
+            Err(e) => {
+                let (line, col) = e
+                    .span()
+                    .map(|s| line_col(split.front_matter, s.start))
+                    .unwrap_or((1, 1));
+                (e.message().trim().to_owned(), line, col)
+            }
+        },
+        Format::Yaml => {
+            // An empty YAML document is no table at all; read it as an empty one
+            // so the message is about the missing fields.
+            let src = if split.front_matter.trim().is_empty() {
+                "{}"
+            } else {
+                split.front_matter
+            };
+            match serde_yaml_ng::from_str::<T>(src) {
+                Ok(v) => return Ok(v),
+                Err(e) => {
+                    let (line, col) = e
+                        .location()
+                        .map(|l| (l.line().max(1), l.column().max(1)))
+                        .unwrap_or((1, 1));
+                    let msg = e.to_string();
+                    // serde_yaml_ng appends " at line N column M"; the location is reported separately.
+                    let msg = match msg.find(" at line ") {
+                        Some(i) => msg[..i].to_owned(),
+                        None => msg,
+                    };
+                    (msg, line, col)
+                }
+            }
+        }
+    };
+    let file_line = split.front_matter_line + line - 1;
+    Err(explain(&message, file, fields).at(file_line, column))
+}
+
+/// Turn serde's message into one an editor can act on.
+fn explain(message: &str, file: &Path, fields: &[&str]) -> Diagnostic {
+    if let Some(name) = backticked_after(message, "unknown field `") {
+        let help = match did_you_mean(&name, fields.iter().copied()) {
+            Some(s) => format!(
+                "did you mean `{s}`? The known fields are: {}",
+                fields.join(", ")
+            ),
+            None => format!("remove it; the known fields are: {}", fields.join(", ")),
+        };
+        return Diagnostic::error(file, format!("unknown field `{name}`")).with_help(help);
+    }
+    if let Some(name) = backticked_after(message, "unknown variant `") {
+        let allowed = backticked_list(message.split_once("expected").map_or("", |(_, r)| r));
+        let mut help = format!("use one of: {}", allowed.join(", "));
+        if let Some(s) = did_you_mean(&name, allowed.iter().map(String::as_str)) {
+            help = format!("did you mean `{s}`? {help}");
+        }
+        return Diagnostic::error(file, format!("`{name}` is not an allowed value here"))
+            .with_help(help);
+    }
+    if let Some(name) = backticked_after(message, "missing field `") {
+        return Diagnostic::error(file, format!("the required field `{name}` is missing"))
+            .with_help(format!("add `{name}` to the front matter"));
+    }
+    if message.contains("invalid type") {
+        return Diagnostic::error(file, format!("wrong type of value: {message}"))
+            .with_help("check the field against the format: lists are written [\"a\", \"b\"], evidence as [[evidence]] tables");
+    }
+    if message.contains("duplicate") {
+        return Diagnostic::error(file, message.to_owned()).with_help("keep one of them");
+    }
+    Diagnostic::error(file, format!("the front matter cannot be read: {message}"))
+        .with_help("check the syntax around this line")
+}
+
+fn backticked_after(message: &str, prefix: &str) -> Option<String> {
+    let start = message.find(prefix)? + prefix.len();
+    let end = message[start..].find('`')?;
+    Some(message[start..start + end].to_owned())
+}
+
+fn backticked_list(text: &str) -> Vec<String> {
+    text.split('`')
+        .skip(1)
+        .step_by(2)
+        .map(str::to_owned)
+        .collect()
+}
+
+/// 1-based line and column of a byte offset.
+pub fn line_col(text: &str, offset: usize) -> (usize, usize) {
+    let offset = offset.min(text.len());
+    let before = &text[..offset];
+    let line = before.matches('\n').count() + 1;
+    let col = before
+        .rfind('\n')
+        .map_or(before.chars().count(), |i| before[i + 1..].chars().count())
+        + 1;
+    (line, col)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde::Deserialize;
+
+    #[derive(Debug, Deserialize)]
+    #[serde(deny_unknown_fields)]
+    struct Meta {
+        title: String,
+        #[serde(default)]
+        tags: Vec<String>,
+    }
+    const FIELDS: &[&str] = &["title", "tags"];
+
+    fn parse_str(text: &str) -> Result<Meta, Diagnostic> {
+        let p = Path::new("content/x.md");
+        let s = split(text, p)?;
+        parse(&s, p, FIELDS)
+    }
+
+    #[test]
+    fn toml_and_yaml_read_the_same() {
+        let t = parse_str("+++\ntitle = \"A\"\ntags = [\"x\"]\n+++\nbody").unwrap();
+        let y = parse_str("---\ntitle: A\ntags: [x]\n---\nbody").unwrap();
+        assert_eq!((t.title, t.tags), (y.title, y.tags));
+    }
+
+    #[test]
+    fn body_and_its_first_line() {
+        let s = split("+++\ntitle = \"A\"\n+++\nHello\n", Path::new("a.md")).unwrap();
+        assert_eq!(s.body, "Hello\n");
+        assert_eq!(s.body_line, 4);
+        assert_eq!(s.front_matter, "title = \"A\"\n");
+    }
+
+    #[test]
+    fn empty_front_matter_and_body() {
+        let s = split("+++\n+++", Path::new("a.md")).unwrap();
+        assert_eq!(s.front_matter, "");
+        assert_eq!(s.body, "");
+    }
+
+    #[test]
+    fn unknown_field_is_located_with_suggestion() {
+        let d = parse_str("+++\ntitle = \"A\"\ntagz = []\n+++\n").unwrap_err();
+        assert_eq!(d.message, "unknown field `tagz`");
+        assert_eq!(d.line, Some(3));
+        assert!(d.help.unwrap().starts_with("did you mean `tags`?"));
+        let d = parse_str("---\ntitle: A\ntagz: []\n---\n").unwrap_err();
+        assert_eq!(d.message, "unknown field `tagz`");
+        assert_eq!(d.line, Some(3));
+    }
+
+    #[test]
+    fn missing_field_wrong_type_and_bad_syntax() {
+        let d = parse_str("+++\ntags = []\n+++\n").unwrap_err();
+        assert_eq!(d.message, "the required field `title` is missing");
+        let d = parse_str("+++\ntitle = \"A\"\ntags = \"x\"\n+++\n").unwrap_err();
+        assert!(d.message.starts_with("wrong type"), "{}", d.message);
+        assert_eq!(d.line, Some(3));
+        let d = parse_str("+++\ntitle = \n+++\n").unwrap_err();
+        assert_eq!(d.line, Some(2));
+        let d = parse_str("---\n- a\n- b\n---\n").unwrap_err();
+        assert!(d.message.starts_with("wrong type"), "{}", d.message);
+        let d = parse_str("---\n---\n").unwrap_err();
+        assert_eq!(d.message, "the required field `title` is missing");
+    }
+
+    #[test]
+    fn missing_or_unterminated_front_matter() {
+        let d = split("hello", Path::new("a.md")).unwrap_err();
+        assert!(d.message.contains("does not start with front matter"));
+        let d = split("", Path::new("a.md")).unwrap_err();
+        assert_eq!(d.message, "the file is empty");
+        let d = split("+++\ntitle = \"a\"\n", Path::new("a.md")).unwrap_err();
+        assert!(d.message.contains("never closed"));
+    }
+
+    #[test]
+    fn bom_and_crlf_are_cleaned() {
+        let t = clean_text("\u{feff}+++\r\ntitle = \"A\"\r\n+++\r\nx\r\n".to_owned());
+        assert_eq!(t, "+++\ntitle = \"A\"\n+++\nx\n");
+    }
+
+    #[test]
+    fn line_col_counts_from_one() {
+        assert_eq!(line_col("ab\ncd", 4), (2, 2));
+        assert_eq!(line_col("ab", 0), (1, 1));
+    }
+}

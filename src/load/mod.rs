@@ -1,0 +1,345 @@
+//! Load: the files of `content/` into typed [`Document`]s.
+//!
+//! Reads `_index.md`, `sources/`, `claims/` and `pages/`, checks ids and
+//! front matter, and reports every problem found, not just the first.
+
+pub mod date;
+pub mod document;
+pub mod front_matter;
+pub mod id;
+
+use std::path::{Path, PathBuf};
+
+use rayon::prelude::*;
+use serde::de::DeserializeOwned;
+
+use crate::diagnostic::{Diagnostic, Diagnostics, Result};
+pub use date::Date;
+pub use document::*;
+
+/// What to load.
+#[derive(Debug, Clone)]
+pub struct LoadOptions {
+    /// Include documents marked `draft = true`.
+    pub drafts: bool,
+}
+
+/// Load the briefing under `root` (the folder holding `content/`).
+///
+/// Returns the content and any warnings, or every error found.
+pub fn load(root: &Path, options: &LoadOptions) -> Result<(Content, Vec<Diagnostic>)> {
+    let content_dir = root.join("content");
+    let mut diags = Diagnostics::default();
+    if !content_dir.is_dir() {
+        return Err(crate::diagnostic::Error::Content(vec![Diagnostic::error(
+            "content/",
+            format!("no `content/` folder in {}", root.display()),
+        )
+        .with_help("run factbrief in a site root, pass --root DIR, or create one with `factbrief init DIR`")]));
+    }
+
+    let index_file = content_dir.join("_index.md");
+    let index = if index_file.is_file() {
+        read_document::<IndexMeta>(root, &index_file, "_index".to_owned(), IndexMeta::FIELDS)
+            .map_err(|d| diags.push(d))
+            .ok()
+    } else {
+        diags.push(
+            Diagnostic::error(
+                "content/_index.md",
+                "the briefing has no `content/_index.md`",
+            )
+            .with_help("create it with at least `title = \"...\"` in its front matter"),
+        );
+        None
+    };
+
+    warn_stray_files(root, &content_dir, &mut diags);
+
+    let sources = load_kind::<SourceMeta>(root, "sources", SourceMeta::FIELDS, &mut diags);
+    let claims = load_kind::<ClaimMeta>(root, "claims", ClaimMeta::FIELDS, &mut diags);
+    let pages = load_kind::<PageMeta>(root, "pages", PageMeta::FIELDS, &mut diags);
+
+    let keep = |draft: bool| options.drafts || !draft;
+    let draft_sources = sources
+        .iter()
+        .filter(|d| !keep(d.meta.draft))
+        .map(|d| d.id.clone())
+        .collect();
+    let content = Content {
+        index: match index {
+            Some(i) => i,
+            None => {
+                return Err(diags
+                    .into_result()
+                    .err()
+                    .unwrap_or_else(|| unreachable_error()))
+            }
+        },
+        sources: sources.into_iter().filter(|d| keep(d.meta.draft)).collect(),
+        claims: claims.into_iter().filter(|d| keep(d.meta.draft)).collect(),
+        pages: pages.into_iter().filter(|d| keep(d.meta.draft)).collect(),
+        draft_sources,
+    };
+    check_claims(&content, &mut diags);
+    let warnings = diags.into_result()?;
+    Ok((content, warnings))
+}
+
+fn unreachable_error() -> crate::diagnostic::Error {
+    crate::diagnostic::Error::Usage("content/_index.md could not be read".into())
+}
+
+/// Checks of a claim that need no other document.
+fn check_claims(content: &Content, diags: &mut Diagnostics) {
+    for claim in &content.claims {
+        if claim.meta.evidence.is_empty() {
+            let line = locate_key(&claim.front_matter, "evidence").unwrap_or(1);
+            diags.push(
+                Diagnostic::error(&claim.file, "the claim has no evidence")
+                    .at_line(claim.front_matter_line + line - 1)
+                    .with_help("add at least one [[evidence]] entry with `source` and `stance`"),
+            );
+        }
+    }
+}
+
+/// Every `.md` file of `content/<kind>/`, parsed; problems go to `diags`.
+fn load_kind<M: DeserializeOwned + Send>(
+    root: &Path,
+    kind: &str,
+    fields: &[&str],
+    diags: &mut Diagnostics,
+) -> Vec<Document<M>> {
+    let folder = root.join("content").join(kind);
+    if !folder.is_dir() {
+        return Vec::new();
+    }
+    let mut files = Vec::new();
+    for entry in walkdir::WalkDir::new(&folder)
+        .follow_links(true)
+        .sort_by_file_name()
+    {
+        match entry {
+            Ok(e) => {
+                let name = e.file_name().to_string_lossy();
+                if e.file_type().is_file() && name.ends_with(".md") && !name.starts_with('.') {
+                    files.push(e.into_path());
+                }
+            }
+            Err(e) => {
+                let path = e
+                    .path()
+                    .map(|p| rel(root, p))
+                    .unwrap_or_else(|| rel(root, &folder));
+                let msg = if e.loop_ancestor().is_some() {
+                    "a symbolic link loops back to a folder that contains it".to_owned()
+                } else {
+                    format!("cannot read: {e}")
+                };
+                diags.push(
+                    Diagnostic::error(path, msg)
+                        .with_help("remove the link or fix the permissions"),
+                );
+            }
+        }
+    }
+    let results: Vec<std::result::Result<Document<M>, Diagnostic>> = files
+        .par_iter()
+        .map(|file| {
+            let id = id::from_path(&folder, file).map_err(|bad| {
+                let mut d = Diagnostic::error(
+                    rel(root, file),
+                    format!("`{}` is not a valid id", bad.segment),
+                );
+                d.help = Some(match bad.suggestion {
+                    Some(s) => format!(
+                        "ids use lower-case letters a-z, digits, `-` and `_`, starting with a letter or digit: rename the file to `{s}.md`"
+                    ),
+                    None => "ids use lower-case letters a-z, digits, `-` and `_`, starting with a letter or digit: rename the file".to_owned(),
+                });
+                d
+            })?;
+            read_document::<M>(root, file, id, fields)
+        })
+        .collect();
+    let mut docs = Vec::with_capacity(results.len());
+    for r in results {
+        match r {
+            Ok(d) => docs.push(d),
+            Err(d) => diags.push(d),
+        }
+    }
+    docs.sort_by(|a, b| a.id.cmp(&b.id));
+    docs
+}
+
+/// Files and folders in `content/` that factbrief does not read: say so, rather than ignore them silently.
+fn warn_stray_files(root: &Path, content_dir: &Path, diags: &mut Diagnostics) {
+    let Ok(entries) = std::fs::read_dir(content_dir) else {
+        return;
+    };
+    let mut stray: Vec<PathBuf> = entries
+        .filter_map(|e| e.ok())
+        .map(|e| e.path())
+        .filter(|p| {
+            let name = p
+                .file_name()
+                .map(|n| n.to_string_lossy().into_owned())
+                .unwrap_or_default();
+            !name.starts_with('.')
+                && !matches!(name.as_str(), "_index.md" | "sources" | "claims" | "pages")
+        })
+        .collect();
+    stray.sort();
+    for p in stray {
+        diags.push(
+            Diagnostic::warning(
+                rel(root, &p),
+                "this is not read: content/ holds only _index.md, sources/, claims/ and pages/",
+            )
+            .with_help("move free pages to content/pages/"),
+        );
+    }
+}
+
+/// Read one file into a document.
+fn read_document<M: DeserializeOwned>(
+    root: &Path,
+    file: &Path,
+    id: String,
+    fields: &[&str],
+) -> std::result::Result<Document<M>, Diagnostic> {
+    let relpath = rel(root, file);
+    let bytes = std::fs::read(file).map_err(|e| {
+        Diagnostic::error(&relpath, format!("cannot read the file: {e}"))
+            .with_help("check that it exists and is readable")
+    })?;
+    let raw = String::from_utf8(bytes).map_err(|e| {
+        let valid = e.utf8_error().valid_up_to();
+        let (line, col) = front_matter::line_col(
+            std::str::from_utf8(&e.as_bytes()[..valid]).unwrap_or(""),
+            valid,
+        );
+        Diagnostic::error(&relpath, "the file is not valid UTF-8 text")
+            .at(line, col)
+            .with_help("save it as UTF-8 (most editors offer this under \"Save with encoding\")")
+    })?;
+    let text = front_matter::clean_text(raw);
+    let split = front_matter::split(&text, &relpath)?;
+    let meta = front_matter::parse::<M>(&split, &relpath, fields)?;
+    Ok(Document {
+        id,
+        file: relpath,
+        meta,
+        front_matter: split.front_matter.to_owned(),
+        front_matter_line: split.front_matter_line,
+        body: split.body.to_owned(),
+        body_line: split.body_line,
+    })
+}
+
+/// `path` relative to `root`, for messages.
+pub fn rel(root: &Path, path: &Path) -> PathBuf {
+    path.strip_prefix(root)
+        .map(Path::to_path_buf)
+        .unwrap_or_else(|_| path.to_path_buf())
+}
+
+/// 1-based line within `front_matter` where top-level `key` is set.
+pub fn locate_key(front_matter: &str, key: &str) -> Option<usize> {
+    front_matter
+        .lines()
+        .position(|l| {
+            let l = l.trim_start();
+            l.strip_prefix(key)
+                .map(|rest| {
+                    let rest = rest.trim_start();
+                    rest.starts_with('=') || rest.starts_with(':')
+                })
+                .unwrap_or(false)
+                || l == format!("[[{key}]]")
+        })
+        .map(|i| i + 1)
+}
+
+/// 1-based line within `front_matter` of field `field` of entry `index` (0-based)
+/// of the array of tables `array` (`[[evidence]]` in TOML, a `- ` list in YAML).
+/// Falls back to the entry's first line, then to the array's.
+pub fn locate_entry_field(
+    front_matter: &str,
+    array: &str,
+    index: usize,
+    field: &str,
+) -> Option<usize> {
+    let lines: Vec<&str> = front_matter.lines().collect();
+    let header = format!("[[{array}]]");
+    // TOML: the n-th [[array]] header.
+    let toml_starts: Vec<usize> = lines
+        .iter()
+        .enumerate()
+        .filter(|(_, l)| l.trim() == header)
+        .map(|(i, _)| i)
+        .collect();
+    let (start, end) = if !toml_starts.is_empty() {
+        let start = *toml_starts.get(index)?;
+        let end = lines[start + 1..]
+            .iter()
+            .position(|l| l.trim_start().starts_with('['))
+            .map_or(lines.len(), |p| start + 1 + p);
+        (start, end)
+    } else {
+        // YAML: items of the list under `array:` at the first item's indentation.
+        let key_line = locate_key(front_matter, array)? - 1;
+        let mut items = Vec::new();
+        let mut indent = None;
+        let mut stop = lines.len();
+        for (i, l) in lines.iter().enumerate().skip(key_line + 1) {
+            let trimmed = l.trim_start();
+            let ind = l.len() - trimmed.len();
+            if trimmed.is_empty() {
+                continue;
+            }
+            if ind == 0 && !trimmed.starts_with("- ") {
+                stop = i;
+                break;
+            }
+            if trimmed.starts_with("- ") && indent.is_none_or(|x| x == ind) {
+                indent = Some(ind);
+                items.push(i);
+            }
+        }
+        let start = *items.get(index)?;
+        let end = items.get(index + 1).copied().unwrap_or(stop);
+        (start, end)
+    };
+    let found = (start..end).find(|&i| {
+        let l = lines[i].trim_start().trim_start_matches("- ").trim_start();
+        l.strip_prefix(field)
+            .map(|r| {
+                let r = r.trim_start();
+                r.starts_with('=') || r.starts_with(':')
+            })
+            .unwrap_or(false)
+    });
+    Some(found.unwrap_or(start) + 1)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn locates_evidence_fields_in_toml_and_yaml() {
+        let toml = "claim = \"x\"\n\n[[evidence]]\nsource = \"a\"\nquote = \"q1\"\n\n[[evidence]]\nsource = \"b\"\nquote = \"q2\"\n";
+        assert_eq!(locate_entry_field(toml, "evidence", 0, "quote"), Some(5));
+        assert_eq!(locate_entry_field(toml, "evidence", 1, "quote"), Some(9));
+        assert_eq!(locate_entry_field(toml, "evidence", 1, "note"), Some(7));
+        assert_eq!(locate_entry_field(toml, "evidence", 2, "quote"), None);
+        let yaml = "claim: x\nevidence:\n  - source: a\n    quote: q1\n  - source: b\n    stance: supports\n    quote: q2\ntags: []\n";
+        assert_eq!(locate_entry_field(yaml, "evidence", 0, "quote"), Some(4));
+        assert_eq!(locate_entry_field(yaml, "evidence", 1, "quote"), Some(7));
+        assert_eq!(locate_entry_field(yaml, "evidence", 1, "source"), Some(5));
+        assert_eq!(locate_key(yaml, "tags"), Some(8));
+    }
+}

@@ -1,0 +1,165 @@
+//! The Markdown dialect of factbrief, shared by the link and render stages.
+//!
+//! Both stages must agree on what "the text as rendered" is, because quotes are
+//! found in it by one stage and marked in the HTML by the other. [`walk_text`]
+//! is that single definition.
+
+use std::ops::Range;
+
+use pulldown_cmark::{CowStr, Event, Options, Parser, Tag, TagEnd};
+
+/// Whether a document's raw HTML may pass through.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Trust {
+    /// Written by the desk's editors: raw HTML passes through, as in Zola or Hugo.
+    Editor,
+    /// A source document from outside: raw HTML is shown as text, never as markup.
+    Untrusted,
+}
+
+/// Parser options: tables, footnotes, strikethrough; no typographic rewriting,
+/// which would change the text that quotes are matched against.
+pub fn options() -> Options {
+    Options::ENABLE_TABLES | Options::ENABLE_FOOTNOTES | Options::ENABLE_STRIKETHROUGH
+}
+
+/// The events of `text` with their byte ranges; raw HTML of untrusted text becomes text.
+pub fn events(text: &str, trust: Trust) -> impl Iterator<Item = (Event<'_>, Range<usize>)> {
+    Parser::new_ext(text, options())
+        .into_offset_iter()
+        .map(move |(ev, range)| match (trust, ev) {
+            (Trust::Untrusted, Event::Html(h) | Event::InlineHtml(h)) => (Event::Text(h), range),
+            (Trust::Untrusted, Event::Start(Tag::HtmlBlock)) => {
+                (Event::Start(Tag::Paragraph), range)
+            }
+            (Trust::Untrusted, Event::End(TagEnd::HtmlBlock)) => {
+                (Event::End(TagEnd::Paragraph), range)
+            }
+            (_, ev) => (ev, range),
+        })
+}
+
+/// What one event adds to the rendered text.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Piece<'a> {
+    /// Text a reader sees, which passages can cover.
+    Text(CowStr<'a>),
+    /// A break between blocks or lines: one space's worth of separation, never marked.
+    Break,
+    /// Nothing.
+    None,
+}
+
+/// The rendered-text contribution of one event. Offsets in the rendered text
+/// advance by the text's length, or by 1 for a [`Piece::Break`].
+pub fn piece<'a>(event: &Event<'a>) -> Piece<'a> {
+    match event {
+        Event::Text(t) | Event::Code(t) => Piece::Text(t.clone()),
+        Event::SoftBreak | Event::HardBreak => Piece::Break,
+        Event::End(end) if is_block_end(end) => Piece::Break,
+        _ => Piece::None,
+    }
+}
+
+fn is_block_end(end: &TagEnd) -> bool {
+    matches!(
+        end,
+        TagEnd::Paragraph
+            | TagEnd::Heading(_)
+            | TagEnd::BlockQuote(_)
+            | TagEnd::CodeBlock
+            | TagEnd::HtmlBlock
+            | TagEnd::List(_)
+            | TagEnd::Item
+            | TagEnd::FootnoteDefinition
+            | TagEnd::Table
+            | TagEnd::TableHead
+            | TagEnd::TableRow
+            | TagEnd::TableCell
+    )
+}
+
+/// The rendered text of a Markdown body: what quotes are matched against.
+pub fn rendered_text(text: &str, trust: Trust) -> String {
+    let mut out = String::with_capacity(text.len());
+    for (ev, _) in events(text, trust) {
+        match piece(&ev) {
+            Piece::Text(t) => out.push_str(&t),
+            Piece::Break => out.push('\n'),
+            Piece::None => {}
+        }
+    }
+    out
+}
+
+/// Where a `source:`, `claim:` or `page:` link points.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct InternalLink<'a> {
+    /// `source`, `claim` or `page`.
+    pub kind: &'a str,
+    /// The document id.
+    pub id: &'a str,
+    /// The `#fragment`, without `#`.
+    pub fragment: Option<&'a str>,
+}
+
+/// Read `source:<id>#frag`-style destinations; other URLs give `None`.
+pub fn internal_link(dest: &str) -> Option<InternalLink<'_>> {
+    let (kind, rest) = dest.split_once(':')?;
+    if !matches!(kind, "source" | "claim" | "page") {
+        return None;
+    }
+    let (id, fragment) = match rest.split_once('#') {
+        Some((id, f)) => (id, Some(f)),
+        None => (rest, None),
+    };
+    Some(InternalLink {
+        kind,
+        id: id.trim_end_matches('/'),
+        fragment,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn rendered_text_drops_markup_and_keeps_text() {
+        let t = rendered_text(
+            "A *very* [good](https://x.org) `day`.\n\nNext  para",
+            Trust::Editor,
+        );
+        assert_eq!(t, "A very good day.\nNext  para\n");
+    }
+
+    #[test]
+    fn untrusted_html_is_text() {
+        let t = rendered_text(
+            "Hi <b>there</b>\n\n<script>alert(1)</script>\n",
+            Trust::Untrusted,
+        );
+        assert!(t.contains("<b>there</b>"));
+        assert!(t.contains("<script>alert(1)</script>"));
+    }
+
+    #[test]
+    fn no_typographic_rewriting() {
+        let t = rendered_text("\"straight\" -- and ...", Trust::Editor);
+        assert_eq!(t, "\"straight\" -- and ...\n");
+    }
+
+    #[test]
+    fn internal_links() {
+        assert_eq!(
+            internal_link("claim:2021/a#q"),
+            Some(InternalLink {
+                kind: "claim",
+                id: "2021/a",
+                fragment: Some("q")
+            })
+        );
+        assert_eq!(internal_link("https://x.org"), None);
+        assert_eq!(internal_link("mailto:a@b"), None);
+    }
+}

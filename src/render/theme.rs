@@ -1,0 +1,164 @@
+//! The theme: Tera templates and static files, built in (embedded in the
+//! binary) and overridden file by file by the site's own `templates/` and `static/`.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use include_dir::{include_dir, Dir};
+use tera::Tera;
+
+use crate::diagnostic::{Diagnostic, Error, Result};
+
+static TEMPLATES: Dir<'static> = include_dir!("$CARGO_MANIFEST_DIR/templates");
+static STATIC: Dir<'static> = include_dir!("$CARGO_MANIFEST_DIR/static");
+
+/// Where a static file's bytes come from.
+#[derive(Debug, Clone)]
+pub enum StaticSource {
+    /// Built into the binary.
+    Embedded(&'static [u8]),
+    /// The site's `static/` folder.
+    File(PathBuf),
+}
+
+/// The theme a site renders with.
+pub struct Theme {
+    /// Every template, built-in ones replaced by the site's of the same name.
+    pub tera: Tera,
+    /// Static files by output path (`/`-separated, relative to the output root).
+    pub statics: BTreeMap<String, StaticSource>,
+    /// Templates the site overrides or adds (names), to name the right file in errors.
+    site_templates: Vec<String>,
+}
+
+impl Theme {
+    /// The built-in theme with the overrides found under `root`.
+    pub fn load(root: &Path) -> Result<Theme> {
+        let mut sources: BTreeMap<String, String> = BTreeMap::new();
+        for file in embedded_files(&TEMPLATES) {
+            if let Some(text) = file.contents_utf8() {
+                sources.insert(slash_path(file.path()), text.to_owned());
+            }
+        }
+        let mut site_templates = Vec::new();
+        let tdir = root.join("templates");
+        for (name, path) in site_files(&tdir)? {
+            if !matches!(
+                Path::new(&name).extension().and_then(|e| e.to_str()),
+                Some("html" | "xml" | "txt" | "json")
+            ) {
+                continue;
+            }
+            let text = std::fs::read_to_string(&path).map_err(|e| {
+                Error::Content(vec![Diagnostic::error(
+                    crate::load::rel(root, &path),
+                    format!("cannot read the template: {e}"),
+                )
+                .with_help("templates must be UTF-8 text files")])
+            })?;
+            // The repo root is itself a site whose templates are the built-in ones.
+            if sources.get(&name) != Some(&text) {
+                site_templates.push(name.clone());
+            }
+            sources.insert(name, text);
+        }
+        let mut theme = Theme {
+            tera: Tera::new(),
+            statics: BTreeMap::new(),
+            site_templates,
+        };
+        if let Err(e) = theme
+            .tera
+            .add_raw_templates(sources.iter().map(|(n, t)| (n.as_str(), t.as_str())))
+        {
+            return Err(Error::Content(vec![theme.diagnose(&e)]));
+        }
+
+        for file in embedded_files(&STATIC) {
+            theme.statics.insert(
+                slash_path(file.path()),
+                StaticSource::Embedded(file.contents()),
+            );
+        }
+        for (name, path) in site_files(&root.join("static"))? {
+            theme.statics.insert(name, StaticSource::File(path));
+        }
+        Ok(theme)
+    }
+
+    /// A located diagnostic for a template error: the template file and line.
+    pub fn diagnose(&self, err: &tera::Error) -> Diagnostic {
+        let report = match err.kind() {
+            tera::ErrorKind::SyntaxError(r) | tera::ErrorKind::RenderingError(r) => Some(r),
+            _ => None,
+        };
+        let mut message = err.to_string();
+        let mut source = std::error::Error::source(err);
+        while let Some(s) = source {
+            message.push_str(": ");
+            message.push_str(&s.to_string());
+            source = s.source();
+        }
+        let Some(report) = report else {
+            return Diagnostic::error("templates/", message)
+                .with_help("check the templates named in the message");
+        };
+        let name = report.filename();
+        let file = if self.site_templates.iter().any(|t| t == name) {
+            format!("templates/{name}")
+        } else {
+            format!("templates/{name} (built-in theme)")
+        };
+        Diagnostic::error(file, report.message().to_owned())
+            .at(report.span().start_line, report.span().start_col + 1)
+            .with_help("fix the template at this line; Tera's syntax is described at https://keats.github.io/tera/")
+    }
+}
+
+/// JSON with `<`, `>` and `&` escaped, so no string in it can close the script element.
+pub fn script_safe_json(json: &str) -> String {
+    json.replace('<', "\\u003c")
+        .replace('>', "\\u003e")
+        .replace('&', "\\u0026")
+}
+
+fn embedded_files(dir: &'static Dir<'static>) -> Vec<&'static include_dir::File<'static>> {
+    let mut out = Vec::new();
+    let mut stack = vec![dir];
+    while let Some(d) = stack.pop() {
+        out.extend(d.files());
+        stack.extend(d.dirs());
+    }
+    out.sort_by_key(|f| f.path());
+    out
+}
+
+fn slash_path(p: &Path) -> String {
+    p.components()
+        .map(|c| c.as_os_str().to_string_lossy())
+        .collect::<Vec<_>>()
+        .join("/")
+}
+
+/// Files under `dir` (if it exists) by `/`-separated relative name; dot-files skipped.
+fn site_files(dir: &Path) -> Result<Vec<(String, PathBuf)>> {
+    let mut out = Vec::new();
+    if !dir.is_dir() {
+        return Ok(out);
+    }
+    for entry in walkdir::WalkDir::new(dir)
+        .follow_links(true)
+        .sort_by_file_name()
+    {
+        let entry = entry.map_err(|e| {
+            let path = e.path().unwrap_or(dir).to_path_buf();
+            Error::Usage(format!("cannot read {}: {e}", path.display()))
+        })?;
+        let hidden = entry.file_name().to_string_lossy().starts_with('.');
+        if entry.file_type().is_file() && !hidden {
+            let rel = entry.path().strip_prefix(dir).unwrap_or(entry.path());
+            out.push((slash_path(rel), entry.into_path()));
+        }
+    }
+    Ok(out)
+}

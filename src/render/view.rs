@@ -1,0 +1,342 @@
+//! What templates see: plain data built from the linked site.
+//!
+//! Paths in views are relative to the site root (`claims/x/`); templates put
+//! the page's `root` in front, so links work under any URL prefix.
+
+use serde::Serialize;
+
+use crate::link::{Site, Verdict};
+use crate::load::{Date, Stance};
+
+/// A date as templates use it.
+#[derive(Debug, Clone, Serialize)]
+pub struct DateView {
+    /// Machine form for `datetime` attributes.
+    pub iso: String,
+    /// Reader form, `30 December 2021`.
+    pub human: String,
+}
+
+impl From<&Date> for DateView {
+    fn from(d: &Date) -> Self {
+        DateView {
+            iso: d.iso(),
+            human: d.human(),
+        }
+    }
+}
+
+/// A verdict as shown with a claim.
+#[derive(Debug, Clone, Serialize)]
+pub struct VerdictView<'a> {
+    /// Key as written in claims.
+    pub key: &'a str,
+    /// Label readers see.
+    pub label: &'a str,
+    /// Position on the 1..best scale, if on it.
+    pub rating: Option<u32>,
+    /// The scale's best rating.
+    pub best: u32,
+}
+
+/// How many distinct sources (or citing claims) bear each stance.
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct Counts {
+    /// Supporting.
+    pub supports: usize,
+    /// Contradicting.
+    pub contradicts: usize,
+    /// Context.
+    pub context: usize,
+}
+
+impl Counts {
+    fn add(&mut self, stance: Stance) {
+        match stance {
+            Stance::Supports => self.supports += 1,
+            Stance::Contradicts => self.contradicts += 1,
+            Stance::Context => self.context += 1,
+        }
+    }
+}
+
+/// A claim as listed anywhere.
+#[derive(Debug, Clone, Serialize)]
+pub struct ClaimCard<'a> {
+    /// Id.
+    pub id: &'a str,
+    /// `claims/<id>/`.
+    pub path: String,
+    /// The statement.
+    pub claim: &'a str,
+    /// Its verdict.
+    pub verdict: VerdictView<'a>,
+    /// Who made it.
+    pub claimant: Option<&'a str>,
+    /// When it was made.
+    pub claimed: Option<DateView>,
+    /// When it was checked.
+    pub reviewed: Option<DateView>,
+    /// Tags.
+    pub tags: &'a [String],
+    /// Sources per stance.
+    pub counts: Counts,
+}
+
+/// A source as listed anywhere.
+#[derive(Debug, Clone, Serialize)]
+pub struct SourceCard<'a> {
+    /// Id.
+    pub id: &'a str,
+    /// `sources/<id>/`.
+    pub path: String,
+    /// Headline.
+    pub title: &'a str,
+    /// Publisher.
+    pub outlet: &'a str,
+    /// Publication date.
+    pub published: DateView,
+    /// Kind key (`news`, ...).
+    pub kind: &'static str,
+    /// Kind as readers see it.
+    pub kind_label: &'static str,
+    /// The original's URL.
+    pub url: Option<&'a str>,
+    /// Authors.
+    pub authors: &'a [String],
+    /// Citing claims per stance.
+    pub counts: Counts,
+}
+
+/// Cards for every claim and source, built once per build.
+pub struct Cards<'a> {
+    /// Per claim, same order as the site's.
+    pub claims: Vec<ClaimCard<'a>>,
+    /// Per source, same order as the site's.
+    pub sources: Vec<SourceCard<'a>>,
+}
+
+impl<'a> Cards<'a> {
+    /// Build the cards of `site`.
+    pub fn new(site: &'a Site) -> Cards<'a> {
+        let verdict = |v: &'a Verdict| VerdictView {
+            key: &v.key,
+            label: &v.label,
+            rating: v.rating,
+            best: site.settings.scale.best,
+        };
+        let claims = site
+            .content
+            .claims
+            .iter()
+            .zip(&site.claims)
+            .map(|(doc, linked)| {
+                let mut counts = Counts::default();
+                let mut seen = std::collections::BTreeSet::new();
+                for e in &linked.evidence {
+                    if seen.insert((e.stance, e.source)) {
+                        counts.add(e.stance);
+                    }
+                }
+                ClaimCard {
+                    id: &doc.id,
+                    path: format!("claims/{}/", doc.id),
+                    claim: &doc.meta.claim,
+                    verdict: verdict(&site.settings.scale.verdicts[linked.verdict]),
+                    claimant: doc.meta.claimant.as_deref(),
+                    claimed: doc.meta.claimed.as_ref().map(DateView::from),
+                    reviewed: linked.reviewed.as_ref().map(DateView::from),
+                    tags: &doc.meta.tags,
+                    counts,
+                }
+            })
+            .collect();
+        let sources = site
+            .content
+            .sources
+            .iter()
+            .zip(&site.sources)
+            .map(|(doc, linked)| {
+                let mut counts = Counts::default();
+                let mut seen = std::collections::BTreeSet::new();
+                for &(c, e) in &linked.citations {
+                    let stance = site.claims[c].evidence[e].stance;
+                    if seen.insert((stance, c)) {
+                        counts.add(stance);
+                    }
+                }
+                SourceCard {
+                    id: &doc.id,
+                    path: format!("sources/{}/", doc.id),
+                    title: &doc.meta.title,
+                    outlet: &doc.meta.outlet,
+                    published: DateView::from(&doc.meta.published),
+                    kind: kind_key(doc.meta.kind),
+                    kind_label: doc.meta.kind.label(),
+                    url: doc.meta.url.as_deref(),
+                    authors: &doc.meta.authors,
+                    counts,
+                }
+            })
+            .collect();
+        Cards { claims, sources }
+    }
+}
+
+fn kind_key(kind: crate::load::SourceKind) -> &'static str {
+    use crate::load::SourceKind::*;
+    match kind {
+        News => "news",
+        Statement => "statement",
+        Transcript => "transcript",
+        Opinion => "opinion",
+        Report => "report",
+        Other => "other",
+    }
+}
+
+/// One evidence entry on a claim page.
+#[derive(Debug, Serialize)]
+pub struct EvidenceView<'a> {
+    /// 1-based position in the claim file.
+    pub n: usize,
+    /// The cited source.
+    pub source: &'a SourceCard<'a>,
+    /// The quoted words, as the editor copied them.
+    pub quote: Option<&'a str>,
+    /// `sources/<id>/#q-...` (or the source page when there is no quote).
+    pub href: String,
+    /// The passage's anchor name.
+    pub anchor: Option<&'a str>,
+    /// How many times the quote occurs in the source.
+    pub occurrences: usize,
+    /// The editor's note, as HTML.
+    pub note: Option<String>,
+}
+
+/// Items under one stance heading.
+#[derive(Debug, Serialize)]
+pub struct StanceGroup<T> {
+    /// `supports`, `contradicts` or `context`.
+    pub stance: &'static str,
+    /// Heading readers see.
+    pub heading: &'static str,
+    /// The items.
+    pub items: Vec<T>,
+}
+
+/// A claim citing a source, on the source page.
+#[derive(Debug, Serialize)]
+pub struct Citation<'a> {
+    /// The citing claim.
+    pub claim: &'a ClaimCard<'a>,
+    /// The passages it quotes from this source.
+    pub passages: Vec<CitedPassage<'a>>,
+}
+
+/// A passage a claim quotes, on the source page.
+#[derive(Debug, Serialize)]
+pub struct CitedPassage<'a> {
+    /// Evidence number in the claim.
+    pub n: usize,
+    /// Anchor name of the passage.
+    pub anchor: &'a str,
+    /// The quote.
+    pub quote: &'a str,
+}
+
+/// A row of the claims-against-sources matrix.
+#[derive(Debug, Serialize)]
+pub struct MatrixRow<'a> {
+    /// The claim.
+    pub claim: &'a ClaimCard<'a>,
+    /// Cells: in grid layout one per column, in list layout one per cited source.
+    pub cells: Vec<MatrixCell<'a>>,
+}
+
+/// A cell of the matrix.
+#[derive(Debug, Serialize)]
+pub struct MatrixCell<'a> {
+    /// The source of this cell.
+    pub source: &'a SourceCard<'a>,
+    /// Stances of the claim's evidence from this source (none: not cited).
+    pub stances: Vec<&'static str>,
+    /// Where to go: the first passage cited, or the source page.
+    pub href: String,
+}
+
+/// One day of the timeline.
+#[derive(Debug, Serialize)]
+pub struct TimelineDay<'a> {
+    /// The day.
+    pub date: DateView,
+    /// Sources published and claims made (or checked) that day.
+    pub items: Vec<TimelineItem<'a>>,
+}
+
+/// A source or a claim on the timeline.
+#[derive(Debug, Serialize)]
+pub struct TimelineItem<'a> {
+    /// `source` or `claim`.
+    pub kind: &'static str,
+    /// For a source.
+    pub source: Option<&'a SourceCard<'a>>,
+    /// For a claim.
+    pub claim: Option<&'a ClaimCard<'a>>,
+    /// For a claim: whether the date is when it was made (`claimed`) or checked (`reviewed`).
+    pub date_is: &'static str,
+}
+
+/// A navigation entry.
+#[derive(Debug, Serialize)]
+pub struct NavItem<'a> {
+    /// Title.
+    pub title: &'a str,
+    /// `pages/<id>/`.
+    pub path: String,
+}
+
+/// The site-wide values every template sees as `site`.
+#[derive(Debug, Serialize)]
+pub struct SiteView<'a> {
+    /// Briefing title.
+    pub title: &'a str,
+    /// One-line summary.
+    pub description: Option<&'a str>,
+    /// Publisher.
+    pub publisher: &'a str,
+    /// Language tag.
+    pub language: &'a str,
+    /// Path prefix (`/`, `/briefing/`).
+    pub base_path: &'a str,
+    /// Absolute root URL, if known.
+    pub base_url: Option<&'a str>,
+    /// Free pages by weight.
+    pub nav: Vec<NavItem<'a>>,
+    /// The rating scale.
+    pub verdicts: Vec<VerdictView<'a>>,
+    /// When published.
+    pub published: Option<DateView>,
+    /// When updated.
+    pub updated: Option<DateView>,
+    /// `factbrief <version>`.
+    pub generator: String,
+}
+
+/// Stance groups in reading order, leaving out empty ones.
+pub fn group_by_stance<T>(items: Vec<(Stance, T)>) -> Vec<StanceGroup<T>> {
+    let mut groups: Vec<StanceGroup<T>> = Stance::ALL
+        .iter()
+        .map(|s| StanceGroup {
+            stance: s.key(),
+            heading: s.heading(),
+            items: Vec::new(),
+        })
+        .collect();
+    for (stance, item) in items {
+        let i = Stance::ALL.iter().position(|s| *s == stance).unwrap_or(0);
+        groups[i].items.push(item);
+    }
+    groups.retain(|g| !g.items.is_empty());
+    groups
+}

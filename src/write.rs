@@ -1,0 +1,222 @@
+//! Write: put the rendered site in the output folder, all or nothing.
+//!
+//! The new site is written beside the output folder and swapped in only when
+//! complete, so a failed or interrupted build never leaves a half-written site.
+//! factbrief deletes only what it wrote: the output folder keeps a manifest of
+//! its files, and a folder holding anything else is refused.
+
+use std::collections::BTreeSet;
+use std::fs;
+use std::path::{Path, PathBuf};
+
+use rayon::prelude::*;
+
+use crate::diagnostic::{Error, Result};
+use crate::render::theme::StaticSource;
+use crate::render::Output;
+
+/// The file in the output folder listing everything factbrief wrote there.
+pub const MANIFEST: &str = ".factbrief-manifest";
+const MANIFEST_HEADER: &str =
+    "# Files written by factbrief; it rewrites this folder on each build.\n";
+
+/// What was written.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct WriteReport {
+    /// Rendered files written.
+    pub pages: usize,
+    /// Static files copied.
+    pub statics: usize,
+}
+
+/// Refuse output folders that would put the site's own files at risk.
+pub fn check_output_location(root: &Path, output: &Path) -> Result<()> {
+    let root = absolute(root);
+    let out = absolute(output);
+    let shown = output.display();
+    if out == root {
+        return Err(Error::Usage(format!(
+            "refusing to write into {shown}: it is the site root, and a build replaces its output folder\n  = help: use a folder of its own, such as --output public"
+        )));
+    }
+    if root.starts_with(&out) {
+        return Err(Error::Usage(format!(
+            "refusing to write into {shown}: it contains the site root\n  = help: use a folder inside the site, such as --output public"
+        )));
+    }
+    for input in ["content", "templates", "static"] {
+        if out.starts_with(root.join(input)) {
+            return Err(Error::Usage(format!(
+                "refusing to write into {shown}: it is inside {input}/, which factbrief reads\n  = help: use a folder of its own, such as --output public"
+            )));
+        }
+    }
+    Ok(())
+}
+
+/// Make `p` absolute and lexically clean (resolving symlinks of the parts that exist).
+fn absolute(p: &Path) -> PathBuf {
+    if let Ok(c) = fs::canonicalize(p) {
+        return c;
+    }
+    match (p.parent(), p.file_name()) {
+        (Some(parent), Some(name)) if !parent.as_os_str().is_empty() => absolute(parent).join(name),
+        (_, Some(name)) => std::env::current_dir()
+            .map(|d| absolute(&d).join(name))
+            .unwrap_or_else(|_| p.to_path_buf()),
+        _ => p.to_path_buf(),
+    }
+}
+
+/// Check that `output` holds only files factbrief wrote (or nothing at all).
+fn check_owned(output: &Path) -> Result<()> {
+    if !output.exists() {
+        return Ok(());
+    }
+    if !output.is_dir() {
+        return Err(Error::Usage(format!(
+            "refusing to write into {}: it is a file, not a folder\n  = help: choose another --output",
+            output.display()
+        )));
+    }
+    let manifest = fs::read_to_string(output.join(MANIFEST)).ok();
+    let listed: BTreeSet<&str> = manifest
+        .as_deref()
+        .map(|m| m.lines().filter(|l| !l.starts_with('#')).collect())
+        .unwrap_or_default();
+    let mut foreign = Vec::new();
+    for entry in walkdir::WalkDir::new(output)
+        .min_depth(1)
+        .sort_by_file_name()
+    {
+        let entry =
+            entry.map_err(|e| Error::Usage(format!("cannot read {}: {e}", output.display())))?;
+        if entry.file_type().is_dir() {
+            continue;
+        }
+        let rel = entry.path().strip_prefix(output).unwrap_or(entry.path());
+        let rel = rel
+            .components()
+            .map(|c| c.as_os_str().to_string_lossy())
+            .collect::<Vec<_>>()
+            .join("/");
+        if rel != MANIFEST && !listed.contains(rel.as_str()) {
+            foreign.push(rel);
+        }
+    }
+    if foreign.is_empty() {
+        return Ok(());
+    }
+    let shown: Vec<String> = foreign.iter().take(3).cloned().collect();
+    let more = if foreign.len() > 3 {
+        format!(" and {} more", foreign.len() - 3)
+    } else {
+        String::new()
+    };
+    Err(Error::Usage(format!(
+        "refusing to write into {}: it holds files factbrief did not write ({}{more}), and a build replaces the whole folder\n  = help: choose another --output, or move those files away",
+        output.display(),
+        shown.join(", ")
+    )))
+}
+
+/// Write `files` and `statics` as the new content of `output`, replacing the old one only on success.
+pub fn write_site(
+    root: &Path,
+    output: &Path,
+    files: &[Output],
+    statics: &[(String, StaticSource)],
+) -> Result<WriteReport> {
+    check_output_location(root, output)?;
+    let parent = match output.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
+        _ => PathBuf::from("."),
+    };
+    let name = output
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .ok_or_else(|| {
+            Error::Usage(format!(
+                "refusing to write into {}: give the output folder a name",
+                output.display()
+            ))
+        })?;
+    let staging = parent.join(format!(".{name}.factbrief-new"));
+    let old = parent.join(format!(".{name}.factbrief-old"));
+
+    // A build killed between the two renames below leaves the previous site here: put it back.
+    if !output.exists() && old.is_dir() {
+        fs::rename(&old, output).map_err(|e| Error::io(output, e))?;
+    }
+    check_owned(output)?;
+
+    fs::create_dir_all(&parent).map_err(|e| Error::io(&parent, e))?;
+    if staging.exists() {
+        fs::remove_dir_all(&staging).map_err(|e| Error::io(&staging, e))?;
+    }
+    fs::create_dir(&staging).map_err(|e| Error::io(&staging, e))?;
+    let result = fill(&staging, files, statics);
+    if let Err(e) = result {
+        let _ = fs::remove_dir_all(&staging);
+        return Err(e);
+    }
+
+    if output.exists() {
+        if old.exists() {
+            fs::remove_dir_all(&old).map_err(|e| Error::io(&old, e))?;
+        }
+        fs::rename(output, &old).map_err(|e| Error::io(output, e))?;
+        fs::rename(&staging, output).map_err(|e| Error::io(output, e))?;
+        fs::remove_dir_all(&old).map_err(|e| Error::io(&old, e))?;
+    } else {
+        fs::rename(&staging, output).map_err(|e| Error::io(output, e))?;
+    }
+    Ok(WriteReport {
+        pages: files.len(),
+        statics: statics.len(),
+    })
+}
+
+fn fill(dir: &Path, files: &[Output], statics: &[(String, StaticSource)]) -> Result<()> {
+    let mut folders: BTreeSet<PathBuf> = BTreeSet::new();
+    for p in files
+        .iter()
+        .map(|f| f.path.as_str())
+        .chain(statics.iter().map(|s| s.0.as_str()))
+    {
+        if let Some(parent) = Path::new(p).parent() {
+            folders.insert(dir.join(parent));
+        }
+    }
+    for f in &folders {
+        fs::create_dir_all(f).map_err(|e| Error::io(f, e))?;
+    }
+    files.par_iter().try_for_each(|f| {
+        let path = dir.join(&f.path);
+        fs::write(&path, &f.bytes).map_err(|e| Error::io(&path, e))
+    })?;
+    statics.par_iter().try_for_each(|(rel, src)| {
+        let path = dir.join(rel);
+        match src {
+            StaticSource::Embedded(bytes) => {
+                fs::write(&path, bytes).map_err(|e| Error::io(&path, e))
+            }
+            StaticSource::File(from) => fs::copy(from, &path)
+                .map(|_| ())
+                .map_err(|e| Error::io(from, e)),
+        }
+    })?;
+    let mut listed: Vec<&str> = files
+        .iter()
+        .map(|f| f.path.as_str())
+        .chain(statics.iter().map(|s| s.0.as_str()))
+        .collect();
+    listed.sort_unstable();
+    let mut manifest = String::from(MANIFEST_HEADER);
+    for l in listed {
+        manifest.push_str(l);
+        manifest.push('\n');
+    }
+    let path = dir.join(MANIFEST);
+    fs::write(&path, manifest).map_err(|e| Error::io(&path, e))
+}
