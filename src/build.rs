@@ -63,14 +63,11 @@ pub struct RenderedSite {
 /// Load, link and render the site under `options.root`, writing nothing.
 pub fn render_site(options: &BuildOptions, render_options: &RenderOptions) -> Result<RenderedSite> {
     let root = &options.root;
-    let (content, mut warnings) = load::load(
-        root,
-        &LoadOptions {
-            drafts: options.drafts,
-        },
-    )?;
-    let (site, w) = link::link(content, options.base_url.as_deref())?;
-    warnings.extend(w);
+    let load_options = LoadOptions {
+        drafts: options.drafts,
+    };
+    let (content, diags) = load::load(root, &load_options)?;
+    let (site, warnings) = link::link(content, options.base_url.as_deref(), diags)?;
     let theme = Theme::load(root)?;
     let files = render::render(&site, &theme, &Page::all(&site), render_options)?;
     let statics: Vec<(String, render::theme::StaticSource)> = theme

@@ -101,8 +101,13 @@ pub struct Passage {
 }
 
 /// Resolve everything in `content`; `base_override` is `--base-url`.
-pub fn link(content: Content, base_override: Option<&str>) -> Result<(Site, Vec<Diagnostic>)> {
-    let mut diags = Diagnostics::default();
+/// `diags` holds what earlier stages found; the link fails if any of it, or of
+/// its own findings, is an error.
+pub fn link(
+    content: Content,
+    base_override: Option<&str>,
+    mut diags: Diagnostics,
+) -> Result<(Site, Vec<Diagnostic>)> {
     let settings = settings::settings(&content.index, base_override, &mut diags);
 
     let source_ids: HashMap<&str, usize> = content
@@ -187,6 +192,7 @@ pub fn link(content: Content, base_override: Option<&str>) -> Result<(Site, Vec<
                     stance: ev.stance,
                     passage: None,
                 }),
+                None if content.unreadable_sources.contains(&ev.source) => {}
                 None => diags.push(
                     Diagnostic::error(
                         &claim.file,
@@ -208,6 +214,7 @@ pub fn link(content: Content, base_override: Option<&str>) -> Result<(Site, Vec<
         for id in &claim.meta.appears_in {
             match source_ids.get(id.as_str()) {
                 Some(&s) => appears_in.push(s),
+                None if content.unreadable_sources.contains(id) => {}
                 None => diags.push(
                     Diagnostic::error(
                         &claim.file,
@@ -226,6 +233,21 @@ pub fn link(content: Content, base_override: Option<&str>) -> Result<(Site, Vec<
             appears_in,
             reviewed: claim.meta.reviewed.or(settings.published),
         });
+    }
+
+    for src in &content.sources {
+        if let Some(url) = src.meta.url.as_deref().filter(|u| !is_web_url(u)) {
+            diags.push(
+                Diagnostic::warning(
+                    &src.file,
+                    format!("url `{url}` is not a web address; it is shown without a link"),
+                )
+                .at_line(
+                    src.front_matter_line + locate_key(&src.front_matter, "url").unwrap_or(1) - 1,
+                )
+                .with_help("write an address starting with https:// or http://"),
+            );
+        }
     }
 
     // Quotes: per source, find every passage quoted from it.
@@ -427,6 +449,12 @@ pub fn link(content: Content, base_override: Option<&str>) -> Result<(Site, Vec<
         },
         warnings,
     ))
+}
+
+/// Whether `url` is an absolute http(s) address, safe to link to.
+pub fn is_web_url(url: &str) -> bool {
+    let lower = url.trim_start().to_ascii_lowercase();
+    lower.starts_with("https://") || lower.starts_with("http://")
 }
 
 enum QuoteResult {

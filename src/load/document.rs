@@ -277,4 +277,7 @@ pub struct Content {
     pub pages: Vec<Document<PageMeta>>,
     /// Ids of draft sources left out of this build, to explain references to them.
     pub draft_sources: Vec<String>,
+    /// Ids of sources whose files could not be read (already reported), so
+    /// claims citing them are not reported a second time.
+    pub unreadable_sources: Vec<String>,
 }

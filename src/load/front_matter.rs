@@ -63,8 +63,7 @@ pub fn split<'a>(text: &'a str, file: &Path) -> Result<Split<'a>, Diagnostic> {
     };
     let fm_start = first.len() + 1;
     let mut offset = fm_start.min(text.len());
-    let mut line_no = 2;
-    for line in text[offset..].split_inclusive('\n') {
+    for (line_no, line) in (2..).zip(text[offset..].split_inclusive('\n')) {
         if line.trim_end() == delim {
             let body_start = offset + line.len();
             return Ok(Split {
@@ -76,7 +75,6 @@ pub fn split<'a>(text: &'a str, file: &Path) -> Result<Split<'a>, Diagnostic> {
             });
         }
         offset += line.len();
-        line_no += 1;
     }
     Err(Diagnostic::error(
         file,

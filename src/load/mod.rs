@@ -26,8 +26,10 @@ pub struct LoadOptions {
 
 /// Load the briefing under `root` (the folder holding `content/`).
 ///
-/// Returns the content and any warnings, or every error found.
-pub fn load(root: &Path, options: &LoadOptions) -> Result<(Content, Vec<Diagnostic>)> {
+/// Returns the content and every problem found (errors included, so that the
+/// link stage can add its own before the build stops). Fails outright only
+/// when there is no usable `content/_index.md`.
+pub fn load(root: &Path, options: &LoadOptions) -> Result<(Content, Diagnostics)> {
     let content_dir = root.join("content");
     let mut diags = Diagnostics::default();
     if !content_dir.is_dir() {
@@ -56,10 +58,22 @@ pub fn load(root: &Path, options: &LoadOptions) -> Result<(Content, Vec<Diagnost
 
     warn_stray_files(root, &content_dir, &mut diags);
 
-    let sources = load_kind::<SourceMeta>(root, "sources", SourceMeta::FIELDS, &mut diags);
-    let claims = load_kind::<ClaimMeta>(root, "claims", ClaimMeta::FIELDS, &mut diags);
-    let pages = load_kind::<PageMeta>(root, "pages", PageMeta::FIELDS, &mut diags);
+    let mut failed = Vec::new();
+    let sources =
+        load_kind::<SourceMeta>(root, "sources", SourceMeta::FIELDS, &mut diags, &mut failed);
+    let claims = load_kind::<ClaimMeta>(
+        root,
+        "claims",
+        ClaimMeta::FIELDS,
+        &mut diags,
+        &mut Vec::new(),
+    );
+    let pages = load_kind::<PageMeta>(root, "pages", PageMeta::FIELDS, &mut diags, &mut Vec::new());
 
+    let Some(index) = index else {
+        diags.into_result()?;
+        return Err(unreachable_error());
+    };
     let keep = |draft: bool| options.drafts || !draft;
     let draft_sources = sources
         .iter()
@@ -67,23 +81,15 @@ pub fn load(root: &Path, options: &LoadOptions) -> Result<(Content, Vec<Diagnost
         .map(|d| d.id.clone())
         .collect();
     let content = Content {
-        index: match index {
-            Some(i) => i,
-            None => {
-                return Err(diags
-                    .into_result()
-                    .err()
-                    .unwrap_or_else(|| unreachable_error()))
-            }
-        },
+        index,
         sources: sources.into_iter().filter(|d| keep(d.meta.draft)).collect(),
         claims: claims.into_iter().filter(|d| keep(d.meta.draft)).collect(),
         pages: pages.into_iter().filter(|d| keep(d.meta.draft)).collect(),
         draft_sources,
+        unreadable_sources: failed,
     };
     check_claims(&content, &mut diags);
-    let warnings = diags.into_result()?;
-    Ok((content, warnings))
+    Ok((content, diags))
 }
 
 fn unreachable_error() -> crate::diagnostic::Error {
@@ -110,6 +116,7 @@ fn load_kind<M: DeserializeOwned + Send>(
     kind: &str,
     fields: &[&str],
     diags: &mut Diagnostics,
+    failed: &mut Vec<String>,
 ) -> Vec<Document<M>> {
     let folder = root.join("content").join(kind);
     if !folder.is_dir() {
@@ -164,10 +171,15 @@ fn load_kind<M: DeserializeOwned + Send>(
         })
         .collect();
     let mut docs = Vec::with_capacity(results.len());
-    for r in results {
+    for (r, file) in results.into_iter().zip(&files) {
         match r {
             Ok(d) => docs.push(d),
-            Err(d) => diags.push(d),
+            Err(d) => {
+                if let Ok(id) = id::from_path(&folder, file) {
+                    failed.push(id);
+                }
+                diags.push(d);
+            }
         }
     }
     docs.sort_by(|a, b| a.id.cmp(&b.id));

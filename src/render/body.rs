@@ -356,7 +356,7 @@ mod tests {
         }
     }
 
-    fn marked(md: &str, passages: &mut Vec<Passage>) -> String {
+    fn marked(md: &str, passages: &mut [Passage]) -> String {
         passages.sort_by_key(|p| p.range.start);
         render(md, Trust::Untrusted, &NoLinks, passages).html
     }

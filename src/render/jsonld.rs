@@ -53,6 +53,7 @@ pub fn claim_review(site: &Site, i: usize, path: &str) -> String {
                 src.meta
                     .url
                     .clone()
+                    .filter(|u| crate::link::is_web_url(u))
                     .unwrap_or_else(|| settings.base.url(&format!("sources/{}/", src.id)))
                     .into(),
             );

@@ -173,7 +173,11 @@ impl<'a> Cards<'a> {
                     published: DateView::from(&doc.meta.published),
                     kind: kind_key(doc.meta.kind),
                     kind_label: doc.meta.kind.label(),
-                    url: doc.meta.url.as_deref(),
+                    url: doc
+                        .meta
+                        .url
+                        .as_deref()
+                        .filter(|u| crate::link::is_web_url(u)),
                     authors: &doc.meta.authors,
                     counts,
                 }

@@ -1,0 +1,493 @@
+//! End-to-end tests through the `factbrief` binary: build, init and every error path.
+
+mod common;
+
+use std::fs;
+use std::path::Path;
+
+use common::*;
+
+/// Build `root` into `out`, expecting success; returns stdout.
+fn build_ok(root: &Path, out: &Path) -> String {
+    let o = run(root, &["build", "--output", out.to_str().unwrap()]);
+    let (stdout, stderr) = texts(&o);
+    assert!(o.status.success(), "build failed:\n{stderr}");
+    stdout
+}
+
+/// Build a valid site, break it with `edit`, and check the build fails with
+/// all of `expected` in its message while the previous output stays byte-identical.
+fn fails_and_keeps_output(edit: impl FnOnce(&Path), expected: &[&str]) -> String {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path().join("site");
+    small_site(&root);
+    let out = root.join("public");
+    build_ok(&root, &out);
+    let before = snapshot_dir(&out);
+    assert!(before.contains_key("claims/troops/index.html"));
+
+    edit(&root);
+    let o = run(&root, &["build"]);
+    let (_, stderr) = texts(&o);
+    assert!(!o.status.success(), "build should fail");
+    assert_eq!(o.status.code(), Some(1));
+    for e in expected {
+        assert!(stderr.contains(e), "expected {e:?} in:\n{stderr}");
+    }
+    assert_eq!(snapshot_dir(&out), before, "the previous output changed");
+    // Nothing is left beside it either.
+    let leftovers: Vec<_> = fs::read_dir(&root)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .filter(|n| n.contains("factbrief"))
+        .collect();
+    assert!(leftovers.is_empty(), "{leftovers:?}");
+    stderr
+}
+
+#[test]
+fn builds_the_example_briefing() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("site");
+    let stdout = build_ok(&repo_root(), &out);
+    assert!(stdout.starts_with("Built "), "{stdout}");
+    assert!(stdout.contains(" ms"), "{stdout}");
+    for p in [
+        "index.html",
+        "claims/index.html",
+        "sources/index.html",
+        "matrix/index.html",
+        "timeline/index.html",
+        "404.html",
+        "sitemap.xml",
+        "feed.xml",
+        "style.css",
+        "claims/call-lasted-two-hours/index.html",
+        "sources/voa-2021-12-30-urges-reduce-tensions/index.html",
+        "pages/method/index.html",
+    ] {
+        assert!(out.join(p).is_file(), "{p} missing");
+    }
+    let claims = fs::read_dir(repo_root().join("content/claims"))
+        .unwrap()
+        .count();
+    assert!(claims >= 12);
+    assert_eq!(
+        fs::read_dir(out.join("claims")).unwrap().count(),
+        claims + 1
+    );
+}
+
+#[test]
+fn output_is_deterministic() {
+    let dir = tempfile::tempdir().unwrap();
+    let a = dir.path().join("a");
+    let b = dir.path().join("b");
+    build_ok(&repo_root(), &a);
+    build_ok(&repo_root(), &b);
+    let (sa, sb) = (snapshot_dir(&a), snapshot_dir(&b));
+    assert!(sa.len() > 30);
+    assert_eq!(sa.keys().collect::<Vec<_>>(), sb.keys().collect::<Vec<_>>());
+    for (k, v) in &sa {
+        assert!(v == &sb[k], "{k} differs between two builds");
+    }
+}
+
+#[test]
+fn rebuild_replaces_its_own_output_and_drops_stale_pages() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path().join("site");
+    small_site(&root);
+    let out = root.join("public");
+    build_ok(&root, &out);
+    fs::remove_file(root.join("content/pages/about.md")).unwrap();
+    build_ok(&root, &out);
+    assert!(!out.join("pages/about/index.html").exists());
+    assert!(out.join("claims/troops/index.html").exists());
+}
+
+#[test]
+fn init_creates_a_briefing_that_builds() {
+    let dir = tempfile::tempdir().unwrap();
+    let o = run(dir.path(), &["init", "brief"]);
+    assert!(o.status.success(), "{}", texts(&o).1);
+    let root = dir.path().join("brief");
+    let o = run(&root, &["build"]);
+    let (stdout, stderr) = texts(&o);
+    assert!(o.status.success(), "{stderr}");
+    assert!(stdout.contains("Built "));
+    let src = fs::read_to_string(root.join("public/sources/example-source/index.html")).unwrap();
+    assert!(src.contains("id=\"q-example-claim-1\""));
+    // A second init refuses to overwrite.
+    let o = run(dir.path(), &["init", "brief"]);
+    assert!(!o.status.success());
+    assert!(texts(&o).1.contains("already has a content/ folder"));
+}
+
+#[test]
+fn help_lists_the_commands() {
+    let o = run(&repo_root(), &["--help"]);
+    let (stdout, _) = texts(&o);
+    assert!(
+        stdout.contains("build") && stdout.contains("init"),
+        "{stdout}"
+    );
+    let o = run(&repo_root(), &["build", "--help"]);
+    let (stdout, _) = texts(&o);
+    for flag in ["--root", "--output", "--base-url", "--drafts"] {
+        assert!(stdout.contains(flag), "{flag} missing from:\n{stdout}");
+    }
+}
+
+#[test]
+fn unknown_field_names_file_line_and_suggestion() {
+    let stderr = fails_and_keeps_output(
+        |root| {
+            let p = root.join("content/claims/troops.md");
+            let t = fs::read_to_string(&p)
+                .unwrap()
+                .replace("verdict = ", "verdit = ");
+            fs::write(p, t).unwrap();
+        },
+        &[
+            "unknown field `verdit`",
+            "content/claims/troops.md:3",
+            "did you mean `verdict`?",
+        ],
+    );
+    assert!(stderr.contains("nothing was written"), "{stderr}");
+}
+
+#[test]
+fn unknown_source_is_located() {
+    fails_and_keeps_output(
+        |root| {
+            let p = root.join("content/claims/troops.md");
+            let t = fs::read_to_string(&p)
+                .unwrap()
+                .replace("source = \"report\"", "source = \"reprot\"");
+            fs::write(p, t).unwrap();
+        },
+        &[
+            "evidence 1 cites `reprot`, which is not a source",
+            "content/claims/troops.md:6",
+            "did you mean `report`?",
+        ],
+    );
+}
+
+#[test]
+fn quote_not_found_shows_the_closest_passage() {
+    fails_and_keeps_output(
+        |root| {
+            let p = root.join("content/claims/troops.md");
+            let t = fs::read_to_string(&p)
+                .unwrap()
+                .replace("around 100,000 troops", "around 10,000 troops");
+            fs::write(p, t).unwrap();
+        },
+        &[
+            "evidence 1: the quote is not in source `report`",
+            "content/claims/troops.md:8",
+            "“around 100,000 troops near the Ukrainian border.”",
+            "the quote has `10,000` where the source has `100,000`",
+        ],
+    );
+}
+
+#[test]
+fn bad_id_names_the_file() {
+    fails_and_keeps_output(
+        |root| {
+            fs::copy(
+                root.join("content/claims/troops.md"),
+                root.join("content/claims/Troops Copy.md"),
+            )
+            .unwrap();
+        },
+        &[
+            "`Troops Copy` is not a valid id",
+            "content/claims/Troops Copy.md",
+            "troops-copy.md",
+        ],
+    );
+}
+
+#[test]
+fn duplicate_output_path_is_an_error() {
+    fails_and_keeps_output(
+        |root| write_files(root, &[("static/claims/troops/index.html", "<p>mine</p>")]),
+        &[
+            "two files would be written to claims/troops/index.html",
+            "static/claims/troops/index.html",
+        ],
+    );
+}
+
+#[test]
+fn broken_internal_link_is_located() {
+    fails_and_keeps_output(
+        |root| {
+            write_files(
+                root,
+                &[(
+                    "content/pages/about.md",
+                    "+++\ntitle = \"About\"\n+++\n\nSee [this](claim:trops).\n",
+                )],
+            );
+        },
+        &[
+            "the link `claim:trops` points to no claim",
+            "content/pages/about.md:5",
+            "did you mean `claim:troops`?",
+        ],
+    );
+}
+
+#[test]
+fn unknown_verdict_is_located() {
+    fails_and_keeps_output(
+        |root| {
+            let p = root.join("content/claims/troops.md");
+            let t = fs::read_to_string(&p)
+                .unwrap()
+                .replace("\"mostly-true\"", "\"mostly true\"");
+            fs::write(p, t).unwrap();
+        },
+        &[
+            "`mostly true` is not a verdict",
+            "content/claims/troops.md:3",
+            "did you mean `mostly-true`?",
+        ],
+    );
+}
+
+#[test]
+fn every_error_is_reported_not_just_the_first() {
+    let stderr = fails_and_keeps_output(
+        |root| {
+            write_files(
+                root,
+                &[
+                    ("content/claims/a.md", "+++\nclaim = \"x\"\nverdict = \"true\"\n[[evidence]]\nsource = \"nope\"\nstance = \"supports\"\n+++\n"),
+                    ("content/claims/b.md", "+++\nclaim = \"x\"\nverdikt = \"true\"\n+++\n"),
+                ],
+            );
+        },
+        &[
+            "content/claims/a.md:5",
+            "content/claims/b.md:3",
+            "2 errors found",
+        ],
+    );
+    assert!(stderr.matches("error:").count() >= 2);
+}
+
+#[test]
+fn yaml_front_matter_errors_are_located_too() {
+    fails_and_keeps_output(
+        |root| {
+            write_files(
+                root,
+                &[(
+                    "content/sources/yaml.md",
+                    "---\ntitle: Y\noutlet: O\npublished: 2021-12-30\nauthor: [A]\n---\nText.\n",
+                )],
+            );
+        },
+        &[
+            "unknown field `author`",
+            "content/sources/yaml.md:5",
+            "did you mean `authors`?",
+        ],
+    );
+}
+
+#[test]
+fn unsafe_output_folders_are_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path().join("site");
+    small_site(&root);
+    let content_before = snapshot_dir(&root.join("content"));
+    for (out, msg) in [
+        (".", "it is the site root"),
+        ("content/out", "it is inside content/"),
+        ("..", "it contains the site root"),
+    ] {
+        let o = run(&root, &["build", "--output", out]);
+        let (_, stderr) = texts(&o);
+        assert!(!o.status.success(), "{out} accepted");
+        assert!(stderr.contains(msg), "{out}: {stderr}");
+    }
+    // A folder holding files factbrief did not write.
+    write_files(&root, &[("mine/notes.txt", "keep me")]);
+    let o = run(&root, &["build", "--output", "mine"]);
+    let (_, stderr) = texts(&o);
+    assert!(!o.status.success());
+    assert!(
+        stderr.contains("holds files factbrief did not write (notes.txt)"),
+        "{stderr}"
+    );
+    assert_eq!(
+        fs::read_to_string(root.join("mine/notes.txt")).unwrap(),
+        "keep me"
+    );
+    // The same after a good build: a file added by hand is never deleted.
+    build_ok(&root, &root.join("public"));
+    write_files(&root, &[("public/extra.html", "mine")]);
+    let o = run(&root, &["build"]);
+    assert!(!o.status.success());
+    assert!(texts(&o).1.contains("extra.html"));
+    assert_eq!(
+        fs::read_to_string(root.join("public/extra.html")).unwrap(),
+        "mine"
+    );
+    assert_eq!(snapshot_dir(&root.join("content")), content_before);
+}
+
+#[test]
+fn an_interrupted_swap_is_recovered() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path().join("site");
+    small_site(&root);
+    let out = root.join("public");
+    build_ok(&root, &out);
+    // As if killed between moving the old site aside and moving the new one in.
+    fs::rename(&out, root.join(".public.factbrief-old")).unwrap();
+    fs::create_dir(root.join(".public.factbrief-new")).unwrap();
+    build_ok(&root, &out);
+    assert!(out.join("index.html").is_file());
+    assert!(!root.join(".public.factbrief-old").exists());
+    assert!(!root.join(".public.factbrief-new").exists());
+}
+
+#[test]
+fn html_in_sources_renders_inert() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path().join("site");
+    small_site(&root);
+    write_files(
+        &root,
+        &[(
+            "content/sources/hostile.md",
+            "+++\ntitle = \"<script>alert('t')</script>\"\noutlet = \"<img src=x onerror=alert(1)>\"\npublished = 2021-12-30\nurl = \"javascript:alert(2)\"\n+++\n\nText <script>alert(3)</script> and <img src=x onerror=alert(4)>.\n\n<script>\nalert(5)\n</script>\n\n[click](javascript:alert(6)) <a href=\"javascript:alert(7)\">x</a>\n",
+        )],
+    );
+    write_files(
+        &root,
+        &[(
+            "content/claims/hostile.md",
+            "+++\nclaim = \"<script>alert(9)</script>\"\nverdict = \"false\"\nclaimant = \"</script><script>alert(10)</script>\"\nappears_in = [\"hostile\"]\n[[evidence]]\nsource = \"hostile\"\nstance = \"context\"\nquote = \"Text <script>alert(3)</script> and\"\n+++\n",
+        )],
+    );
+    let out = root.join("public");
+    build_ok(&root, &out);
+    for page in [
+        "claims/hostile/index.html",
+        "claims/index.html",
+        "matrix/index.html",
+        "sources/hostile/index.html",
+        "sources/index.html",
+        "index.html",
+        "timeline/index.html",
+    ] {
+        let html = fs::read_to_string(out.join(page)).unwrap();
+        assert!(!html.contains("<script>alert"), "{page}");
+        assert!(!html.contains("<script>\nalert"), "{page}");
+        assert!(!html.contains("<img"), "{page}");
+        assert!(
+            !tags(&html).any(|t| t.contains("javascript:")),
+            "{page}: a tag carries javascript:"
+        );
+        assert!(html.contains("&lt;script&gt;alert("), "{page}");
+    }
+    let html = fs::read_to_string(out.join("sources/hostile/index.html")).unwrap();
+    assert!(html.contains("onerror=alert(4)&gt;"), "{html}");
+    // The quoted passage with the escaped markup is marked like any other.
+    assert!(html.contains("<mark id=\"q-hostile-1\""), "{html}");
+    assert_eq!(
+        marked_text(&html, "q-hostile-1"),
+        "Text <script>alert(3)</script> and"
+    );
+    // JSON-LD cannot be closed early by a claimant's `</script>`.
+    let claim = fs::read_to_string(out.join("claims/hostile/index.html")).unwrap();
+    assert_eq!(claim.matches("</script>").count(), 1, "{claim}");
+    assert!(
+        claim.contains("\\u003c/script\\u003e\\u003cscript\\u003ealert(10)"),
+        "{claim}"
+    );
+    assert!(!claim.contains("\"url\": \"javascript:"), "{claim}");
+}
+
+/// The real tags of `html` (escaped text such as `&lt;a ...&gt;` is not a tag).
+fn tags(html: &str) -> impl Iterator<Item = &str> {
+    html.split('<')
+        .skip(1)
+        .filter(|t| t.starts_with(|c: char| c.is_ascii_alphabetic()))
+        .map(|t| t.split('>').next().unwrap_or(t))
+}
+
+#[test]
+fn drafts_are_left_out_unless_asked_for() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path().join("site");
+    small_site(&root);
+    write_files(
+        &root,
+        &[(
+            "content/pages/wip.md",
+            "+++\ntitle = \"WIP\"\ndraft = true\n+++\n",
+        )],
+    );
+    build_ok(&root, &root.join("public"));
+    assert!(!root.join("public/pages/wip/index.html").exists());
+    let o = run(&root, &["build", "--drafts"]);
+    assert!(o.status.success());
+    assert!(root.join("public/pages/wip/index.html").exists());
+}
+
+#[test]
+fn a_claim_citing_a_draft_source_says_so() {
+    fails_and_keeps_output(
+        |root| {
+            let p = root.join("content/sources/report.md");
+            let t = fs::read_to_string(&p).unwrap().replace(
+                "published = 2021-12-30",
+                "published = 2021-12-30\ndraft = true",
+            );
+            fs::write(p, t).unwrap();
+        },
+        &[
+            "cites `report`, which is not a source",
+            "is a draft: build with --drafts",
+        ],
+    );
+}
+
+#[test]
+fn base_url_prefix_is_used_where_links_must_be_absolute() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path().join("site");
+    small_site(&root);
+    let o = run(&root, &["build", "--base-url", "https://example.org/fc/"]);
+    assert!(o.status.success(), "{}", texts(&o).1);
+    let out = root.join("public");
+    let not_found = fs::read_to_string(out.join("404.html")).unwrap();
+    assert!(not_found.contains("href=\"/fc/style.css\""), "{not_found}");
+    assert!(not_found.contains("href=\"/fc/claims/\""));
+    let claim = fs::read_to_string(out.join("claims/troops/index.html")).unwrap();
+    assert!(
+        claim.contains("<link rel=\"canonical\" href=\"https://example.org/fc/claims/troops/\">"),
+        "{claim}"
+    );
+    assert!(claim.contains("href=\"../../sources/report/#q-troops-1\""));
+    assert!(claim.contains("\"url\": \"https://example.org/fc/claims/troops/\""));
+    let sitemap = fs::read_to_string(out.join("sitemap.xml")).unwrap();
+    assert!(
+        sitemap.contains("<loc>https://example.org/fc/claims/troops/</loc>"),
+        "{sitemap}"
+    );
+    let o = run(&root, &["build", "--base-url", "fc"]);
+    assert!(!o.status.success());
+    assert!(texts(&o).1.contains("--base-url"));
+}

@@ -1,0 +1,114 @@
+//! Helpers shared by the end-to-end tests.
+#![allow(dead_code)]
+
+use std::collections::BTreeMap;
+use std::fs;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+/// The repository root, which is itself the example site.
+pub fn repo_root() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+/// Run the factbrief binary with `args` in `cwd`.
+pub fn run(cwd: &Path, args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_factbrief"))
+        .args(args)
+        .current_dir(cwd)
+        .env("NO_COLOR", "1")
+        .output()
+        .expect("the factbrief binary runs")
+}
+
+/// Standard output and error of a run, as text.
+pub fn texts(out: &Output) -> (String, String) {
+    (
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
+}
+
+/// Write `files` (relative path, text) under `root`.
+pub fn write_files(root: &Path, files: &[(&str, &str)]) {
+    for (rel, text) in files {
+        let path = root.join(rel);
+        fs::create_dir_all(path.parent().unwrap()).unwrap();
+        fs::write(path, text).unwrap();
+    }
+}
+
+/// A small valid site: one source, one claim quoting it, one page.
+pub fn small_site(root: &Path) {
+    write_files(
+        root,
+        &[
+            (
+                "content/_index.md",
+                "+++\ntitle = \"Test briefing\"\npublished = 2022-01-05\n+++\nOverview with [a claim](claim:troops).\n",
+            ),
+            (
+                "content/sources/report.md",
+                "+++\ntitle = \"A report\"\noutlet = \"Wire\"\npublished = 2021-12-30\n+++\n\nRussia has assembled around 100,000 troops near the Ukrainian border.\n\nThe call *began at 3:35 p.m.* and ended 50 minutes later.\n",
+            ),
+            (
+                "content/claims/troops.md",
+                "+++\nclaim = \"Russia had about 100,000 troops at the border.\"\nverdict = \"mostly-true\"\n\n[[evidence]]\nsource = \"report\"\nstance = \"supports\"\nquote = \"around 100,000 troops near the Ukrainian border\"\n+++\n\nAnalysis.\n",
+            ),
+            (
+                "content/pages/about.md",
+                "+++\ntitle = \"About\"\nweight = 1\n+++\nAbout us.\n",
+            ),
+        ],
+    );
+}
+
+/// Every file under `dir` with its bytes, by relative path.
+pub fn snapshot_dir(dir: &Path) -> BTreeMap<String, Vec<u8>> {
+    let mut out = BTreeMap::new();
+    let mut stack = vec![dir.to_path_buf()];
+    while let Some(d) = stack.pop() {
+        for e in fs::read_dir(&d).unwrap() {
+            let p = e.unwrap().path();
+            if p.is_dir() {
+                stack.push(p);
+            } else {
+                let rel = p
+                    .strip_prefix(dir)
+                    .unwrap()
+                    .to_string_lossy()
+                    .replace('\\', "/");
+                out.insert(rel, fs::read(&p).unwrap());
+            }
+        }
+    }
+    out
+}
+
+/// The text (HTML-unescaped) of every element whose `data-q` lists `name`, in document order.
+pub fn marked_text(html: &str, name: &str) -> String {
+    let mut out = String::new();
+    let mut rest = html;
+    while let Some(i) = rest.find("data-q=\"") {
+        let after = &rest[i + 8..];
+        let end = after.find('"').unwrap();
+        let names = &after[..end];
+        let body_start = after.find('>').unwrap() + 1;
+        let body_end = after[body_start..].find('<').unwrap() + body_start;
+        if names.split(' ').any(|n| n == name) {
+            out.push_str(&unescape(&after[body_start..body_end]));
+        }
+        rest = &after[body_end..];
+    }
+    out
+}
+
+/// Undo HTML escaping of text.
+pub fn unescape(s: &str) -> String {
+    s.replace("&lt;", "<")
+        .replace("&gt;", ">")
+        .replace("&quot;", "\"")
+        .replace("&#39;", "'")
+        .replace("&#x27;", "'")
+        .replace("&amp;", "&")
+}

@@ -1,0 +1,64 @@
+//! Snapshots (insta) of each page type of the example briefing, rendered in memory.
+
+mod common;
+
+use std::collections::BTreeMap;
+
+use factbrief::build::{render_site, BuildOptions};
+use factbrief::render::RenderOptions;
+
+fn example(base_url: Option<&str>) -> BTreeMap<String, String> {
+    let options = BuildOptions {
+        root: common::repo_root(),
+        output: None,
+        base_url: base_url.map(str::to_owned),
+        drafts: false,
+    };
+    let site =
+        render_site(&options, &RenderOptions::default()).expect("the example briefing builds");
+    site.files
+        .into_iter()
+        .map(|o| (o.path, String::from_utf8(o.bytes).expect("UTF-8 output")))
+        .collect()
+}
+
+#[test]
+fn every_page_type_of_the_example() {
+    let pages = example(None);
+    for (name, path) in [
+        ("index", "index.html"),
+        ("claim", "claims/call-lasted-two-hours/index.html"),
+        (
+            "claim_misleading",
+            "claims/biden-forgot-microphone/index.html",
+        ),
+        (
+            "source",
+            "sources/voa-2021-12-30-urges-reduce-tensions/index.html",
+        ),
+        (
+            "source_with_note",
+            "sources/presidentialinsider-2021-04-13-putin-calls-meeting/index.html",
+        ),
+        ("page", "pages/rating-scale/index.html"),
+        ("claims_list", "claims/index.html"),
+        ("sources_list", "sources/index.html"),
+        ("matrix", "matrix/index.html"),
+        ("timeline", "timeline/index.html"),
+        ("not_found", "404.html"),
+        ("feed", "feed.xml"),
+        ("sitemap", "sitemap.xml"),
+    ] {
+        let html = pages
+            .get(path)
+            .unwrap_or_else(|| panic!("{path} not rendered"));
+        insta::assert_snapshot!(name, html);
+    }
+}
+
+#[test]
+fn pages_under_an_absolute_base_url() {
+    let pages = example(Some("https://factcheck.example/2021-12-30-call/"));
+    insta::assert_snapshot!("feed_with_base_url", pages["feed.xml"]);
+    insta::assert_snapshot!("not_found_with_base_url", pages["404.html"]);
+}
