@@ -44,6 +44,8 @@ pub struct BuildReport {
     pub elapsed: Duration,
     /// Where the site was written.
     pub output: PathBuf,
+    /// Time taken by each stage, in order.
+    pub stages: Vec<(&'static str, Duration)>,
 }
 
 /// A site rendered in memory, ready to write.
@@ -58,6 +60,8 @@ pub struct RenderedSite {
     pub statics: Vec<(String, render::theme::StaticSource)>,
     /// Warnings.
     pub warnings: Vec<Diagnostic>,
+    /// Time taken by each stage.
+    pub stages: Vec<(&'static str, Duration)>,
 }
 
 /// Load, link and render the site under `options.root`, writing nothing.
@@ -66,10 +70,19 @@ pub fn render_site(options: &BuildOptions, render_options: &RenderOptions) -> Re
     let load_options = LoadOptions {
         drafts: options.drafts,
     };
+    let mut stages = Vec::new();
+    let mut clock = Instant::now();
+    let mut lap = |name: &'static str| {
+        stages.push((name, clock.elapsed()));
+        clock = Instant::now();
+    };
     let (content, diags) = load::load(root, &load_options)?;
+    lap("load");
     let (site, warnings) = link::link(content, options.base_url.as_deref(), diags)?;
-    let theme = Theme::load(root)?;
-    let files = render::render(&site, &theme, &Page::all(&site), render_options)?;
+    lap("link");
+    let mut theme = Theme::load(root)?;
+    let files = render::render(&site, &mut theme, &Page::all(&site), render_options)?;
+    lap("render");
     let statics: Vec<(String, render::theme::StaticSource)> = theme
         .statics
         .iter()
@@ -82,6 +95,7 @@ pub fn render_site(options: &BuildOptions, render_options: &RenderOptions) -> Re
         files,
         statics,
         warnings,
+        stages,
     })
 }
 
@@ -130,14 +144,17 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport> {
     let output = options.output_dir();
     // Refuse an unsafe output folder before doing any work.
     write::check_output_location(&options.root, &output)?;
-    let rendered = render_site(options, &RenderOptions::default())?;
+    let mut rendered = render_site(options, &RenderOptions::default())?;
+    let clock = Instant::now();
     let report = write::write_site(&options.root, &output, &rendered.files, &rendered.statics)?;
+    rendered.stages.push(("write", clock.elapsed()));
     Ok(BuildReport {
         pages: report.pages,
         statics: report.statics,
         warnings: rendered.warnings,
         elapsed: start.elapsed(),
         output,
+        stages: rendered.stages,
     })
 }
 

@@ -81,12 +81,34 @@ fn is_block_end(end: &TagEnd) -> bool {
 
 /// The rendered text of a Markdown body: what quotes are matched against.
 pub fn rendered_text(text: &str, trust: Trust) -> String {
-    let mut out = String::with_capacity(text.len());
-    for (ev, _) in events(text, trust) {
-        match piece(&ev) {
-            Piece::Text(t) => out.push_str(&t),
-            Piece::Break => out.push('\n'),
-            Piece::None => {}
+    scan(text, trust, true).text
+}
+
+/// What one pass over a body finds.
+#[derive(Debug, Default)]
+pub struct Scan {
+    /// The rendered text (empty unless asked for).
+    pub text: String,
+    /// Every link and image destination, with the byte offset in the body where it starts.
+    pub links: Vec<(String, usize)>,
+}
+
+/// One pass over `text`: its rendered text (if `want_text`) and its link destinations.
+pub fn scan(text: &str, trust: Trust, want_text: bool) -> Scan {
+    let mut out = Scan {
+        text: String::with_capacity(if want_text { text.len() } else { 0 }),
+        links: Vec::new(),
+    };
+    for (ev, range) in events(text, trust) {
+        if let Event::Start(Tag::Link { dest_url, .. } | Tag::Image { dest_url, .. }) = &ev {
+            out.links.push((dest_url.to_string(), range.start));
+        }
+        if want_text {
+            match piece(&ev) {
+                Piece::Text(t) => out.text.push_str(&t),
+                Piece::Break => out.text.push('\n'),
+                Piece::None => {}
+            }
         }
     }
     out

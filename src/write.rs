@@ -167,7 +167,7 @@ pub fn write_site(
         }
         fs::rename(output, &old).map_err(|e| Error::io(output, e))?;
         fs::rename(&staging, output).map_err(|e| Error::io(output, e))?;
-        fs::remove_dir_all(&old).map_err(|e| Error::io(&old, e))?;
+        remove_tree(&old)?;
     } else {
         fs::rename(&staging, output).map_err(|e| Error::io(output, e))?;
     }
@@ -177,6 +177,31 @@ pub fn write_site(
     })
 }
 
+/// Remove a folder factbrief wrote, its files in parallel (a large site has thousands).
+fn remove_tree(dir: &Path) -> Result<()> {
+    let mut files = Vec::new();
+    let mut dirs = Vec::new();
+    for entry in walkdir::WalkDir::new(dir) {
+        let entry =
+            entry.map_err(|e| Error::Usage(format!("cannot read {}: {e}", dir.display())))?;
+        if entry.file_type().is_dir() {
+            dirs.push(entry.into_path());
+        } else {
+            files.push(entry.into_path());
+        }
+    }
+    files
+        .par_iter()
+        .try_for_each(|f| fs::remove_file(f).map_err(|e| Error::io(f, e)))?;
+    // Deepest first, so each folder is empty when removed.
+    dirs.sort_by_key(|d| std::cmp::Reverse(d.components().count()));
+    for d in dirs {
+        fs::remove_dir(&d).map_err(|e| Error::io(&d, e))?;
+    }
+    Ok(())
+}
+
+/// Write the site into `dir`.
 fn fill(dir: &Path, files: &[Output], statics: &[(String, StaticSource)]) -> Result<()> {
     let mut folders: BTreeSet<PathBuf> = BTreeSet::new();
     for p in files

@@ -10,7 +10,6 @@ pub mod settings;
 
 use std::collections::{BTreeSet, HashMap};
 use std::ops::Range;
-use std::path::Path;
 
 use rayon::prelude::*;
 
@@ -257,12 +256,24 @@ pub fn link(
             sources[ev.source].citations.push((c, e));
         }
     }
-    let found: Vec<Vec<QuoteResult>> = sources
+    // One parallel pass over every Markdown text: sources give their rendered
+    // text (for quotes) and links; the others their links.
+    let found: Vec<(Vec<QuoteResult>, Links)> = sources
         .par_iter()
         .enumerate()
         .map(|(s, linked)| find_quotes(&content, &claims, s, &linked.citations))
         .collect();
-    for (s, results) in found.into_iter().enumerate() {
+    let mut link_uses: Vec<LinkUse> = Vec::new();
+    for (s, (_, links)) in found.iter().enumerate() {
+        let d = &content.sources[s];
+        link_uses.extend(links.iter().map(|(dest, off)| LinkUse {
+            doc: DocRef::Source(s),
+            dest: dest.clone(),
+            line: d.body_line + d.body[..*off].matches('\n').count(),
+        }));
+    }
+    link_uses.extend(other_links(&content));
+    for (s, (results, _)) in found.into_iter().enumerate() {
         for r in results {
             match r {
                 QuoteResult::Found {
@@ -339,103 +350,45 @@ pub fn link(
 
     // Links inside Markdown.
     let mut links: HashMap<DocRef, BTreeSet<DocRef>> = HashMap::new();
-    let resolve = |kind: &str, id: &str| -> Option<DocRef> {
-        match kind {
-            "source" => source_ids.get(id).map(|&i| DocRef::Source(i)),
-            "claim" => claim_ids.get(id).map(|&i| DocRef::Claim(i)),
-            _ => page_ids.get(id).map(|&i| DocRef::Page(i)),
-        }
-    };
-    let mut check =
-        |doc: DocRef, file: &Path, text: &str, line_at: &dyn Fn(usize) -> usize, trust: Trust| {
-            for (ev, range) in markdown::events(text, trust) {
-                let dest = match &ev {
-                    pulldown_cmark::Event::Start(pulldown_cmark::Tag::Link {
-                        dest_url, ..
-                    })
-                    | pulldown_cmark::Event::Start(pulldown_cmark::Tag::Image {
-                        dest_url, ..
-                    }) => dest_url,
-                    _ => continue,
-                };
-                let Some(l) = markdown::internal_link(dest) else {
-                    continue;
-                };
-                match resolve(l.kind, l.id) {
-                    Some(target) => {
-                        links.entry(doc).or_default().insert(target);
-                    }
-                    None => {
-                        let ids: Vec<&str> = match l.kind {
-                            "source" => source_ids.keys().copied().collect(),
-                            "claim" => claim_ids.keys().copied().collect(),
-                            _ => page_ids.keys().copied().collect(),
-                        };
-                        let help = match did_you_mean(l.id, ids) {
-                            Some(s) => format!("did you mean `{}:{s}`?", l.kind),
-                            None => format!("link to the id of a file in content/{}s/", l.kind),
-                        };
-                        diags.push(
-                            Diagnostic::error(
-                                file,
-                                format!("the link `{dest}` points to no {}", l.kind),
-                            )
-                            .at_line(line_at(range.start))
-                            .with_help(help),
-                        );
-                    }
-                }
-            }
+    for u in link_uses {
+        let Some(l) = markdown::internal_link(&u.dest) else {
+            continue;
         };
-    fn body_line(text: &str, start: usize) -> impl Fn(usize) -> usize + '_ {
-        move |off: usize| start + text[..off.min(text.len())].matches('\n').count()
-    }
-    let idx = &content.index;
-    check(
-        DocRef::Index,
-        &idx.file,
-        &idx.body,
-        &body_line(&idx.body, idx.body_line),
-        Trust::Editor,
-    );
-    for (i, d) in content.sources.iter().enumerate() {
-        check(
-            DocRef::Source(i),
-            &d.file,
-            &d.body,
-            &body_line(&d.body, d.body_line),
-            Trust::Untrusted,
-        );
-        if let Some(note) = &d.meta.note {
-            let line = d.front_matter_line + locate_key(&d.front_matter, "note").unwrap_or(1) - 1;
-            check(DocRef::Source(i), &d.file, note, &|_| line, Trust::Editor);
-        }
-    }
-    for (i, d) in content.claims.iter().enumerate() {
-        check(
-            DocRef::Claim(i),
-            &d.file,
-            &d.body,
-            &body_line(&d.body, d.body_line),
-            Trust::Editor,
-        );
-        for (e, ev) in d.meta.evidence.iter().enumerate() {
-            if let Some(note) = &ev.note {
-                let line = d.front_matter_line
-                    + locate_entry_field(&d.front_matter, "evidence", e, "note").unwrap_or(1)
-                    - 1;
-                check(DocRef::Claim(i), &d.file, note, &|_| line, Trust::Editor);
+        let ids = match l.kind {
+            "source" => &source_ids,
+            "claim" => &claim_ids,
+            _ => &page_ids,
+        };
+        match ids.get(l.id) {
+            Some(&i) => {
+                let target = match l.kind {
+                    "source" => DocRef::Source(i),
+                    "claim" => DocRef::Claim(i),
+                    _ => DocRef::Page(i),
+                };
+                links.entry(u.doc).or_default().insert(target);
+            }
+            None => {
+                let help = match did_you_mean(l.id, ids.keys().copied()) {
+                    Some(s) => format!("did you mean `{}:{s}`?", l.kind),
+                    None => format!("link to the id of a file in content/{}s/", l.kind),
+                };
+                let file = match u.doc {
+                    DocRef::Index => &content.index.file,
+                    DocRef::Source(i) => &content.sources[i].file,
+                    DocRef::Claim(i) => &content.claims[i].file,
+                    DocRef::Page(i) => &content.pages[i].file,
+                };
+                diags.push(
+                    Diagnostic::error(
+                        file,
+                        format!("the link `{}` points to no {}", u.dest, l.kind),
+                    )
+                    .at_line(u.line)
+                    .with_help(help),
+                );
             }
         }
-    }
-    for (i, d) in content.pages.iter().enumerate() {
-        check(
-            DocRef::Page(i),
-            &d.file,
-            &d.body,
-            &body_line(&d.body, d.body_line),
-            Trust::Editor,
-        );
     }
 
     let warnings = diags.into_result()?;
@@ -449,6 +402,60 @@ pub fn link(
         },
         warnings,
     ))
+}
+
+/// Link destinations of a text with their byte offsets.
+type Links = Vec<(String, usize)>;
+
+/// A link found in a document's Markdown.
+struct LinkUse {
+    doc: DocRef,
+    dest: String,
+    /// 1-based line in the document's file.
+    line: usize,
+}
+
+/// Links of every Markdown text but source bodies (which [`find_quotes`] scans), in parallel.
+fn other_links(content: &Content) -> Vec<LinkUse> {
+    // (document, text, first line of the text, whether that line is fixed: a front-matter field)
+    let mut jobs: Vec<(DocRef, &str, usize, bool)> = Vec::new();
+    let fm = |line: usize, rel: Option<usize>| line + rel.unwrap_or(1) - 1;
+    let idx = &content.index;
+    jobs.push((DocRef::Index, &idx.body, idx.body_line, false));
+    for (i, d) in content.sources.iter().enumerate() {
+        if let Some(note) = &d.meta.note {
+            let line = fm(d.front_matter_line, locate_key(&d.front_matter, "note"));
+            jobs.push((DocRef::Source(i), note, line, true));
+        }
+    }
+    for (i, d) in content.claims.iter().enumerate() {
+        jobs.push((DocRef::Claim(i), &d.body, d.body_line, false));
+        for (e, ev) in d.meta.evidence.iter().enumerate() {
+            if let Some(note) = &ev.note {
+                let rel = locate_entry_field(&d.front_matter, "evidence", e, "note");
+                jobs.push((DocRef::Claim(i), note, fm(d.front_matter_line, rel), true));
+            }
+        }
+    }
+    for (i, d) in content.pages.iter().enumerate() {
+        jobs.push((DocRef::Page(i), &d.body, d.body_line, false));
+    }
+    jobs.par_iter()
+        .flat_map_iter(|&(doc, text, line, fixed)| {
+            markdown::scan(text, Trust::Editor, false)
+                .links
+                .into_iter()
+                .map(move |(dest, off)| LinkUse {
+                    doc,
+                    dest,
+                    line: if fixed {
+                        line
+                    } else {
+                        line + text[..off].matches('\n').count()
+                    },
+                })
+        })
+        .collect()
 }
 
 /// Whether `url` is an absolute http(s) address, safe to link to.
@@ -481,7 +488,7 @@ fn find_quotes(
     claims: &[LinkedClaim],
     s: usize,
     citations: &[(usize, usize)],
-) -> Vec<QuoteResult> {
+) -> (Vec<QuoteResult>, Links) {
     let quoted: Vec<(usize, usize, &str)> = citations
         .iter()
         .filter_map(|&(c, e)| {
@@ -492,12 +499,17 @@ fn find_quotes(
                 .map(|q| (c, e, q))
         })
         .collect();
+    let scan = markdown::scan(
+        &content.sources[s].body,
+        Trust::Untrusted,
+        !quoted.is_empty(),
+    );
     if quoted.is_empty() {
-        return Vec::new();
+        return (Vec::new(), scan.links);
     }
-    let text = markdown::rendered_text(&content.sources[s].body, Trust::Untrusted);
+    let text = scan.text;
     let hay = quote::Normalized::new(&text);
-    quoted
+    let results = quoted
         .into_iter()
         .map(|(claim, evidence, q)| {
             if quote::Normalized::new(q).text.is_empty() {
@@ -517,7 +529,8 @@ fn find_quotes(
                 },
             }
         })
-        .collect()
+        .collect();
+    (results, scan.links)
 }
 
 impl Site {

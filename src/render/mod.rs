@@ -152,11 +152,14 @@ pub struct RenderOptions {
 /// (`syntax.css`) are included when `pages` is all of them.
 pub fn render(
     site: &Site,
-    theme: &Theme,
+    theme: &mut Theme,
     pages: &[Page],
     options: &RenderOptions,
 ) -> Result<Vec<Output>> {
     let cards = Cards::new(site);
+    // Values every page shows go in the global context once, not into each page's.
+    theme.tera.global_context().insert("site", &site_view(site));
+    let theme = &*theme;
     let renderer = Renderer {
         site,
         theme,
@@ -193,6 +196,48 @@ pub fn render(
     }
     outputs.sort_by(|a, b| a.path.cmp(&b.path));
     Ok(outputs)
+}
+
+fn site_view(site: &Site) -> SiteView<'_> {
+    let s = &site.settings;
+    let mut nav: Vec<(Option<i64>, &str, &str)> = site
+        .content
+        .pages
+        .iter()
+        .map(|p| (p.meta.weight, p.meta.title.as_str(), p.id.as_str()))
+        .collect();
+    nav.sort_by(|a, b| {
+        (a.0.unwrap_or(i64::MAX), a.1, a.2).cmp(&(b.0.unwrap_or(i64::MAX), b.1, b.2))
+    });
+    SiteView {
+        title: &s.title,
+        description: s.description.as_deref(),
+        publisher: &s.publisher,
+        language: &s.language,
+        base_path: &s.base.path,
+        base_url: s.base.absolute.as_deref(),
+        nav: nav
+            .into_iter()
+            .map(|(_, title, id)| NavItem {
+                title,
+                path: format!("pages/{id}/"),
+            })
+            .collect(),
+        verdicts: s
+            .scale
+            .verdicts
+            .iter()
+            .map(|v| VerdictView {
+                key: &v.key,
+                label: &v.label,
+                rating: v.rating,
+                best: s.scale.best,
+            })
+            .collect(),
+        published: s.published.as_ref().map(DateView::from),
+        updated: s.updated.as_ref().map(DateView::from),
+        generator: format!("factbrief {}", env!("CARGO_PKG_VERSION")),
+    }
 }
 
 struct Renderer<'a> {
@@ -247,7 +292,6 @@ impl<'a> Renderer<'a> {
         let links = Links { site, root: &root };
         let dir = path.trim_end_matches("index.html").to_owned();
         let mut ctx = Context::new();
-        ctx.insert("site", &self.site_view());
         ctx.insert("root", &root);
         let mut has_code = false;
         let mut md = |text: &str, trust: Trust, passages: &[crate::link::Passage]| {
@@ -435,49 +479,6 @@ impl<'a> Renderer<'a> {
             },
             has_code,
         ))
-    }
-
-    fn site_view(&self) -> SiteView<'_> {
-        let s = &self.site.settings;
-        let mut nav: Vec<(Option<i64>, &str, &str)> = self
-            .site
-            .content
-            .pages
-            .iter()
-            .map(|p| (p.meta.weight, p.meta.title.as_str(), p.id.as_str()))
-            .collect();
-        nav.sort_by(|a, b| {
-            (a.0.unwrap_or(i64::MAX), a.1, a.2).cmp(&(b.0.unwrap_or(i64::MAX), b.1, b.2))
-        });
-        SiteView {
-            title: &s.title,
-            description: s.description.as_deref(),
-            publisher: &s.publisher,
-            language: &s.language,
-            base_path: &s.base.path,
-            base_url: s.base.absolute.as_deref(),
-            nav: nav
-                .into_iter()
-                .map(|(_, title, id)| NavItem {
-                    title,
-                    path: format!("pages/{id}/"),
-                })
-                .collect(),
-            verdicts: s
-                .scale
-                .verdicts
-                .iter()
-                .map(|v| VerdictView {
-                    key: &v.key,
-                    label: &v.label,
-                    rating: v.rating,
-                    best: s.scale.best,
-                })
-                .collect(),
-            published: s.published.as_ref().map(DateView::from),
-            updated: s.updated.as_ref().map(DateView::from),
-            generator: format!("factbrief {}", env!("CARGO_PKG_VERSION")),
-        }
     }
 
     fn sources_by_date(&self) -> Vec<&SourceCard<'_>> {
