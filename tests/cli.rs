@@ -189,7 +189,7 @@ fn quote_not_found_shows_the_closest_passage() {
         &[
             "evidence 1: the quote is not in source `report`",
             "content/claims/troops.md:8",
-            "“around 100,000 troops near the Ukrainian border.”",
+            "“around 100,000 troops near the Ukrainian border”",
             "the quote has `10,000` where the source has `100,000`",
         ],
     );

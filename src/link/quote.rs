@@ -127,10 +127,11 @@ pub fn closest(original: &str, hay: &Normalized, quote: &str) -> Option<Closest>
         return None;
     }
     let k = qwords.len().min(hwords.len());
-    // Slide a window of k words; score by how many of the quote's words it shares.
+    // Slide a window of k words; score by how many of the quote's words it shares,
+    // comparing words without the punctuation around them.
     let mut want: HashMap<&str, i32> = HashMap::new();
     for w in &qwords {
-        *want.entry(w).or_default() += 1;
+        *want.entry(core(w)).or_default() += 1;
     }
     let mut have: HashMap<&str, i32> = HashMap::new();
     let mut shared = 0i32;
@@ -150,33 +151,46 @@ pub fn closest(original: &str, hay: &Normalized, quote: &str) -> Option<Closest>
     }
     let mut scores = Vec::with_capacity(hwords.len());
     for i in 0..hwords.len() {
-        add(&want, hwords[i].1, &mut have, &mut shared, 1);
+        add(&want, core(hwords[i].1), &mut have, &mut shared, 1);
         if i >= k {
-            add(&want, hwords[i - k].1, &mut have, &mut shared, -1);
+            add(&want, core(hwords[i - k].1), &mut have, &mut shared, -1);
         }
         if i + 1 >= k {
             scores.push((shared, i + 1 - k));
         }
     }
     scores.sort_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(&b.1)));
+    // The passage spans whole words, less the punctuation at its ends that the quote lacks.
+    let (q_first, q_last) = (qwords[0], qwords[qwords.len() - 1]);
+    let lead = |w: &str| w.find(core(w)).unwrap_or(0);
+    let trail = |w: &str| w.len() - lead(w) - core(w).len();
+    let span = |start: usize, end: usize| {
+        let (first, last) = (hwords[start], hwords[end - 1]);
+        // Keep as much punctuation at each end as the quote has there.
+        let mut s = first.0 + lead(first.1).saturating_sub(lead(q_first));
+        let mut e = last.0 + last.1.len() - trail(last.1).saturating_sub(trail(q_last));
+        while !hay.text.is_char_boundary(s) {
+            s -= 1;
+        }
+        while e < hay.text.len() && !hay.text.is_char_boundary(e) {
+            e += 1;
+        }
+        s..e.max(s + 1).min(hay.text.len())
+    };
     let mut best: Option<(f64, usize, usize)> = None;
     for &(_, start) in scores.iter().take(8) {
         for len in [k.saturating_sub(1).max(1), k, k + 1] {
             let end = (start + len).min(hwords.len());
-            let s = hwords[start].0;
-            let last = hwords[end - 1];
-            let text = &hay.text[s..last.0 + last.1.len()];
-            let sim = strsim::normalized_levenshtein(text, &q);
+            let sim = strsim::normalized_levenshtein(&hay.text[span(start, end)], &q);
             if best.is_none_or(|b| sim > b.0) {
                 best = Some((sim, start, end));
             }
         }
     }
     let (similarity, start, end) = best?;
-    let s = hwords[start].0;
-    let last = hwords[end - 1];
-    let range = hay.original_range(original, s..last.0 + last.1.len());
-    let pwords: Vec<&str> = hwords[start..end].iter().map(|w| w.1).collect();
+    let range = hay.original_range(original, span(start, end));
+    let qwords: Vec<&str> = qwords.iter().map(|w| core(w)).collect();
+    let pwords: Vec<&str> = hwords[start..end].iter().map(|w| core(w.1)).collect();
     Some(Closest {
         passage: original[range]
             .split_whitespace()
@@ -185,6 +199,16 @@ pub fn closest(original: &str, hay: &Normalized, quote: &str) -> Option<Closest>
         similarity,
         difference: word_difference(&qwords, &pwords),
     })
+}
+
+/// A word without the punctuation around it (the word itself if it is all punctuation).
+fn core(w: &str) -> &str {
+    let c = w.trim_matches(|c: char| !c.is_alphanumeric());
+    if c.is_empty() {
+        w
+    } else {
+        c
+    }
 }
 
 /// Describe in words how `quote` differs from `passage`, if it is by at most three words.
@@ -344,6 +368,20 @@ mod tests {
             c.difference.as_deref(),
             Some("the quote leaves out `around`")
         );
+        let s2 = "The minister said the bridge “will open in the spring of next year”. More.";
+        let hay2 = Normalized::new(s2);
+        let c = closest(s2, &hay2, "will open in the autumn of next year").unwrap();
+        assert_eq!(c.passage, "will open in the spring of next year");
+        assert_eq!(
+            c.difference.as_deref(),
+            Some("the quote has `autumn` where the source has `spring`")
+        );
+        let c = closest(s2, &hay2, "“will open in the autumn of next year”").unwrap();
+        assert_eq!(c.passage, "“will open in the spring of next year”");
+        // Punctuation of several bytes at the passage's ends.
+        let s3 = "¿¿qué tal?? dijo";
+        let c = closest(s3, &Normalized::new(s3), "¿que tal?").unwrap();
+        assert_eq!(c.passage, "¿qué tal?");
         let c = closest(s, &hay, "Completely unrelated words entirely").unwrap();
         assert!(c.similarity < 0.5);
         assert_eq!(c.difference, None);
