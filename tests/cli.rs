@@ -491,3 +491,73 @@ fn base_url_prefix_is_used_where_links_must_be_absolute() {
     assert!(!o.status.success());
     assert!(texts(&o).1.contains("--base-url"));
 }
+
+#[test]
+fn a_site_template_overrides_the_built_in_one() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path().join("site");
+    small_site(&root);
+    write_files(
+        &root,
+        &[(
+            "templates/page.html",
+            "{% extends \"base.html\" %}{% block content %}<p class=\"mine\">{{ page.title }}</p>{% endblock content %}",
+        )],
+    );
+    build_ok(&root, &root.join("public"));
+    let html = fs::read_to_string(root.join("public/pages/about/index.html")).unwrap();
+    assert!(html.contains("<p class=\"mine\">About</p>"), "{html}");
+    // Other pages keep the built-in templates, and the built-in base.
+    let claim = fs::read_to_string(root.join("public/claims/troops/index.html")).unwrap();
+    assert!(claim.contains("<h2 id=\"evidence\">Evidence</h2>"));
+    assert!(html.contains("<a class=\"skip-link\""));
+}
+
+#[test]
+fn a_template_error_names_the_template_and_line() {
+    fails_and_keeps_output(
+        |root| {
+            write_files(root, &[("templates/page.html", "{% extends \"base.html\" %}\n{% block content %}\n{{ page.title | no_such_filter }}\n{% endblock content %}\n")])
+        },
+        &["templates/page.html", ":3:"],
+    );
+    fails_and_keeps_output(
+        |root| {
+            write_files(root, &[("templates/page.html", "{% extends \"base.html\" %}\n{% block content %}\n{{ page.nope.deeper }}\n{% endblock content %}\n")])
+        },
+        &["templates/page.html:3"],
+    );
+}
+
+#[test]
+fn the_matrix_is_sparse_for_many_sources() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path().join("site");
+    small_site(&root);
+    let mut files = Vec::new();
+    for i in 0..25 {
+        files.push((format!("content/sources/s{i:02}.md"), format!("+++\ntitle = \"S{i}\"\noutlet = \"Outlet {i}\"\npublished = 2021-12-01\n+++\n\nWord{i} here.\n")));
+        files.push((format!("content/claims/c{i:02}.md"), format!("+++\nclaim = \"C{i}\"\nverdict = \"true\"\n[[evidence]]\nsource = \"s{i:02}\"\nstance = \"supports\"\nquote = \"Word{i}\"\n+++\n")));
+    }
+    let refs: Vec<(&str, &str)> = files
+        .iter()
+        .map(|(a, b)| (a.as_str(), b.as_str()))
+        .collect();
+    write_files(&root, &refs);
+    build_ok(&root, &root.join("public"));
+    let html = fs::read_to_string(root.join("public/matrix/index.html")).unwrap();
+    assert!(
+        html.contains("matrix-list"),
+        "26 cited sources give the list layout"
+    );
+    // Each row lists only what its claim cites: one link per claim here.
+    let row = html
+        .split("<tr>")
+        .find(|r| r.contains("claims/c07/"))
+        .unwrap();
+    assert_eq!(row.matches("sources/").count(), 1, "{row}");
+    assert!(
+        row.contains("Outlet 7, 1 December 2021</a>: supports"),
+        "{row}"
+    );
+}

@@ -88,10 +88,12 @@ impl Theme {
 
     /// A located diagnostic for a template error: the template file and line.
     pub fn diagnose(&self, err: &tera::Error) -> Diagnostic {
-        let report = match err.kind() {
-            tera::ErrorKind::SyntaxError(r) | tera::ErrorKind::RenderingError(r) => Some(r),
-            _ => None,
-        };
+        let help = "fix the template at this line; Tera's syntax is described at https://keats.github.io/tera/";
+        if let tera::ErrorKind::SyntaxError(r) | tera::ErrorKind::RenderingError(r) = err.kind() {
+            return Diagnostic::error(self.template_file(r.filename()), r.message().to_owned())
+                .at(r.span().start_line, r.span().start_col + 1)
+                .with_help(help);
+        }
         let mut message = err.to_string();
         let mut source = std::error::Error::source(err);
         while let Some(s) = source {
@@ -99,20 +101,38 @@ impl Theme {
             message.push_str(&s.to_string());
             source = s.source();
         }
-        let Some(report) = report else {
-            return Diagnostic::error("templates/", message)
-                .with_help("check the templates named in the message");
-        };
-        let name = report.filename();
-        let file = if self.site_templates.iter().any(|t| t == name) {
+        // Checks made when templates are added (unknown filters, tests, includes)
+        // come as report text: `error: <what>` then ` --> <template>:<line>:<col>`.
+        if let Some((what, name, line, col)) = parse_report(&message) {
+            return Diagnostic::error(self.template_file(name), what.to_owned())
+                .at(line, col)
+                .with_help(help);
+        }
+        Diagnostic::error("templates/", message)
+            .with_help("check the templates named in the message")
+    }
+
+    /// How to name template `name` in a message: the site's file, or the built-in one.
+    fn template_file(&self, name: &str) -> String {
+        if self.site_templates.iter().any(|t| t == name) {
             format!("templates/{name}")
         } else {
             format!("templates/{name} (built-in theme)")
-        };
-        Diagnostic::error(file, report.message().to_owned())
-            .at(report.span().start_line, report.span().start_col + 1)
-            .with_help("fix the template at this line; Tera's syntax is described at https://keats.github.io/tera/")
+        }
     }
+}
+
+/// The first `error: <what>` and ` --> <name>:<line>:<col>` of a Tera report.
+fn parse_report(report: &str) -> Option<(&str, &str, usize, usize)> {
+    let what = report
+        .lines()
+        .find_map(|l| l.trim().strip_prefix("error: "))?;
+    let what = what.trim_start_matches("error: ");
+    let place = report.lines().find_map(|l| l.trim().strip_prefix("--> "))?;
+    let mut parts = place.rsplitn(3, ':');
+    let col = parts.next()?.parse().ok()?;
+    let line = parts.next()?.parse().ok()?;
+    Some((what, parts.next()?, line, col))
 }
 
 /// JSON with `<`, `>` and `&` escaped, so no string in it can close the script element.
@@ -161,4 +181,19 @@ fn site_files(dir: &Path) -> Result<Vec<(String, PathBuf)>> {
         }
     }
     Ok(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn reads_report_text() {
+        let r = "error: Unknown filter `x`\n --> page.html:3:17\n  |\n3 | {{ a | x }}";
+        assert_eq!(
+            parse_report(r),
+            Some(("Unknown filter `x`", "page.html", 3, 17))
+        );
+        assert_eq!(parse_report("no report"), None);
+    }
 }
