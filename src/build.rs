@@ -117,13 +117,14 @@ fn check_collisions(
                 }
             };
             diags.push(
-                Diagnostic::error(file, format!("two files would be written to {path}: this static file and a generated page"))
+                Diagnostic::error("output-collision", file, format!("two files would be written to {path}: this static file and a generated page"))
                     .with_help("rename or remove the static file; generated pages take these paths"),
             );
         }
         if path == write::MANIFEST {
             diags.push(
                 Diagnostic::error(
+                    "reserved-name",
                     format!("static/{path}"),
                     "this name is reserved for factbrief's list of written files",
                 )

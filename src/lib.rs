@@ -3,9 +3,12 @@
 //! Data flows one way:
 //! [`load`] (files → typed documents) → [`link`] (the claim/source graph, quotes
 //! resolved to passages) → [`render`] (Markdown + Tera) → [`write`] (atomic output).
-//! [`build`] runs the four in order; [`init`] scaffolds a new briefing.
+//! [`build`] runs the four in order; [`check`] runs them in memory and checks
+//! the result; [`init`] scaffolds a new briefing.
 
+pub mod authoring;
 pub mod build;
+pub mod check;
 pub mod diagnostic;
 pub mod init;
 pub mod link;

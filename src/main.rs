@@ -1,11 +1,12 @@
 //! The `factbrief` command line: parses arguments and hands over to the library.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
-use clap::{Parser, Subcommand};
+use clap::{Parser, Subcommand, ValueEnum};
 
 use factbrief::build::display_path;
+use factbrief::diagnostic::report::{self, Format};
 use factbrief::{BuildOptions, Error};
 
 // Rendering thousands of pages allocates many small strings and values;
@@ -21,79 +22,112 @@ struct Cli {
     command: Command,
 }
 
+#[derive(clap::Args)]
+struct Site {
+    /// The site root, holding content/ (and optionally templates/ and static/).
+    #[arg(long, default_value = ".")]
+    root: PathBuf,
+    /// The URL or path prefix the site is served under (overrides base_url of content/_index.md).
+    #[arg(long)]
+    base_url: Option<String>,
+    /// Include documents marked draft = true.
+    #[arg(long)]
+    drafts: bool,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum OutputFormat {
+    /// For people: the offending line with a caret, coloured on a terminal.
+    Human,
+    /// One JSON object per diagnostic and line, for CI and editors.
+    Json,
+}
+
 #[derive(Subcommand)]
 enum Command {
     /// Build the site into the output folder (public/ by default).
     Build {
-        /// The site root, holding content/ (and optionally templates/ and static/).
-        #[arg(long, default_value = ".")]
-        root: PathBuf,
+        #[command(flatten)]
+        site: Site,
         /// Where to write the site [default: ROOT/public].
         #[arg(long, short)]
         output: Option<PathBuf>,
-        /// The URL or path prefix the site is served under (overrides base_url of content/_index.md).
-        #[arg(long)]
-        base_url: Option<String>,
-        /// Include documents marked draft = true.
-        #[arg(long)]
-        drafts: bool,
         /// Also print the time each stage (load, link, render, write) took.
         #[arg(long)]
         timings: bool,
+        /// How to print problems.
+        #[arg(long, value_enum, default_value = "human")]
+        format: OutputFormat,
+    },
+    /// Check the briefing (quotes, links, ids, verdicts, editorial warnings) without writing anything.
+    Check {
+        #[command(flatten)]
+        site: Site,
+        /// How to print problems.
+        #[arg(long, value_enum, default_value = "human")]
+        format: OutputFormat,
+        /// Exit with 1 on warnings too.
+        #[arg(long)]
+        deny_warnings: bool,
     },
     /// Create a minimal briefing that builds, in DIR.
     Init {
         /// The folder to create it in.
         dir: PathBuf,
     },
+    /// Start a new claim or source file (a draft, with the fields to fill in marked).
+    New {
+        /// The site root.
+        #[arg(long, default_value = ".")]
+        root: PathBuf,
+        #[command(subcommand)]
+        what: NewWhat,
+    },
+    /// Turn plain-text articles into source files in content/sources/.
+    Import {
+        /// The site root.
+        #[arg(long, default_value = ".")]
+        root: PathBuf,
+        /// The text files (a leading `date YYYY-MM-DD` line and a headline are recognised).
+        #[arg(required = true)]
+        files: Vec<PathBuf>,
+    },
+}
+
+#[derive(Subcommand)]
+enum NewWhat {
+    /// A claim, its id made from the statement.
+    Claim {
+        /// The statement to check, one sentence.
+        statement: String,
+    },
+    /// A source with the given id.
+    Source {
+        /// Its id (lower-case letters, digits, `-`, `_`; `/` for subfolders).
+        id: String,
+    },
+}
+
+fn format_of(f: OutputFormat) -> Format {
+    match f {
+        OutputFormat::Human => Format::Human,
+        OutputFormat::Json => Format::Json,
+    }
 }
 
 fn main() -> ExitCode {
-    let cli = Cli::parse();
-    match cli.command {
+    match Cli::parse().command {
         Command::Build {
-            root,
+            site,
             output,
-            base_url,
-            drafts,
             timings,
-        } => {
-            let options = BuildOptions {
-                root,
-                output,
-                base_url,
-                drafts,
-            };
-            match factbrief::build(&options) {
-                Ok(report) => {
-                    for w in &report.warnings {
-                        eprintln!("{w}\n");
-                    }
-                    let warnings = match report.warnings.len() {
-                        0 => String::new(),
-                        1 => ", 1 warning".into(),
-                        n => format!(", {n} warnings"),
-                    };
-                    println!(
-                        "Built {} pages and copied {} static files into {} in {} ms{warnings}",
-                        report.pages,
-                        report.statics,
-                        display_path(&report.output),
-                        report.elapsed.as_millis()
-                    );
-                    if timings {
-                        let parts: Vec<String> = report
-                            .stages
-                            .iter()
-                            .map(|(name, d)| format!("{name} {} ms", d.as_millis()))
-                            .collect();
-                        println!("Stages: {}", parts.join(", "));
-                    }
-                    ExitCode::SUCCESS
-                }
-                Err(e) => fail(&e),
-            }
-        }
+            format,
+        } => build(site, output, timings, format_of(format)),
+        Command::Check {
+            site,
+            format,
+            deny_warnings,
+        } => check(site, format_of(format), deny_warnings),
         Command::Init { dir } => match factbrief::init::init(&dir) {
             Ok(files) => {
                 for f in &files {
@@ -102,14 +136,125 @@ fn main() -> ExitCode {
                 println!("Next: factbrief build --root {}", dir.display());
                 ExitCode::SUCCESS
             }
-            Err(e) => fail(&e),
+            Err(e) => fail(&e, &dir, Format::Human),
         },
+        Command::New { root, what } => {
+            let made = match what {
+                NewWhat::Claim { statement } => factbrief::authoring::new_claim(&root, &statement),
+                NewWhat::Source { id } => factbrief::authoring::new_source(&root, &id),
+            };
+            match made {
+                Ok(path) => {
+                    println!("created {} (a draft: fill in the fields marked FILL IN, then remove `draft = true`)", display_path(&path));
+                    ExitCode::SUCCESS
+                }
+                Err(e) => fail(&e, &root, Format::Human),
+            }
+        }
+        Command::Import { root, files } => {
+            match factbrief::authoring::import::import(&root, &files) {
+                Ok(written) => {
+                    for (from, to) in files.iter().zip(&written) {
+                        println!("imported {} as {}", from.display(), display_path(to));
+                    }
+                    println!("Fill in the fields marked FILL IN (factbrief check lists them).");
+                    ExitCode::SUCCESS
+                }
+                Err(e) => fail(&e, &root, Format::Human),
+            }
+        }
     }
 }
 
-fn fail(e: &Error) -> ExitCode {
+fn options(site: Site, output: Option<PathBuf>) -> BuildOptions {
+    BuildOptions {
+        root: site.root,
+        output,
+        base_url: site.base_url,
+        drafts: site.drafts,
+    }
+}
+
+fn build(site: Site, output: Option<PathBuf>, timings: bool, format: Format) -> ExitCode {
+    let options = options(site, output);
+    match factbrief::build(&options) {
+        Ok(result) => {
+            report::print(&result.warnings, &options.root, format);
+            let warnings = match result.warnings.len() {
+                0 => String::new(),
+                1 => ", 1 warning".into(),
+                n => format!(", {n} warnings"),
+            };
+            println!(
+                "Built {} pages and copied {} static files into {} in {} ms{warnings}",
+                result.pages,
+                result.statics,
+                display_path(&result.output),
+                result.elapsed.as_millis()
+            );
+            if timings {
+                let parts: Vec<String> = result
+                    .stages
+                    .iter()
+                    .map(|(name, d)| format!("{name} {} ms", d.as_millis()))
+                    .collect();
+                println!("Stages: {}", parts.join(", "));
+            }
+            ExitCode::SUCCESS
+        }
+        Err(e) => fail(&e, &options.root, format),
+    }
+}
+
+fn check(site: Site, format: Format, deny_warnings: bool) -> ExitCode {
+    let options = options(site, None);
+    let result = match factbrief::check::check(&options) {
+        Ok(r) => r,
+        Err(e) => return fail(&e, &options.root, format),
+    };
+    report::print(&result.diagnostics, &options.root, format);
+    if format == Format::Human {
+        if !result.external.is_empty() {
+            println!("External links (listed, not fetched):");
+            for (url, pages) in &result.external {
+                let first = pages.iter().next().map(String::as_str).unwrap_or("");
+                let more = if pages.len() > 1 {
+                    format!(" and {} more", pages.len() - 1)
+                } else {
+                    String::new()
+                };
+                println!("  {url}  (from {first}{more})");
+            }
+        }
+        let rendered = if result.pages > 0 {
+            format!(
+                "{} pages rendered in memory, {} internal links checked; ",
+                result.pages, result.links_checked
+            )
+        } else {
+            String::new()
+        };
+        println!(
+            "Checked {}: {rendered}{}",
+            display_path(&options.root),
+            report::summary(&result.diagnostics)
+        );
+    }
+    if result.has_errors() || (deny_warnings && result.has_warnings()) {
+        ExitCode::FAILURE
+    } else {
+        ExitCode::SUCCESS
+    }
+}
+
+fn fail(e: &Error, root: &Path, format: Format) -> ExitCode {
     match e {
-        Error::Content(_) => eprintln!("{e}"),
+        Error::Content(diags) => {
+            report::print(diags, root, format);
+            if format == Format::Human {
+                eprintln!("{}; nothing was written", report::summary(diags));
+            }
+        }
         _ => eprintln!("error: {e}"),
     }
     ExitCode::FAILURE

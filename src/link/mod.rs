@@ -5,6 +5,7 @@
 //! verdicts, and records which document depends on which, so that a rebuild
 //! can tell what an edit touches.
 
+pub mod editorial;
 pub mod quote;
 pub mod settings;
 
@@ -79,6 +80,8 @@ pub struct PassageRef {
     pub name: String,
     /// How many times the quote occurs in the source (the first is linked).
     pub occurrences: usize,
+    /// Byte range in the source's rendered text.
+    pub range: Range<usize>,
 }
 
 /// A source's resolved references.
@@ -168,6 +171,7 @@ pub fn link(
                 }
                 diags.push(
                     Diagnostic::error(
+                        "unknown-verdict",
                         &claim.file,
                         format!(
                             "`{}` is not a verdict of the rating scale",
@@ -194,6 +198,7 @@ pub fn link(
                 None if content.unreadable_sources.contains(&ev.source) => {}
                 None => diags.push(
                     Diagnostic::error(
+                        "unknown-source",
                         &claim.file,
                         format!(
                             "evidence {} cites `{}`, which is not a source",
@@ -216,6 +221,7 @@ pub fn link(
                 None if content.unreadable_sources.contains(id) => {}
                 None => diags.push(
                     Diagnostic::error(
+                        "unknown-source",
                         &claim.file,
                         format!("appears_in names `{id}`, which is not a source"),
                     )
@@ -238,6 +244,7 @@ pub fn link(
         if let Some(url) = src.meta.url.as_deref().filter(|u| !is_web_url(u)) {
             diags.push(
                 Diagnostic::warning(
+                    "unsafe-url",
                     &src.file,
                     format!("url `{url}` is not a web address; it is shown without a link"),
                 )
@@ -258,13 +265,19 @@ pub fn link(
     }
     // One parallel pass over every Markdown text: sources give their rendered
     // text (for quotes) and links; the others their links.
-    let found: Vec<(Vec<QuoteResult>, Links)> = sources
+    let mut appears = vec![false; content.sources.len()];
+    for c in &claims {
+        for &s in &c.appears_in {
+            appears[s] = true;
+        }
+    }
+    let found: Vec<SourceScan> = sources
         .par_iter()
         .enumerate()
-        .map(|(s, linked)| find_quotes(&content, &claims, s, &linked.citations))
+        .map(|(s, linked)| find_quotes(&content, &claims, s, &linked.citations, appears[s]))
         .collect();
     let mut link_uses: Vec<LinkUse> = Vec::new();
-    for (s, (_, links)) in found.iter().enumerate() {
+    for (s, SourceScan { links, .. }) in found.iter().enumerate() {
         let d = &content.sources[s];
         link_uses.extend(links.iter().map(|(dest, off)| LinkUse {
             doc: DocRef::Source(s),
@@ -273,7 +286,9 @@ pub fn link(
         }));
     }
     link_uses.extend(other_links(&content));
-    for (s, (results, _)) in found.into_iter().enumerate() {
+    let mut texts: Vec<Option<String>> = Vec::with_capacity(found.len());
+    for (s, SourceScan { results, text, .. }) in found.into_iter().enumerate() {
+        texts.push(text);
         for r in results {
             match r {
                 QuoteResult::Found {
@@ -288,10 +303,13 @@ pub fn link(
                     );
                     sources[s].passages.push(Passage {
                         name: name.clone(),
+                        range: range.clone(),
+                    });
+                    claims[claim].evidence[evidence].passage = Some(PassageRef {
+                        name,
+                        occurrences,
                         range,
                     });
-                    claims[claim].evidence[evidence].passage =
-                        Some(PassageRef { name, occurrences });
                 }
                 QuoteResult::Missing {
                     claim,
@@ -321,6 +339,7 @@ pub fn link(
                     };
                     diags.push(
                         Diagnostic::error(
+                            "quote-not-found",
                             &doc.file,
                             format!("evidence {n}: the quote is not in source `{}`", source.id),
                         )
@@ -334,11 +353,15 @@ pub fn link(
                     let line = locate_entry_field(&doc.front_matter, "evidence", n - 1, "quote")
                         .unwrap_or(1);
                     diags.push(
-                        Diagnostic::error(&doc.file, format!("evidence {n}: the quote is empty"))
-                            .at_line(doc.front_matter_line + line - 1)
-                            .with_help(
-                                "copy a passage of the source into `quote`, or remove the field",
-                            ),
+                        Diagnostic::error(
+                            "empty-quote",
+                            &doc.file,
+                            format!("evidence {n}: the quote is empty"),
+                        )
+                        .at_line(doc.front_matter_line + line - 1)
+                        .with_help(
+                            "copy a passage of the source into `quote`, or remove the field",
+                        ),
                     );
                 }
             }
@@ -381,6 +404,7 @@ pub fn link(
                 };
                 diags.push(
                     Diagnostic::error(
+                        "broken-link",
                         file,
                         format!("the link `{}` points to no {}", u.dest, l.kind),
                     )
@@ -391,6 +415,7 @@ pub fn link(
         }
     }
 
+    editorial::check(&content, &settings, &claims, &sources, &texts, &mut diags);
     let warnings = diags.into_result()?;
     Ok((
         Site {
@@ -483,12 +508,21 @@ enum QuoteResult {
 }
 
 /// Find the quotes of every citation of source `s` in its rendered text.
+/// What one pass over a source finds.
+struct SourceScan {
+    results: Vec<QuoteResult>,
+    links: Links,
+    /// The rendered text, kept when an editorial check needs it.
+    text: Option<String>,
+}
+
 fn find_quotes(
     content: &Content,
     claims: &[LinkedClaim],
     s: usize,
     citations: &[(usize, usize)],
-) -> (Vec<QuoteResult>, Links) {
+    keep_text: bool,
+) -> SourceScan {
     let quoted: Vec<(usize, usize, &str)> = citations
         .iter()
         .filter_map(|&(c, e)| {
@@ -502,12 +536,16 @@ fn find_quotes(
     let scan = markdown::scan(
         &content.sources[s].body,
         Trust::Untrusted,
-        !quoted.is_empty(),
+        keep_text || !quoted.is_empty(),
     );
-    if quoted.is_empty() {
-        return (Vec::new(), scan.links);
-    }
     let text = scan.text;
+    if quoted.is_empty() {
+        return SourceScan {
+            results: Vec::new(),
+            links: scan.links,
+            text: keep_text.then_some(text),
+        };
+    }
     let hay = quote::Normalized::new(&text);
     let results = quoted
         .into_iter()
@@ -530,7 +568,11 @@ fn find_quotes(
             }
         })
         .collect();
-    (results, scan.links)
+    SourceScan {
+        results,
+        links: scan.links,
+        text: keep_text.then_some(text),
+    }
 }
 
 impl Site {

@@ -139,9 +139,9 @@ pub fn settings(
         },
         Some(s) => BaseUrl::parse(s).unwrap_or_else(|msg| {
             let d = if base_override.is_some() {
-                Diagnostic::error("--base-url", msg)
+                Diagnostic::error("bad-base-url", "--base-url", msg)
             } else {
-                Diagnostic::error(&index.file, format!("base_url: {msg}"))
+                Diagnostic::error("bad-base-url", &index.file, format!("base_url: {msg}"))
                     .at_line(line_of("base_url"))
             };
             diags.push(d.with_help("write e.g. `https://example.org/briefing/` or `/briefing/`"));
@@ -178,6 +178,7 @@ fn custom_scale(
         if verdicts.iter().any(|v| v.key == d.key) {
             diags.push(
                 Diagnostic::error(
+                    "duplicate-verdict",
                     &index.file,
                     format!("the verdict key `{}` is defined twice", d.key),
                 )
@@ -187,7 +188,7 @@ fn custom_scale(
         }
         if d.key.trim().is_empty() {
             diags.push(
-                Diagnostic::error(&index.file, "a verdict has an empty key")
+                Diagnostic::error("bad-verdict", &index.file, "a verdict has an empty key")
                     .at_line(line)
                     .with_help("write a key such as `accurate`"),
             );
@@ -200,7 +201,7 @@ fn custom_scale(
     }
     if verdicts.is_empty() {
         diags.push(
-            Diagnostic::error(&index.file, "`verdicts` is empty")
+            Diagnostic::error("bad-verdict", &index.file, "`verdicts` is empty")
                 .at_line(line)
                 .with_help("define at least one [[verdicts]] entry, or remove `verdicts` to use the default scale"),
         );
@@ -208,7 +209,7 @@ fn custom_scale(
     let best = verdicts.iter().filter_map(|v| v.rating).max().unwrap_or(0);
     if verdicts.iter().any(|v| v.rating == Some(0)) {
         diags.push(
-            Diagnostic::error(&index.file, "a verdict has rating 0")
+            Diagnostic::error("bad-verdict", &index.file, "a verdict has rating 0")
                 .at_line(line)
                 .with_help("ratings run from 1 (worst) to N (best)"),
         );

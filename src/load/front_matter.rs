@@ -56,7 +56,7 @@ pub fn split<'a>(text: &'a str, file: &Path) -> Result<Split<'a>, Diagnostic> {
             } else {
                 "the file does not start with front matter".to_owned()
             };
-            return Err(Diagnostic::error(file, msg).at(1, 1).with_help(
+            return Err(Diagnostic::error("no-front-matter", file, msg).at(1, 1).with_help(
                 "start the file with a line `+++`, the fields in TOML, and another `+++` line (or the same with `---` and YAML)",
             ));
         }
@@ -77,6 +77,7 @@ pub fn split<'a>(text: &'a str, file: &Path) -> Result<Split<'a>, Diagnostic> {
         offset += line.len();
     }
     Err(Diagnostic::error(
+        "unterminated-front-matter",
         file,
         format!("the front matter opened with `{delim}` on line 1 is never closed"),
     )
@@ -143,7 +144,8 @@ fn explain(message: &str, file: &Path, fields: &[&str]) -> Diagnostic {
             ),
             None => format!("remove it; the known fields are: {}", fields.join(", ")),
         };
-        return Diagnostic::error(file, format!("unknown field `{name}`")).with_help(help);
+        return Diagnostic::error("unknown-field", file, format!("unknown field `{name}`"))
+            .with_help(help);
     }
     if let Some(name) = backticked_after(message, "unknown variant `") {
         let allowed = backticked_list(message.split_once("expected").map_or("", |(_, r)| r));
@@ -151,22 +153,35 @@ fn explain(message: &str, file: &Path, fields: &[&str]) -> Diagnostic {
         if let Some(s) = did_you_mean(&name, allowed.iter().map(String::as_str)) {
             help = format!("did you mean `{s}`? {help}");
         }
-        return Diagnostic::error(file, format!("`{name}` is not an allowed value here"))
-            .with_help(help);
+        return Diagnostic::error(
+            "bad-value",
+            file,
+            format!("`{name}` is not an allowed value here"),
+        )
+        .with_help(help);
     }
     if let Some(name) = backticked_after(message, "missing field `") {
-        return Diagnostic::error(file, format!("the required field `{name}` is missing"))
-            .with_help(format!("add `{name}` to the front matter"));
+        return Diagnostic::error(
+            "missing-field",
+            file,
+            format!("the required field `{name}` is missing"),
+        )
+        .with_help(format!("add `{name}` to the front matter"));
     }
     if message.contains("invalid type") {
-        return Diagnostic::error(file, format!("wrong type of value: {message}"))
+        return Diagnostic::error("wrong-type", file, format!("wrong type of value: {message}"))
             .with_help("check the field against the format: lists are written [\"a\", \"b\"], evidence as [[evidence]] tables");
     }
     if message.contains("duplicate") {
-        return Diagnostic::error(file, message.to_owned()).with_help("keep one of them");
+        return Diagnostic::error("duplicate-field", file, message.to_owned())
+            .with_help("keep one of them");
     }
-    Diagnostic::error(file, format!("the front matter cannot be read: {message}"))
-        .with_help("check the syntax around this line")
+    Diagnostic::error(
+        "front-matter-syntax",
+        file,
+        format!("the front matter cannot be read: {message}"),
+    )
+    .with_help("check the syntax around this line")
 }
 
 fn backticked_after(message: &str, prefix: &str) -> Option<String> {

@@ -33,7 +33,7 @@ pub fn load(root: &Path, options: &LoadOptions) -> Result<(Content, Diagnostics)
     let content_dir = root.join("content");
     let mut diags = Diagnostics::default();
     if !content_dir.is_dir() {
-        return Err(crate::diagnostic::Error::Content(vec![Diagnostic::error(
+        return Err(crate::diagnostic::Error::Content(vec![Diagnostic::error("no-content", 
             "content/",
             format!("no `content/` folder in {}", root.display()),
         )
@@ -48,6 +48,7 @@ pub fn load(root: &Path, options: &LoadOptions) -> Result<(Content, Diagnostics)
     } else {
         diags.push(
             Diagnostic::error(
+                "no-index",
                 "content/_index.md",
                 "the briefing has no `content/_index.md`",
             )
@@ -102,7 +103,7 @@ fn check_claims(content: &Content, diags: &mut Diagnostics) {
         if claim.meta.evidence.is_empty() {
             let line = locate_key(&claim.front_matter, "evidence").unwrap_or(1);
             diags.push(
-                Diagnostic::error(&claim.file, "the claim has no evidence")
+                Diagnostic::error("no-evidence", &claim.file, "the claim has no evidence")
                     .at_line(claim.front_matter_line + line - 1)
                     .with_help("add at least one [[evidence]] entry with `source` and `stance`"),
             );
@@ -139,13 +140,16 @@ fn load_kind<M: DeserializeOwned + Send>(
                     .path()
                     .map(|p| rel(root, p))
                     .unwrap_or_else(|| rel(root, &folder));
-                let msg = if e.loop_ancestor().is_some() {
-                    "a symbolic link loops back to a folder that contains it".to_owned()
+                let (code, msg) = if e.loop_ancestor().is_some() {
+                    (
+                        "symlink-loop",
+                        "a symbolic link loops back to a folder that contains it".to_owned(),
+                    )
                 } else {
-                    format!("cannot read: {e}")
+                    ("unreadable", format!("cannot read: {e}"))
                 };
                 diags.push(
-                    Diagnostic::error(path, msg)
+                    Diagnostic::error(code, path, msg)
                         .with_help("remove the link or fix the permissions"),
                 );
             }
@@ -155,7 +159,7 @@ fn load_kind<M: DeserializeOwned + Send>(
         .par_iter()
         .map(|file| {
             let id = id::from_path(&folder, file).map_err(|bad| {
-                let mut d = Diagnostic::error(
+                let mut d = Diagnostic::error("bad-id", 
                     rel(root, file),
                     format!("`{}` is not a valid id", bad.segment),
                 );
@@ -207,6 +211,7 @@ fn warn_stray_files(root: &Path, content_dir: &Path, diags: &mut Diagnostics) {
     for p in stray {
         diags.push(
             Diagnostic::warning(
+                "stray-file",
                 rel(root, &p),
                 "this is not read: content/ holds only _index.md, sources/, claims/ and pages/",
             )
@@ -224,7 +229,7 @@ fn read_document<M: DeserializeOwned>(
 ) -> std::result::Result<Document<M>, Diagnostic> {
     let relpath = rel(root, file);
     let bytes = std::fs::read(file).map_err(|e| {
-        Diagnostic::error(&relpath, format!("cannot read the file: {e}"))
+        Diagnostic::error("unreadable", &relpath, format!("cannot read the file: {e}"))
             .with_help("check that it exists and is readable")
     })?;
     let raw = String::from_utf8(bytes).map_err(|e| {
@@ -233,7 +238,7 @@ fn read_document<M: DeserializeOwned>(
             std::str::from_utf8(&e.as_bytes()[..valid]).unwrap_or(""),
             valid,
         );
-        Diagnostic::error(&relpath, "the file is not valid UTF-8 text")
+        Diagnostic::error("not-utf8", &relpath, "the file is not valid UTF-8 text")
             .at(line, col)
             .with_help("save it as UTF-8 (most editors offer this under \"Save with encoding\")")
     })?;

@@ -51,6 +51,7 @@ impl Theme {
             }
             let text = std::fs::read_to_string(&path).map_err(|e| {
                 Error::Content(vec![Diagnostic::error(
+                    "template",
                     crate::load::rel(root, &path),
                     format!("cannot read the template: {e}"),
                 )
@@ -90,9 +91,13 @@ impl Theme {
     pub fn diagnose(&self, err: &tera::Error) -> Diagnostic {
         let help = "fix the template at this line; Tera's syntax is described at https://keats.github.io/tera/";
         if let tera::ErrorKind::SyntaxError(r) | tera::ErrorKind::RenderingError(r) = err.kind() {
-            return Diagnostic::error(self.template_file(r.filename()), r.message().to_owned())
-                .at(r.span().start_line, r.span().start_col + 1)
-                .with_help(help);
+            return Diagnostic::error(
+                "template",
+                self.template_file(r.filename()),
+                r.message().to_owned(),
+            )
+            .at(r.span().start_line, r.span().start_col + 1)
+            .with_help(help);
         }
         let mut message = err.to_string();
         let mut source = std::error::Error::source(err);
@@ -104,11 +109,11 @@ impl Theme {
         // Checks made when templates are added (unknown filters, tests, includes)
         // come as report text: `error: <what>` then ` --> <template>:<line>:<col>`.
         if let Some((what, name, line, col)) = parse_report(&message) {
-            return Diagnostic::error(self.template_file(name), what.to_owned())
+            return Diagnostic::error("template", self.template_file(name), what.to_owned())
                 .at(line, col)
                 .with_help(help);
         }
-        Diagnostic::error("templates/", message)
+        Diagnostic::error("template", "templates/", message)
             .with_help("check the templates named in the message")
     }
 

@@ -1,7 +1,10 @@
 //! Problems found in a briefing, each located in a file and explained.
 //!
 //! Every stage reports what is wrong as [`Diagnostic`]s rather than stopping at
-//! the first one, so an editor sees everything to fix in one run.
+//! the first one, so an editor sees everything to fix in one run. [`report`]
+//! shows them to people (with the offending lines) or to tools (JSON).
+
+pub mod report;
 
 use std::fmt;
 use std::path::{Path, PathBuf};
@@ -20,12 +23,14 @@ pub enum Severity {
 pub struct Diagnostic {
     /// Error or warning.
     pub severity: Severity,
+    /// A stable name of the kind of problem (`unknown-field`, `quote-not-found`...), for tools.
+    pub code: &'static str,
     /// The file at fault, relative to the site root where possible.
     pub file: PathBuf,
     /// 1-based line, when known.
-    pub line: Option<usize>,
+    pub line: Option<u32>,
     /// 1-based column, when known.
-    pub column: Option<usize>,
+    pub column: Option<u32>,
     /// What is wrong.
     pub message: String,
     /// What to do about it.
@@ -33,10 +38,11 @@ pub struct Diagnostic {
 }
 
 impl Diagnostic {
-    /// An error in `file`, not yet located to a line.
-    pub fn error(file: impl Into<PathBuf>, message: impl Into<String>) -> Self {
+    /// An error of kind `code` in `file`, not yet located to a line.
+    pub fn error(code: &'static str, file: impl Into<PathBuf>, message: impl Into<String>) -> Self {
         Diagnostic {
             severity: Severity::Error,
+            code,
             file: file.into(),
             line: None,
             column: None,
@@ -45,24 +51,28 @@ impl Diagnostic {
         }
     }
 
-    /// A warning about `file`.
-    pub fn warning(file: impl Into<PathBuf>, message: impl Into<String>) -> Self {
+    /// A warning of kind `code` about `file`.
+    pub fn warning(
+        code: &'static str,
+        file: impl Into<PathBuf>,
+        message: impl Into<String>,
+    ) -> Self {
         Diagnostic {
             severity: Severity::Warning,
-            ..Diagnostic::error(file, message)
+            ..Diagnostic::error(code, file, message)
         }
     }
 
     /// Locate the problem at a 1-based line.
     pub fn at_line(mut self, line: usize) -> Self {
-        self.line = Some(line);
+        self.line = Some(saturate(line));
         self
     }
 
     /// Locate the problem at a 1-based line and column.
     pub fn at(mut self, line: usize, column: usize) -> Self {
-        self.line = Some(line);
-        self.column = Some(column);
+        self.line = Some(saturate(line));
+        self.column = Some(saturate(column));
         self
     }
 
@@ -71,6 +81,10 @@ impl Diagnostic {
         self.help = Some(help.into());
         self
     }
+}
+
+fn saturate(n: usize) -> u32 {
+    u32::try_from(n).unwrap_or(u32::MAX)
 }
 
 impl fmt::Display for Diagnostic {
@@ -215,9 +229,13 @@ mod tests {
 
     #[test]
     fn display_names_file_line_and_help() {
-        let d = Diagnostic::error("content/claims/a.md", "unknown field `verdit`")
-            .at(3, 1)
-            .with_help("did you mean `verdict`?");
+        let d = Diagnostic::error(
+            "unknown-field",
+            "content/claims/a.md",
+            "unknown field `verdit`",
+        )
+        .at(3, 1)
+        .with_help("did you mean `verdict`?");
         assert_eq!(
             d.to_string(),
             "error: unknown field `verdit`\n  --> content/claims/a.md:3:1\n  = help: did you mean `verdict`?"

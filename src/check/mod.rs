@@ -1,0 +1,98 @@
+//! `factbrief check`: load, link and render in memory, check the rendered
+//! site's links, and report every problem. Writes nothing.
+
+pub mod output_links;
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::path::PathBuf;
+
+use crate::build::{render_site, BuildOptions};
+use crate::diagnostic::{Diagnostic, Error, Result, Severity};
+use crate::render::{Page, RenderOptions};
+
+/// What `check` found.
+#[derive(Debug, Default)]
+pub struct CheckReport {
+    /// Every problem, errors first.
+    pub diagnostics: Vec<Diagnostic>,
+    /// Pages rendered.
+    pub pages: usize,
+    /// Internal links checked.
+    pub links_checked: usize,
+    /// External URLs with the pages linking to them (listed, never fetched).
+    pub external: BTreeMap<String, BTreeSet<String>>,
+}
+
+impl CheckReport {
+    /// Whether any diagnostic is an error.
+    pub fn has_errors(&self) -> bool {
+        self.diagnostics
+            .iter()
+            .any(|d| d.severity == Severity::Error)
+    }
+
+    /// Whether any diagnostic is a warning.
+    pub fn has_warnings(&self) -> bool {
+        self.diagnostics
+            .iter()
+            .any(|d| d.severity == Severity::Warning)
+    }
+}
+
+/// Check the site described by `options` (its output folder is not touched).
+/// Content problems are returned in the report; only problems that stop the
+/// check itself (an unreadable folder) are errors of this function.
+pub fn check(options: &BuildOptions) -> Result<CheckReport> {
+    let rendered = match render_site(options, &RenderOptions::default()) {
+        Ok(r) => r,
+        Err(Error::Content(diagnostics)) => {
+            return Ok(CheckReport {
+                diagnostics,
+                ..CheckReport::default()
+            });
+        }
+        Err(e) => return Err(e),
+    };
+    let statics: Vec<String> = rendered.statics.iter().map(|(p, _)| p.clone()).collect();
+    let links = output_links::check(&rendered.files, &statics, &rendered.site.settings.base);
+    let mut diagnostics = rendered.warnings;
+    // Name the document a broken link came from, where there is one.
+    let site = &rendered.site;
+    let source_of: BTreeMap<String, PathBuf> = Page::all(site)
+        .into_iter()
+        .filter_map(|p| {
+            let file = match p {
+                Page::Index => Some(site.content.index.file.clone()),
+                Page::Claim(i) => Some(site.content.claims[i].file.clone()),
+                Page::Source(i) => Some(site.content.sources[i].file.clone()),
+                Page::Free(i) => Some(site.content.pages[i].file.clone()),
+                _ => None,
+            };
+            file.map(|f| (p.path(site), f))
+        })
+        .collect();
+    for b in &links.broken {
+        let file = source_of
+            .get(&b.page)
+            .cloned()
+            .unwrap_or_else(|| PathBuf::from(format!("(output) {}", b.page)));
+        diagnostics.push(
+            Diagnostic::error(
+                "broken-output-link",
+                file,
+                format!(
+                    "the page {} links to `{}`, but {}",
+                    b.page, b.href, b.reason
+                ),
+            )
+            .with_help("fix the link in the document or the template that writes it"),
+        );
+    }
+    diagnostics.sort_by(|a, b| (a.severity, &a.file, a.line).cmp(&(b.severity, &b.file, b.line)));
+    Ok(CheckReport {
+        diagnostics,
+        pages: rendered.files.len(),
+        links_checked: links.checked,
+        external: links.external,
+    })
+}

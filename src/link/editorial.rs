@@ -1,0 +1,216 @@
+//! Editorial checks: things that are not wrong enough to stop a build but that
+//! an editor should look at before publishing. All are warnings.
+
+use std::collections::HashSet;
+
+use super::{quote::Normalized, LinkedClaim, LinkedSource, Settings};
+use crate::diagnostic::{Diagnostic, Diagnostics};
+use crate::load::{locate_entry_field, locate_key, Content, Stance};
+
+/// What `factbrief import` and `new` write in fields only the editor can fill.
+pub const UNFILLED: &str = "FILL IN";
+
+/// Run every editorial check. `texts` holds the rendered text of sources named in some `appears_in`.
+pub fn check(
+    content: &Content,
+    settings: &Settings,
+    claims: &[LinkedClaim],
+    sources: &[LinkedSource],
+    texts: &[Option<String>],
+    diags: &mut Diagnostics,
+) {
+    let best = settings.scale.best;
+    let mut appears_anywhere = vec![false; content.sources.len()];
+    for (doc, linked) in content.claims.iter().zip(claims) {
+        let fm_line = |rel: Option<usize>| doc.front_matter_line + rel.unwrap_or(1) - 1;
+
+        // A verdict at odds with the evidence.
+        let has = |s: Stance| linked.evidence.iter().any(|e| e.stance == s);
+        if let Some(verdict) = settings.scale.verdicts.get(linked.verdict) {
+            if let Some(r) = verdict.rating {
+                let positive = 2 * r > best + 1;
+                let negative = 2 * r < best + 1;
+                let odd = if positive && !has(Stance::Supports) && has(Stance::Contradicts) {
+                    Some("only contradicting")
+                } else if negative && !has(Stance::Contradicts) && has(Stance::Supports) {
+                    Some("only supporting")
+                } else {
+                    None
+                };
+                if let Some(what) = odd {
+                    diags.push(
+                        Diagnostic::warning(
+                            "verdict-vs-evidence",
+                            &doc.file,
+                            format!(
+                                "the verdict is `{}` but the claim has {what} evidence",
+                                verdict.key
+                            ),
+                        )
+                        .at_line(fm_line(locate_key(&doc.front_matter, "verdict")))
+                        .with_help("check the verdict, or the stance of each evidence entry"),
+                    );
+                }
+            }
+        }
+
+        // No quoted evidence at all.
+        if !doc.meta.evidence.is_empty() && doc.meta.evidence.iter().all(|e| e.quote.is_none()) {
+            diags.push(
+                Diagnostic::warning("no-quoted-evidence", &doc.file, "no evidence entry quotes its source")
+                    .at_line(fm_line(locate_key(&doc.front_matter, "evidence")))
+                    .with_help("add a `quote` to the evidence, so readers can see the passage the verdict rests on"),
+            );
+        }
+
+        let mut cited: HashSet<(usize, usize, usize)> = HashSet::new();
+        for e in &linked.evidence {
+            let source = &content.sources[e.source];
+            let quote_line = fm_line(locate_entry_field(
+                &doc.front_matter,
+                "evidence",
+                e.n - 1,
+                "quote",
+            ));
+            if let Some(p) = &e.passage {
+                // A quote found more than once.
+                if p.occurrences > 1 {
+                    diags.push(
+                        Diagnostic::warning(
+                            "repeated-quote",
+                            &doc.file,
+                            format!(
+                                "evidence {}: the quote occurs {} times in source `{}`; the first occurrence is linked",
+                                e.n, p.occurrences, source.id
+                            ),
+                        )
+                        .at_line(quote_line)
+                        .with_help("quote a few more words so the passage is the one meant"),
+                    );
+                }
+                // The same passage cited twice.
+                if !cited.insert((e.source, p.range.start, p.range.end)) {
+                    diags.push(
+                        Diagnostic::warning(
+                            "duplicate-citation",
+                            &doc.file,
+                            format!("evidence {}: the same passage of `{}` is cited twice by this claim", e.n, source.id),
+                        )
+                        .at_line(quote_line)
+                        .with_help("remove one of the two entries, or merge their notes"),
+                    );
+                }
+            }
+            // Reviewed before the source existed.
+            if let Some(reviewed) = linked.reviewed {
+                if reviewed.day() < source.meta.published.day() {
+                    diags.push(
+                        Diagnostic::warning(
+                            "reviewed-before-published",
+                            &doc.file,
+                            format!(
+                                "the claim was reviewed on {} but cites `{}`, published on {}",
+                                reviewed.iso(),
+                                source.id,
+                                source.meta.published.iso()
+                            ),
+                        )
+                        .at_line(fm_line(locate_key(&doc.front_matter, "reviewed").or(locate_key(&doc.front_matter, "evidence"))))
+                        .with_help("check both dates: `reviewed` of the claim (or `published` of the briefing) and `published` of the source"),
+                    );
+                }
+            }
+        }
+
+        // appears_in a source that does not contain the claim's words.
+        let words = content_words(&doc.meta.claim);
+        for &s in &linked.appears_in {
+            appears_anywhere[s] = true;
+            let Some(text) = texts.get(s).and_then(Option::as_ref) else {
+                continue;
+            };
+            if words.len() < 2 {
+                continue;
+            }
+            let have: HashSet<String> = content_words(text).into_iter().collect();
+            let found = words.iter().filter(|w| have.contains(*w)).count();
+            if found * 2 < words.len() {
+                diags.push(
+                    Diagnostic::warning(
+                        "not-in-appearance",
+                        &doc.file,
+                        format!(
+                            "appears_in names `{}`, but it contains few of the claim's words ({found} of {})",
+                            content.sources[s].id,
+                            words.len()
+                        ),
+                    )
+                    .at_line(fm_line(locate_key(&doc.front_matter, "appears_in")))
+                    .with_help("check that the claim appears in that source, or word the claim as the source does"),
+                );
+            }
+        }
+        unfilled(&doc.file, &doc.front_matter, doc.front_matter_line, diags);
+    }
+
+    for (s, (doc, linked)) in content.sources.iter().zip(sources).enumerate() {
+        if linked.citations.is_empty() && !appears_anywhere[s] {
+            diags.push(
+                Diagnostic::warning("uncited-source", &doc.file, "no claim cites this source")
+                    .with_help("cite it from a claim's evidence, or remove it from the briefing"),
+            );
+        }
+        unfilled(&doc.file, &doc.front_matter, doc.front_matter_line, diags);
+    }
+}
+
+/// Warn about every front-matter line still holding the [`UNFILLED`] marker.
+fn unfilled(
+    file: &std::path::Path,
+    front_matter: &str,
+    first_line: usize,
+    diags: &mut Diagnostics,
+) {
+    for (i, line) in front_matter.lines().enumerate() {
+        if let Some(at) = line.find(UNFILLED) {
+            let field = line.split(['=', ':']).next().unwrap_or("").trim();
+            diags.push(
+                Diagnostic::warning(
+                    "unfilled-field",
+                    file,
+                    format!("`{field}` is still to be filled in"),
+                )
+                .at(first_line + i, line[..at].chars().count() + 1)
+                .with_help(format!("replace the `{UNFILLED}` text with the real value")),
+            );
+        }
+    }
+}
+
+/// Lower-case words of four letters or more, roughly stemmed, without common function words.
+fn content_words(text: &str) -> Vec<String> {
+    const STOP: &[&str] = &[
+        "that", "this", "with", "from", "have", "were", "would", "their", "there", "they", "been",
+        "about", "which", "after", "before", "into", "than", "when", "what", "said",
+    ];
+    let norm = Normalized::new(text).text.to_lowercase();
+    let mut seen = HashSet::new();
+    norm.split(|c: char| !c.is_alphanumeric())
+        .filter(|w| w.chars().count() >= 4 && !STOP.contains(w))
+        .map(|w| w.trim_end_matches('s').to_owned())
+        .filter(|w| seen.insert(w.clone()))
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::content_words;
+
+    #[test]
+    fn words_are_compared_loosely() {
+        assert_eq!(
+            content_words("Russia's troops, the troop build-up; Hours"),
+            vec!["russia", "troop", "build", "hour"]
+        );
+    }
+}
