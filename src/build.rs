@@ -88,7 +88,7 @@ pub fn render_site(options: &BuildOptions, render_options: &RenderOptions) -> Re
         .iter()
         .map(|(k, v)| (k.clone(), v.clone()))
         .collect();
-    check_collisions(&files, &statics)?;
+    check_collisions(root, &files, &statics)?;
     Ok(RenderedSite {
         site,
         theme,
@@ -101,6 +101,7 @@ pub fn render_site(options: &BuildOptions, render_options: &RenderOptions) -> Re
 
 /// A static file may not take the place of a generated page.
 fn check_collisions(
+    root: &Path,
     files: &[Output],
     statics: &[(String, render::theme::StaticSource)],
 ) -> Result<()> {
@@ -111,7 +112,7 @@ fn check_collisions(
             .is_ok()
         {
             let file = match src {
-                render::theme::StaticSource::File(p) => p.clone(),
+                render::theme::StaticSource::File(p) => crate::load::rel(root, p),
                 render::theme::StaticSource::Embedded(_) => {
                     PathBuf::from(format!("static/{path} (built-in theme)"))
                 }

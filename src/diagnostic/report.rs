@@ -26,6 +26,18 @@ pub fn stderr_wants_color() -> bool {
         && std::env::var("TERM").map_or(true, |t| t != "dumb")
 }
 
+/// The column of `d`, or, for a diagnostic located to a line only, the column
+/// where that line's value starts (`key = value`), or its first non-blank char.
+pub fn column(d: &Diagnostic, root: &Path) -> Option<u32> {
+    if d.column.is_some() {
+        return d.column;
+    }
+    let line = d.line?;
+    let (text, _, span) = excerpt(&root.join(&d.file), line as usize, None)?;
+    let line_start = text[..span.start].rfind('\n').map_or(0, |i| i + 1);
+    Some(text[line_start..span.start].chars().count() as u32 + 1)
+}
+
 /// Render one diagnostic for people. `root` is the site root its file is relative to.
 pub fn human(d: &Diagnostic, root: &Path, color: bool) -> String {
     let level = match d.severity {
@@ -135,8 +147,8 @@ struct JsonDiagnostic<'a> {
     help: Option<&'a str>,
 }
 
-/// One diagnostic as a line of JSON.
-pub fn json(d: &Diagnostic) -> String {
+/// One diagnostic as a line of JSON; `root` is the site root its file is relative to.
+pub fn json(d: &Diagnostic, root: &Path) -> String {
     let j = JsonDiagnostic {
         severity: match d.severity {
             Severity::Error => "error",
@@ -145,7 +157,7 @@ pub fn json(d: &Diagnostic) -> String {
         code: d.code,
         file: d.file.display().to_string(),
         line: d.line,
-        column: d.column,
+        column: column(d, root),
         message: &d.message,
         help: d.help.as_deref(),
     };
@@ -173,7 +185,7 @@ pub fn print(diags: &[Diagnostic], root: &Path, format: Format) {
     for d in diags {
         match format {
             Format::Human => eprintln!("{}\n", human(d, root, color)),
-            Format::Json => eprintln!("{}", json(d)),
+            Format::Json => eprintln!("{}", json(d, root)),
         }
     }
 }
@@ -218,7 +230,7 @@ mod tests {
             "content/sources/x.md",
             "no claim cites this source",
         );
-        let j = json(&d);
+        let j = json(&d, Path::new("/nonexistent"));
         assert_eq!(
             j,
             r#"{"severity":"warning","code":"uncited-source","file":"content/sources/x.md","line":null,"column":null,"message":"no claim cites this source","help":null}"#

@@ -195,7 +195,7 @@ pub fn link(
                     stance: ev.stance,
                     passage: None,
                 }),
-                None if content.unreadable_sources.contains(&ev.source) => {}
+                None if content.is_unreadable("source", &ev.source) => {}
                 None => diags.push(
                     Diagnostic::error(
                         "unknown-source",
@@ -218,7 +218,7 @@ pub fn link(
         for id in &claim.meta.appears_in {
             match source_ids.get(id.as_str()) {
                 Some(&s) => appears_in.push(s),
-                None if content.unreadable_sources.contains(id) => {}
+                None if content.is_unreadable("source", id) => {}
                 None => diags.push(
                     Diagnostic::error(
                         "unknown-source",
@@ -279,10 +279,14 @@ pub fn link(
     let mut link_uses: Vec<LinkUse> = Vec::new();
     for (s, SourceScan { links, .. }) in found.iter().enumerate() {
         let d = &content.sources[s];
-        link_uses.extend(links.iter().map(|(dest, off)| LinkUse {
-            doc: DocRef::Source(s),
-            dest: dest.clone(),
-            line: d.body_line + d.body[..*off].matches('\n').count(),
+        link_uses.extend(links.iter().map(|(dest, off)| {
+            let (line, column) = crate::load::front_matter::line_col(&d.body, *off);
+            LinkUse {
+                doc: DocRef::Source(s),
+                dest: dest.clone(),
+                line: d.body_line + line - 1,
+                column,
+            }
         }));
     }
     link_uses.extend(other_links(&content));
@@ -391,6 +395,7 @@ pub fn link(
                 };
                 links.entry(u.doc).or_default().insert(target);
             }
+            None if content.is_unreadable(l.kind, l.id) => {}
             None => {
                 let help = match did_you_mean(l.id, ids.keys().copied()) {
                     Some(s) => format!("did you mean `{}:{s}`?", l.kind),
@@ -408,7 +413,7 @@ pub fn link(
                         file,
                         format!("the link `{}` points to no {}", u.dest, l.kind),
                     )
-                    .at_line(u.line)
+                    .at(u.line, u.column)
                     .with_help(help),
                 );
             }
@@ -438,6 +443,8 @@ struct LinkUse {
     dest: String,
     /// 1-based line in the document's file.
     line: usize,
+    /// 1-based column.
+    column: usize,
 }
 
 /// Links of every Markdown text but source bodies (which [`find_quotes`] scans), in parallel.
@@ -470,14 +477,16 @@ fn other_links(content: &Content) -> Vec<LinkUse> {
             markdown::scan(text, Trust::Editor, false)
                 .links
                 .into_iter()
-                .map(move |(dest, off)| LinkUse {
-                    doc,
-                    dest,
-                    line: if fixed {
-                        line
-                    } else {
-                        line + text[..off].matches('\n').count()
-                    },
+                .map(move |(dest, off)| {
+                    let (l, c) = crate::load::front_matter::line_col(text, off);
+                    // A front-matter field's Markdown: its line, column unknown within it.
+                    let (line, column) = if fixed { (line, 1) } else { (line + l - 1, c) };
+                    LinkUse {
+                        doc,
+                        dest,
+                        line,
+                        column,
+                    }
                 })
         })
         .collect()

@@ -264,6 +264,13 @@ impl PageMeta {
     pub const FIELDS: &'static [&'static str] = &["title", "description", "weight", "draft"];
 }
 
+impl Content {
+    /// Whether document `id` of `kind` exists but could not be read.
+    pub fn is_unreadable(&self, kind: &str, id: &str) -> bool {
+        self.unreadable.iter().any(|(k, i)| *k == kind && i == id)
+    }
+}
+
 /// Everything `content/` holds, typed and sorted by id.
 #[derive(Debug, Clone)]
 pub struct Content {
@@ -277,7 +284,7 @@ pub struct Content {
     pub pages: Vec<Document<PageMeta>>,
     /// Ids of draft sources left out of this build, to explain references to them.
     pub draft_sources: Vec<String>,
-    /// Ids of sources whose files could not be read (already reported), so
-    /// claims citing them are not reported a second time.
-    pub unreadable_sources: Vec<String>,
+    /// Documents whose files could not be read (already reported), as
+    /// (`source`/`claim`/`page`, id), so references to them are not reported a second time.
+    pub unreadable: Vec<(&'static str, String)>,
 }

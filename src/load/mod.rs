@@ -62,14 +62,12 @@ pub fn load(root: &Path, options: &LoadOptions) -> Result<(Content, Diagnostics)
     let mut failed = Vec::new();
     let sources =
         load_kind::<SourceMeta>(root, "sources", SourceMeta::FIELDS, &mut diags, &mut failed);
-    let claims = load_kind::<ClaimMeta>(
-        root,
-        "claims",
-        ClaimMeta::FIELDS,
-        &mut diags,
-        &mut Vec::new(),
-    );
-    let pages = load_kind::<PageMeta>(root, "pages", PageMeta::FIELDS, &mut diags, &mut Vec::new());
+    let mut unreadable: Vec<(&'static str, String)> =
+        failed.drain(..).map(|id| ("source", id)).collect();
+    let claims = load_kind::<ClaimMeta>(root, "claims", ClaimMeta::FIELDS, &mut diags, &mut failed);
+    unreadable.extend(failed.drain(..).map(|id| ("claim", id)));
+    let pages = load_kind::<PageMeta>(root, "pages", PageMeta::FIELDS, &mut diags, &mut failed);
+    unreadable.extend(failed.drain(..).map(|id| ("page", id)));
 
     let Some(index) = index else {
         diags.into_result()?;
@@ -87,7 +85,7 @@ pub fn load(root: &Path, options: &LoadOptions) -> Result<(Content, Diagnostics)
         claims: claims.into_iter().filter(|d| keep(d.meta.draft)).collect(),
         pages: pages.into_iter().filter(|d| keep(d.meta.draft)).collect(),
         draft_sources,
-        unreadable_sources: failed,
+        unreadable,
     };
     check_claims(&content, &mut diags);
     Ok((content, diags))
