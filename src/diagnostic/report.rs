@@ -1,8 +1,9 @@
 //! Showing diagnostics: to people in the style of rustc (the offending line of
 //! the file with a caret, coloured on a terminal), or to tools as JSON lines.
 
+use std::collections::HashMap;
 use std::io::IsTerminal;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use annotate_snippets::{AnnotationKind, Group, Level, Renderer, Snippet};
 use serde::Serialize;
@@ -29,17 +30,25 @@ pub fn stderr_wants_color() -> bool {
 /// The column of `d`, or, for a diagnostic located to a line only, the column
 /// where that line's value starts (`key = value`), or its first non-blank char.
 pub fn column(d: &Diagnostic, root: &Path) -> Option<u32> {
+    column_in(&mut Files::default(), d, root)
+}
+
+fn column_in(files: &mut Files, d: &Diagnostic, root: &Path) -> Option<u32> {
     if d.column.is_some() {
         return d.column;
     }
     let line = d.line?;
-    let (text, _, span) = excerpt(&root.join(&d.file), line as usize, None)?;
+    let (text, _, span) = excerpt(files, &root.join(&d.file), line as usize, None)?;
     let line_start = text[..span.start].rfind('\n').map_or(0, |i| i + 1);
     Some(text[line_start..span.start].chars().count() as u32 + 1)
 }
 
 /// Render one diagnostic for people. `root` is the site root its file is relative to.
 pub fn human(d: &Diagnostic, root: &Path, color: bool) -> String {
+    human_in(&mut Files::default(), d, root, color)
+}
+
+fn human_in(files: &mut Files, d: &Diagnostic, root: &Path, color: bool) -> String {
     let level = match d.severity {
         Severity::Error => Level::ERROR,
         Severity::Warning => Level::WARNING,
@@ -47,6 +56,7 @@ pub fn human(d: &Diagnostic, root: &Path, color: bool) -> String {
     let path = d.file.display().to_string();
     let excerpt = d.line.and_then(|line| {
         excerpt(
+            files,
             &root.join(&d.file),
             line as usize,
             d.column.map(|c| c as usize),
@@ -85,20 +95,39 @@ pub fn human(d: &Diagnostic, root: &Path, color: bool) -> String {
 }
 
 /// The lines to show for `line` of `file`: (text, its first line number, the span to mark).
+/// The lines of the files diagnostics point into, each file read once.
+#[derive(Default)]
+struct Files {
+    cache: HashMap<PathBuf, Option<Vec<String>>>,
+}
+
+impl Files {
+    fn lines(&mut self, file: &Path) -> Option<&[String]> {
+        self.cache
+            .entry(file.to_path_buf())
+            .or_insert_with(|| {
+                let meta = std::fs::metadata(file).ok()?;
+                if !meta.is_file() || meta.len() > 64 << 20 {
+                    return None;
+                }
+                let raw = String::from_utf8_lossy(&std::fs::read(file).ok()?).into_owned();
+                let text = crate::load::front_matter::clean_text(raw);
+                Some(text.lines().map(str::to_owned).collect())
+            })
+            .as_deref()
+    }
+}
+
 fn excerpt(
+    files: &mut Files,
     file: &Path,
     line: usize,
     column: Option<usize>,
 ) -> Option<(String, usize, std::ops::Range<usize>)> {
-    let meta = std::fs::metadata(file).ok()?;
-    if !meta.is_file() || meta.len() > 64 << 20 {
-        return None;
-    }
-    let raw = String::from_utf8_lossy(&std::fs::read(file).ok()?).into_owned();
-    let text = crate::load::front_matter::clean_text(raw);
-    let target = text.lines().nth(line.checked_sub(1)?)?;
+    let lines = files.lines(file)?;
+    let target = lines.get(line.checked_sub(1)?)?.as_str();
     // One line of context before, when there is one.
-    let (shown, start_line, offset) = match line.checked_sub(2).and_then(|i| text.lines().nth(i)) {
+    let (shown, start_line, offset) = match line.checked_sub(2).and_then(|i| lines.get(i)) {
         Some(prev) => (format!("{prev}\n{target}\n"), line - 1, prev.len() + 1),
         None => (format!("{target}\n"), line, 0),
     };
@@ -149,6 +178,10 @@ struct JsonDiagnostic<'a> {
 
 /// One diagnostic as a line of JSON; `root` is the site root its file is relative to.
 pub fn json(d: &Diagnostic, root: &Path) -> String {
+    json_in(&mut Files::default(), d, root)
+}
+
+fn json_in(files: &mut Files, d: &Diagnostic, root: &Path) -> String {
     let j = JsonDiagnostic {
         severity: match d.severity {
             Severity::Error => "error",
@@ -157,7 +190,7 @@ pub fn json(d: &Diagnostic, root: &Path) -> String {
         code: d.code,
         file: d.file.display().to_string(),
         line: d.line,
-        column: column(d, root),
+        column: column_in(files, d, root),
         message: &d.message,
         help: d.help.as_deref(),
     };
@@ -182,10 +215,16 @@ pub fn summary(diags: &[Diagnostic]) -> String {
 /// Print `diags` to standard error in `format`.
 pub fn print(diags: &[Diagnostic], root: &Path, format: Format) {
     let color = stderr_wants_color();
+    let mut files = Files::default();
+    let mut err = std::io::stderr().lock();
     for d in diags {
-        match format {
-            Format::Human => eprintln!("{}\n", human(d, root, color)),
-            Format::Json => eprintln!("{}", json(d, root)),
+        let text = match format {
+            Format::Human => format!("{}\n", human_in(&mut files, d, root, color)),
+            Format::Json => json_in(&mut files, d, root),
+        };
+        // A closed pipe (`factbrief check | head`) is not worth a panic.
+        if std::io::Write::write_all(&mut err, format!("{text}\n").as_bytes()).is_err() {
+            return;
         }
     }
 }

@@ -5,7 +5,7 @@ use std::collections::HashSet;
 
 use super::{quote::Normalized, LinkedClaim, LinkedSource, Settings};
 use crate::diagnostic::{Diagnostic, Diagnostics};
-use crate::load::{locate_entry_field, locate_key, Content, Stance};
+use crate::load::{locate_key, Content, Entries, Stance};
 
 /// What `factbrief import` and `new` write in fields only the editor can fill.
 pub const UNFILLED: &str = "FILL IN";
@@ -64,14 +64,14 @@ pub fn check(
         }
 
         let mut cited: HashSet<(usize, usize, usize)> = HashSet::new();
+        let mut entries: Option<Entries> = None;
         for e in &linked.evidence {
             let source = &content.sources[e.source];
-            let quote_line = fm_line(locate_entry_field(
-                &doc.front_matter,
-                "evidence",
-                e.n - 1,
-                "quote",
-            ));
+            let mut quote_line = || {
+                let entries =
+                    entries.get_or_insert_with(|| Entries::new(&doc.front_matter, "evidence"));
+                fm_line(entries.field(e.n - 1, "quote"))
+            };
             if let Some(p) = &e.passage {
                 // A quote found more than once.
                 if p.occurrences > 1 {
@@ -84,7 +84,7 @@ pub fn check(
                                 e.n, p.occurrences, source.id
                             ),
                         )
-                        .at_line(quote_line)
+                        .at_line(quote_line())
                         .with_help("quote a few more words so the passage is the one meant"),
                     );
                 }
@@ -96,7 +96,7 @@ pub fn check(
                             &doc.file,
                             format!("evidence {}: the same passage of `{}` is cited twice by this claim", e.n, source.id),
                         )
-                        .at_line(quote_line)
+                        .at_line(quote_line())
                         .with_help("remove one of the two entries, or merge their notes"),
                     );
                 }

@@ -15,7 +15,8 @@ use std::ops::Range;
 use rayon::prelude::*;
 
 use crate::diagnostic::{did_you_mean, Diagnostic, Diagnostics, Result};
-use crate::load::{id::passage_name, locate_entry_field, locate_key, Content, Date, Stance};
+use crate::load::front_matter::LineIndex;
+use crate::load::{id::passage_name, locate_key, Content, Date, Entries, Stance};
 use crate::markdown::{self, Trust};
 pub use settings::{BaseUrl, Scale, Settings, Verdict};
 
@@ -187,6 +188,8 @@ pub fn link(
             }
         };
         let mut evidence = Vec::with_capacity(claim.meta.evidence.len());
+        // Located only when needed, and then once for all entries.
+        let mut entries: Option<Entries> = None;
         for (i, ev) in claim.meta.evidence.iter().enumerate() {
             match source_ids.get(ev.source.as_str()) {
                 Some(&s) => evidence.push(LinkedEvidence {
@@ -207,7 +210,9 @@ pub fn link(
                         ),
                     )
                     .at_line(fm_line(
-                        locate_entry_field(&claim.front_matter, "evidence", i, "source")
+                        entries
+                            .get_or_insert_with(|| Entries::new(&claim.front_matter, "evidence"))
+                            .field(i, "source")
                             .unwrap_or(1),
                     ))
                     .with_help(unknown_source(&ev.source)),
@@ -279,8 +284,12 @@ pub fn link(
     let mut link_uses: Vec<LinkUse> = Vec::new();
     for (s, SourceScan { links, .. }) in found.iter().enumerate() {
         let d = &content.sources[s];
+        if links.is_empty() {
+            continue;
+        }
+        let index = LineIndex::new(&d.body);
         link_uses.extend(links.iter().map(|(dest, off)| {
-            let (line, column) = crate::load::front_matter::line_col(&d.body, *off);
+            let (line, column) = index.line_col(*off);
             LinkUse {
                 doc: DocRef::Source(s),
                 dest: dest.clone(),
@@ -290,6 +299,7 @@ pub fn link(
         }));
     }
     link_uses.extend(other_links(&content));
+    let mut entry_cache: HashMap<usize, Entries> = HashMap::new();
     let mut texts: Vec<Option<String>> = Vec::with_capacity(found.len());
     for (s, SourceScan { results, text, .. }) in found.into_iter().enumerate() {
         texts.push(text);
@@ -322,7 +332,8 @@ pub fn link(
                 } => {
                     let doc = &content.claims[claim];
                     let n = claims[claim].evidence[evidence].n;
-                    let line = locate_entry_field(&doc.front_matter, "evidence", n - 1, "quote")
+                    let line = cached_entries(&mut entry_cache, &content, claim)
+                        .field(n - 1, "quote")
                         .unwrap_or(1);
                     let source = &content.sources[s];
                     let help = match closest {
@@ -354,7 +365,8 @@ pub fn link(
                 QuoteResult::Empty { claim, evidence } => {
                     let doc = &content.claims[claim];
                     let n = claims[claim].evidence[evidence].n;
-                    let line = locate_entry_field(&doc.front_matter, "evidence", n - 1, "quote")
+                    let line = cached_entries(&mut entry_cache, &content, claim)
+                        .field(n - 1, "quote")
                         .unwrap_or(1);
                     diags.push(
                         Diagnostic::error(
@@ -434,6 +446,17 @@ pub fn link(
     ))
 }
 
+/// The evidence entries of claim `c`, found once however often they are asked for.
+fn cached_entries<'c, 'a>(
+    cache: &'c mut HashMap<usize, Entries<'a>>,
+    content: &'a Content,
+    c: usize,
+) -> &'c Entries<'a> {
+    cache
+        .entry(c)
+        .or_insert_with(|| Entries::new(&content.claims[c].front_matter, "evidence"))
+}
+
 /// Link destinations of a text with their byte offsets.
 type Links = Vec<(String, usize)>;
 
@@ -462,10 +485,13 @@ fn other_links(content: &Content) -> Vec<LinkUse> {
     }
     for (i, d) in content.claims.iter().enumerate() {
         jobs.push((DocRef::Claim(i), &d.body, d.body_line, false));
-        for (e, ev) in d.meta.evidence.iter().enumerate() {
-            if let Some(note) = &ev.note {
-                let rel = locate_entry_field(&d.front_matter, "evidence", e, "note");
-                jobs.push((DocRef::Claim(i), note, fm(d.front_matter_line, rel), true));
+        if d.meta.evidence.iter().any(|ev| ev.note.is_some()) {
+            let entries = Entries::new(&d.front_matter, "evidence");
+            for (e, ev) in d.meta.evidence.iter().enumerate() {
+                if let Some(note) = &ev.note {
+                    let rel = entries.field(e, "note");
+                    jobs.push((DocRef::Claim(i), note, fm(d.front_matter_line, rel), true));
+                }
             }
         }
     }
@@ -474,11 +500,12 @@ fn other_links(content: &Content) -> Vec<LinkUse> {
     }
     jobs.par_iter()
         .flat_map_iter(|&(doc, text, line, fixed)| {
+            let index = LineIndex::new(text);
             markdown::scan(text, Trust::Editor, false)
                 .links
                 .into_iter()
                 .map(move |(dest, off)| {
-                    let (l, c) = crate::load::front_matter::line_col(text, off);
+                    let (l, c) = index.line_col(off);
                     // A front-matter field's Markdown: its line, column unknown within it.
                     let (line, column) = if fixed { (line, 1) } else { (line + l - 1, c) };
                     LinkUse {

@@ -198,6 +198,35 @@ fn backticked_list(text: &str) -> Vec<String> {
         .collect()
 }
 
+/// Line starts of a text, for many offset-to-line look-ups in one text.
+pub struct LineIndex<'a> {
+    text: &'a str,
+    starts: Vec<usize>,
+}
+
+impl<'a> LineIndex<'a> {
+    /// Index the lines of `text`.
+    pub fn new(text: &'a str) -> LineIndex<'a> {
+        let starts = std::iter::once(0)
+            .chain(text.match_indices('\n').map(|(i, _)| i + 1))
+            .collect();
+        LineIndex { text, starts }
+    }
+
+    /// 1-based line and column (in chars) of a byte offset.
+    pub fn line_col(&self, offset: usize) -> (usize, usize) {
+        let offset = offset.min(self.text.len());
+        let line = self.starts.partition_point(|&s| s <= offset);
+        let start = self.starts[line - 1];
+        let col = self
+            .text
+            .get(start..offset)
+            .map_or(offset - start, |t| t.chars().count())
+            + 1;
+        (line, col)
+    }
+}
+
 /// 1-based line and column of a byte offset.
 pub fn line_col(text: &str, offset: usize) -> (usize, usize) {
     let offset = offset.min(text.len());
@@ -298,5 +327,12 @@ mod tests {
     fn line_col_counts_from_one() {
         assert_eq!(line_col("ab\ncd", 4), (2, 2));
         assert_eq!(line_col("ab", 0), (1, 1));
+        let text = "ab\nçd\n\nx";
+        let index = LineIndex::new(text);
+        for off in 0..=text.len() {
+            if text.is_char_boundary(off) {
+                assert_eq!(index.line_col(off), line_col(text, off), "{off}");
+            }
+        }
     }
 }

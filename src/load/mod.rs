@@ -280,64 +280,85 @@ pub fn locate_key(front_matter: &str, key: &str) -> Option<usize> {
 
 /// 1-based line within `front_matter` of field `field` of entry `index` (0-based)
 /// of the array of tables `array` (`[[evidence]]` in TOML, a `- ` list in YAML).
-/// Falls back to the entry's first line, then to the array's.
+/// Falls back to the entry's first line. For many look-ups in one document, use [`Entries`].
 pub fn locate_entry_field(
     front_matter: &str,
     array: &str,
     index: usize,
     field: &str,
 ) -> Option<usize> {
-    let lines: Vec<&str> = front_matter.lines().collect();
-    let header = format!("[[{array}]]");
-    // TOML: the n-th [[array]] header.
-    let toml_starts: Vec<usize> = lines
-        .iter()
-        .enumerate()
-        .filter(|(_, l)| l.trim() == header)
-        .map(|(i, _)| i)
-        .collect();
-    let (start, end) = if !toml_starts.is_empty() {
-        let start = *toml_starts.get(index)?;
-        let end = lines[start + 1..]
+    Entries::new(front_matter, array).field(index, field)
+}
+
+/// Where each entry of an array of tables starts and ends in a front matter, found once.
+pub struct Entries<'a> {
+    lines: Vec<&'a str>,
+    /// (first line, end line) of each entry, 0-based, end exclusive.
+    spans: Vec<(usize, usize)>,
+}
+
+impl<'a> Entries<'a> {
+    /// Find the entries of `array` (`[[array]]` tables in TOML, `array:` list items in YAML).
+    pub fn new(front_matter: &'a str, array: &str) -> Entries<'a> {
+        let lines: Vec<&str> = front_matter.lines().collect();
+        let header = format!("[[{array}]]");
+        let toml_starts: Vec<usize> = lines
             .iter()
-            .position(|l| l.trim_start().starts_with('['))
-            .map_or(lines.len(), |p| start + 1 + p);
-        (start, end)
-    } else {
-        // YAML: items of the list under `array:` at the first item's indentation.
-        let key_line = locate_key(front_matter, array)? - 1;
-        let mut items = Vec::new();
-        let mut indent = None;
-        let mut stop = lines.len();
-        for (i, l) in lines.iter().enumerate().skip(key_line + 1) {
-            let trimmed = l.trim_start();
-            let ind = l.len() - trimmed.len();
-            if trimmed.is_empty() {
-                continue;
+            .enumerate()
+            .filter(|(_, l)| l.trim() == header)
+            .map(|(i, _)| i)
+            .collect();
+        let mut spans = Vec::new();
+        if !toml_starts.is_empty() {
+            for &start in &toml_starts {
+                let end = lines[start + 1..]
+                    .iter()
+                    .position(|l| l.trim_start().starts_with('['))
+                    .map_or(lines.len(), |p| start + 1 + p);
+                spans.push((start, end));
             }
-            if ind == 0 && !trimmed.starts_with("- ") {
-                stop = i;
-                break;
+        } else if let Some(key_line) = locate_key(front_matter, array) {
+            // YAML: items of the list under `array:` at the first item's indentation.
+            let mut items = Vec::new();
+            let mut indent = None;
+            let mut stop = lines.len();
+            for (i, l) in lines.iter().enumerate().skip(key_line) {
+                let trimmed = l.trim_start();
+                let ind = l.len() - trimmed.len();
+                if trimmed.is_empty() {
+                    continue;
+                }
+                if ind == 0 && !trimmed.starts_with("- ") {
+                    stop = i;
+                    break;
+                }
+                if trimmed.starts_with("- ") && indent.is_none_or(|x| x == ind) {
+                    indent = Some(ind);
+                    items.push(i);
+                }
             }
-            if trimmed.starts_with("- ") && indent.is_none_or(|x| x == ind) {
-                indent = Some(ind);
-                items.push(i);
+            for (k, &start) in items.iter().enumerate() {
+                spans.push((start, items.get(k + 1).copied().unwrap_or(stop)));
             }
         }
-        let start = *items.get(index)?;
-        let end = items.get(index + 1).copied().unwrap_or(stop);
-        (start, end)
-    };
-    let found = (start..end).find(|&i| {
-        let l = lines[i].trim_start().trim_start_matches("- ").trim_start();
-        l.strip_prefix(field)
-            .map(|r| {
+        Entries { lines, spans }
+    }
+
+    /// 1-based line of `field` in entry `index`, else of the entry's first line.
+    pub fn field(&self, index: usize, field: &str) -> Option<usize> {
+        let &(start, end) = self.spans.get(index)?;
+        let found = (start..end).find(|&i| {
+            let l = self.lines[i]
+                .trim_start()
+                .trim_start_matches("- ")
+                .trim_start();
+            l.strip_prefix(field).is_some_and(|r| {
                 let r = r.trim_start();
                 r.starts_with('=') || r.starts_with(':')
             })
-            .unwrap_or(false)
-    });
-    Some(found.unwrap_or(start) + 1)
+        });
+        Some(found.unwrap_or(start) + 1)
+    }
 }
 
 #[cfg(test)]
