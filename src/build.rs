@@ -107,10 +107,15 @@ fn check_collisions(
 ) -> Result<()> {
     let mut diags = Vec::new();
     for (path, src) in statics {
-        if files
+        // The same path, or a static file where a generated page needs a folder.
+        let as_folder = format!("{path}/");
+        let clash = files
             .binary_search_by(|f| f.path.as_str().cmp(path))
             .is_ok()
-        {
+            || files[files.partition_point(|f| f.path.as_str() < as_folder.as_str())..]
+                .first()
+                .is_some_and(|f| f.path.starts_with(&as_folder));
+        if clash {
             let file = match src {
                 render::theme::StaticSource::File(p) => crate::load::rel(root, p),
                 render::theme::StaticSource::Embedded(_) => {
@@ -118,7 +123,7 @@ fn check_collisions(
                 }
             };
             diags.push(
-                Diagnostic::error("output-collision", file, format!("two files would be written to {path}: this static file and a generated page"))
+                Diagnostic::error("output-collision", file, format!("two files would be written to {path}: this static file and a generated page (or the folder of one)"))
                     .with_help("rename or remove the static file; generated pages take these paths"),
             );
         }

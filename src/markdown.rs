@@ -28,6 +28,14 @@ pub fn events(text: &str, trust: Trust) -> impl Iterator<Item = (Event<'_>, Rang
     Parser::new_ext(text, options())
         .into_offset_iter()
         .map(move |(ev, range)| match (trust, ev) {
+            // Footnote labels become ids: keep them apart from passage and theme ids.
+            (_, Event::FootnoteReference(label)) => {
+                (Event::FootnoteReference(footnote_id(&label)), range)
+            }
+            (_, Event::Start(Tag::FootnoteDefinition(label))) => (
+                Event::Start(Tag::FootnoteDefinition(footnote_id(&label))),
+                range,
+            ),
             (Trust::Untrusted, Event::Html(h) | Event::InlineHtml(h)) => (Event::Text(h), range),
             (Trust::Untrusted, Event::Start(Tag::HtmlBlock)) => {
                 (Event::Start(Tag::Paragraph), range)
@@ -37,6 +45,21 @@ pub fn events(text: &str, trust: Trust) -> impl Iterator<Item = (Event<'_>, Rang
             }
             (_, ev) => (ev, range),
         })
+}
+
+/// The id of a footnote: `fn-` and the label with anything but letters, digits, `-` and `_` replaced.
+fn footnote_id(label: &str) -> CowStr<'static> {
+    let safe: String = label
+        .chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || c == '-' || c == '_' {
+                c
+            } else {
+                '-'
+            }
+        })
+        .collect();
+    format!("fn-{safe}").into()
 }
 
 /// What one event adds to the rendered text.
@@ -57,8 +80,24 @@ pub fn piece<'a>(event: &Event<'a>) -> Piece<'a> {
         Event::Text(t) | Event::Code(t) => Piece::Text(t.clone()),
         Event::SoftBreak | Event::HardBreak => Piece::Break,
         Event::End(end) if is_block_end(end) => Piece::Break,
+        // A block may start right after text (a list nested in a tight list item).
+        Event::Start(start) if is_block_start(start) => Piece::Break,
         _ => Piece::None,
     }
+}
+
+fn is_block_start(start: &Tag) -> bool {
+    matches!(
+        start,
+        Tag::Paragraph
+            | Tag::Heading { .. }
+            | Tag::BlockQuote(_)
+            | Tag::CodeBlock(_)
+            | Tag::HtmlBlock
+            | Tag::List(_)
+            | Tag::FootnoteDefinition(_)
+            | Tag::Table(_)
+    )
 }
 
 fn is_block_end(end: &TagEnd) -> bool {
@@ -152,7 +191,7 @@ mod tests {
             "A *very* [good](https://x.org) `day`.\n\nNext  para",
             Trust::Editor,
         );
-        assert_eq!(t, "A very good day.\nNext  para\n");
+        assert_eq!(t, "\nA very good day.\n\nNext  para\n");
     }
 
     #[test]
@@ -166,9 +205,34 @@ mod tests {
     }
 
     #[test]
+    fn blocks_starting_after_text_separate_words() {
+        assert_eq!(
+            rendered_text("- one\n  - two\n", Trust::Editor)
+                .split_whitespace()
+                .collect::<Vec<_>>(),
+            ["one", "two"]
+        );
+        assert_eq!(
+            rendered_text("- foo\n  > bar\n", Trust::Editor)
+                .split_whitespace()
+                .collect::<Vec<_>>(),
+            ["foo", "bar"]
+        );
+    }
+
+    #[test]
+    fn footnote_labels_are_prefixed_ids() {
+        let evs: Vec<Event> = events("x[^q-c-1]\n\n[^q-c-1]: y", Trust::Untrusted)
+            .map(|e| e.0)
+            .collect();
+        assert!(evs.contains(&Event::FootnoteReference("fn-q-c-1".into())));
+        assert!(evs.contains(&Event::Start(Tag::FootnoteDefinition("fn-q-c-1".into()))));
+    }
+
+    #[test]
     fn no_typographic_rewriting() {
         let t = rendered_text("\"straight\" -- and ...", Trust::Editor);
-        assert_eq!(t, "\"straight\" -- and ...\n");
+        assert_eq!(t.trim(), "\"straight\" -- and ...");
     }
 
     #[test]

@@ -54,18 +54,35 @@ pub fn check_output_location(root: &Path, output: &Path) -> Result<()> {
     Ok(())
 }
 
-/// Make `p` absolute and lexically clean (resolving symlinks of the parts that exist).
+/// Make `p` absolute: `..` resolved lexically, then symbolic links of the part that exists.
 fn absolute(p: &Path) -> PathBuf {
-    if let Ok(c) = fs::canonicalize(p) {
-        return c;
+    let joined = if p.is_absolute() {
+        p.to_path_buf()
+    } else {
+        std::env::current_dir().unwrap_or_default().join(p)
+    };
+    let mut clean = PathBuf::new();
+    for part in joined.components() {
+        match part {
+            std::path::Component::ParentDir => {
+                clean.pop();
+            }
+            std::path::Component::CurDir => {}
+            other => clean.push(other),
+        }
     }
-    match (p.parent(), p.file_name()) {
-        (Some(parent), Some(name)) if !parent.as_os_str().is_empty() => absolute(parent).join(name),
-        (_, Some(name)) => std::env::current_dir()
-            .map(|d| absolute(&d).join(name))
-            .unwrap_or_else(|_| p.to_path_buf()),
-        _ => p.to_path_buf(),
+    let mut existing = clean.clone();
+    let mut missing = Vec::new();
+    while !existing.exists() {
+        match existing.file_name() {
+            Some(name) => missing.push(name.to_owned()),
+            None => break,
+        }
+        existing.pop();
     }
+    let mut out = fs::canonicalize(&existing).unwrap_or(existing);
+    out.extend(missing.iter().rev());
+    out
 }
 
 /// Check that `output` holds only files factbrief wrote (or nothing at all).
@@ -127,6 +144,14 @@ pub fn write_site(
     files: &[Output],
     statics: &[(String, StaticSource)],
 ) -> Result<WriteReport> {
+    // An output that is a symbolic link: write where it points, and keep the link.
+    let resolved;
+    let output = if fs::symlink_metadata(output).is_ok_and(|m| m.file_type().is_symlink()) {
+        resolved = fs::canonicalize(output).map_err(|e| Error::io(output, e))?;
+        resolved.as_path()
+    } else {
+        output
+    };
     check_output_location(root, output)?;
     let parent = match output.parent() {
         Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),

@@ -117,6 +117,7 @@ fn every_diagnostic_is_reported_with_its_place() {
         case("quote-not-found", vec![(CLAIM, claim_with("claim = \"x\"\nverdict = \"true\"\n[[evidence]]\nsource = \"report\"\nstance = \"supports\"\nquote = \"around 10,000 troops\""))], CLAIM, Some(7), "the quote is not in source `report`"),
         case("empty-quote", vec![(CLAIM, claim_with("claim = \"x\"\nverdict = \"true\"\n[[evidence]]\nsource = \"report\"\nstance = \"supports\"\nquote = \"  \""))], CLAIM, Some(7), "the quote is empty"),
         case("broken-link", vec![("content/pages/about.md", v("+++\ntitle = \"About\"\n+++\n\nFirst.\n\nSee [it](source:nope).\n"))], "content/pages/about.md", Some(7), "the link `source:nope` points to no source"),
+        case("unknown-field", vec![(CLAIM, claim_with("claim = \"x\"\nverdict = \"true\"\n[[evidence]]\nsource = \"report\"\nstance = \"supports\"\nqoute = \"x\""))], CLAIM, Some(7), "unknown field `qoute`"),
         case("bad-base-url", vec![("content/_index.md", v("+++\ntitle = \"T\"\nbase_url = \"example.org\"\n+++\n"))], "content/_index.md", Some(3), "base_url"),
         case("duplicate-verdict", vec![("content/_index.md", v("+++\ntitle = \"T\"\n[[verdicts]]\nkey = \"mostly-true\"\nlabel = \"A\"\n[[verdicts]]\nkey = \"mostly-true\"\nlabel = \"B\"\n+++\n"))], "content/_index.md", Some(3), "defined twice"),
         case("bad-verdict", vec![("content/_index.md", v("+++\ntitle = \"T\"\n[[verdicts]]\nkey = \"mostly-true\"\nlabel = \"A\"\nrating = 0\n+++\n"))], "content/_index.md", Some(3), "rating 0"),
@@ -125,6 +126,9 @@ fn every_diagnostic_is_reported_with_its_place() {
         case("template", vec![("templates/page.html", v("{% extends \"base.html\" %}\n{% block content %}{{ page.nope.x }}{% endblock content %}\n"))], "templates/page.html", Some(2), "`nope`"),
         case("broken-output-link", vec![("content/pages/about.md", v("+++\ntitle = \"About\"\n+++\n\nSee [the list](../../nowhere/) and [a passage](source:report#q-none-1).\n"))], "content/pages/about.md", None, "links to `../../nowhere/`"),
         warn("stray-file", vec![("content/about.md", v("+++\ntitle = \"x\"\n+++\n"))], "content/about.md", None, "this is not read"),
+        warn("stray-file", vec![("content/sources/Report.MD", v("+++\ntitle = \"x\"\n+++\n"))], "content/sources/Report.MD", None, "only `.md` files are"),
+        case("id-collision", vec![("content/claims/a/b.md", claim_with(&format!("claim = \"x\"\nverdict = \"true\"\n{GOOD_EVIDENCE}"))), ("content/claims/a--b.md", claim_with(&format!("claim = \"y\"\nverdict = \"true\"\n{GOOD_EVIDENCE}")))], "content/claims/a/b.md", None, "give their passages the same names"),
+        case("bad-verdict", vec![("content/_index.md", v("+++\ntitle = \"T\"\n[[verdicts]]\nkey = \"Mostly True\"\nlabel = \"A\"\n+++\n"))], "content/_index.md", Some(3), "`Mostly True` is not valid"),
         warn("unsafe-url", vec![("content/sources/report.md", v("+++\ntitle = \"A report\"\noutlet = \"Wire\"\npublished = 2021-12-30\nurl = \"ftp://x\"\n+++\n\nRussia has assembled around 100,000 troops near the Ukrainian border.\n"))], "content/sources/report.md", Some(5), "not a web address"),
         warn("verdict-vs-evidence", vec![(CLAIM, claim_with("claim = \"x\"\nverdict = \"true\"\n[[evidence]]\nsource = \"report\"\nstance = \"contradicts\"\nquote = \"around 100,000 troops\""))], CLAIM, Some(3), "only contradicting evidence"),
         warn("uncited-source", vec![("content/sources/other.md", v("+++\ntitle = \"O\"\noutlet = \"W\"\npublished = 2021-12-30\n+++\nText.\n"))], "content/sources/other.md", None, "no claim cites this source"),
@@ -154,6 +158,15 @@ fn every_diagnostic_is_reported_with_its_place() {
             assert_eq!(d.line, c.line, "{}: {}", c.code, d.message);
         }
         assert!(d.message.contains(c.message), "{}: {}", c.code, d.message);
+        if d.message.contains("`qoute`") {
+            assert!(
+                d.help.as_deref().unwrap_or("").starts_with(
+                    "did you mean `quote`? The known fields are: source, stance, quote, note"
+                ),
+                "{:?}",
+                d.help
+            );
+        }
         assert!(
             d.help.as_deref().is_some_and(|h| !h.is_empty()),
             "{}: every diagnostic says what to do",

@@ -561,3 +561,124 @@ fn the_matrix_is_sparse_for_many_sources() {
         "{row}"
     );
 }
+
+#[test]
+fn a_source_footnote_cannot_take_a_passage_anchor() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path().join("site");
+    small_site(&root);
+    write_files(
+        &root,
+        &[(
+            "content/sources/report.md",
+            "+++\ntitle = \"A report\"\noutlet = \"Wire\"\npublished = 2021-12-30\n+++\n\n[^q-troops-1]: fake passage\n\nSee[^q-troops-1] and [^main]. Russia has assembled around 100,000 troops near the Ukrainian border.\n\n[^main]: x\n",
+        )],
+    );
+    build_ok(&root, &root.join("public"));
+    let html = fs::read_to_string(root.join("public/sources/report/index.html")).unwrap();
+    assert_eq!(html.matches("id=\"q-troops-1\"").count(), 1, "{html}");
+    assert_eq!(html.matches("id=\"main\"").count(), 1, "{html}");
+    assert!(html.contains("id=\"fn-q-troops-1\""), "{html}");
+}
+
+#[test]
+fn output_paths_are_resolved_before_the_safety_checks() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path().join("site");
+    small_site(&root);
+    let o = run(
+        &root,
+        &["build", "--output", "nonexist/../content/sources/out"],
+    );
+    assert!(!o.status.success());
+    assert!(texts(&o).1.contains("inside content/"), "{}", texts(&o).1);
+    assert!(!root.join("content/sources/out").exists());
+}
+
+#[cfg(unix)]
+#[test]
+fn a_symlinked_output_folder_is_written_through() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path().join("site");
+    small_site(&root);
+    let real = dir.path().join("real");
+    build_ok(&root, &real);
+    std::os::unix::fs::symlink(&real, root.join("public")).unwrap();
+    fs::remove_file(root.join("content/pages/about.md")).unwrap();
+    build_ok(&root, &root.join("public"));
+    assert!(
+        fs::symlink_metadata(root.join("public"))
+            .unwrap()
+            .file_type()
+            .is_symlink(),
+        "the link is kept"
+    );
+    assert!(real.join("index.html").is_file());
+    assert!(
+        !real.join("pages/about/index.html").exists(),
+        "the target has the new site"
+    );
+}
+
+#[test]
+fn static_dotfiles_are_copied_and_folder_collisions_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path().join("site");
+    small_site(&root);
+    write_files(
+        &root,
+        &[
+            ("static/.nojekyll", ""),
+            ("static/.well-known/security.txt", "x"),
+        ],
+    );
+    build_ok(&root, &root.join("public"));
+    assert!(root.join("public/.nojekyll").is_file());
+    assert!(root.join("public/.well-known/security.txt").is_file());
+    write_files(
+        &root,
+        &[("static/claims/troops", "a file where a folder must be")],
+    );
+    let o = run(&root, &["build"]);
+    assert!(!o.status.success());
+    assert!(
+        texts(&o)
+            .1
+            .contains("two files would be written to claims/troops"),
+        "{}",
+        texts(&o).1
+    );
+}
+
+#[test]
+fn control_characters_never_reach_the_output() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path().join("site");
+    small_site(&root);
+    write_files(&root, &[("content/claims/ctl.md", "+++\nclaim = \"C\\u000bx\\u0007\"\nverdict = \"true\"\n[[evidence]]\nsource = \"report\"\nstance = \"supports\"\n+++\n\nBell \u{7} here.\n")]);
+    build_ok(&root, &root.join("public"));
+    for f in ["feed.xml", "claims/ctl/index.html", "index.html"] {
+        let text = fs::read_to_string(root.join("public").join(f)).unwrap();
+        assert!(
+            !text
+                .chars()
+                .any(|c| c.is_control() && c != '\n' && c != '\t'),
+            "{f}"
+        );
+    }
+    assert!(fs::read_to_string(root.join("public/feed.xml"))
+        .unwrap()
+        .contains("Cx"));
+}
+
+#[test]
+fn undated_claims_are_on_the_timeline() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path().join("site");
+    small_site(&root);
+    write_files(&root, &[("content/_index.md", "+++\ntitle = \"T\"\n+++\n")]);
+    build_ok(&root, &root.join("public"));
+    let html = fs::read_to_string(root.join("public/timeline/index.html")).unwrap();
+    assert!(html.contains("Date not known"), "{html}");
+    assert!(html.contains("claims/troops/"), "{html}");
+}

@@ -94,7 +94,7 @@ fn front_matter_that_is_not_a_table() {
         ("e", "wrong-type"),
         ("f", "front-matter-syntax"),
         ("g", "wrong-type"),
-        ("h", "no-front-matter"),
+        ("h", "unterminated-front-matter"),
     ] {
         assert!(
             has(&diags, code, &format!("content/pages/{page}.md"), None),

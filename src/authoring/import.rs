@@ -220,7 +220,7 @@ mod tests {
         ] {
             let md = escape_markdown(text);
             assert_eq!(
-                rendered_text(&md, Trust::Untrusted).trim_end(),
+                rendered_text(&md, Trust::Untrusted).trim_matches('\n'),
                 text,
                 "{md}"
             );

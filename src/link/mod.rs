@@ -137,7 +137,7 @@ pub fn link(
             Some(s) => format!("did you mean `{s}`? "),
             None => String::new(),
         };
-        if content.draft_sources.iter().any(|d| d == id) {
+        if content.is_draft("source", id) {
             help = format!(
                 "the source `{id}` is a draft: build with --drafts, or set draft = false in it"
             );
@@ -258,6 +258,31 @@ pub fn link(
                 )
                 .with_help("write an address starting with https:// or http://"),
             );
+        }
+    }
+
+    // Passage names flatten `/` to `--`: two claims must not share one.
+    let mut flat: HashMap<String, usize> = HashMap::new();
+    for (c, claim) in content.claims.iter().enumerate() {
+        if let Some(&other) = flat.get(&claim.id.replace('/', "--")) {
+            let other = &content.claims[other];
+            diags.push(
+                Diagnostic::error(
+                    "id-collision",
+                    &claim.file,
+                    format!(
+                        "the claim ids `{}` and `{}` give their passages the same names",
+                        other.id, claim.id
+                    ),
+                )
+                .with_help(format!(
+                    "rename one of {} and {}: passage names turn `/` into `--`",
+                    other.file.display(),
+                    claim.file.display()
+                )),
+            );
+        } else {
+            flat.insert(claim.id.replace('/', "--"), c);
         }
     }
 
@@ -410,6 +435,10 @@ pub fn link(
             None if content.is_unreadable(l.kind, l.id) => {}
             None => {
                 let help = match did_you_mean(l.id, ids.keys().copied()) {
+                    _ if content.is_draft(l.kind, l.id) => format!(
+                        "the {} `{}` is a draft: build with --drafts, or set draft = false in it",
+                        l.kind, l.id
+                    ),
                     Some(s) => format!("did you mean `{}:{s}`?", l.kind),
                     None => format!("link to the id of a file in content/{}s/", l.kind),
                 };

@@ -75,11 +75,38 @@ impl Normalized {
         start..end
     }
 
-    /// Every place the matching-form `needle` occurs, as matching-form ranges.
+    /// Every place the matching-form `needle` occurs as whole words, as matching-form ranges.
     pub fn find_all<'a>(&'a self, needle: &'a str) -> impl Iterator<Item = Range<usize>> + 'a {
         self.text
             .match_indices(needle)
             .map(move |(i, _)| i..i + needle.len())
+            .filter(move |r| self.on_boundaries(r))
+    }
+
+    /// Whether a match neither starts nor ends inside a word (`100` in `1,100`)
+    /// or inside one original char (one `.` of the three a `…` became).
+    fn on_boundaries(&self, r: &Range<usize>) -> bool {
+        let word = |c: Option<char>| c.is_some_and(char::is_alphanumeric);
+        let before = self.text[..r.start].chars().next_back();
+        let first = self.text[r.start..].chars().next();
+        let last = self.text[..r.end].chars().next_back();
+        let after = self.text[r.end..].chars().next();
+        let splits = |a: usize, b: usize| {
+            self.origin.get(a).is_some()
+                && self.origin.get(b).is_some()
+                && self.origin[a] == self.origin[b]
+        };
+        // Digits grouped with `,` or `.` are one number: `100` is not in `1,100` or `3.100`.
+        let digit = |c: Option<char>| c.is_some_and(|c| c.is_ascii_digit());
+        let sep = |c: Option<char>| matches!(c, Some(',' | '.'));
+        let before2 = before.and_then(|b| self.text[..r.start - b.len_utf8()].chars().next_back());
+        let after2 = after.and_then(|a| self.text[r.end + a.len_utf8()..].chars().next());
+        let in_number = (digit(first) && sep(before) && digit(before2))
+            || (digit(last) && sep(after) && digit(after2));
+        let inside_word = (word(before) && word(first)) || (word(last) && word(after));
+        let inside_char = (r.start > 0 && splits(r.start - 1, r.start))
+            || (r.end < self.origin.len() && splits(r.end - 1, r.end));
+        !(in_number || inside_word || inside_char)
     }
 }
 
@@ -321,6 +348,31 @@ mod tests {
             found("wait... what", "wait… what").as_deref(),
             Some("wait... what")
         );
+    }
+
+    #[test]
+    fn matches_are_whole_words() {
+        assert_eq!(
+            found("Officials said 1,100 troops left.", "100 troops left"),
+            None
+        );
+        assert_eq!(
+            found("Officials said 1,100 troops left.", "1,100 troops left").as_deref(),
+            Some("1,100 troops left")
+        );
+        assert_eq!(found("he would wait… and see", "he would wait."), None);
+        assert_eq!(
+            found("he would wait… and see", "would wait…").as_deref(),
+            Some("would wait…")
+        );
+        assert_eq!(found("in the towns, then", "the town"), None);
+        // A quote may begin or end with punctuation next to a word.
+        assert_eq!(found("“Yes,” he said", "Yes,\"").as_deref(), Some("Yes,”"));
+        // The first whole-word occurrence is the one found, even after a partial one.
+        let s = "1,100 troops; later 100 troops";
+        let hay = Normalized::new(s);
+        let (r, n) = find(s, &hay, "100 troops").unwrap();
+        assert_eq!((&s[r], n), ("100 troops", 1));
     }
 
     #[test]

@@ -186,11 +186,25 @@ fn custom_scale(
                 .with_help("give each [[verdicts]] entry its own key"),
             );
         }
-        if d.key.trim().is_empty() {
+        if !crate::load::id::is_valid_segment(&d.key) {
             diags.push(
-                Diagnostic::error("bad-verdict", &index.file, "a verdict has an empty key")
+                Diagnostic::error("bad-verdict", &index.file, format!("the verdict key `{}` is not valid", d.key))
                     .at_line(line)
-                    .with_help("write a key such as `accurate`"),
+                    .with_help("keys use lower-case letters a-z, digits, `-` and `_`, such as `mostly-accurate`"),
+            );
+        }
+        if let Some(r) = d
+            .rating
+            .filter(|r| verdicts.iter().any(|v| v.rating == Some(*r)))
+        {
+            diags.push(
+                Diagnostic::error(
+                    "bad-verdict",
+                    &index.file,
+                    format!("two verdicts have rating {r}"),
+                )
+                .at_line(line)
+                .with_help("give each verdict on the scale its own rating, 1 (worst) to N (best)"),
             );
         }
         verdicts.push(Verdict {

@@ -265,6 +265,11 @@ impl PageMeta {
 }
 
 impl Content {
+    /// Whether document `id` of `kind` is a draft left out of this build.
+    pub fn is_draft(&self, kind: &str, id: &str) -> bool {
+        self.drafts.iter().any(|(k, i)| *k == kind && i == id)
+    }
+
     /// Whether document `id` of `kind` exists but could not be read.
     pub fn is_unreadable(&self, kind: &str, id: &str) -> bool {
         self.unreadable.iter().any(|(k, i)| *k == kind && i == id)
@@ -282,8 +287,8 @@ pub struct Content {
     pub claims: Vec<Document<ClaimMeta>>,
     /// The free pages, by id.
     pub pages: Vec<Document<PageMeta>>,
-    /// Ids of draft sources left out of this build, to explain references to them.
-    pub draft_sources: Vec<String>,
+    /// Drafts left out of this build, as (`source`/`claim`/`page`, id), to explain references to them.
+    pub drafts: Vec<(&'static str, String)>,
     /// Documents whose files could not be read (already reported), as
     /// (`source`/`claim`/`page`, id), so references to them are not reported a second time.
     pub unreadable: Vec<(&'static str, String)>,

@@ -31,14 +31,34 @@ pub struct Split<'a> {
     pub body_line: usize,
 }
 
-/// Normalise what editors' tools add to text files: a byte-order mark and CRLF line ends.
+/// Normalise what editors' tools add to text files: a byte-order mark and CRLF
+/// line ends; and drop control characters, which HTML and XML do not allow.
 pub fn clean_text(raw: String) -> String {
     let text = raw
         .strip_prefix('\u{feff}')
         .map(str::to_owned)
         .unwrap_or(raw);
-    if text.contains('\r') {
+    let text = if text.contains('\r') {
         text.replace("\r\n", "\n").replace('\r', "\n")
+    } else {
+        text
+    };
+    strip_controls(text)
+}
+
+/// Whether `c` is a control character other than tab and line feed.
+pub fn is_control(c: char) -> bool {
+    c.is_control() && c != '\t' && c != '\n'
+}
+
+/// `text` without control characters other than tab and line feed.
+pub fn strip_controls(text: String) -> String {
+    // Bytes first: control characters are below 0x20, 0x7f, or start with 0xc2 (C1).
+    let maybe = text
+        .bytes()
+        .any(|b| (b < 0x20 && b != b'\t' && b != b'\n') || b == 0x7f || b == 0xc2);
+    if maybe && text.chars().any(is_control) {
+        text.chars().filter(|&c| !is_control(c)).collect()
     } else {
         text
     }
@@ -46,7 +66,8 @@ pub fn clean_text(raw: String) -> String {
 
 /// Cut `text` (already cleaned) into front matter and body.
 pub fn split<'a>(text: &'a str, file: &Path) -> Result<Split<'a>, Diagnostic> {
-    let first = text.lines().next().unwrap_or("").trim_end();
+    let first_raw = text.split('\n').next().unwrap_or("");
+    let first = first_raw.trim_end();
     let (format, delim) = match first {
         "+++" => (Format::Toml, "+++"),
         "---" => (Format::Yaml, "---"),
@@ -61,7 +82,7 @@ pub fn split<'a>(text: &'a str, file: &Path) -> Result<Split<'a>, Diagnostic> {
             ));
         }
     };
-    let fm_start = first.len() + 1;
+    let fm_start = first_raw.len() + 1;
     let mut offset = fm_start.min(text.len());
     for (line_no, line) in (2..).zip(text[offset..].split_inclusive('\n')) {
         if line.trim_end() == delim {
@@ -137,12 +158,19 @@ pub fn parse<T: DeserializeOwned>(
 /// Turn serde's message into one an editor can act on.
 fn explain(message: &str, file: &Path, fields: &[&str]) -> Diagnostic {
     if let Some(name) = backticked_after(message, "unknown field `") {
-        let help = match did_you_mean(&name, fields.iter().copied()) {
+        // Inside a table such as [[evidence]], serde lists that table's fields.
+        let expected = backticked_list(message.split_once("expected").map_or("", |(_, r)| r));
+        let known: Vec<&str> = if expected.is_empty() {
+            fields.to_vec()
+        } else {
+            expected.iter().map(String::as_str).collect()
+        };
+        let help = match did_you_mean(&name, known.iter().copied()) {
             Some(s) => format!(
                 "did you mean `{s}`? The known fields are: {}",
-                fields.join(", ")
+                known.join(", ")
             ),
-            None => format!("remove it; the known fields are: {}", fields.join(", ")),
+            None => format!("remove it; the known fields are: {}", known.join(", ")),
         };
         return Diagnostic::error("unknown-field", file, format!("unknown field `{name}`"))
             .with_help(help);
@@ -318,9 +346,22 @@ mod tests {
     }
 
     #[test]
+    fn trailing_white_space_after_the_opening_line() {
+        let s = split("+++ \ntitle = \"A\"\n+++\nbody", Path::new("a.md")).unwrap();
+        assert_eq!(s.front_matter, "title = \"A\"\n");
+        // Multi-byte white space too, without a panic.
+        let s = split("+++\u{a0}\ntitle = \"A\"\n+++\n", Path::new("a.md")).unwrap();
+        assert_eq!(s.front_matter, "title = \"A\"\n");
+        let d = parse_str("+++ \ntitle = \"A\"\ntagz = []\n+++\n").unwrap_err();
+        assert_eq!(d.line, Some(3));
+    }
+
+    #[test]
     fn bom_and_crlf_are_cleaned() {
         let t = clean_text("\u{feff}+++\r\ntitle = \"A\"\r\n+++\r\nx\r\n".to_owned());
         assert_eq!(t, "+++\ntitle = \"A\"\n+++\nx\n");
+        let t = clean_text("a\u{0}b\u{7}c\u{b}d\u{7f}e\u{85}f\tg\n".to_owned());
+        assert_eq!(t, "abcdef\tg\n");
     }
 
     #[test]

@@ -74,17 +74,31 @@ pub fn load(root: &Path, options: &LoadOptions) -> Result<(Content, Diagnostics)
         return Err(unreachable_error());
     };
     let keep = |draft: bool| options.drafts || !draft;
-    let draft_sources = sources
-        .iter()
-        .filter(|d| !keep(d.meta.draft))
-        .map(|d| d.id.clone())
-        .collect();
+    let mut drafts: Vec<(&'static str, String)> = Vec::new();
+    drafts.extend(
+        sources
+            .iter()
+            .filter(|d| !keep(d.meta.draft))
+            .map(|d| ("source", d.id.clone())),
+    );
+    drafts.extend(
+        claims
+            .iter()
+            .filter(|d| !keep(d.meta.draft))
+            .map(|d| ("claim", d.id.clone())),
+    );
+    drafts.extend(
+        pages
+            .iter()
+            .filter(|d| !keep(d.meta.draft))
+            .map(|d| ("page", d.id.clone())),
+    );
     let content = Content {
         index,
         sources: sources.into_iter().filter(|d| keep(d.meta.draft)).collect(),
         claims: claims.into_iter().filter(|d| keep(d.meta.draft)).collect(),
         pages: pages.into_iter().filter(|d| keep(d.meta.draft)).collect(),
-        draft_sources,
+        drafts,
         unreadable,
     };
     check_claims(&content, &mut diags);
@@ -129,8 +143,17 @@ fn load_kind<M: DeserializeOwned + Send>(
         match entry {
             Ok(e) => {
                 let name = e.file_name().to_string_lossy();
-                if e.file_type().is_file() && name.ends_with(".md") && !name.starts_with('.') {
+                if !e.file_type().is_file() || name.starts_with('.') {
+                    continue;
+                }
+                if name.ends_with(".md") {
                     files.push(e.into_path());
+                } else {
+                    // `Report.MD`, `notes.markdown`, `a.txt`: say so rather than skip it silently.
+                    diags.push(
+                        Diagnostic::warning("stray-file", rel(root, e.path()), format!("`{name}` is not read: only `.md` files are"))
+                            .with_help("rename it to end in `.md` if it is a document of the briefing, or move it out of content/"),
+                    );
                 }
             }
             Err(e) => {
@@ -302,10 +325,18 @@ impl<'a> Entries<'a> {
     pub fn new(front_matter: &'a str, array: &str) -> Entries<'a> {
         let lines: Vec<&str> = front_matter.lines().collect();
         let header = format!("[[{array}]]");
+        // `[[evidence]]`, also written `[[ evidence ]]` or with a comment after it.
+        let is_header = |l: &str| {
+            let code = l.split('#').next().unwrap_or("");
+            code.chars()
+                .filter(|c| !c.is_whitespace())
+                .collect::<String>()
+                == header
+        };
         let toml_starts: Vec<usize> = lines
             .iter()
             .enumerate()
-            .filter(|(_, l)| l.trim() == header)
+            .filter(|(_, l)| is_header(l))
             .map(|(i, _)| i)
             .collect();
         let mut spans = Vec::new();
@@ -316,6 +347,23 @@ impl<'a> Entries<'a> {
                     .position(|l| l.trim_start().starts_with('['))
                     .map_or(lines.len(), |p| start + 1 + p);
                 spans.push((start, end));
+            }
+        } else if let Some(key_line) = locate_key(front_matter, array).filter(|&k| {
+            // TOML inline tables: `evidence = [ {...}, {...} ]`, an entry per `{`.
+            lines[k - 1].trim_start()[array.len()..]
+                .trim_start()
+                .starts_with('=')
+        }) {
+            for (i, l) in lines.iter().enumerate().skip(key_line - 1) {
+                if i >= key_line
+                    && locate_key(l, l.split(['=', ' ']).next().unwrap_or("")).is_some()
+                    && !l.trim_start().starts_with('{')
+                {
+                    break;
+                }
+                for _ in l.matches('{') {
+                    spans.push((i, i + 1));
+                }
             }
         } else if let Some(key_line) = locate_key(front_matter, array) {
             // YAML: items of the list under `array:` at the first item's indentation.
@@ -328,11 +376,12 @@ impl<'a> Entries<'a> {
                 if trimmed.is_empty() {
                     continue;
                 }
-                if ind == 0 && !trimmed.starts_with("- ") {
+                let item = trimmed.starts_with("- ") || trimmed == "-";
+                if ind == 0 && !item {
                     stop = i;
                     break;
                 }
-                if trimmed.starts_with("- ") && indent.is_none_or(|x| x == ind) {
+                if item && indent.is_none_or(|x| x == ind) {
                     indent = Some(ind);
                     items.push(i);
                 }
@@ -377,5 +426,16 @@ mod tests {
         assert_eq!(locate_entry_field(yaml, "evidence", 1, "quote"), Some(7));
         assert_eq!(locate_entry_field(yaml, "evidence", 1, "source"), Some(5));
         assert_eq!(locate_key(yaml, "tags"), Some(8));
+        let variants = "claim = \"x\"\n[[ evidence ]] # first\nsource = \"a\"\nquote = \"q1\"\n";
+        assert_eq!(
+            locate_entry_field(variants, "evidence", 0, "quote"),
+            Some(4)
+        );
+        let inline = "claim = \"x\"\nevidence = [\n  { source = \"a\", quote = \"q1\" },\n  {source = \"b\", stance = \"supports\"},\n]\ntags = []\n";
+        assert_eq!(locate_entry_field(inline, "evidence", 0, "quote"), Some(3));
+        assert_eq!(locate_entry_field(inline, "evidence", 1, "source"), Some(4));
+        assert_eq!(locate_entry_field(inline, "evidence", 2, "source"), None);
+        let dash = "evidence:\n  -\n    source: a\n    quote: q\n";
+        assert_eq!(locate_entry_field(dash, "evidence", 0, "quote"), Some(4));
     }
 }

@@ -31,8 +31,20 @@ pub fn render(text: &str, trust: Trust, links: &dyn LinkResolver, passages: &[Pa
     let mut has_code = false;
     let mut code: Option<(String, usize, Vec<Event<'_>>)> = None; // (lang, start pos, events)
 
+    let mut link_depth = 0usize;
     for (ev, _) in markdown::events(text, trust) {
         let piece = markdown::piece(&ev);
+        // An untrusted image becomes a link; inside a link it is only its alt text.
+        match &ev {
+            Event::Start(Tag::Link { .. }) => link_depth += 1,
+            Event::End(TagEnd::Link) => link_depth = link_depth.saturating_sub(1),
+            Event::Start(Tag::Image { .. }) | Event::End(TagEnd::Image)
+                if trust == Trust::Untrusted && link_depth > 0 =>
+            {
+                continue
+            }
+            _ => {}
+        }
         let ev = rewrite_links(ev, trust, links);
         // Fenced code: gather it, then highlight if no passage falls inside.
         if let Event::Start(Tag::CodeBlock(kind)) = &ev {
@@ -42,6 +54,7 @@ pub fn render(text: &str, trust: Trust, links: &dyn LinkResolver, passages: &[Pa
                 }
                 CodeBlockKind::Indented => String::new(),
             };
+            marker.skip_break();
             code = Some((lang, marker.pos, vec![ev.clone()]));
             continue;
         }
@@ -211,6 +224,12 @@ impl<'p> Marker<'p> {
 
     fn advance(&mut self, n: usize) {
         self.pos += n;
+    }
+
+    /// Account for a [`Piece::Break`] whose event is emitted elsewhere.
+    fn skip_break(&mut self) {
+        self.pos += 1;
+        self.last_was_text = false;
     }
 
     fn any_within(&self, start: usize, end: usize) -> bool {
@@ -426,6 +445,18 @@ mod tests {
             html.contains("<a href=\"https://x.org/i.png\">i</a>"),
             "{html}"
         );
+    }
+
+    #[test]
+    fn an_image_in_a_link_in_a_source_is_its_alt_text() {
+        let html = render(
+            "[![alt](http://i/x.png)](http://y)",
+            Trust::Untrusted,
+            &NoLinks,
+            &[],
+        )
+        .html;
+        assert_eq!(html, "<p><a href=\"http://y\">alt</a></p>\n");
     }
 
     #[test]

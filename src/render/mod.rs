@@ -472,6 +472,8 @@ impl<'a> Renderer<'a> {
                 None => html.push_str(inject),
             }
         }
+        // Front-matter escapes (`\u000b`) can put control characters in values: drop them.
+        let html = crate::load::front_matter::strip_controls(html);
         Ok((
             Output {
                 path,
@@ -577,11 +579,20 @@ impl<'a> Renderer<'a> {
                 },
             ));
         }
+        let mut undated = Vec::new();
         for (i, cl) in c.claims.iter().enumerate() {
             let (date, date_is) = match (cl.meta.claimed, self.site.claims[i].reviewed) {
                 (Some(d), _) => (d, "claimed"),
                 (None, Some(d)) => (d, "reviewed"),
-                (None, None) => continue,
+                (None, None) => {
+                    undated.push(TimelineItem {
+                        kind: "claim",
+                        source: None,
+                        claim: Some(&self.cards.claims[i]),
+                        date_is: "unknown",
+                    });
+                    continue;
+                }
             };
             entries.push((
                 date,
@@ -600,12 +611,22 @@ impl<'a> Renderer<'a> {
         for (date, _, _, item) in entries {
             let day = crate::load::Date::Day(date.day());
             match days.last_mut() {
-                Some(d) if d.date.iso == day.iso() => d.items.push(item),
+                Some(TimelineDay {
+                    date: Some(d),
+                    items,
+                }) if d.iso == day.iso() => items.push(item),
                 _ => days.push(TimelineDay {
-                    date: DateView::from(&day),
+                    date: Some(DateView::from(&day)),
                     items: vec![item],
                 }),
             }
+        }
+        // Claims with no date at all still belong on the timeline, at its end.
+        if !undated.is_empty() {
+            days.push(TimelineDay {
+                date: None,
+                items: undated,
+            });
         }
         days
     }

@@ -42,7 +42,7 @@ impl Theme {
         }
         let mut site_templates = Vec::new();
         let tdir = root.join("templates");
-        for (name, path) in site_files(&tdir)? {
+        for (name, path) in site_files(&tdir, false)? {
             if !matches!(
                 Path::new(&name).extension().and_then(|e| e.to_str()),
                 Some("html" | "xml" | "txt" | "json")
@@ -81,7 +81,7 @@ impl Theme {
                 StaticSource::Embedded(file.contents()),
             );
         }
-        for (name, path) in site_files(&root.join("static"))? {
+        for (name, path) in site_files(&root.join("static"), true)? {
             theme.statics.insert(name, StaticSource::File(path));
         }
         Ok(theme)
@@ -165,8 +165,9 @@ fn slash_path(p: &Path) -> String {
         .join("/")
 }
 
-/// Files under `dir` (if it exists) by `/`-separated relative name; dot-files skipped.
-fn site_files(dir: &Path) -> Result<Vec<(String, PathBuf)>> {
+/// Files under `dir` (if it exists) by `/`-separated relative name; dot-files
+/// (`.nojekyll`, `.htaccess`) are kept when `dotfiles`.
+fn site_files(dir: &Path, dotfiles: bool) -> Result<Vec<(String, PathBuf)>> {
     let mut out = Vec::new();
     if !dir.is_dir() {
         return Ok(out);
@@ -179,7 +180,7 @@ fn site_files(dir: &Path) -> Result<Vec<(String, PathBuf)>> {
             let path = e.path().unwrap_or(dir).to_path_buf();
             Error::Usage(format!("cannot read {}: {e}", path.display()))
         })?;
-        let hidden = entry.file_name().to_string_lossy().starts_with('.');
+        let hidden = !dotfiles && entry.file_name().to_string_lossy().starts_with('.');
         if entry.file_type().is_file() && !hidden {
             let rel = entry.path().strip_prefix(dir).unwrap_or(entry.path());
             out.push((slash_path(rel), entry.into_path()));

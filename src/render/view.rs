@@ -272,8 +272,8 @@ pub struct MatrixCell<'a> {
 /// One day of the timeline.
 #[derive(Debug, Serialize)]
 pub struct TimelineDay<'a> {
-    /// The day.
-    pub date: DateView,
+    /// The day; none for the claims with no date.
+    pub date: Option<DateView>,
     /// Sources published and claims made (or checked) that day.
     pub items: Vec<TimelineItem<'a>>,
 }
