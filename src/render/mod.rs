@@ -247,6 +247,25 @@ struct Renderer<'a> {
     options: &'a RenderOptions,
 }
 
+/// Above this many passages a source page highlights only the first piece of a linked passage.
+const PASSAGE_CSS_MAX: usize = 2000;
+
+/// CSS that highlights every piece of the passage a link points to (`#q-...`),
+/// not only the first: one `:has()` rule per passage, no script.
+fn passage_css(passages: &[crate::link::Passage]) -> String {
+    if passages.is_empty() || passages.len() > PASSAGE_CSS_MAX {
+        return String::new();
+    }
+    let mut names: Vec<&str> = passages.iter().map(|p| p.name.as_str()).collect();
+    names.sort_unstable();
+    names.dedup();
+    let selectors: Vec<String> = names
+        .iter()
+        .map(|n| format!("body:has(#{n}:target) mark[data-q~=\"{n}\"]"))
+        .collect();
+    format!("{} {{ background: var(--mark-target); }}", selectors.join(",\n"))
+}
+
 /// Resolves internal links relative to one page.
 struct Links<'a> {
     site: &'a Site,
@@ -376,6 +395,7 @@ impl<'a> Renderer<'a> {
                     &doc.meta.note.as_deref().map(|n| md(n, Trust::Editor, &[])),
                 );
                 ctx.insert("body", &md(&doc.body, Trust::Untrusted, &linked.passages));
+                ctx.insert("passage_css", &passage_css(&linked.passages));
                 // Claims citing this source, grouped by stance, one entry per claim and stance.
                 let mut items: Vec<(Stance, Citation)> = Vec::new();
                 for &(cl, e) in &linked.citations {
