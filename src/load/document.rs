@@ -1,6 +1,7 @@
 //! The typed documents of a briefing, as read from `content/`.
 
 use std::path::PathBuf;
+use std::sync::Arc;
 
 use serde::{Deserialize, Serialize};
 
@@ -280,13 +281,13 @@ impl Content {
 #[derive(Debug, Clone)]
 pub struct Content {
     /// `content/_index.md`.
-    pub index: Document<IndexMeta>,
+    pub index: Arc<Document<IndexMeta>>,
     /// The sources, by id.
-    pub sources: Vec<Document<SourceMeta>>,
+    pub sources: Vec<Arc<Document<SourceMeta>>>,
     /// The claims, by id.
-    pub claims: Vec<Document<ClaimMeta>>,
+    pub claims: Vec<Arc<Document<ClaimMeta>>>,
     /// The free pages, by id.
-    pub pages: Vec<Document<PageMeta>>,
+    pub pages: Vec<Arc<Document<PageMeta>>>,
     /// Drafts left out of this build, as (`source`/`claim`/`page`, id), to explain references to them.
     pub drafts: Vec<(&'static str, String)>,
     /// Documents whose files could not be read (already reported), as

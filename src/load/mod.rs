@@ -8,7 +8,9 @@ pub mod document;
 pub mod front_matter;
 pub mod id;
 
+use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 use rayon::prelude::*;
 use serde::de::DeserializeOwned;
@@ -30,83 +32,270 @@ pub struct LoadOptions {
 /// link stage can add its own before the build stops). Fails outright only
 /// when there is no usable `content/_index.md`.
 pub fn load(root: &Path, options: &LoadOptions) -> Result<(Content, Diagnostics)> {
-    let content_dir = root.join("content");
-    let mut diags = Diagnostics::default();
-    if !content_dir.is_dir() {
-        return Err(crate::diagnostic::Error::Content(vec![Diagnostic::error("no-content", 
-            "content/",
-            format!("no `content/` folder in {}", root.display()),
-        )
-        .with_help("run factbrief in a site root, pass --root DIR, or create one with `factbrief init DIR`")]));
-    }
-
-    let index_file = content_dir.join("_index.md");
-    let index = if index_file.is_file() {
-        read_document::<IndexMeta>(root, &index_file, "_index".to_owned(), IndexMeta::FIELDS)
-            .map_err(|d| diags.push(d))
-            .ok()
-    } else {
-        diags.push(
-            Diagnostic::error(
-                "no-index",
-                "content/_index.md",
-                "the briefing has no `content/_index.md`",
-            )
-            .with_help("create it with at least `title = \"...\"` in its front matter"),
-        );
-        None
-    };
-
-    warn_stray_files(root, &content_dir, &mut diags);
-
-    let mut failed = Vec::new();
-    let sources =
-        load_kind::<SourceMeta>(root, "sources", SourceMeta::FIELDS, &mut diags, &mut failed);
-    let mut unreadable: Vec<(&'static str, String)> =
-        failed.drain(..).map(|id| ("source", id)).collect();
-    let claims = load_kind::<ClaimMeta>(root, "claims", ClaimMeta::FIELDS, &mut diags, &mut failed);
-    unreadable.extend(failed.drain(..).map(|id| ("claim", id)));
-    let pages = load_kind::<PageMeta>(root, "pages", PageMeta::FIELDS, &mut diags, &mut failed);
-    unreadable.extend(failed.drain(..).map(|id| ("page", id)));
-
-    let Some(index) = index else {
-        diags.into_result()?;
-        return Err(unreachable_error());
-    };
-    let keep = |draft: bool| options.drafts || !draft;
-    let mut drafts: Vec<(&'static str, String)> = Vec::new();
-    drafts.extend(
-        sources
-            .iter()
-            .filter(|d| !keep(d.meta.draft))
-            .map(|d| ("source", d.id.clone())),
-    );
-    drafts.extend(
-        claims
-            .iter()
-            .filter(|d| !keep(d.meta.draft))
-            .map(|d| ("claim", d.id.clone())),
-    );
-    drafts.extend(
-        pages
-            .iter()
-            .filter(|d| !keep(d.meta.draft))
-            .map(|d| ("page", d.id.clone())),
-    );
-    let content = Content {
-        index,
-        sources: sources.into_iter().filter(|d| keep(d.meta.draft)).collect(),
-        claims: claims.into_iter().filter(|d| keep(d.meta.draft)).collect(),
-        pages: pages.into_iter().filter(|d| keep(d.meta.draft)).collect(),
-        drafts,
-        unreadable,
-    };
-    check_claims(&content, &mut diags);
-    Ok((content, diags))
+    Store::scan(root)?.content(options)
 }
 
-fn unreachable_error() -> crate::diagnostic::Error {
-    crate::diagnostic::Error::Usage("content/_index.md could not be read".into())
+/// A document slot: the document, or why its file could not be read.
+type Slot<M> = std::result::Result<Arc<Document<M>>, Diagnostic>;
+
+/// The documents of `content/` as read from disk, kept between builds so that
+/// a rebuild re-reads only the files that changed.
+pub struct Store {
+    root: PathBuf,
+    index: Option<Slot<IndexMeta>>,
+    sources: BTreeMap<String, Slot<SourceMeta>>,
+    claims: BTreeMap<String, Slot<ClaimMeta>>,
+    pages: BTreeMap<String, Slot<PageMeta>>,
+    /// Problems of files that are no document (bad ids, walk errors, stray files), by file.
+    problems: BTreeMap<PathBuf, Vec<Diagnostic>>,
+}
+
+/// What a changed path was, for [`Store::update`].
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Changed {
+    /// `content/_index.md`.
+    Index,
+    /// A document: its kind (`source`, `claim`, `page`) and id.
+    Document(&'static str, String),
+    /// Something else in `content/` (a stray file, a bad id).
+    Other,
+}
+
+impl Store {
+    /// Read every file of `content/` under `root`.
+    pub fn scan(root: &Path) -> Result<Store> {
+        let content_dir = root.join("content");
+        if !content_dir.is_dir() {
+            return Err(crate::diagnostic::Error::Content(vec![Diagnostic::error(
+                "no-content",
+                "content/",
+                format!("no `content/` folder in {}", root.display()),
+            )
+            .with_help("run factbrief in a site root, pass --root DIR, or create one with `factbrief init DIR`")]));
+        }
+        let mut store = Store {
+            root: root.to_path_buf(),
+            index: None,
+            sources: BTreeMap::new(),
+            claims: BTreeMap::new(),
+            pages: BTreeMap::new(),
+            problems: BTreeMap::new(),
+        };
+        let index_file = content_dir.join("_index.md");
+        if index_file.is_file() {
+            store.index = Some(
+                read_document(root, &index_file, "_index".to_owned(), IndexMeta::FIELDS)
+                    .map(Arc::new),
+            );
+        }
+        for d in stray_files(root, &content_dir) {
+            store.problems.entry(d.file.clone()).or_default().push(d);
+        }
+        store.sources = scan_kind(root, "sources", SourceMeta::FIELDS, &mut store.problems);
+        store.claims = scan_kind(root, "claims", ClaimMeta::FIELDS, &mut store.problems);
+        store.pages = scan_kind(root, "pages", PageMeta::FIELDS, &mut store.problems);
+        Ok(store)
+    }
+
+    /// Re-read one file (given relative to the root) after it changed, appeared or
+    /// went away. Returns what it was, or `None` when the change cannot be applied
+    /// file by file (a folder, a symbolic link): then scan again.
+    pub fn update(&mut self, rel_path: &Path) -> Option<Changed> {
+        let path = self.root.join(rel_path);
+        let meta = std::fs::symlink_metadata(&path).ok();
+        if meta.as_ref().is_some_and(|m| !m.is_file()) {
+            return None;
+        }
+        let mut parts = rel_path
+            .components()
+            .map(|c| c.as_os_str().to_string_lossy().into_owned());
+        if parts.next().as_deref() != Some("content") {
+            return None;
+        }
+        let rest: Vec<String> = parts.collect();
+        if rest.len() == 1 && rest[0] == "_index.md" {
+            self.index = meta.map(|_| {
+                read_document(&self.root, &path, "_index".to_owned(), IndexMeta::FIELDS)
+                    .map(Arc::new)
+            });
+            return Some(Changed::Index);
+        }
+        let (kind, folder) = match rest.first().map(String::as_str) {
+            Some("sources") if rest.len() > 1 => ("source", "sources"),
+            Some("claims") if rest.len() > 1 => ("claim", "claims"),
+            Some("pages") if rest.len() > 1 => ("page", "pages"),
+            _ => return None,
+        };
+        self.problems.remove(rel_path);
+        let name = rest.last().cloned().unwrap_or_default();
+        if name.starts_with('.') {
+            return Some(Changed::Other);
+        }
+        if !name.ends_with(".md") {
+            if meta.is_some() {
+                self.problems
+                    .entry(rel_path.to_path_buf())
+                    .or_default()
+                    .push(stray_kind_file(rel_path, &name));
+            }
+            return Some(Changed::Other);
+        }
+        let folder_path = self.root.join("content").join(folder);
+        let id = match id::from_path(&folder_path, &path) {
+            Ok(id) => id,
+            Err(bad) => {
+                if meta.is_some() {
+                    self.problems
+                        .entry(rel_path.to_path_buf())
+                        .or_default()
+                        .push(bad_id(rel_path, bad));
+                }
+                return Some(Changed::Other);
+            }
+        };
+        let root = self.root.clone();
+        match kind {
+            "source" => update_slot(
+                &mut self.sources,
+                &root,
+                &path,
+                &id,
+                meta.is_some(),
+                SourceMeta::FIELDS,
+            ),
+            "claim" => update_slot(
+                &mut self.claims,
+                &root,
+                &path,
+                &id,
+                meta.is_some(),
+                ClaimMeta::FIELDS,
+            ),
+            _ => update_slot(
+                &mut self.pages,
+                &root,
+                &path,
+                &id,
+                meta.is_some(),
+                PageMeta::FIELDS,
+            ),
+        }
+        Some(Changed::Document(kind, id))
+    }
+
+    /// The content to build (drafts left out unless asked for) and every problem found.
+    pub fn content(&self, options: &LoadOptions) -> Result<(Content, Diagnostics)> {
+        let mut diags = Diagnostics::default();
+        for ds in self.problems.values() {
+            diags.extend(ds.iter().cloned());
+        }
+        let index = match &self.index {
+            Some(Ok(i)) => Some(i.clone()),
+            Some(Err(d)) => {
+                diags.push(d.clone());
+                None
+            }
+            None => {
+                diags.push(
+                    Diagnostic::error(
+                        "no-index",
+                        "content/_index.md",
+                        "the briefing has no `content/_index.md`",
+                    )
+                    .with_help("create it with at least `title = \"...\"` in its front matter"),
+                );
+                None
+            }
+        };
+        let mut drafts = Vec::new();
+        let mut unreadable = Vec::new();
+        let keep = |draft: bool| options.drafts || !draft;
+        let sources = collect(
+            &self.sources,
+            "source",
+            |m| m.draft,
+            keep,
+            &mut drafts,
+            &mut unreadable,
+            &mut diags,
+        );
+        let claims = collect(
+            &self.claims,
+            "claim",
+            |m| m.draft,
+            keep,
+            &mut drafts,
+            &mut unreadable,
+            &mut diags,
+        );
+        let pages = collect(
+            &self.pages,
+            "page",
+            |m| m.draft,
+            keep,
+            &mut drafts,
+            &mut unreadable,
+            &mut diags,
+        );
+        let Some(index) = index else {
+            diags.into_result()?;
+            return Err(crate::diagnostic::Error::Usage(
+                "content/_index.md could not be read".into(),
+            ));
+        };
+        let content = Content {
+            index,
+            sources,
+            claims,
+            pages,
+            drafts,
+            unreadable,
+        };
+        check_claims(&content, &mut diags);
+        Ok((content, diags))
+    }
+}
+
+fn update_slot<M: DeserializeOwned>(
+    slots: &mut BTreeMap<String, Slot<M>>,
+    root: &Path,
+    path: &Path,
+    id: &str,
+    exists: bool,
+    fields: &[&str],
+) {
+    if exists {
+        slots.insert(
+            id.to_owned(),
+            read_document(root, path, id.to_owned(), fields).map(Arc::new),
+        );
+    } else {
+        slots.remove(id);
+    }
+}
+
+/// The documents of one kind, sorted by id, drafts set aside; unreadable ones reported.
+fn collect<M>(
+    slots: &BTreeMap<String, Slot<M>>,
+    kind: &'static str,
+    is_draft: impl Fn(&M) -> bool,
+    keep: impl Fn(bool) -> bool,
+    drafts: &mut Vec<(&'static str, String)>,
+    unreadable: &mut Vec<(&'static str, String)>,
+    diags: &mut Diagnostics,
+) -> Vec<Arc<Document<M>>> {
+    let mut out = Vec::with_capacity(slots.len());
+    for (id, slot) in slots {
+        match slot {
+            Ok(d) if keep(is_draft(&d.meta)) => out.push(d.clone()),
+            Ok(_) => drafts.push((kind, id.clone())),
+            Err(d) => {
+                unreadable.push((kind, id.clone()));
+                diags.push(d.clone());
+            }
+        }
+    }
+    out
 }
 
 /// Checks of a claim that need no other document.
@@ -123,17 +312,44 @@ fn check_claims(content: &Content, diags: &mut Diagnostics) {
     }
 }
 
-/// Every `.md` file of `content/<kind>/`, parsed; problems go to `diags`.
-fn load_kind<M: DeserializeOwned + Send>(
+fn stray_kind_file(rel_path: &Path, name: &str) -> Diagnostic {
+    // `Report.MD`, `notes.markdown`, `a.txt`: say so rather than skip it silently.
+    Diagnostic::warning(
+        "stray-file",
+        rel_path,
+        format!("`{name}` is not read: only `.md` files are"),
+    )
+    .with_help(
+        "rename it to end in `.md` if it is a document of the briefing, or move it out of content/",
+    )
+}
+
+fn bad_id(rel_path: &Path, bad: id::BadId) -> Diagnostic {
+    let mut d = Diagnostic::error(
+        "bad-id",
+        rel_path,
+        format!("`{}` is not a valid id", bad.segment),
+    );
+    d.help = Some(match bad.suggestion {
+        Some(s) => format!(
+            "ids use lower-case letters a-z, digits, `-` and `_`, starting with a letter or digit: rename the file to `{s}.md`"
+        ),
+        None => "ids use lower-case letters a-z, digits, `-` and `_`, starting with a letter or digit: rename the file".to_owned(),
+    });
+    d
+}
+
+/// Every `.md` file of `content/<kind>/`, parsed, by id; other problems go to `problems`.
+fn scan_kind<M: DeserializeOwned + Send + Sync>(
     root: &Path,
     kind: &str,
     fields: &[&str],
-    diags: &mut Diagnostics,
-    failed: &mut Vec<String>,
-) -> Vec<Document<M>> {
+    problems: &mut BTreeMap<PathBuf, Vec<Diagnostic>>,
+) -> BTreeMap<String, Slot<M>> {
     let folder = root.join("content").join(kind);
+    let mut slots = BTreeMap::new();
     if !folder.is_dir() {
-        return Vec::new();
+        return slots;
     }
     let mut files = Vec::new();
     for entry in walkdir::WalkDir::new(&folder)
@@ -142,18 +358,18 @@ fn load_kind<M: DeserializeOwned + Send>(
     {
         match entry {
             Ok(e) => {
-                let name = e.file_name().to_string_lossy();
+                let name = e.file_name().to_string_lossy().into_owned();
                 if !e.file_type().is_file() || name.starts_with('.') {
                     continue;
                 }
                 if name.ends_with(".md") {
                     files.push(e.into_path());
                 } else {
-                    // `Report.MD`, `notes.markdown`, `a.txt`: say so rather than skip it silently.
-                    diags.push(
-                        Diagnostic::warning("stray-file", rel(root, e.path()), format!("`{name}` is not read: only `.md` files are"))
-                            .with_help("rename it to end in `.md` if it is a document of the briefing, or move it out of content/"),
-                    );
+                    let r = rel(root, e.path());
+                    problems
+                        .entry(r.clone())
+                        .or_default()
+                        .push(stray_kind_file(&r, &name));
                 }
             }
             Err(e) => {
@@ -169,52 +385,38 @@ fn load_kind<M: DeserializeOwned + Send>(
                 } else {
                     ("unreadable", format!("cannot read: {e}"))
                 };
-                diags.push(
+                problems.entry(path.clone()).or_default().push(
                     Diagnostic::error(code, path, msg)
                         .with_help("remove the link or fix the permissions"),
                 );
             }
         }
     }
-    let results: Vec<std::result::Result<Document<M>, Diagnostic>> = files
+    // A file is a document (by id), or a problem of its own (a bad id).
+    let results: Vec<std::result::Result<(String, Slot<M>), Diagnostic>> = files
         .par_iter()
         .map(|file| {
-            let id = id::from_path(&folder, file).map_err(|bad| {
-                let mut d = Diagnostic::error("bad-id", 
-                    rel(root, file),
-                    format!("`{}` is not a valid id", bad.segment),
-                );
-                d.help = Some(match bad.suggestion {
-                    Some(s) => format!(
-                        "ids use lower-case letters a-z, digits, `-` and `_`, starting with a letter or digit: rename the file to `{s}.md`"
-                    ),
-                    None => "ids use lower-case letters a-z, digits, `-` and `_`, starting with a letter or digit: rename the file".to_owned(),
-                });
-                d
-            })?;
-            read_document::<M>(root, file, id, fields)
+            let id = id::from_path(&folder, file).map_err(|bad| bad_id(&rel(root, file), bad))?;
+            let slot = read_document::<M>(root, file, id.clone(), fields).map(Arc::new);
+            Ok((id, slot))
         })
         .collect();
-    let mut docs = Vec::with_capacity(results.len());
-    for (r, file) in results.into_iter().zip(&files) {
+    for r in results {
         match r {
-            Ok(d) => docs.push(d),
-            Err(d) => {
-                if let Ok(id) = id::from_path(&folder, file) {
-                    failed.push(id);
-                }
-                diags.push(d);
+            Ok((id, slot)) => {
+                slots.insert(id, slot);
             }
+            Err(d) => problems.entry(d.file.clone()).or_default().push(d),
         }
     }
-    docs.sort_by(|a, b| a.id.cmp(&b.id));
-    docs
+    slots
 }
 
 /// Files and folders in `content/` that factbrief does not read: say so, rather than ignore them silently.
-fn warn_stray_files(root: &Path, content_dir: &Path, diags: &mut Diagnostics) {
+fn stray_files(root: &Path, content_dir: &Path) -> Vec<Diagnostic> {
+    let mut diags = Vec::new();
     let Ok(entries) = std::fs::read_dir(content_dir) else {
-        return;
+        return diags;
     };
     let mut stray: Vec<PathBuf> = entries
         .filter_map(|e| e.ok())
@@ -239,6 +441,7 @@ fn warn_stray_files(root: &Path, content_dir: &Path, diags: &mut Diagnostics) {
             .with_help("move free pages to content/pages/"),
         );
     }
+    diags
 }
 
 /// Read one file into a document.

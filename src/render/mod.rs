@@ -263,7 +263,10 @@ fn passage_css(passages: &[crate::link::Passage]) -> String {
         .iter()
         .map(|n| format!("body:has(#{n}:target) mark[data-q~=\"{n}\"]"))
         .collect();
-    format!("{} {{ background: var(--mark-target); }}", selectors.join(",\n"))
+    format!(
+        "{} {{ background: var(--mark-target); }}",
+        selectors.join(",\n")
+    )
 }
 
 /// Resolves internal links relative to one page.
