@@ -81,7 +81,12 @@ pub fn render_site(options: &BuildOptions, render_options: &RenderOptions) -> Re
     let (site, warnings) = link::link(content, options.base_url.as_deref(), diags)?;
     lap("link");
     let mut theme = Theme::load(root)?;
-    let files = render::render(&site, &mut theme, &Page::all(&site), render_options)?;
+    let rendered = render::render(&site, &mut theme, &Page::all(&site), render_options)?;
+    let mut files = rendered.outputs;
+    if !rendered.with_code.is_empty() {
+        files.push(render::syntax_css());
+        files.sort_by(|a, b| a.path.cmp(&b.path));
+    }
     lap("render");
     let statics: Vec<(String, render::theme::StaticSource)> = theme
         .statics
@@ -100,7 +105,7 @@ pub fn render_site(options: &BuildOptions, render_options: &RenderOptions) -> Re
 }
 
 /// A static file may not take the place of a generated page.
-fn check_collisions(
+pub(crate) fn check_collisions(
     root: &Path,
     files: &[Output],
     statics: &[(String, render::theme::StaticSource)],

@@ -10,6 +10,7 @@ pub mod authoring;
 pub mod build;
 pub mod check;
 pub mod diagnostic;
+pub mod incremental;
 pub mod init;
 pub mod link;
 pub mod load;

@@ -16,7 +16,7 @@ pub fn check(
     settings: &Settings,
     claims: &[LinkedClaim],
     sources: &[LinkedSource],
-    texts: &[Option<String>],
+    texts: &[Option<std::sync::Arc<String>>],
     diags: &mut Diagnostics,
 ) {
     let best = settings.scale.best;

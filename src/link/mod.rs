@@ -11,12 +11,15 @@ pub mod settings;
 
 use std::collections::{BTreeSet, HashMap};
 use std::ops::Range;
+use std::sync::Arc;
 
 use rayon::prelude::*;
 
 use crate::diagnostic::{did_you_mean, Diagnostic, Diagnostics, Result};
 use crate::load::front_matter::LineIndex;
-use crate::load::{id::passage_name, locate_key, Content, Date, Entries, Stance};
+use crate::load::{
+    id::passage_name, locate_key, Content, Date, Document, Entries, SourceMeta, Stance,
+};
 use crate::markdown::{self, Trust};
 pub use settings::{BaseUrl, Scale, Settings, Verdict};
 
@@ -109,7 +112,17 @@ pub struct Passage {
 pub fn link(
     content: Content,
     base_override: Option<&str>,
+    diags: Diagnostics,
+) -> Result<(Site, Vec<Diagnostic>)> {
+    link_cached(content, base_override, diags, &mut LinkCache::default())
+}
+
+/// [`link`], reusing and refreshing `cache` from an earlier link of mostly the same content.
+pub fn link_cached(
+    content: Content,
+    base_override: Option<&str>,
     mut diags: Diagnostics,
+    cache: &mut LinkCache,
 ) -> Result<(Site, Vec<Diagnostic>)> {
     let settings = settings::settings(&content.index, base_override, &mut diags);
 
@@ -301,11 +314,20 @@ pub fn link(
             appears[s] = true;
         }
     }
-    let found: Vec<SourceScan> = sources
+    let scanned: Vec<(SourceScan, CachedSource)> = sources
         .par_iter()
         .enumerate()
-        .map(|(s, linked)| find_quotes(&content, &claims, s, &linked.citations, appears[s]))
+        .map(|(s, linked)| {
+            let cached = cache.sources.get(&content.sources[s].id);
+            find_quotes(&content, &claims, s, &linked.citations, appears[s], cached)
+        })
         .collect();
+    cache.sources.clear();
+    let mut found = Vec::with_capacity(scanned.len());
+    for (scan, keep) in scanned {
+        cache.sources.insert(keep.doc.id.clone(), keep);
+        found.push(scan);
+    }
     let mut link_uses: Vec<LinkUse> = Vec::new();
     for (s, SourceScan { links, .. }) in found.iter().enumerate() {
         let d = &content.sources[s];
@@ -325,7 +347,7 @@ pub fn link(
     }
     link_uses.extend(other_links(&content));
     let mut entry_cache: HashMap<usize, Entries> = HashMap::new();
-    let mut texts: Vec<Option<String>> = Vec::with_capacity(found.len());
+    let mut texts: Vec<Option<Arc<String>>> = Vec::with_capacity(found.len());
     for (s, SourceScan { results, text, .. }) in found.into_iter().enumerate() {
         texts.push(text);
         for r in results {
@@ -572,22 +594,47 @@ enum QuoteResult {
     },
 }
 
-/// Find the quotes of every citation of source `s` in its rendered text.
 /// What one pass over a source finds.
 struct SourceScan {
     results: Vec<QuoteResult>,
     links: Links,
     /// The rendered text, kept when an editorial check needs it.
-    text: Option<String>,
+    text: Option<Arc<String>>,
 }
 
+/// What a quote came to in a source's text.
+#[derive(Debug, Clone)]
+enum Outcome {
+    Found(Range<usize>, usize),
+    Missing(Option<quote::Closest>),
+    Empty,
+}
+
+/// Results of scanning sources, kept between rebuilds: a source whose document
+/// has not changed is not parsed again for quotes it has already answered.
+#[derive(Default)]
+pub struct LinkCache {
+    sources: HashMap<String, CachedSource>,
+}
+
+#[derive(Clone)]
+struct CachedSource {
+    doc: Arc<Document<SourceMeta>>,
+    links: Links,
+    text: Option<Arc<String>>,
+    quotes: HashMap<String, Outcome>,
+}
+
+/// Find the quotes of every citation of source `s` in its rendered text.
 fn find_quotes(
     content: &Content,
     claims: &[LinkedClaim],
     s: usize,
     citations: &[(usize, usize)],
     keep_text: bool,
-) -> SourceScan {
+    cached: Option<&CachedSource>,
+) -> (SourceScan, CachedSource) {
+    let doc = &content.sources[s];
     let quoted: Vec<(usize, usize, &str)> = citations
         .iter()
         .filter_map(|&(c, e)| {
@@ -598,46 +645,78 @@ fn find_quotes(
                 .map(|q| (c, e, q))
         })
         .collect();
-    let scan = markdown::scan(
-        &content.sources[s].body,
-        Trust::Untrusted,
-        keep_text || !quoted.is_empty(),
-    );
-    let text = scan.text;
-    if quoted.is_empty() {
-        return SourceScan {
-            results: Vec::new(),
-            links: scan.links,
-            text: keep_text.then_some(text),
-        };
-    }
-    let hay = quote::Normalized::new(&text);
+    let cached = cached.filter(|c| Arc::ptr_eq(&c.doc, doc));
+    let answered = cached.is_some_and(|c| {
+        (!keep_text || c.text.is_some()) && quoted.iter().all(|(_, _, q)| c.quotes.contains_key(*q))
+    });
+    let (links, text, mut quotes) = match cached {
+        Some(c) if answered => (c.links.clone(), c.text.clone(), c.quotes.clone()),
+        _ => {
+            let scan = markdown::scan(&doc.body, Trust::Untrusted, keep_text || !quoted.is_empty());
+            (
+                scan.links,
+                Some(Arc::new(scan.text)),
+                cached.map(|c| c.quotes.clone()).unwrap_or_default(),
+            )
+        }
+    };
+    let mut hay: Option<quote::Normalized> = None;
     let results = quoted
-        .into_iter()
-        .map(|(claim, evidence, q)| {
-            if quote::Normalized::new(q).text.is_empty() {
-                return QuoteResult::Empty { claim, evidence };
-            }
-            match quote::find(&text, &hay, q) {
-                Some((range, occurrences)) => QuoteResult::Found {
+        .iter()
+        .map(|&(claim, evidence, q)| {
+            let outcome = match quotes.get(q) {
+                Some(o) => o.clone(),
+                None => {
+                    let text = text.as_deref().map_or("", String::as_str);
+                    let hay = hay.get_or_insert_with(|| quote::Normalized::new(text));
+                    let o = if quote::Normalized::new(q).text.is_empty() {
+                        Outcome::Empty
+                    } else {
+                        match quote::find(text, hay, q) {
+                            Some((range, n)) => Outcome::Found(range, n),
+                            None => Outcome::Missing(quote::closest(text, hay, q)),
+                        }
+                    };
+                    quotes.insert(q.to_owned(), o.clone());
+                    o
+                }
+            };
+            match outcome {
+                Outcome::Found(range, occurrences) => QuoteResult::Found {
                     claim,
                     evidence,
                     range,
                     occurrences,
                 },
-                None => QuoteResult::Missing {
+                Outcome::Missing(closest) => QuoteResult::Missing {
                     claim,
                     evidence,
-                    closest: quote::closest(&text, &hay, q),
+                    closest,
                 },
+                Outcome::Empty => QuoteResult::Empty { claim, evidence },
             }
         })
         .collect();
-    SourceScan {
-        results,
-        links: scan.links,
-        text: keep_text.then_some(text),
-    }
+    // Keep only the quotes in use, so the cache does not grow with every edit.
+    quotes.retain(|q, _| quoted.iter().any(|(_, _, u)| u == q));
+    let keep = CachedSource {
+        doc: doc.clone(),
+        links: links.clone(),
+        text: if keep_text || !quoted.is_empty() {
+            text.clone()
+        } else {
+            None
+        },
+        quotes,
+    };
+    (
+        SourceScan {
+            results,
+            links,
+            text: if keep_text { text } else { None },
+        },
+        keep,
+    )
 }
 
 impl Site {

@@ -9,7 +9,7 @@ pub mod jsonld;
 pub mod theme;
 pub mod view;
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 
 use rayon::prelude::*;
 use serde::Serialize;
@@ -115,7 +115,8 @@ impl Page {
         }
     }
 
-    fn template(self) -> &'static str {
+    /// The template this page is rendered with.
+    pub fn template(self) -> &'static str {
         match self {
             Page::Index => "index.html",
             Page::Claim(_) => "claim.html",
@@ -148,14 +149,13 @@ pub struct RenderOptions {
     pub inject: Option<String>,
 }
 
-/// Render `pages` of `site`. Generated files that depend on the whole site
-/// (`syntax.css`) are included when `pages` is all of them.
+/// Render `pages` of `site` (the caller adds [`syntax_css`] when some page has code).
 pub fn render(
     site: &Site,
     theme: &mut Theme,
     pages: &[Page],
     options: &RenderOptions,
-) -> Result<Vec<Output>> {
+) -> Result<Rendered> {
     let cards = Cards::new(site);
     // Values every page shows go in the global context once, not into each page's.
     theme.tera.global_context().insert("site", &site_view(site));
@@ -170,11 +170,13 @@ pub fn render(
         pages.par_iter().map(|&p| renderer.page(p)).collect();
     let mut outputs = Vec::with_capacity(results.len() + 1);
     let mut errors: Vec<Diagnostic> = Vec::new();
-    let mut has_code = false;
+    let mut with_code = BTreeSet::new();
     for r in results {
         match r {
             Ok((o, code)) => {
-                has_code |= code;
+                if code {
+                    with_code.insert(o.path.clone());
+                }
                 outputs.push(o);
             }
             // One broken template fails every page using it; say it once.
@@ -188,14 +190,25 @@ pub fn render(
     if !errors.is_empty() {
         return Err(Error::Content(errors));
     }
-    if has_code {
-        outputs.push(Output {
-            path: "syntax.css".into(),
-            bytes: highlight::stylesheet().into_bytes(),
-        });
-    }
     outputs.sort_by(|a, b| a.path.cmp(&b.path));
-    Ok(outputs)
+    Ok(Rendered { outputs, with_code })
+}
+
+/// Pages rendered, and which of them have highlighted code.
+#[derive(Debug)]
+pub struct Rendered {
+    /// The pages, by path.
+    pub outputs: Vec<Output>,
+    /// Paths of the pages that need `syntax.css`.
+    pub with_code: BTreeSet<String>,
+}
+
+/// The stylesheet of highlighted code, written when some page has code.
+pub fn syntax_css() -> Output {
+    Output {
+        path: "syntax.css".into(),
+        bytes: highlight::stylesheet().into_bytes(),
+    }
 }
 
 fn site_view(site: &Site) -> SiteView<'_> {

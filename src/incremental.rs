@@ -1,0 +1,333 @@
+//! Incremental rebuilds, for `serve`: apply the files an editor changed to
+//! the loaded content, link again with the cached quote results, and render
+//! only the pages the link graph says the change touches. The site is kept in
+//! memory; the result equals a full build of the same content, byte for byte.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use crate::build::{check_collisions, BuildOptions};
+use crate::diagnostic::Diagnostic;
+use crate::diagnostic::{Error, Result};
+use crate::link::{self, DocRef, LinkCache, Site};
+use crate::load::{Changed, LoadOptions, Store};
+use crate::render::theme::{StaticSource, Theme};
+use crate::render::{self, Output, Page, RenderOptions};
+
+/// The files of a built site, by output path.
+pub type Files = BTreeMap<String, Arc<[u8]>>;
+
+/// What a rebuild did.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Rebuild {
+    /// The input files that changed (relative to the root).
+    pub changed: Vec<PathBuf>,
+    /// Pages rendered.
+    pub rendered: usize,
+    /// Output files that went away.
+    pub removed: usize,
+    /// Only stylesheets changed: a page can swap them without reloading.
+    pub css_only: bool,
+    /// Every page was rendered.
+    pub full: bool,
+    /// Time taken.
+    pub elapsed: Duration,
+}
+
+/// A site kept in memory between edits.
+pub struct Workspace {
+    options: BuildOptions,
+    render_options: RenderOptions,
+    store: Store,
+    cache: LinkCache,
+    theme: Theme,
+    /// The site of the last good build; none before the first, or after a failure.
+    site: Option<Site>,
+    with_code: BTreeSet<String>,
+    static_paths: BTreeSet<String>,
+    files: Arc<Files>,
+    /// Warnings of the last good build.
+    pub warnings: Vec<Diagnostic>,
+}
+
+/// What changed, as far as pages are concerned.
+#[derive(Default)]
+struct Scope {
+    docs: Vec<Changed>,
+    templates: Vec<String>,
+    statics: bool,
+    /// Everything must be rendered (a folder changed, the first build, after a failure).
+    all: bool,
+}
+
+impl Workspace {
+    /// Load and build everything. The workspace is returned even when that
+    /// build fails, so that the next edit can fix it.
+    pub fn open(
+        options: BuildOptions,
+        render_options: RenderOptions,
+    ) -> Result<(Workspace, Result<Rebuild>)> {
+        let store = Store::scan(&options.root)?;
+        let theme = Theme::load(&options.root)?;
+        let mut ws = Workspace {
+            options,
+            render_options,
+            store,
+            cache: LinkCache::default(),
+            theme,
+            site: None,
+            with_code: BTreeSet::new(),
+            static_paths: BTreeSet::new(),
+            files: Arc::new(Files::new()),
+            warnings: Vec::new(),
+        };
+        let scope = Scope {
+            all: true,
+            statics: true,
+            ..Scope::default()
+        };
+        let first = ws.rebuild(Vec::new(), scope);
+        Ok((ws, first))
+    }
+
+    /// The files of the last good build.
+    pub fn files(&self) -> Arc<Files> {
+        self.files.clone()
+    }
+
+    /// The site root.
+    pub fn root(&self) -> &Path {
+        &self.options.root
+    }
+
+    /// Apply changed input files (relative to the root, or absolute under it).
+    pub fn apply(&mut self, changed: &[PathBuf]) -> Result<Rebuild> {
+        let root = self.options.root.clone();
+        let abs_root = std::fs::canonicalize(&root).unwrap_or_else(|_| root.clone());
+        let rel: Vec<PathBuf> = changed
+            .iter()
+            .map(|p| {
+                p.strip_prefix(&root)
+                    .or_else(|_| p.strip_prefix(&abs_root))
+                    .map(Path::to_path_buf)
+                    .unwrap_or_else(|_| p.clone())
+            })
+            .collect();
+        let mut scope = Scope::default();
+        for p in &rel {
+            let first = p
+                .components()
+                .next()
+                .map(|c| c.as_os_str().to_string_lossy().into_owned());
+            match first.as_deref() {
+                Some("content") => match self.store.update(p) {
+                    Some(c) => scope.docs.push(c),
+                    None => scope.all = true,
+                },
+                Some("templates") => scope
+                    .templates
+                    .push(slash(p.strip_prefix("templates").unwrap_or(p))),
+                Some("static") => scope.statics = true,
+                _ => {}
+            }
+        }
+        if scope.all {
+            self.store = Store::scan(&root)?;
+        }
+        if !scope.templates.is_empty() || scope.statics {
+            self.theme = Theme::load(&root)?;
+        }
+        self.rebuild(rel, scope)
+    }
+
+    fn rebuild(&mut self, changed: Vec<PathBuf>, mut scope: Scope) -> Result<Rebuild> {
+        let start = Instant::now();
+        let css_only = !changed.is_empty()
+            && changed
+                .iter()
+                .all(|p| p.starts_with("static") && p.extension().is_some_and(|e| e == "css"));
+        if self.site.is_none() {
+            scope.all = true;
+        }
+        let content_changed = scope.all || !scope.docs.is_empty();
+        let new_site = if content_changed {
+            let load_options = LoadOptions {
+                drafts: self.options.drafts,
+            };
+            let base = self.options.base_url.as_deref();
+            let linked = self
+                .store
+                .content(&load_options)
+                .and_then(|(content, diags)| {
+                    link::link_cached(content, base, diags, &mut self.cache)
+                });
+            match linked {
+                Ok((site, warnings)) => {
+                    self.warnings = warnings;
+                    Some(site)
+                }
+                // The served files stay as they were; the next rebuild renders every page.
+                Err(e) => {
+                    self.site = None;
+                    return Err(e);
+                }
+            }
+        } else {
+            None
+        };
+        let Some(site) = new_site.as_ref().or(self.site.as_ref()) else {
+            return Err(Error::Usage("nothing to rebuild".into()));
+        };
+
+        let all = Page::all(site);
+        let page_templates: BTreeSet<&str> = all.iter().map(|p| p.template()).collect();
+        let render_all = scope.all
+            || scope
+                .docs
+                .iter()
+                .any(|d| matches!(d, Changed::Index | Changed::Document("page", _)))
+            || scope
+                .templates
+                .iter()
+                .any(|t| !page_templates.contains(t.as_str()));
+        let pages: Vec<Page> = if render_all {
+            all.clone()
+        } else {
+            // Pages touched in the old site (a citation removed) and in the new one (added).
+            let mut paths: BTreeSet<String> = BTreeSet::new();
+            for d in &scope.docs {
+                if let Changed::Document(kind, id) = d {
+                    for s in [self.site.as_ref(), new_site.as_ref()]
+                        .into_iter()
+                        .flatten()
+                    {
+                        if let Some(r) = doc_ref(s, kind, id) {
+                            paths.extend(Page::affected_by(s, r).into_iter().map(|p| p.path(s)));
+                        }
+                    }
+                }
+            }
+            all.iter()
+                .copied()
+                .filter(|p| {
+                    paths.contains(&p.path(site))
+                        || scope.templates.iter().any(|t| p.template() == t)
+                })
+                .collect()
+        };
+        let rendered = match render::render(site, &mut self.theme, &pages, &self.render_options) {
+            Ok(r) => r,
+            Err(e) => {
+                self.site = None;
+                return Err(e);
+            }
+        };
+
+        let mut files: Files = if render_all {
+            Files::new()
+        } else {
+            (*self.files).clone()
+        };
+        let mut removed = 0;
+        if render_all {
+            self.with_code.clear();
+        } else if content_changed {
+            if let Some(old) = self.site.as_ref() {
+                let now: BTreeSet<String> = all.iter().map(|p| p.path(site)).collect();
+                for p in Page::all(old).into_iter().map(|p| p.path(old)) {
+                    if !now.contains(&p) && files.remove(&p).is_some() {
+                        self.with_code.remove(&p);
+                        removed += 1;
+                    }
+                }
+            }
+        }
+        for o in rendered.outputs {
+            self.with_code.remove(&o.path);
+            files.insert(o.path, o.bytes.into());
+        }
+        self.with_code.extend(rendered.with_code);
+        if self.with_code.is_empty() {
+            files.remove("syntax.css");
+        } else if !files.contains_key("syntax.css") {
+            let css = render::syntax_css();
+            files.insert(css.path, css.bytes.into());
+        }
+        if scope.statics || render_all {
+            for p in std::mem::take(&mut self.static_paths) {
+                files.remove(&p);
+            }
+            let statics: Vec<(String, StaticSource)> = self
+                .theme
+                .statics
+                .iter()
+                .map(|(k, v)| (k.clone(), v.clone()))
+                .collect();
+            let pages_only: Vec<Output> = files
+                .keys()
+                .map(|k| Output {
+                    path: k.clone(),
+                    bytes: Vec::new(),
+                })
+                .collect();
+            if let Err(e) = check_collisions(&self.options.root, &pages_only, &statics) {
+                self.site = None;
+                return Err(e);
+            }
+            for (path, src) in statics {
+                let bytes: Arc<[u8]> = match src {
+                    StaticSource::Embedded(b) => Arc::from(b),
+                    StaticSource::File(f) => {
+                        Arc::from(std::fs::read(&f).map_err(|e| Error::io(&f, e))?)
+                    }
+                };
+                self.static_paths.insert(path.clone());
+                files.insert(path, bytes);
+            }
+        }
+        let count = pages.len();
+        if let Some(s) = new_site {
+            self.site = Some(s);
+        }
+        self.files = Arc::new(files);
+        Ok(Rebuild {
+            changed,
+            rendered: count,
+            removed,
+            css_only,
+            full: render_all,
+            elapsed: start.elapsed(),
+        })
+    }
+}
+
+/// The document `id` of `kind` in `site`.
+fn doc_ref(site: &Site, kind: &str, id: &str) -> Option<DocRef> {
+    let c = &site.content;
+    match kind {
+        "source" => c
+            .sources
+            .binary_search_by(|d| d.id.as_str().cmp(id))
+            .ok()
+            .map(DocRef::Source),
+        "claim" => c
+            .claims
+            .binary_search_by(|d| d.id.as_str().cmp(id))
+            .ok()
+            .map(DocRef::Claim),
+        _ => c
+            .pages
+            .binary_search_by(|d| d.id.as_str().cmp(id))
+            .ok()
+            .map(DocRef::Page),
+    }
+}
+
+fn slash(p: &Path) -> String {
+    p.components()
+        .map(|c| c.as_os_str().to_string_lossy())
+        .collect::<Vec<_>>()
+        .join("/")
+}

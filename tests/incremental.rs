@@ -1,0 +1,250 @@
+//! Incremental rebuilds equal full builds, byte for byte, over random edit sequences.
+
+mod common;
+
+use std::collections::BTreeMap;
+use std::fs;
+use std::path::{Path, PathBuf};
+
+use common::*;
+use factbrief::build::{render_site, BuildOptions};
+use factbrief::incremental::Workspace;
+use factbrief::render::theme::StaticSource;
+use factbrief::render::RenderOptions;
+
+fn options(root: &Path) -> BuildOptions {
+    BuildOptions {
+        root: root.to_path_buf(),
+        output: None,
+        base_url: None,
+        drafts: false,
+    }
+}
+
+fn render_options() -> RenderOptions {
+    RenderOptions {
+        inject: Some("<script>/* live reload */</script>".into()),
+    }
+}
+
+/// What a full build of `root` gives, as path -> bytes.
+fn full(root: &Path) -> Option<BTreeMap<String, Vec<u8>>> {
+    let site = render_site(&options(root), &render_options()).ok()?;
+    let mut files: BTreeMap<String, Vec<u8>> =
+        site.files.into_iter().map(|o| (o.path, o.bytes)).collect();
+    for (path, src) in site.statics {
+        let bytes = match src {
+            StaticSource::Embedded(b) => b.to_vec(),
+            StaticSource::File(f) => fs::read(f).unwrap(),
+        };
+        files.insert(path, bytes);
+    }
+    Some(files)
+}
+
+fn served(ws: &Workspace) -> BTreeMap<String, Vec<u8>> {
+    ws.files()
+        .iter()
+        .map(|(k, v)| (k.clone(), v.to_vec()))
+        .collect()
+}
+
+/// A tiny deterministic random number generator (xorshift).
+struct Rng(u64);
+impl Rng {
+    fn next(&mut self, n: usize) -> usize {
+        self.0 ^= self.0 << 13;
+        self.0 ^= self.0 >> 7;
+        self.0 ^= self.0 << 17;
+        (self.0 % n as u64) as usize
+    }
+}
+
+fn source(i: usize, extra: &str) -> String {
+    format!("+++\ntitle = \"Source {i}{extra}\"\noutlet = \"Outlet {i}\"\npublished = 2021-12-{:02}\n+++\n\nShared words here. Unique sentence number {i} of the set.\n\nMore *text* with `code` and [a link](https://x.org/{i}).\n", 1 + i % 28)
+}
+
+fn claim(i: usize, verdict: &str, sources: &[usize]) -> String {
+    let mut s = format!(
+        "+++\nclaim = \"Claim {i}.\"\nverdict = \"{verdict}\"\nclaimed = 2021-12-{:02}\n",
+        1 + i % 28
+    );
+    for (k, src) in sources.iter().enumerate() {
+        let stance = ["supports", "contradicts", "context"][k % 3];
+        s.push_str(&format!("[[evidence]]\nsource = \"s{src}\"\nstance = \"{stance}\"\nquote = \"Unique sentence number {src}\"\n"));
+    }
+    s.push_str(&format!(
+        "+++\n\nAnalysis of claim {i}, see [the first source](source:s{}).\n",
+        sources[0]
+    ));
+    s
+}
+
+#[test]
+fn random_edit_sequences_equal_full_builds() {
+    for seed in [1u64, 7, 42] {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path();
+        write_files(
+            root,
+            &[
+                (
+                    "content/_index.md",
+                    "+++\ntitle = \"Inc\"\npublished = 2022-01-05\n+++\nOverview.\n",
+                ),
+                (
+                    "content/pages/about.md",
+                    "+++\ntitle = \"About\"\nweight = 1\n+++\nAbout.\n",
+                ),
+            ],
+        );
+        let mut sources: Vec<usize> = (0..6).collect();
+        let mut claims: Vec<usize> = (0..4).collect();
+        for &i in &sources {
+            write_files(
+                root,
+                &[(&format!("content/sources/s{i}.md"), &source(i, ""))],
+            );
+        }
+        for &i in &claims {
+            write_files(
+                root,
+                &[(
+                    &format!("content/claims/c{i}.md"),
+                    &claim(i, "true", &[i, i + 1]),
+                )],
+            );
+        }
+        let (mut ws, first) = Workspace::open(options(root), render_options()).unwrap();
+        first.expect("the first build succeeds");
+        assert_eq!(Some(served(&ws)), full(root), "first build");
+        let mut rng = Rng(seed);
+        let verdicts = [
+            "true",
+            "mostly-true",
+            "mixed",
+            "false",
+            "misleading",
+            "unproven",
+        ];
+        let mut next_id = 100;
+        for step in 0..40 {
+            let mut changed: Vec<PathBuf> = Vec::new();
+            let write = |rel: String, text: &str, changed: &mut Vec<PathBuf>| {
+                write_files(root, &[(&rel, text)]);
+                changed.push(PathBuf::from(rel));
+            };
+            match rng.next(10) {
+                0 => {
+                    let c = claims[rng.next(claims.len())];
+                    let s1 = sources[rng.next(sources.len())];
+                    let s2 = sources[rng.next(sources.len())];
+                    write(format!("content/claims/c{c}.md"), &claim(c, verdicts[rng.next(verdicts.len())], &[s1, s2]), &mut changed);
+                }
+                1 => {
+                    let s = sources[rng.next(sources.len())];
+                    write(format!("content/sources/s{s}.md"), &source(s, &format!(" (rev {step})")), &mut changed);
+                }
+                2 => {
+                    let s = next_id;
+                    next_id += 1;
+                    sources.push(s);
+                    write(format!("content/sources/s{s}.md"), &source(s, ""), &mut changed);
+                }
+                3 => {
+                    // Remove a source no claim cites any more, after re-pointing claims away from it.
+                    if sources.len() > 3 {
+                        let s = sources.remove(rng.next(sources.len()));
+                        for &c in &claims {
+                            write(format!("content/claims/c{c}.md"), &claim(c, "mixed", &[sources[0], sources[1]]), &mut changed);
+                        }
+                        fs::remove_file(root.join(format!("content/sources/s{s}.md"))).unwrap();
+                        changed.push(PathBuf::from(format!("content/sources/s{s}.md")));
+                    }
+                }
+                4 => {
+                    let c = next_id;
+                    next_id += 1;
+                    claims.push(c);
+                    let s = sources[rng.next(sources.len())];
+                    write(format!("content/claims/c{c}.md"), &claim(c, "false", &[s]), &mut changed);
+                }
+                5 => {
+                    if claims.len() > 1 {
+                        let c = claims.remove(rng.next(claims.len()));
+                        fs::remove_file(root.join(format!("content/claims/c{c}.md"))).unwrap();
+                        changed.push(PathBuf::from(format!("content/claims/c{c}.md")));
+                    }
+                }
+                6 => write("content/pages/about.md".into(), &format!("+++\ntitle = \"About {step}\"\nweight = 1\n+++\nAbout.\n"), &mut changed),
+                7 => write("content/_index.md".into(), &format!("+++\ntitle = \"Inc\"\ndescription = \"Step {step}\"\npublished = 2022-01-05\n+++\nOverview.\n"), &mut changed),
+                8 => write("templates/claim.html".into(), &format!("{{% extends \"base.html\" %}}{{% block content %}}<h1>{{{{ claim.claim }}}}</h1><!-- {step} -->{{% endblock content %}}"), &mut changed),
+                _ => write("static/extra.css".into(), &format!("/* {step} */"), &mut changed),
+            }
+            match ws.apply(&changed) {
+                Ok(r) => {
+                    assert_eq!(
+                        Some(served(&ws)),
+                        full(root),
+                        "seed {seed} step {step}: {r:?}"
+                    );
+                }
+                Err(e) => panic!("seed {seed} step {step}: {e}"),
+            }
+        }
+    }
+}
+
+#[test]
+fn a_failed_rebuild_keeps_the_last_good_site_and_recovers() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    small_site(root);
+    let (mut ws, first) = Workspace::open(options(root), render_options()).unwrap();
+    first.unwrap();
+    let good = served(&ws);
+    let claim = root.join("content/claims/troops.md");
+    let text = fs::read_to_string(&claim).unwrap();
+    fs::write(&claim, text.replace("around 100,000", "around 10,000")).unwrap();
+    let err = ws
+        .apply(&[PathBuf::from("content/claims/troops.md")])
+        .unwrap_err();
+    assert!(err
+        .diagnostics()
+        .iter()
+        .any(|d| d.code == "quote-not-found"));
+    assert_eq!(served(&ws), good, "the last good site is still served");
+    fs::write(&claim, text.replace("mostly-true", "true")).unwrap();
+    let r = ws
+        .apply(&[PathBuf::from("content/claims/troops.md")])
+        .unwrap();
+    assert!(r.full, "after a failure every page is rendered again");
+    assert_eq!(Some(served(&ws)), full(root));
+}
+
+#[test]
+fn an_edit_renders_only_what_it_touches() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    small_site(root);
+    for i in 0..30 {
+        write_files(
+            root,
+            &[(&format!("content/sources/s{i}.md"), &source(i, ""))],
+        );
+    }
+    let (mut ws, first) = Workspace::open(options(root), render_options()).unwrap();
+    let first = first.unwrap();
+    let claim = root.join("content/claims/troops.md");
+    let text = fs::read_to_string(&claim).unwrap();
+    fs::write(&claim, text.replace("mostly-true", "true")).unwrap();
+    let r = ws
+        .apply(&[PathBuf::from("content/claims/troops.md")])
+        .unwrap();
+    assert!(!r.full);
+    // The claim, the source it cites, and the eight pages that list everything.
+    assert_eq!(r.rendered, 10, "{r:?}");
+    assert!(first.rendered > 40);
+    let r = ws.apply(&[PathBuf::from("static/style.css")]).unwrap();
+    assert!(r.css_only && r.rendered == 0, "{r:?}");
+}
