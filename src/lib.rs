@@ -16,6 +16,7 @@ pub mod link;
 pub mod load;
 pub mod markdown;
 pub mod render;
+pub mod serve;
 pub mod write;
 
 pub use build::{build, BuildOptions, BuildReport};

@@ -70,6 +70,24 @@ enum Command {
         #[arg(long)]
         deny_warnings: bool,
     },
+    /// Build in memory, serve on HTTP, and rebuild and reload the browser on every save.
+    Serve {
+        /// The site root, holding content/ (and optionally templates/ and static/).
+        #[arg(long, default_value = ".")]
+        root: PathBuf,
+        /// The address to listen on.
+        #[arg(long, default_value = "127.0.0.1")]
+        bind: String,
+        /// The port (the next free one is used if it is taken; 0 for any).
+        #[arg(long, default_value_t = 1111)]
+        port: u16,
+        /// Include documents marked draft = true.
+        #[arg(long)]
+        drafts: bool,
+        /// Open the site in the browser.
+        #[arg(long)]
+        open: bool,
+    },
     /// Create a minimal briefing that builds, in DIR.
     Init {
         /// The folder to create it in.
@@ -128,6 +146,25 @@ fn main() -> ExitCode {
             format,
             deny_warnings,
         } => check(site, format_of(format), deny_warnings),
+        Command::Serve {
+            root,
+            bind,
+            port,
+            drafts,
+            open,
+        } => {
+            let options = factbrief::serve::ServeOptions {
+                root: root.clone(),
+                bind,
+                port,
+                drafts,
+                open,
+            };
+            match factbrief::serve::serve(options) {
+                Ok(()) => ExitCode::SUCCESS,
+                Err(e) => fail(&e, &root, Format::Human),
+            }
+        }
         Command::Init { dir } => match factbrief::init::init(&dir) {
             Ok(files) => {
                 for f in &files {

@@ -1,0 +1,227 @@
+//! `factbrief serve`: build in memory, serve over HTTP, watch the inputs,
+//! rebuild only what an edit touches, and tell the browser to reload (or show
+//! what is wrong, over the last good page).
+
+pub mod http;
+pub mod watch;
+
+use std::net::TcpListener;
+use std::path::PathBuf;
+
+use crate::build::BuildOptions;
+use crate::diagnostic::report;
+use crate::diagnostic::{Error, Result};
+use crate::incremental::{Rebuild, Workspace};
+use crate::render::RenderOptions;
+
+/// The script served pages get (never `build` output): it listens for rebuilds,
+/// reloads the page or swaps its stylesheets, shows build errors over the page,
+/// and reconnects when the server restarts.
+pub const LIVE_RELOAD: &str = r#"<script>
+(function () {
+  var build = null;
+  function overlay(text) {
+    var o = document.getElementById("factbrief-overlay");
+    if (text === null) { if (o) { o.remove(); } return; }
+    if (!o) {
+      o = document.createElement("div");
+      o.id = "factbrief-overlay";
+      o.setAttribute("role", "alert");
+      o.style.cssText = "position:fixed;inset:0;z-index:2147483647;overflow:auto;padding:1.5rem;background:rgba(24,24,27,.95);color:#f4f4f5;font:14px/1.5 ui-monospace,monospace";
+      document.body.appendChild(o);
+    }
+    o.textContent = "";
+    var h = document.createElement("h2");
+    h.textContent = "factbrief: the last save did not build";
+    h.style.cssText = "margin:0 0 1rem;font:600 1.2rem system-ui,sans-serif;color:#fca5a5";
+    var pre = document.createElement("pre");
+    pre.textContent = text;
+    pre.style.cssText = "white-space:pre-wrap;margin:0 0 1rem";
+    var p = document.createElement("p");
+    p.textContent = "This page is the last good build. Fix the file and save: this goes away.";
+    o.append(h, pre, p);
+  }
+  function connect() {
+    var es = new EventSource("/__factbrief/events");
+    es.addEventListener("hello", function (e) {
+      var b = JSON.parse(e.data).build;
+      if (build !== null && b !== build) { location.reload(); }
+      build = b;
+    });
+    es.addEventListener("reload", function () { location.reload(); });
+    es.addEventListener("css", function (e) {
+      build = JSON.parse(e.data).build;
+      overlay(null);
+      document.querySelectorAll('link[rel="stylesheet"]').forEach(function (l) {
+        var u = new URL(l.href); u.searchParams.set("v", Date.now()); l.href = u.href;
+      });
+    });
+    es.addEventListener("report", function (e) { overlay(JSON.parse(e.data).text); });
+    es.onerror = function () { es.close(); setTimeout(connect, 500); };
+  }
+  connect();
+})();
+</script>
+"#;
+
+/// What to serve, and where.
+#[derive(Debug, Clone)]
+pub struct ServeOptions {
+    /// The site root.
+    pub root: PathBuf,
+    /// The address to listen on (loopback by default).
+    pub bind: String,
+    /// The port; 0 for any free one. When it is taken, the next free one is used.
+    pub port: u16,
+    /// Include drafts.
+    pub drafts: bool,
+    /// Open the site in a browser.
+    pub open: bool,
+}
+
+/// Bind `bind:port`, or the next free port after it (said on standard error).
+pub fn bind(bind: &str, port: u16) -> Result<TcpListener> {
+    let first = TcpListener::bind((bind, port));
+    let err = match first {
+        Ok(l) => return Ok(l),
+        Err(e) => e,
+    };
+    if err.kind() == std::io::ErrorKind::AddrInUse && port != 0 {
+        for next in port.saturating_add(1)..port.saturating_add(20) {
+            if let Ok(l) = TcpListener::bind((bind, next)) {
+                eprintln!("Port {port} is in use; serving on port {next} instead.");
+                return Ok(l);
+            }
+        }
+    }
+    Err(Error::Usage(format!(
+        "cannot listen on {bind}:{port}: {err}\n  = help: choose another port with --port, or stop what is using it"
+    )))
+}
+
+/// Serve until the process is stopped.
+pub fn serve(options: ServeOptions) -> Result<()> {
+    let listener = bind(&options.bind, options.port)?;
+    let addr = listener
+        .local_addr()
+        .map_err(|e| Error::Usage(format!("cannot listen: {e}")))?;
+    let host = if addr.ip().is_unspecified() {
+        "127.0.0.1".to_owned()
+    } else {
+        addr.ip().to_string()
+    };
+    let host = if host.contains(':') {
+        format!("[{host}]")
+    } else {
+        host
+    };
+    let url = format!("http://{host}:{}/", addr.port());
+    let build_options = BuildOptions {
+        root: options.root.clone(),
+        output: None,
+        base_url: Some(url.clone()),
+        drafts: options.drafts,
+    };
+    let render_options = RenderOptions {
+        inject: Some(LIVE_RELOAD.to_owned()),
+    };
+    let (mut workspace, first) = Workspace::open(build_options, render_options)?;
+    let shared = http::Shared::new(workspace.files());
+    let root = options.root.clone();
+    match first {
+        Ok(r) => {
+            report::print(&workspace.warnings, &root, report::Format::Human);
+            println!("Built {} pages in {} ms", r.rendered, r.elapsed.as_millis());
+        }
+        Err(e) => shared.fail(&failure(&e, &root)),
+    }
+    let server = shared.clone();
+    std::thread::spawn(move || http::run(listener, server));
+    println!(
+        "Serving {} at {url} (press Ctrl+C to stop)",
+        crate::build::display_path(&root)
+    );
+    if options.open {
+        open_browser(&url);
+    }
+    let (_watcher, batches) = watch::watch(&root)?;
+    for batch in batches {
+        match workspace.apply(&batch) {
+            Ok(r) => {
+                shared.publish(workspace.files(), r.css_only);
+                report::print(&workspace.warnings, &root, report::Format::Human);
+                println!("{}", summary(&r));
+            }
+            Err(e) => {
+                let text = failure(&e, &root);
+                shared.fail(&text);
+            }
+        }
+    }
+    Ok(())
+}
+
+/// Print the problems of a failed rebuild and return them as plain text for the overlay.
+fn failure(e: &Error, root: &std::path::Path) -> String {
+    match e {
+        Error::Content(diags) => {
+            report::print(diags, root, report::Format::Human);
+            eprintln!(
+                "{}; still serving the last good build",
+                report::summary(diags)
+            );
+            diags
+                .iter()
+                .map(|d| report::human(d, root, false))
+                .collect::<Vec<_>>()
+                .join("\n\n")
+        }
+        other => {
+            eprintln!("error: {other}");
+            other.to_string()
+        }
+    }
+}
+
+/// The line printed after each rebuild: what changed, what was rendered, how long it took.
+pub fn summary(r: &Rebuild) -> String {
+    let changed: Vec<String> = r.changed.iter().map(|p| p.display().to_string()).collect();
+    let what = match changed.len() {
+        0 => "nothing".to_owned(),
+        1..=3 => changed.join(", "),
+        n => format!("{}, and {} more", changed[..2].join(", "), n - 2),
+    };
+    let rendered = if r.css_only {
+        "stylesheet swapped".to_owned()
+    } else if r.full {
+        format!("all {} pages rendered", r.rendered)
+    } else {
+        format!(
+            "{} page{} rendered",
+            r.rendered,
+            if r.rendered == 1 { "" } else { "s" }
+        )
+    };
+    let removed = if r.removed > 0 {
+        format!(", {} removed", r.removed)
+    } else {
+        String::new()
+    };
+    format!(
+        "Rebuilt after {what} changed: {rendered}{removed} in {} ms",
+        r.elapsed.as_millis()
+    )
+}
+
+fn open_browser(url: &str) {
+    let program = if cfg!(target_os = "macos") {
+        "open"
+    } else if cfg!(windows) {
+        "explorer"
+    } else {
+        "xdg-open"
+    };
+    if let Err(e) = std::process::Command::new(program).arg(url).spawn() {
+        eprintln!("could not open a browser ({program}: {e}); open {url} yourself");
+    }
+}

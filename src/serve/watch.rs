@@ -1,0 +1,119 @@
+//! Watching `content/`, `templates/` and `static/` with notify, and turning
+//! bursts of events (an editor's save-by-rename, several files saved at once)
+//! into one batch of changed paths.
+
+use std::collections::BTreeSet;
+use std::path::{Path, PathBuf};
+use std::sync::mpsc::{self, Receiver, RecvTimeoutError, Sender};
+use std::time::{Duration, Instant};
+
+use notify::{RecommendedWatcher, RecursiveMode, Watcher};
+
+use crate::diagnostic::{Error, Result};
+
+/// Quiet time that ends a burst: short, so a save shows at once.
+pub const DEBOUNCE: Duration = Duration::from_millis(15);
+/// Longest a burst is collected before it is handed over anyway.
+const MAX_BURST: Duration = Duration::from_millis(250);
+
+/// Watch the inputs under `root`; batches of changed paths arrive on the returned channel.
+/// Keep the watcher alive as long as batches are wanted.
+pub fn watch(root: &Path) -> Result<(RecommendedWatcher, Receiver<Vec<PathBuf>>)> {
+    let (raw_tx, raw_rx) = mpsc::channel::<PathBuf>();
+    let mut watcher = notify::recommended_watcher(move |res: notify::Result<notify::Event>| {
+        if let Ok(event) = res {
+            if matches!(event.kind, notify::EventKind::Access(_)) {
+                return;
+            }
+            for p in event.paths {
+                let _ = raw_tx.send(p);
+            }
+        }
+    })
+    .map_err(|e| Error::Usage(format!("cannot watch {}: {e}", root.display())))?;
+    for dir in ["content", "templates", "static"] {
+        let path = root.join(dir);
+        if path.is_dir() {
+            watcher
+                .watch(&path, RecursiveMode::Recursive)
+                .map_err(|e| Error::Usage(format!("cannot watch {}: {e}", path.display())))?;
+        }
+    }
+    let (tx, rx) = mpsc::channel();
+    std::thread::spawn(move || debounce(raw_rx, tx));
+    Ok((watcher, rx))
+}
+
+/// Group raw events into batches separated by [`DEBOUNCE`] of quiet.
+fn debounce(raw: Receiver<PathBuf>, out: Sender<Vec<PathBuf>>) {
+    while let Ok(first) = raw.recv() {
+        let started = Instant::now();
+        let mut batch: BTreeSet<PathBuf> = BTreeSet::new();
+        if !ignored(&first) {
+            batch.insert(first);
+        }
+        loop {
+            let left = MAX_BURST.saturating_sub(started.elapsed());
+            match raw.recv_timeout(DEBOUNCE.min(left)) {
+                Ok(p) => {
+                    if !ignored(&p) {
+                        batch.insert(p);
+                    }
+                }
+                Err(RecvTimeoutError::Timeout) => break,
+                Err(RecvTimeoutError::Disconnected) => return,
+            }
+            if started.elapsed() >= MAX_BURST {
+                break;
+            }
+        }
+        if !batch.is_empty() && out.send(batch.into_iter().collect()).is_err() {
+            return;
+        }
+    }
+}
+
+/// Editors' scratch files: swap files, backups, Vim's write test.
+fn ignored(p: &Path) -> bool {
+    let name = p
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    name.ends_with('~')
+        || name.ends_with(".swp")
+        || name.ends_with(".swx")
+        || name == "4913"
+        || name.starts_with(".#")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_burst_is_one_batch() {
+        let (raw_tx, raw_rx) = mpsc::channel();
+        let (tx, rx) = mpsc::channel();
+        std::thread::spawn(move || debounce(raw_rx, tx));
+        for p in [
+            "content/a.md",
+            "content/.a.md.swp",
+            "content/b.md",
+            "content/a.md",
+            "content/a.md~",
+        ] {
+            raw_tx.send(PathBuf::from(p)).unwrap();
+        }
+        let batch = rx.recv_timeout(Duration::from_secs(2)).unwrap();
+        assert_eq!(
+            batch,
+            vec![PathBuf::from("content/a.md"), PathBuf::from("content/b.md")]
+        );
+        std::thread::sleep(DEBOUNCE * 3);
+        raw_tx.send(PathBuf::from("content/c.md")).unwrap();
+        assert_eq!(
+            rx.recv_timeout(Duration::from_secs(2)).unwrap(),
+            vec![PathBuf::from("content/c.md")]
+        );
+    }
+}

@@ -1,0 +1,388 @@
+//! `factbrief serve` end to end: a real server on a free loopback port, real
+//! edits of the files, and what the server returns and announces.
+
+mod common;
+
+use std::io::{BufRead, BufReader, Read, Write};
+use std::net::{TcpListener, TcpStream};
+use std::path::Path;
+use std::process::{Child, Command, Stdio};
+use std::sync::mpsc::{self, Receiver};
+use std::time::{Duration, Instant};
+
+use common::*;
+
+/// A running `factbrief serve`, stopped when dropped.
+struct Server {
+    child: Child,
+    port: u16,
+    stderr: Receiver<String>,
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+fn serve(root: &Path, extra: &[&str]) -> Server {
+    let child = Command::new(env!("CARGO_BIN_EXE_factbrief"))
+        .args(["serve", "--port", "0"])
+        .args(extra)
+        .current_dir(root)
+        .env("NO_COLOR", "1")
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let (etx, erx) = mpsc::channel();
+    // From here on, dropping the server (also when a test panics) stops the process.
+    let mut server = Server {
+        child,
+        port: 0,
+        stderr: erx,
+    };
+    let stdout = BufReader::new(server.child.stdout.take().unwrap());
+    let (tx, rx) = mpsc::channel();
+    std::thread::spawn(move || {
+        for line in stdout.lines().map_while(Result::ok) {
+            let _ = tx.send(line);
+        }
+    });
+    let stderr = BufReader::new(server.child.stderr.take().unwrap());
+    std::thread::spawn(move || {
+        for line in stderr.lines().map_while(Result::ok) {
+            let _ = etx.send(line);
+        }
+    });
+    let deadline = Instant::now() + Duration::from_secs(20);
+    loop {
+        let line = rx
+            .recv_timeout(deadline.saturating_duration_since(Instant::now()))
+            .expect("serve prints its address");
+        if let Some(rest) = line.split("http://127.0.0.1:").nth(1) {
+            server.port = rest.split('/').next().unwrap().parse().unwrap();
+            return server;
+        }
+    }
+}
+
+/// GET (or HEAD) `path`: status, headers and body.
+fn request(port: u16, method: &str, path: &str) -> (u16, String, Vec<u8>) {
+    let mut s = TcpStream::connect(("127.0.0.1", port)).unwrap();
+    s.set_read_timeout(Some(Duration::from_secs(10))).unwrap();
+    write!(
+        s,
+        "{method} {path} HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n"
+    )
+    .unwrap();
+    let mut raw = Vec::new();
+    s.read_to_end(&mut raw).unwrap();
+    let split = raw.windows(4).position(|w| w == b"\r\n\r\n").unwrap();
+    let head = String::from_utf8_lossy(&raw[..split]).into_owned();
+    let body = raw[split + 4..].to_vec();
+    let status = head.split_whitespace().nth(1).unwrap().parse().unwrap();
+    (status, head, body)
+}
+
+fn get(port: u16, path: &str) -> (u16, String) {
+    let (status, _, body) = request(port, "GET", path);
+    (status, String::from_utf8_lossy(&body).into_owned())
+}
+
+/// Wait until `check` holds of `path`'s page, or fail after a few seconds.
+fn wait_for(port: u16, path: &str, what: &str, check: impl Fn(u16, &str) -> bool) {
+    let deadline = Instant::now() + Duration::from_secs(10);
+    loop {
+        let (status, body) = get(port, path);
+        if check(status, &body) {
+            return;
+        }
+        assert!(
+            Instant::now() < deadline,
+            "{what}: {path} is {status}:\n{body}"
+        );
+        std::thread::sleep(Duration::from_millis(20));
+    }
+}
+
+/// The events the server sends, as (event, data) pairs, on a channel.
+fn events(port: u16) -> Receiver<(String, String)> {
+    let mut s = TcpStream::connect(("127.0.0.1", port)).unwrap();
+    write!(s, "GET /__factbrief/events HTTP/1.1\r\nHost: x\r\n\r\n").unwrap();
+    let (tx, rx) = mpsc::channel();
+    std::thread::spawn(move || {
+        let mut event = String::new();
+        for line in BufReader::new(s).lines().map_while(Result::ok) {
+            if let Some(e) = line.strip_prefix("event: ") {
+                event = e.to_owned();
+            } else if let Some(d) = line.strip_prefix("data: ") {
+                if tx.send((event.clone(), d.to_owned())).is_err() {
+                    return;
+                }
+            }
+        }
+    });
+    rx
+}
+
+fn next_event(rx: &Receiver<(String, String)>, name: &str) -> String {
+    let deadline = Instant::now() + Duration::from_secs(10);
+    loop {
+        let (e, d) = rx
+            .recv_timeout(deadline.saturating_duration_since(Instant::now()))
+            .unwrap_or_else(|_| panic!("no `{name}` event"));
+        if e == name {
+            return d;
+        }
+    }
+}
+
+#[test]
+fn edits_additions_and_deletions_are_served() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    small_site(root);
+    let server = serve(root, &[]);
+    let port = server.port;
+    let (status, page) = get(port, "/claims/troops/");
+    assert_eq!(status, 200);
+    assert!(page.contains("Mostly true"));
+    assert!(
+        page.contains("/__factbrief/events"),
+        "served pages carry the live-reload script"
+    );
+    let ev = events(port);
+    assert!(next_event(&ev, "hello").contains("\"build\""));
+
+    // Edit a claim.
+    let claim = root.join("content/claims/troops.md");
+    let text = std::fs::read_to_string(&claim).unwrap();
+    std::fs::write(&claim, text.replace("mostly-true", "true")).unwrap();
+    next_event(&ev, "reload");
+    wait_for(port, "/claims/troops/", "the edit", |s, b| {
+        s == 200 && b.contains(">True</span>")
+    });
+    // The source it cites lists it with the new verdict too.
+    wait_for(port, "/sources/report/", "the source page", |_, b| {
+        b.contains(">True</span>")
+    });
+
+    // Add a claim, then delete it.
+    write_files(root, &[("content/claims/added.md", "+++\nclaim = \"Added claim.\"\nverdict = \"false\"\n[[evidence]]\nsource = \"report\"\nstance = \"contradicts\"\nquote = \"ended 50 minutes later\"\n+++\n")]);
+    wait_for(port, "/claims/added/", "the new claim", |s, b| {
+        s == 200 && b.contains("Added claim.")
+    });
+    wait_for(port, "/", "the index lists it", |_, b| {
+        b.contains("claims/added/")
+    });
+    std::fs::remove_file(root.join("content/claims/added.md")).unwrap();
+    wait_for(port, "/claims/added/", "the deleted claim", |s, _| s == 404);
+    wait_for(port, "/", "the index no longer lists it", |_, b| {
+        !b.contains("claims/added/")
+    });
+    // A deleted source's page disappears and the claims citing it report the error.
+    std::fs::remove_file(root.join("content/sources/report.md")).unwrap();
+    let report = next_event(&ev, "report");
+    assert!(
+        report.contains("cites `report`, which is not a source"),
+        "{report}"
+    );
+    let (status, _) = get(port, "/sources/report/");
+    assert_eq!(status, 200, "the last good site is still served");
+    drop(server);
+}
+
+#[test]
+fn an_error_shows_an_overlay_and_the_next_good_save_removes_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    small_site(root);
+    let server = serve(root, &[]);
+    let port = server.port;
+    let ev = events(port);
+    next_event(&ev, "hello");
+    let claim = root.join("content/claims/troops.md");
+    let good = std::fs::read_to_string(&claim).unwrap();
+    std::fs::write(&claim, good.replace("around 100,000", "around 10,000")).unwrap();
+    let report = next_event(&ev, "report");
+    assert!(report.contains("error[quote-not-found]"), "{report}");
+    assert!(report.contains("content/claims/troops.md:8"), "{report}");
+    // The last good page is still served, and a new visitor gets the report at once.
+    let (status, page) = get(port, "/claims/troops/");
+    assert_eq!(status, 200);
+    assert!(page.contains("Mostly true"));
+    let late = events(port);
+    next_event(&late, "hello");
+    assert!(next_event(&late, "report").contains("quote-not-found"));
+    // The terminal says the same.
+    let deadline = Instant::now() + Duration::from_secs(5);
+    let mut said = String::new();
+    while !said.contains("still serving the last good build") && Instant::now() < deadline {
+        if let Ok(l) = server.stderr.recv_timeout(Duration::from_millis(200)) {
+            said.push_str(&l);
+            said.push('\n');
+        }
+    }
+    assert!(
+        said.contains("error[quote-not-found]")
+            && said.contains("still serving the last good build"),
+        "{said}"
+    );
+    // Fixed: the browsers reload and the new page is served.
+    std::fs::write(&claim, good.replace("mostly-true", "false")).unwrap();
+    next_event(&ev, "reload");
+    wait_for(port, "/claims/troops/", "the fix", |_, b| {
+        b.contains(">False</span>")
+    });
+}
+
+#[test]
+fn only_site_files_are_served_with_their_types() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    small_site(root);
+    write_files(
+        root,
+        &[
+            ("static/data.json", "{}"),
+            ("static/img/logo.svg", "<svg/>"),
+        ],
+    );
+    let server = serve(root, &[]);
+    let port = server.port;
+    for (path, status) in [
+        ("/../Cargo.toml", 400),
+        ("/%2e%2e/%2e%2e/etc/passwd", 400),
+        ("/..%2f..%2fetc%2fpasswd", 400),
+        ("/claims/..%2F..%2Fcontent/_index.md", 400),
+        ("/content/_index.md", 404),
+        ("/claims", 301),
+        ("/claims/", 200),
+        ("/nope/", 404),
+    ] {
+        assert_eq!(request(port, "GET", path).0, status, "{path}");
+    }
+    let (_, head, body) = request(port, "GET", "/nope/");
+    assert!(head.contains("text/html"));
+    assert!(
+        String::from_utf8_lossy(&body).contains("Page not found"),
+        "the site's 404 page"
+    );
+    let (_, head, _) = request(port, "GET", "/claims");
+    assert!(head.contains("Location: /claims/"), "{head}");
+    for (path, ctype) in [
+        ("/", "text/html"),
+        ("/style.css", "text/css"),
+        ("/feed.xml", "application/atom+xml"),
+        ("/sitemap.xml", "application/xml"),
+        ("/data.json", "application/json"),
+        ("/img/logo.svg", "image/svg+xml"),
+    ] {
+        let (status, head, _) = request(port, "GET", path);
+        assert_eq!(status, 200, "{path}");
+        assert!(
+            head.contains(&format!("Content-Type: {ctype}")),
+            "{path}: {head}"
+        );
+    }
+    let (status, head, body) = request(port, "HEAD", "/");
+    assert_eq!(status, 200);
+    assert!(body.is_empty() && head.contains("Content-Length: "));
+    assert_eq!(request(port, "POST", "/").0, 405);
+    assert_eq!(request(port, "GET", "/img/").0, 404, "no folder listings");
+}
+
+#[test]
+fn requests_during_rebuilds_get_whole_pages() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    small_site(root);
+    for i in 0..200 {
+        write_files(root, &[(&format!("content/sources/s{i}.md"), &format!("+++\ntitle = \"S{i}\"\noutlet = \"W\"\npublished = 2021-12-30\n+++\nText {i}.\n"))]);
+    }
+    let server = serve(root, &[]);
+    let port = server.port;
+    let stop = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
+    let readers: Vec<_> = (0..2)
+        .map(|_| {
+            let stop = stop.clone();
+            std::thread::spawn(move || {
+                let mut n = 0;
+                while !stop.load(std::sync::atomic::Ordering::Relaxed) {
+                    let (status, head, body) = request(port, "GET", "/");
+                    assert_eq!(status, 200);
+                    let len: usize = head
+                        .lines()
+                        .find_map(|l| l.strip_prefix("Content-Length: "))
+                        .unwrap()
+                        .trim()
+                        .parse()
+                        .unwrap();
+                    assert_eq!(body.len(), len);
+                    let text = String::from_utf8(body).unwrap();
+                    assert!(text.ends_with("</html>\n"), "a whole page");
+                    assert_eq!(text.matches("<html").count(), 1);
+                    n += 1;
+                }
+                n
+            })
+        })
+        .collect();
+    for round in 0..10 {
+        write_files(
+            root,
+            &[(
+                "content/_index.md",
+                &format!(
+                    "+++\ntitle = \"Round {round}\"\npublished = 2022-01-05\n+++\nOverview.\n"
+                ),
+            )],
+        );
+        std::thread::sleep(Duration::from_millis(80));
+    }
+    wait_for(port, "/", "the last round", |_, b| b.contains("Round 9"));
+    stop.store(true, std::sync::atomic::Ordering::Relaxed);
+    let served: usize = readers.into_iter().map(|r| r.join().unwrap()).sum();
+    assert!(served > 20, "{served} requests");
+}
+
+#[test]
+fn a_port_in_use_moves_to_the_next_free_one() {
+    let dir = tempfile::tempdir().unwrap();
+    small_site(dir.path());
+    // Find two free consecutive ports, then hold the first.
+    let (held, port) = loop {
+        let l = TcpListener::bind(("127.0.0.1", 0)).unwrap();
+        let p = l.local_addr().unwrap().port();
+        if p < 65000 && TcpListener::bind(("127.0.0.1", p + 1)).is_ok() {
+            break (l, p);
+        }
+    };
+    let child = Command::new(env!("CARGO_BIN_EXE_factbrief"))
+        .args(["serve", "--port", &port.to_string()])
+        .current_dir(dir.path())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let (_, unused) = mpsc::channel();
+    let mut server = Server {
+        child,
+        port,
+        stderr: unused,
+    };
+    let mut err = BufReader::new(server.child.stderr.take().unwrap());
+    let mut line = String::new();
+    err.read_line(&mut line).unwrap();
+    drop(server);
+    drop(held);
+    assert_eq!(
+        line.trim(),
+        format!(
+            "Port {port} is in use; serving on port {} instead.",
+            port + 1
+        )
+    );
+}
