@@ -47,6 +47,7 @@ pub const LIVE_RELOAD: &str = r#"<script>
       var b = JSON.parse(e.data).build;
       if (build !== null && b !== build) { location.reload(); }
       build = b;
+      window.__factbriefBuild = b;
     });
     es.addEventListener("reload", function () { location.reload(); });
     es.addEventListener("css", function (e) {

@@ -1,0 +1,213 @@
+//! In a real browser (Debian's chromium, driven through chromedriver's
+//! WebDriver HTTP API): a served claim page reloads by itself when its file
+//! is edited, and shows a build error over the page until the next good save.
+//!
+//! `.ci/run` installs chromium and chromium-driver. Elsewhere, without them,
+//! the test says so and does nothing; under CI it fails instead.
+
+mod common;
+
+use std::io::{BufRead, BufReader, Read, Write};
+use std::net::{TcpListener, TcpStream};
+use std::path::Path;
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+use serde_json::{json, Value};
+
+const CHROMIUM: &str = "/usr/bin/chromium";
+const CHROMEDRIVER: &str = "/usr/bin/chromedriver";
+
+/// A child process group, killed whole when dropped (chromedriver starts chromium).
+struct Proc(Child);
+
+impl Drop for Proc {
+    fn drop(&mut self) {
+        #[cfg(unix)]
+        {
+            let _ = Command::new("kill")
+                .args(["-KILL", "--", &format!("-{}", self.0.id())])
+                .status();
+        }
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+fn spawn_group(cmd: &mut Command) -> Proc {
+    #[cfg(unix)]
+    {
+        use std::os::unix::process::CommandExt;
+        cmd.process_group(0);
+    }
+    Proc(cmd.spawn().expect("the program starts"))
+}
+
+fn free_port() -> u16 {
+    TcpListener::bind(("127.0.0.1", 0))
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port()
+}
+
+/// One WebDriver call: method, path and JSON body; the `value` of the answer.
+fn webdriver(port: u16, method: &str, path: &str, body: &Value) -> Value {
+    let body = body.to_string();
+    let mut s = TcpStream::connect(("127.0.0.1", port)).unwrap();
+    s.set_read_timeout(Some(Duration::from_secs(60))).unwrap();
+    write!(
+        s,
+        "{method} {path} HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
+        body.len()
+    )
+    .unwrap();
+    // Read the head, then exactly Content-Length bytes (the driver may keep the connection open).
+    let mut reader = BufReader::new(s);
+    let mut length = 0usize;
+    loop {
+        let mut line = String::new();
+        reader.read_line(&mut line).unwrap();
+        if line == "\r\n" || line.is_empty() {
+            break;
+        }
+        if let Some(v) = line.to_ascii_lowercase().strip_prefix("content-length:") {
+            length = v.trim().parse().unwrap();
+        }
+    }
+    let mut json = vec![0; length];
+    reader.read_exact(&mut json).unwrap();
+    let v: Value = serde_json::from_slice(&json)
+        .unwrap_or_else(|e| panic!("{e}: {}", String::from_utf8_lossy(&json)));
+    v["value"].clone()
+}
+
+fn wait_until(what: &str, mut check: impl FnMut() -> bool) {
+    let deadline = Instant::now() + Duration::from_secs(20);
+    while !check() {
+        assert!(Instant::now() < deadline, "timed out waiting for {what}");
+        std::thread::sleep(Duration::from_millis(50));
+    }
+}
+
+#[test]
+fn a_served_page_reloads_itself_and_shows_build_errors() {
+    if !Path::new(CHROMIUM).exists() || !Path::new(CHROMEDRIVER).exists() {
+        assert!(
+            std::env::var_os("CI").is_none(),
+            "chromium and chromium-driver are missing: run .ci/run"
+        );
+        eprintln!(
+            "skipped: no {CHROMIUM} or {CHROMEDRIVER} (apt-get install chromium chromium-driver)"
+        );
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path().join("site");
+    common::small_site(&root);
+
+    // The server, on a free port.
+    let site_port = free_port();
+    let mut server = spawn_group(
+        Command::new(env!("CARGO_BIN_EXE_factbrief"))
+            .args(["serve", "--port", &site_port.to_string()])
+            .current_dir(&root)
+            .stdout(Stdio::piped())
+            .stderr(Stdio::null()),
+    );
+    let mut out = BufReader::new(server.0.stdout.take().unwrap());
+    let mut line = String::new();
+    while !line.contains("Serving") {
+        line.clear();
+        assert!(out.read_line(&mut line).unwrap() > 0, "serve stopped");
+    }
+    std::thread::spawn(move || for _ in out.lines() {});
+
+    // The browser.
+    let driver_port = free_port();
+    let _driver = spawn_group(
+        Command::new(CHROMEDRIVER)
+            .arg(format!("--port={driver_port}"))
+            .stdout(Stdio::null())
+            .stderr(Stdio::null()),
+    );
+    wait_until("chromedriver", || {
+        TcpStream::connect(("127.0.0.1", driver_port)).is_ok()
+    });
+    let profile = dir.path().join("profile");
+    let caps = json!({"capabilities": {"alwaysMatch": {"goog:chromeOptions": {"binary": CHROMIUM, "args": [
+        "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+        "--disable-background-networking", "--disable-component-update", "--disable-sync",
+        "--window-size=1024,768", format!("--user-data-dir={}", profile.display())
+    ]}}}});
+    let session = webdriver(driver_port, "POST", "/session", &caps);
+    let id = session["sessionId"]
+        .as_str()
+        .unwrap_or_else(|| panic!("no session: {session}"))
+        .to_owned();
+    let run = |script: &str| {
+        webdriver(
+            driver_port,
+            "POST",
+            &format!("/session/{id}/execute/sync"),
+            &json!({"script": script, "args": []}),
+        )
+    };
+
+    webdriver(
+        driver_port,
+        "POST",
+        &format!("/session/{id}/url"),
+        &json!({"url": format!("http://127.0.0.1:{site_port}/claims/troops/")}),
+    );
+    assert_eq!(
+        run("return document.querySelector('h1').textContent"),
+        json!("Russia had about 100,000 troops at the border.")
+    );
+    // Wait for the event stream to be open, then mark this page instance.
+    wait_until("the event stream", || {
+        run("return window.__factbriefBuild !== undefined") == json!(true)
+    });
+    run("window.__marker = 1; return 1");
+
+    // Edit the claim: the page reloads by itself and shows the new text.
+    let claim = root.join("content/claims/troops.md");
+    let good = std::fs::read_to_string(&claim).unwrap();
+    std::fs::write(
+        &claim,
+        good.replace(
+            "Russia had about 100,000 troops at the border.",
+            "Russia had roughly 100,000 troops there.",
+        ),
+    )
+    .unwrap();
+    wait_until("the reload", || {
+        run("return [window.__marker === undefined, document.readyState, document.querySelector('h1') && document.querySelector('h1').textContent]")
+            == json!([true, "complete", "Russia had roughly 100,000 troops there."])
+    });
+
+    // Break a quote: the overlay shows the diagnostic over the last good page.
+    run("window.__marker = 2; return 1");
+    std::fs::write(&claim, good.replace("around 100,000", "around 10,000")).unwrap();
+    wait_until("the overlay", || {
+        let text = run(
+            "var o = document.getElementById('factbrief-overlay'); return o ? o.textContent : ''",
+        );
+        text.as_str().is_some_and(|t| {
+            t.contains("quote-not-found") && t.contains("content/claims/troops.md:8")
+        })
+    });
+    assert_eq!(
+        run("return window.__marker"),
+        json!(2),
+        "an error does not reload the page"
+    );
+
+    // Fix it: the page reloads and the overlay is gone.
+    std::fs::write(&claim, good.replace("mostly-true", "false")).unwrap();
+    wait_until("the recovery", || {
+        run("return [window.__marker === undefined, !document.getElementById('factbrief-overlay'), document.body.textContent.indexOf('False') >= 0]")
+            == json!([true, true, true])
+    });
+    webdriver(driver_port, "DELETE", &format!("/session/{id}"), &json!({}));
+}
