@@ -32,6 +32,8 @@ pub struct Rebuild {
     pub css_only: bool,
     /// Every page was rendered.
     pub full: bool,
+    /// The output paths rendered or removed (every path when `full`).
+    pub paths: Vec<String>,
     /// Time taken.
     pub elapsed: Duration,
 }
@@ -50,6 +52,8 @@ pub struct Workspace {
     files: Arc<Files>,
     /// Warnings of the last good build.
     pub warnings: Vec<Diagnostic>,
+    /// Pages listing the whole site, left for [`Workspace::finish`] by [`Workspace::apply_fast`].
+    pending: Vec<Page>,
 }
 
 /// What changed, as far as pages are concerned.
@@ -82,13 +86,14 @@ impl Workspace {
             static_paths: BTreeSet::new(),
             files: Arc::new(Files::new()),
             warnings: Vec::new(),
+            pending: Vec::new(),
         };
         let scope = Scope {
             all: true,
             statics: true,
             ..Scope::default()
         };
-        let first = ws.rebuild(Vec::new(), scope);
+        let first = ws.rebuild(Vec::new(), scope, false);
         Ok((ws, first))
     }
 
@@ -104,6 +109,18 @@ impl Workspace {
 
     /// Apply changed input files (relative to the root, or absolute under it).
     pub fn apply(&mut self, changed: &[PathBuf]) -> Result<Rebuild> {
+        let mut r = self.apply_fast(changed)?;
+        if let Some(rest) = self.finish()? {
+            r.rendered += rest.rendered;
+            r.elapsed += rest.elapsed;
+        }
+        Ok(r)
+    }
+
+    /// Like [`Workspace::apply`], but the pages that list the whole site (index,
+    /// lists, matrix, timeline, feed, sitemap) are left for [`Workspace::finish`],
+    /// so the pages an editor is looking at are served first.
+    pub fn apply_fast(&mut self, changed: &[PathBuf]) -> Result<Rebuild> {
         let root = self.options.root.clone();
         let abs_root = std::fs::canonicalize(&root).unwrap_or_else(|_| root.clone());
         let rel: Vec<PathBuf> = changed
@@ -139,10 +156,60 @@ impl Workspace {
         if !scope.templates.is_empty() || scope.statics {
             self.theme = Theme::load(&root)?;
         }
-        self.rebuild(rel, scope)
+        self.rebuild(rel, scope, true)
     }
 
-    fn rebuild(&mut self, changed: Vec<PathBuf>, mut scope: Scope) -> Result<Rebuild> {
+    /// Render the pages [`Workspace::apply_fast`] left; `None` when there are none.
+    pub fn finish(&mut self) -> Result<Option<Rebuild>> {
+        if self.pending.is_empty() {
+            return Ok(None);
+        }
+        let start = Instant::now();
+        let pages = std::mem::take(&mut self.pending);
+        let Some(site) = self.site.as_ref() else {
+            return Ok(None);
+        };
+        let rendered = match render::render(site, &mut self.theme, &pages, &self.render_options) {
+            Ok(r) => r,
+            Err(e) => {
+                self.site = None;
+                return Err(e);
+            }
+        };
+        let mut files: Files = (*self.files).clone();
+        self.store_rendered(&mut files, rendered);
+        self.files = Arc::new(files);
+        let paths = pages
+            .iter()
+            .filter_map(|p| self.site.as_ref().map(|s| p.path(s)))
+            .collect();
+        Ok(Some(Rebuild {
+            changed: Vec::new(),
+            rendered: pages.len(),
+            removed: 0,
+            css_only: false,
+            full: false,
+            paths,
+            elapsed: start.elapsed(),
+        }))
+    }
+
+    /// Put rendered pages in `files`, keeping `syntax.css` in step with the pages that need it.
+    fn store_rendered(&mut self, files: &mut Files, rendered: render::Rendered) {
+        for o in rendered.outputs {
+            self.with_code.remove(&o.path);
+            files.insert(o.path, o.bytes.into());
+        }
+        self.with_code.extend(rendered.with_code);
+        if self.with_code.is_empty() {
+            files.remove("syntax.css");
+        } else if !files.contains_key("syntax.css") {
+            let css = render::syntax_css();
+            files.insert(css.path, css.bytes.into());
+        }
+    }
+
+    fn rebuild(&mut self, changed: Vec<PathBuf>, mut scope: Scope, defer: bool) -> Result<Rebuild> {
         let start = Instant::now();
         let css_only = !changed.is_empty()
             && changed
@@ -217,13 +284,31 @@ impl Workspace {
                 })
                 .collect()
         };
+        // Pages left from a deferred rebuild are part of this one.
+        let mut pages = pages;
+        if !render_all {
+            let earlier = std::mem::take(&mut self.pending);
+            pages.extend(earlier.into_iter().filter(|p| all.contains(p)));
+            pages.sort();
+            pages.dedup();
+        }
+        self.pending.clear();
+        if defer && !render_all {
+            let (now, later): (Vec<Page>, Vec<Page>) = pages
+                .into_iter()
+                .partition(|p| matches!(p, Page::Claim(_) | Page::Source(_) | Page::Free(_)));
+            pages = now;
+            self.pending = later;
+        }
         let rendered = match render::render(site, &mut self.theme, &pages, &self.render_options) {
             Ok(r) => r,
             Err(e) => {
                 self.site = None;
+                self.pending.clear();
                 return Err(e);
             }
         };
+        let mut paths: Vec<String> = rendered.outputs.iter().map(|o| o.path.clone()).collect();
 
         let mut files: Files = if render_all {
             Files::new()
@@ -240,21 +325,12 @@ impl Workspace {
                     if !now.contains(&p) && files.remove(&p).is_some() {
                         self.with_code.remove(&p);
                         removed += 1;
+                        paths.push(p);
                     }
                 }
             }
         }
-        for o in rendered.outputs {
-            self.with_code.remove(&o.path);
-            files.insert(o.path, o.bytes.into());
-        }
-        self.with_code.extend(rendered.with_code);
-        if self.with_code.is_empty() {
-            files.remove("syntax.css");
-        } else if !files.contains_key("syntax.css") {
-            let css = render::syntax_css();
-            files.insert(css.path, css.bytes.into());
-        }
+        self.store_rendered(&mut files, rendered);
         if scope.statics || render_all {
             for p in std::mem::take(&mut self.static_paths) {
                 files.remove(&p);
@@ -298,6 +374,7 @@ impl Workspace {
             removed,
             css_only,
             full: render_all,
+            paths,
             elapsed: start.elapsed(),
         })
     }

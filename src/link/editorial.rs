@@ -10,13 +10,13 @@ use crate::load::{locate_key, Content, Entries, Stance};
 /// What `factbrief import` and `new` write in fields only the editor can fill.
 pub const UNFILLED: &str = "FILL IN";
 
-/// Run every editorial check. `texts` holds the rendered text of sources named in some `appears_in`.
+/// Run every editorial check. `words_of` holds the words of sources named in some `appears_in`.
 pub fn check(
     content: &Content,
     settings: &Settings,
     claims: &[LinkedClaim],
     sources: &[LinkedSource],
-    texts: &[Option<std::sync::Arc<String>>],
+    words_of: &[Option<std::sync::Arc<HashSet<String>>>],
     diags: &mut Diagnostics,
 ) {
     let best = settings.scale.best;
@@ -126,13 +126,12 @@ pub fn check(
         let words = content_words(&doc.meta.claim);
         for &s in &linked.appears_in {
             appears_anywhere[s] = true;
-            let Some(text) = texts.get(s).and_then(Option::as_ref) else {
+            let Some(have) = words_of.get(s).and_then(Option::as_ref) else {
                 continue;
             };
             if words.len() < 2 {
                 continue;
             }
-            let have: HashSet<String> = content_words(text).into_iter().collect();
             let found = words.iter().filter(|w| have.contains(*w)).count();
             if found * 2 < words.len() {
                 diags.push(
@@ -188,7 +187,7 @@ fn unfilled(
 }
 
 /// Lower-case words of four letters or more, roughly stemmed, without common function words.
-fn content_words(text: &str) -> Vec<String> {
+pub(crate) fn content_words(text: &str) -> Vec<String> {
     const STOP: &[&str] = &[
         "that", "this", "with", "from", "have", "were", "would", "their", "there", "they", "been",
         "about", "which", "after", "before", "into", "than", "when", "what", "said",

@@ -9,7 +9,7 @@ pub mod editorial;
 pub mod quote;
 pub mod settings;
 
-use std::collections::{BTreeSet, HashMap};
+use std::collections::{BTreeSet, HashMap, HashSet};
 use std::ops::Range;
 use std::sync::Arc;
 
@@ -17,6 +17,7 @@ use rayon::prelude::*;
 
 use crate::diagnostic::{did_you_mean, Diagnostic, Diagnostics, Result};
 use crate::load::front_matter::LineIndex;
+use crate::load::ClaimMeta;
 use crate::load::{
     id::passage_name, locate_key, Content, Date, Document, Entries, SourceMeta, Stance,
 };
@@ -314,15 +315,17 @@ pub fn link_cached(
             appears[s] = true;
         }
     }
+    let mut old = std::mem::take(&mut cache.sources);
+    let prior: Vec<Option<CachedSource>> =
+        content.sources.iter().map(|d| old.remove(&d.id)).collect();
     let scanned: Vec<(SourceScan, CachedSource)> = sources
         .par_iter()
+        .zip(prior)
         .enumerate()
-        .map(|(s, linked)| {
-            let cached = cache.sources.get(&content.sources[s].id);
+        .map(|(s, (linked, cached))| {
             find_quotes(&content, &claims, s, &linked.citations, appears[s], cached)
         })
         .collect();
-    cache.sources.clear();
     let mut found = Vec::with_capacity(scanned.len());
     for (scan, keep) in scanned {
         cache.sources.insert(keep.doc.id.clone(), keep);
@@ -334,22 +337,18 @@ pub fn link_cached(
         if links.is_empty() {
             continue;
         }
-        let index = LineIndex::new(&d.body);
-        link_uses.extend(links.iter().map(|(dest, off)| {
-            let (line, column) = index.line_col(*off);
-            LinkUse {
-                doc: DocRef::Source(s),
-                dest: dest.clone(),
-                line: d.body_line + line - 1,
-                column,
-            }
+        link_uses.extend(links.iter().map(|(dest, line, column)| LinkUse {
+            doc: DocRef::Source(s),
+            dest: dest.clone(),
+            line: d.body_line + line - 1,
+            column: *column,
         }));
     }
-    link_uses.extend(other_links(&content));
+    link_uses.extend(other_links(&content, cache));
     let mut entry_cache: HashMap<usize, Entries> = HashMap::new();
-    let mut texts: Vec<Option<Arc<String>>> = Vec::with_capacity(found.len());
-    for (s, SourceScan { results, text, .. }) in found.into_iter().enumerate() {
-        texts.push(text);
+    let mut texts: Vec<Option<Arc<HashSet<String>>>> = Vec::with_capacity(found.len());
+    for (s, SourceScan { results, words, .. }) in found.into_iter().enumerate() {
+        texts.push(words);
         for r in results {
             match r {
                 QuoteResult::Found {
@@ -508,8 +507,8 @@ fn cached_entries<'c, 'a>(
         .or_insert_with(|| Entries::new(&content.claims[c].front_matter, "evidence"))
 }
 
-/// Link destinations of a text with their byte offsets.
-type Links = Vec<(String, usize)>;
+/// Link destinations of a text with their 1-based line and column in it.
+type Links = Vec<(String, usize, usize)>;
 
 /// A link found in a document's Markdown.
 struct LinkUse {
@@ -522,7 +521,7 @@ struct LinkUse {
 }
 
 /// Links of every Markdown text but source bodies (which [`find_quotes`] scans), in parallel.
-fn other_links(content: &Content) -> Vec<LinkUse> {
+fn other_links(content: &Content, cache: &mut LinkCache) -> Vec<LinkUse> {
     // (document, text, first line of the text, whether that line is fixed: a front-matter field)
     let mut jobs: Vec<(DocRef, &str, usize, bool)> = Vec::new();
     let fm = |line: usize, rel: Option<usize>| line + rel.unwrap_or(1) - 1;
@@ -534,7 +533,27 @@ fn other_links(content: &Content) -> Vec<LinkUse> {
             jobs.push((DocRef::Source(i), note, line, true));
         }
     }
+    // Claims are many: their links are kept while the claim's document is the same.
+    let mut old = std::mem::take(&mut cache.claims);
+    let mut cached: Vec<LinkUse> = Vec::new();
+    let mut fresh: Vec<usize> = Vec::new();
     for (i, d) in content.claims.iter().enumerate() {
+        match old.remove(&d.id) {
+            Some((doc, links)) if Arc::ptr_eq(&doc, d) => {
+                cached.extend(links.iter().map(|(dest, line, column)| LinkUse {
+                    doc: DocRef::Claim(i),
+                    dest: dest.clone(),
+                    line: *line,
+                    column: *column,
+                }));
+                cache.claims.insert(d.id.clone(), (doc, links));
+            }
+            _ => fresh.push(i),
+        }
+    }
+    let first_claim_job = jobs.len();
+    for &i in &fresh {
+        let d = &content.claims[i];
         jobs.push((DocRef::Claim(i), &d.body, d.body_line, false));
         if d.meta.evidence.iter().any(|ev| ev.note.is_some()) {
             let entries = Entries::new(&d.front_matter, "evidence");
@@ -546,10 +565,12 @@ fn other_links(content: &Content) -> Vec<LinkUse> {
             }
         }
     }
+    let _ = first_claim_job;
     for (i, d) in content.pages.iter().enumerate() {
         jobs.push((DocRef::Page(i), &d.body, d.body_line, false));
     }
-    jobs.par_iter()
+    let found: Vec<LinkUse> = jobs
+        .par_iter()
         .flat_map_iter(|&(doc, text, line, fixed)| {
             let index = LineIndex::new(text);
             markdown::scan(text, Trust::Editor, false)
@@ -567,7 +588,18 @@ fn other_links(content: &Content) -> Vec<LinkUse> {
                     }
                 })
         })
-        .collect()
+        .collect();
+    for &i in &fresh {
+        let d = &content.claims[i];
+        let links = found
+            .iter()
+            .filter(|u| u.doc == DocRef::Claim(i))
+            .map(|u| (u.dest.clone(), u.line, u.column))
+            .collect();
+        cache.claims.insert(d.id.clone(), (d.clone(), links));
+    }
+    cached.extend(found);
+    cached
 }
 
 /// Whether `url` is an absolute http(s) address, safe to link to.
@@ -598,8 +630,8 @@ enum QuoteResult {
 struct SourceScan {
     results: Vec<QuoteResult>,
     links: Links,
-    /// The rendered text, kept when an editorial check needs it.
-    text: Option<Arc<String>>,
+    /// The words of the rendered text, when an editorial check needs them.
+    words: Option<Arc<HashSet<String>>>,
 }
 
 /// What a quote came to in a source's text.
@@ -615,13 +647,15 @@ enum Outcome {
 #[derive(Default)]
 pub struct LinkCache {
     sources: HashMap<String, CachedSource>,
+    /// Each claim's Markdown links, while its document is the same.
+    claims: HashMap<String, (Arc<Document<ClaimMeta>>, Links)>,
 }
 
-#[derive(Clone)]
 struct CachedSource {
     doc: Arc<Document<SourceMeta>>,
     links: Links,
     text: Option<Arc<String>>,
+    words: Option<Arc<HashSet<String>>>,
     quotes: HashMap<String, Outcome>,
 }
 
@@ -632,7 +666,7 @@ fn find_quotes(
     s: usize,
     citations: &[(usize, usize)],
     keep_text: bool,
-    cached: Option<&CachedSource>,
+    cached: Option<CachedSource>,
 ) -> (SourceScan, CachedSource) {
     let doc = &content.sources[s];
     let quoted: Vec<(usize, usize, &str)> = citations
@@ -646,28 +680,42 @@ fn find_quotes(
         })
         .collect();
     let cached = cached.filter(|c| Arc::ptr_eq(&c.doc, doc));
-    let answered = cached.is_some_and(|c| {
-        (!keep_text || c.text.is_some()) && quoted.iter().all(|(_, _, q)| c.quotes.contains_key(*q))
+    let answered = cached.as_ref().is_some_and(|c| {
+        (!keep_text || c.words.is_some())
+            && quoted.iter().all(|(_, _, q)| c.quotes.contains_key(*q))
     });
-    let (links, text, mut quotes) = match cached {
-        Some(c) if answered => (c.links.clone(), c.text.clone(), c.quotes.clone()),
-        _ => {
-            let scan = markdown::scan(&doc.body, Trust::Untrusted, keep_text || !quoted.is_empty());
-            (
-                scan.links,
-                Some(Arc::new(scan.text)),
-                cached.map(|c| c.quotes.clone()).unwrap_or_default(),
-            )
+    let mut entry = match cached {
+        Some(c) if answered => c,
+        other => {
+            let scan = markdown::scan(&doc.body, Trust::Untrusted, true);
+            let index = LineIndex::new(&doc.body);
+            let links = scan
+                .links
+                .into_iter()
+                .map(|(dest, off)| {
+                    let (line, column) = index.line_col(off);
+                    (dest, line, column)
+                })
+                .collect();
+            let words = keep_text
+                .then(|| Arc::new(editorial::content_words(&scan.text).into_iter().collect()));
+            CachedSource {
+                doc: doc.clone(),
+                links,
+                text: Some(Arc::new(scan.text)),
+                words,
+                quotes: other.map(|c| c.quotes).unwrap_or_default(),
+            }
         }
     };
     let mut hay: Option<quote::Normalized> = None;
     let results = quoted
         .iter()
         .map(|&(claim, evidence, q)| {
-            let outcome = match quotes.get(q) {
+            let outcome = match entry.quotes.get(q) {
                 Some(o) => o.clone(),
                 None => {
-                    let text = text.as_deref().map_or("", String::as_str);
+                    let text = entry.text.as_deref().map_or("", String::as_str);
                     let hay = hay.get_or_insert_with(|| quote::Normalized::new(text));
                     let o = if quote::Normalized::new(q).text.is_empty() {
                         Outcome::Empty
@@ -677,7 +725,7 @@ fn find_quotes(
                             None => Outcome::Missing(quote::closest(text, hay, q)),
                         }
                     };
-                    quotes.insert(q.to_owned(), o.clone());
+                    entry.quotes.insert(q.to_owned(), o.clone());
                     o
                 }
             };
@@ -698,25 +746,17 @@ fn find_quotes(
         })
         .collect();
     // Keep only the quotes in use, so the cache does not grow with every edit.
-    quotes.retain(|q, _| quoted.iter().any(|(_, _, u)| u == q));
-    let keep = CachedSource {
-        doc: doc.clone(),
-        links: links.clone(),
-        text: if keep_text || !quoted.is_empty() {
-            text.clone()
-        } else {
-            None
-        },
-        quotes,
+    if entry.quotes.len() > quoted.len() {
+        entry
+            .quotes
+            .retain(|q, _| quoted.iter().any(|(_, _, u)| u == q));
+    }
+    let scan = SourceScan {
+        results,
+        links: entry.links.clone(),
+        words: if keep_text { entry.words.clone() } else { None },
     };
-    (
-        SourceScan {
-            results,
-            links,
-            text: if keep_text { text } else { None },
-        },
-        keep,
-    )
+    (scan, entry)
 }
 
 impl Site {

@@ -36,17 +36,28 @@ impl Shared {
         })
     }
 
-    /// Serve a new build, and tell the browsers: reload, or swap the stylesheets.
-    pub fn publish(&self, files: Arc<Files>, css_only: bool) {
+    /// Serve a new build, and tell the browsers: reload (the pages in `paths`, or
+    /// all after an error or when `paths` is `None`), or swap the stylesheets.
+    pub fn publish(&self, files: Arc<Files>, css_only: bool, paths: Option<&[String]>) {
         *self.files.write().unwrap_or_else(|p| p.into_inner()) = files;
-        *self.error.write().unwrap_or_else(|p| p.into_inner()) = None;
+        let was_error = self
+            .error
+            .write()
+            .unwrap_or_else(|p| p.into_inner())
+            .take()
+            .is_some();
         let build = {
             let mut b = self.build.lock().unwrap_or_else(|p| p.into_inner());
             *b += 1;
             *b
         };
+        let data = match (css_only, paths) {
+            (true, _) => serde_json::json!({ "build": build }),
+            (false, Some(p)) if !was_error => serde_json::json!({ "build": build, "paths": p }),
+            _ => serde_json::json!({ "build": build, "paths": "*" }),
+        };
         let event = if css_only { "css" } else { "reload" };
-        self.broadcast(&format!("event: {event}\ndata: {{\"build\":{build}}}\n\n"));
+        self.broadcast(&format!("event: {event}\ndata: {data}\n\n"));
     }
 
     /// Keep serving the last good site and show `report` over it.

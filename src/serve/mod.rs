@@ -49,7 +49,12 @@ pub const LIVE_RELOAD: &str = r#"<script>
       build = b;
       window.__factbriefBuild = b;
     });
-    es.addEventListener("reload", function () { location.reload(); });
+    es.addEventListener("reload", function (e) {
+      var d = JSON.parse(e.data);
+      var here = decodeURIComponent(location.pathname).replace(/^\//, "");
+      if (here === "" || here.slice(-1) === "/") { here += "index.html"; }
+      if (d.paths === "*" || d.paths.indexOf(here) >= 0) { location.reload(); } else { build = d.build; window.__factbriefBuild = build; }
+    });
     es.addEventListener("css", function (e) {
       build = JSON.parse(e.data).build;
       overlay(null);
@@ -136,6 +141,8 @@ pub fn serve(options: ServeOptions) -> Result<()> {
         }
         Err(e) => shared.fail(&failure(&e, &root)),
     }
+    // Watch before saying the site is served, so that no save after that line is missed.
+    let (_watcher, batches) = watch::watch(&root)?;
     let server = shared.clone();
     std::thread::spawn(move || http::run(listener, server));
     println!(
@@ -145,12 +152,29 @@ pub fn serve(options: ServeOptions) -> Result<()> {
     if options.open {
         open_browser(&url);
     }
-    let (_watcher, batches) = watch::watch(&root)?;
+    let mut shown = workspace.warnings.clone();
     for batch in batches {
-        match workspace.apply(&batch) {
+        // The pages an edit touches first, then the pages listing the whole site.
+        let result = workspace.apply_fast(&batch).and_then(|mut r| {
+            shared.publish(
+                workspace.files(),
+                r.css_only,
+                (!r.full).then_some(r.paths.as_slice()),
+            );
+            if let Some(rest) = workspace.finish()? {
+                shared.publish(workspace.files(), false, Some(&rest.paths));
+                r.rendered += rest.rendered;
+                r.elapsed += rest.elapsed;
+            }
+            Ok(r)
+        });
+        match result {
             Ok(r) => {
-                shared.publish(workspace.files(), r.css_only);
-                report::print(&workspace.warnings, &root, report::Format::Human);
+                // Warnings are printed when they change, not after every save.
+                if workspace.warnings != shown {
+                    report::print(&workspace.warnings, &root, report::Format::Human);
+                    shown = workspace.warnings.clone();
+                }
                 println!("{}", summary(&r));
             }
             Err(e) => {
