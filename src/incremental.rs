@@ -17,7 +17,7 @@ use crate::render::theme::{StaticSource, Theme};
 use crate::render::{self, Output, Page, RenderOptions};
 
 /// The files of a built site, by output path.
-pub type Files = BTreeMap<String, Arc<[u8]>>;
+pub type Files = BTreeMap<Arc<str>, Arc<[u8]>>;
 
 /// What a rebuild did.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -198,14 +198,14 @@ impl Workspace {
     fn store_rendered(&mut self, files: &mut Files, rendered: render::Rendered) {
         for o in rendered.outputs {
             self.with_code.remove(&o.path);
-            files.insert(o.path, o.bytes.into());
+            files.insert(o.path.into(), o.bytes.into());
         }
         self.with_code.extend(rendered.with_code);
         if self.with_code.is_empty() {
             files.remove("syntax.css");
         } else if !files.contains_key("syntax.css") {
             let css = render::syntax_css();
-            files.insert(css.path, css.bytes.into());
+            files.insert(css.path.into(), css.bytes.into());
         }
     }
 
@@ -262,27 +262,26 @@ impl Workspace {
         let pages: Vec<Page> = if render_all {
             all.clone()
         } else {
-            // Pages touched in the old site (a citation removed) and in the new one (added).
-            let mut paths: BTreeSet<String> = BTreeSet::new();
+            // Pages touched in the old site (a citation removed) and in the new one
+            // (added), as pages of the new site; a page of the old site is found
+            // in the new one by its document's id.
+            let mut touched: BTreeSet<Page> = BTreeSet::new();
             for d in &scope.docs {
                 if let Changed::Document(kind, id) = d {
-                    for s in [self.site.as_ref(), new_site.as_ref()]
-                        .into_iter()
-                        .flatten()
-                    {
-                        if let Some(r) = doc_ref(s, kind, id) {
-                            paths.extend(Page::affected_by(s, r).into_iter().map(|p| p.path(s)));
+                    if let Some(old) = self.site.as_ref() {
+                        if let Some(r) = doc_ref(old, kind, id) {
+                            touched.extend(Page::affected_by(old, r).into_iter().filter_map(|p| same_page(old, site, p)));
                         }
+                    }
+                    if let Some(r) = doc_ref(site, kind, id) {
+                        touched.extend(Page::affected_by(site, r));
                     }
                 }
             }
-            all.iter()
-                .copied()
-                .filter(|p| {
-                    paths.contains(&p.path(site))
-                        || scope.templates.iter().any(|t| p.template() == t)
-                })
-                .collect()
+            for t in &scope.templates {
+                touched.extend(all.iter().copied().filter(|p| p.template() == t));
+            }
+            touched.into_iter().collect()
         };
         // Pages left from a deferred rebuild are part of this one.
         let mut pages = pages;
@@ -319,10 +318,27 @@ impl Workspace {
         if render_all {
             self.with_code.clear();
         } else if content_changed {
+            // Pages of documents that are gone (only a removed document can leave pages behind).
+            let gone: Vec<Page> = match self.site.as_ref() {
+                Some(old) => scope
+                    .docs
+                    .iter()
+                    .filter_map(|d| match d {
+                        Changed::Document(kind, id) if doc_ref(site, kind, id).is_none() => doc_ref(old, kind, id),
+                        _ => None,
+                    })
+                    .map(|r| match r {
+                        DocRef::Claim(i) => Page::Claim(i),
+                        DocRef::Source(i) => Page::Source(i),
+                        DocRef::Page(i) => Page::Free(i),
+                        DocRef::Index => Page::Index,
+                    })
+                    .collect(),
+                None => Vec::new(),
+            };
             if let Some(old) = self.site.as_ref() {
-                let now: BTreeSet<String> = all.iter().map(|p| p.path(site)).collect();
-                for p in Page::all(old).into_iter().map(|p| p.path(old)) {
-                    if !now.contains(&p) && files.remove(&p).is_some() {
+                for p in gone.into_iter().map(|p| p.path(old)) {
+                    if files.remove(p.as_str()).is_some() {
                         self.with_code.remove(&p);
                         removed += 1;
                         paths.push(p);
@@ -333,7 +349,7 @@ impl Workspace {
         self.store_rendered(&mut files, rendered);
         if scope.statics || render_all {
             for p in std::mem::take(&mut self.static_paths) {
-                files.remove(&p);
+                files.remove(p.as_str());
             }
             let statics: Vec<(String, StaticSource)> = self
                 .theme
@@ -344,7 +360,7 @@ impl Workspace {
             let pages_only: Vec<Output> = files
                 .keys()
                 .map(|k| Output {
-                    path: k.clone(),
+                    path: k.to_string(),
                     bytes: Vec::new(),
                 })
                 .collect();
@@ -360,7 +376,7 @@ impl Workspace {
                     }
                 };
                 self.static_paths.insert(path.clone());
-                files.insert(path, bytes);
+                files.insert(path.into(), bytes);
             }
         }
         let count = pages.len();
@@ -377,6 +393,17 @@ impl Workspace {
             paths,
             elapsed: start.elapsed(),
         })
+    }
+}
+
+/// Page `p` of site `old` as a page of site `new` (the same document, or the same list).
+fn same_page(old: &Site, new: &Site, p: Page) -> Option<Page> {
+    let (o, n) = (&old.content, &new.content);
+    match p {
+        Page::Claim(i) => n.claims.binary_search_by(|d| d.id.cmp(&o.claims[i].id)).ok().map(Page::Claim),
+        Page::Source(i) => n.sources.binary_search_by(|d| d.id.cmp(&o.sources[i].id)).ok().map(Page::Source),
+        Page::Free(i) => n.pages.binary_search_by(|d| d.id.cmp(&o.pages[i].id)).ok().map(Page::Free),
+        other => Some(other),
     }
 }
 

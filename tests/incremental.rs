@@ -45,7 +45,7 @@ fn full(root: &Path) -> Option<BTreeMap<String, Vec<u8>>> {
 fn served(ws: &Workspace) -> BTreeMap<String, Vec<u8>> {
     ws.files()
         .iter()
-        .map(|(k, v)| (k.clone(), v.to_vec()))
+        .map(|(k, v)| (k.to_string(), v.to_vec()))
         .collect()
 }
 

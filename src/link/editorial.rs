@@ -3,6 +3,8 @@
 
 use std::collections::HashSet;
 
+use rayon::prelude::*;
+
 use super::{quote::Normalized, LinkedClaim, LinkedSource, Settings};
 use crate::diagnostic::{Diagnostic, Diagnostics};
 use crate::load::{locate_key, Content, Entries, Stance};
@@ -21,7 +23,14 @@ pub fn check(
 ) {
     let best = settings.scale.best;
     let mut appears_anywhere = vec![false; content.sources.len()];
-    for (doc, linked) in content.claims.iter().zip(claims) {
+    for linked in claims {
+        for &s in &linked.appears_in {
+            appears_anywhere[s] = true;
+        }
+    }
+    // Claims are checked in parallel; their warnings keep the claims' order.
+    let per_claim: Vec<Vec<Diagnostic>> = content.claims.par_iter().zip(claims).map(|(doc, linked)| {
+        let mut out: Vec<Diagnostic> = Vec::new();
         let fm_line = |rel: Option<usize>| doc.front_matter_line + rel.unwrap_or(1) - 1;
 
         // A verdict at odds with the evidence.
@@ -38,7 +47,7 @@ pub fn check(
                     None
                 };
                 if let Some(what) = odd {
-                    diags.push(
+                    out.push(
                         Diagnostic::warning(
                             "verdict-vs-evidence",
                             &doc.file,
@@ -56,7 +65,7 @@ pub fn check(
 
         // No quoted evidence at all.
         if !doc.meta.evidence.is_empty() && doc.meta.evidence.iter().all(|e| e.quote.is_none()) {
-            diags.push(
+            out.push(
                 Diagnostic::warning("no-quoted-evidence", &doc.file, "no evidence entry quotes its source")
                     .at_line(fm_line(locate_key(&doc.front_matter, "evidence")))
                     .with_help("add a `quote` to the evidence, so readers can see the passage the verdict rests on"),
@@ -75,7 +84,7 @@ pub fn check(
             if let Some(p) = &e.passage {
                 // A quote found more than once.
                 if p.occurrences > 1 {
-                    diags.push(
+                    out.push(
                         Diagnostic::warning(
                             "repeated-quote",
                             &doc.file,
@@ -90,7 +99,7 @@ pub fn check(
                 }
                 // The same passage cited twice.
                 if !cited.insert((e.source, p.range.start, p.range.end)) {
-                    diags.push(
+                    out.push(
                         Diagnostic::warning(
                             "duplicate-citation",
                             &doc.file,
@@ -104,7 +113,7 @@ pub fn check(
             // Reviewed before the source existed.
             if let Some(reviewed) = linked.reviewed {
                 if reviewed.day() < source.meta.published.day() {
-                    diags.push(
+                    out.push(
                         Diagnostic::warning(
                             "reviewed-before-published",
                             &doc.file,
@@ -125,7 +134,6 @@ pub fn check(
         // appears_in a source that does not contain the claim's words.
         let words = content_words(&doc.meta.claim);
         for &s in &linked.appears_in {
-            appears_anywhere[s] = true;
             let Some(have) = words_of.get(s).and_then(Option::as_ref) else {
                 continue;
             };
@@ -134,7 +142,7 @@ pub fn check(
             }
             let found = words.iter().filter(|w| have.contains(*w)).count();
             if found * 2 < words.len() {
-                diags.push(
+                out.push(
                     Diagnostic::warning(
                         "not-in-appearance",
                         &doc.file,
@@ -149,7 +157,11 @@ pub fn check(
                 );
             }
         }
-        unfilled(&doc.file, &doc.front_matter, doc.front_matter_line, diags);
+        unfilled(&doc.file, &doc.front_matter, doc.front_matter_line, &mut out);
+        out
+    }).collect();
+    for d in per_claim {
+        diags.extend(d);
     }
 
     for (s, (doc, linked)) in content.sources.iter().zip(sources).enumerate() {
@@ -159,17 +171,17 @@ pub fn check(
                     .with_help("cite it from a claim's evidence, or remove it from the briefing"),
             );
         }
-        unfilled(&doc.file, &doc.front_matter, doc.front_matter_line, diags);
+        let mut out = Vec::new();
+        unfilled(&doc.file, &doc.front_matter, doc.front_matter_line, &mut out);
+        diags.extend(out);
     }
 }
 
 /// Warn about every front-matter line still holding the [`UNFILLED`] marker.
-fn unfilled(
-    file: &std::path::Path,
-    front_matter: &str,
-    first_line: usize,
-    diags: &mut Diagnostics,
-) {
+fn unfilled(file: &std::path::Path, front_matter: &str, first_line: usize, diags: &mut Vec<Diagnostic>) {
+    if !front_matter.contains(UNFILLED) {
+        return;
+    }
     for (i, line) in front_matter.lines().enumerate() {
         if let Some(at) = line.find(UNFILLED) {
             let field = line.split(['=', ':']).next().unwrap_or("").trim();

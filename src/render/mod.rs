@@ -353,13 +353,13 @@ impl<'a> Renderer<'a> {
                     ),
                 );
                 ctx.insert("overview", &md(&c.index.body, Trust::Editor, &[]));
-                ctx.insert("claims", &self.cards.claims);
+                ctx.insert("claims", &self.cards.all_claims());
                 ctx.insert("sources", &self.sources_by_date());
             }
             Page::Claim(i) => {
                 let doc = &c.claims[i];
                 let linked = &site.claims[i];
-                let card = &self.cards.claims[i];
+                let card = self.cards.claim(i);
                 ctx.insert("page", &meta(&doc.meta.claim, None, "claim"));
                 ctx.insert("claim", card);
                 ctx.insert("body", &md(&doc.body, Trust::Editor, &[]));
@@ -368,7 +368,7 @@ impl<'a> Renderer<'a> {
                     .iter()
                     .map(|e| {
                         let meta = &doc.meta.evidence[e.n - 1];
-                        let source = &self.cards.sources[e.source];
+                        let source = self.cards.source(e.source);
                         let anchor = e.passage.as_ref().map(|p| p.name.as_str());
                         let href = match anchor {
                             Some(a) => format!("{root}{}#{a}", source.path),
@@ -392,7 +392,7 @@ impl<'a> Renderer<'a> {
                 let appears: Vec<&SourceCard> = linked
                     .appears_in
                     .iter()
-                    .map(|&s| &self.cards.sources[s])
+                    .map(|&s| self.cards.source(s))
                     .collect();
                 ctx.insert("appears_in", &appears);
                 ctx.insert("jsonld", &jsonld::claim_review(site, i, &dir));
@@ -401,7 +401,7 @@ impl<'a> Renderer<'a> {
                 let doc = &c.sources[i];
                 let linked = &site.sources[i];
                 ctx.insert("page", &meta(&doc.meta.title, None, "source"));
-                ctx.insert("source", &self.cards.sources[i]);
+                ctx.insert("source", self.cards.source(i));
                 ctx.insert(
                     "retrieved",
                     &doc.meta.retrieved.as_ref().map(DateView::from),
@@ -434,7 +434,7 @@ impl<'a> Renderer<'a> {
                         None => items.push((
                             ev.stance,
                             Citation {
-                                claim: &self.cards.claims[cl],
+                                claim: self.cards.claim(cl),
                                 passages: passage.into_iter().collect(),
                             },
                         )),
@@ -459,7 +459,7 @@ impl<'a> Renderer<'a> {
                     .iter()
                     .enumerate()
                     .filter_map(|(v, verdict)| {
-                        let claims: Vec<&ClaimCard> = site.claims.iter().enumerate().filter(|(_, l)| l.verdict == v).map(|(i, _)| &self.cards.claims[i]).collect();
+                        let claims: Vec<&ClaimCard> = site.claims.iter().enumerate().filter(|(_, l)| l.verdict == v).map(|(i, _)| self.cards.claim(i)).collect();
                         (!claims.is_empty()).then(|| serde_json::json!({ "key": verdict.key, "label": verdict.label, "claims": claims }))
                     })
                     .collect();
@@ -526,7 +526,7 @@ impl<'a> Renderer<'a> {
             (c.sources[a].meta.published, &c.sources[a].id)
                 .cmp(&(c.sources[b].meta.published, &c.sources[b].id))
         });
-        order.into_iter().map(|i| &self.cards.sources[i]).collect()
+        order.into_iter().map(|i| self.cards.source(i)).collect()
     }
 
     fn matrix(&self, ctx: &mut Context, root: &str) {
@@ -563,7 +563,7 @@ impl<'a> Renderer<'a> {
                 }
                 let cell = |s: usize| {
                     let (stances, anchor) = per_source.get(&s).cloned().unwrap_or_default();
-                    let card = &self.cards.sources[s];
+                    let card = self.cards.source(s);
                     MatrixCell {
                         source: card,
                         href: match anchor {
@@ -584,13 +584,13 @@ impl<'a> Renderer<'a> {
                     srcs.into_iter().map(cell).collect()
                 };
                 MatrixRow {
-                    claim: &self.cards.claims[ci],
+                    claim: self.cards.claim(ci),
                     cells,
                 }
             })
             .collect();
         let columns: Vec<&SourceCard> = if grid {
-            cited.iter().map(|&s| &self.cards.sources[s]).collect()
+            cited.iter().map(|&s| self.cards.source(s)).collect()
         } else {
             Vec::new()
         };
@@ -609,7 +609,7 @@ impl<'a> Renderer<'a> {
                 &s.id,
                 TimelineItem {
                     kind: "source",
-                    source: Some(&self.cards.sources[i]),
+                    source: Some(self.cards.source(i)),
                     claim: None,
                     date_is: "published",
                 },
@@ -624,7 +624,7 @@ impl<'a> Renderer<'a> {
                     undated.push(TimelineItem {
                         kind: "claim",
                         source: None,
-                        claim: Some(&self.cards.claims[i]),
+                        claim: Some(self.cards.claim(i)),
                         date_is: "unknown",
                     });
                     continue;
@@ -637,7 +637,7 @@ impl<'a> Renderer<'a> {
                 TimelineItem {
                     kind: "claim",
                     source: None,
-                    claim: Some(&self.cards.claims[i]),
+                    claim: Some(self.cards.claim(i)),
                     date_is,
                 },
             ));
@@ -688,7 +688,7 @@ impl<'a> Renderer<'a> {
         let entries: Vec<serde_json::Value> = order
             .iter()
             .map(|&i| {
-                let card = &self.cards.claims[i];
+                let card = self.cards.claim(i);
                 let updated = site.claims[i].reviewed.or(site.settings.updated).or(site.settings.published);
                 serde_json::json!({
                     "claim": card,

@@ -3,6 +3,8 @@
 //! Paths in views are relative to the site root (`claims/x/`); templates put
 //! the page's `root` in front, so links work under any URL prefix.
 
+use std::sync::OnceLock;
+
 use serde::Serialize;
 
 use crate::link::{Site, Verdict};
@@ -108,82 +110,82 @@ pub struct SourceCard<'a> {
     pub counts: Counts,
 }
 
-/// Cards for every claim and source, built once per build.
+/// Cards for every claim and source, each made the first time a page needs it
+/// (a rebuild of a few pages makes only the cards those pages show).
 pub struct Cards<'a> {
-    /// Per claim, same order as the site's.
-    pub claims: Vec<ClaimCard<'a>>,
-    /// Per source, same order as the site's.
-    pub sources: Vec<SourceCard<'a>>,
+    site: &'a Site,
+    claims: Vec<OnceLock<ClaimCard<'a>>>,
+    sources: Vec<OnceLock<SourceCard<'a>>>,
 }
 
 impl<'a> Cards<'a> {
-    /// Build the cards of `site`.
+    /// The cards of `site`.
     pub fn new(site: &'a Site) -> Cards<'a> {
-        let verdict = |v: &'a Verdict| VerdictView {
-            key: &v.key,
-            label: &v.label,
-            rating: v.rating,
-            best: site.settings.scale.best,
-        };
-        let claims = site
-            .content
-            .claims
-            .iter()
-            .zip(&site.claims)
-            .map(|(doc, linked)| {
-                let mut counts = Counts::default();
-                let mut seen = std::collections::BTreeSet::new();
-                for e in &linked.evidence {
-                    if seen.insert((e.stance, e.source)) {
-                        counts.add(e.stance);
-                    }
+        Cards {
+            site,
+            claims: (0..site.claims.len()).map(|_| OnceLock::new()).collect(),
+            sources: (0..site.sources.len()).map(|_| OnceLock::new()).collect(),
+        }
+    }
+
+    /// Every claim's card, in the site's order.
+    pub fn all_claims(&self) -> Vec<&ClaimCard<'a>> {
+        (0..self.claims.len()).map(|i| self.claim(i)).collect()
+    }
+
+    /// The card of claim `i`.
+    pub fn claim(&self, i: usize) -> &ClaimCard<'a> {
+        self.claims[i].get_or_init(|| {
+            let site = self.site;
+            let (doc, linked) = (&site.content.claims[i], &site.claims[i]);
+            let mut counts = Counts::default();
+            let mut seen = std::collections::BTreeSet::new();
+            for e in &linked.evidence {
+                if seen.insert((e.stance, e.source)) {
+                    counts.add(e.stance);
                 }
-                ClaimCard {
-                    id: &doc.id,
-                    path: format!("claims/{}/", doc.id),
-                    claim: &doc.meta.claim,
-                    verdict: verdict(&site.settings.scale.verdicts[linked.verdict]),
-                    claimant: doc.meta.claimant.as_deref(),
-                    claimed: doc.meta.claimed.as_ref().map(DateView::from),
-                    reviewed: linked.reviewed.as_ref().map(DateView::from),
-                    tags: &doc.meta.tags,
-                    counts,
+            }
+            let v: &'a Verdict = &site.settings.scale.verdicts[linked.verdict];
+            ClaimCard {
+                id: &doc.id,
+                path: format!("claims/{}/", doc.id),
+                claim: &doc.meta.claim,
+                verdict: VerdictView { key: &v.key, label: &v.label, rating: v.rating, best: site.settings.scale.best },
+                claimant: doc.meta.claimant.as_deref(),
+                claimed: doc.meta.claimed.as_ref().map(DateView::from),
+                reviewed: linked.reviewed.as_ref().map(DateView::from),
+                tags: &doc.meta.tags,
+                counts,
+            }
+        })
+    }
+
+    /// The card of source `i`.
+    pub fn source(&self, i: usize) -> &SourceCard<'a> {
+        self.sources[i].get_or_init(|| {
+            let site = self.site;
+            let (doc, linked) = (&site.content.sources[i], &site.sources[i]);
+            let mut counts = Counts::default();
+            let mut seen = std::collections::BTreeSet::new();
+            for &(c, e) in &linked.citations {
+                let stance = site.claims[c].evidence[e].stance;
+                if seen.insert((stance, c)) {
+                    counts.add(stance);
                 }
-            })
-            .collect();
-        let sources = site
-            .content
-            .sources
-            .iter()
-            .zip(&site.sources)
-            .map(|(doc, linked)| {
-                let mut counts = Counts::default();
-                let mut seen = std::collections::BTreeSet::new();
-                for &(c, e) in &linked.citations {
-                    let stance = site.claims[c].evidence[e].stance;
-                    if seen.insert((stance, c)) {
-                        counts.add(stance);
-                    }
-                }
-                SourceCard {
-                    id: &doc.id,
-                    path: format!("sources/{}/", doc.id),
-                    title: &doc.meta.title,
-                    outlet: &doc.meta.outlet,
-                    published: DateView::from(&doc.meta.published),
-                    kind: kind_key(doc.meta.kind),
-                    kind_label: doc.meta.kind.label(),
-                    url: doc
-                        .meta
-                        .url
-                        .as_deref()
-                        .filter(|u| crate::link::is_web_url(u)),
-                    authors: &doc.meta.authors,
-                    counts,
-                }
-            })
-            .collect();
-        Cards { claims, sources }
+            }
+            SourceCard {
+                id: &doc.id,
+                path: format!("sources/{}/", doc.id),
+                title: &doc.meta.title,
+                outlet: &doc.meta.outlet,
+                published: DateView::from(&doc.meta.published),
+                kind: kind_key(doc.meta.kind),
+                kind_label: doc.meta.kind.label(),
+                url: doc.meta.url.as_deref().filter(|u| crate::link::is_web_url(u)),
+                authors: &doc.meta.authors,
+                counts,
+            }
+        })
     }
 }
 

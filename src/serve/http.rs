@@ -144,12 +144,12 @@ fn handle(stream: TcpStream, shared: &Shared) -> std::io::Result<()> {
                 .read()
                 .unwrap_or_else(|p| p.into_inner())
                 .clone();
-            if let Some(bytes) = files.get(&rel) {
+            if let Some(bytes) = files.get(rel.as_str()) {
                 return respond(&mut out, 200, content_type(&rel), bytes, head, &[]);
             }
             // A folder asked for without its slash: send the browser to it, so relative links work.
             let folder_index = format!("{}/index.html", rel.trim_end_matches('/'));
-            if !rel.ends_with("index.html") && files.contains_key(&folder_index) {
+            if !rel.ends_with("index.html") && files.contains_key(folder_index.as_str()) {
                 let location = format!("{}/", path.trim_end_matches('/'));
                 return respond(
                     &mut out,

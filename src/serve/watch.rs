@@ -12,7 +12,7 @@ use notify::{RecommendedWatcher, RecursiveMode, Watcher};
 use crate::diagnostic::{Error, Result};
 
 /// Quiet time that ends a burst: short, so a save shows at once.
-pub const DEBOUNCE: Duration = Duration::from_millis(15);
+pub const DEBOUNCE: Duration = Duration::from_millis(8);
 /// Longest a burst is collected before it is handed over anyway.
 const MAX_BURST: Duration = Duration::from_millis(250);
 
