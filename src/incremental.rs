@@ -270,7 +270,11 @@ impl Workspace {
                 if let Changed::Document(kind, id) = d {
                     if let Some(old) = self.site.as_ref() {
                         if let Some(r) = doc_ref(old, kind, id) {
-                            touched.extend(Page::affected_by(old, r).into_iter().filter_map(|p| same_page(old, site, p)));
+                            touched.extend(
+                                Page::affected_by(old, r)
+                                    .into_iter()
+                                    .filter_map(|p| same_page(old, site, p)),
+                            );
                         }
                     }
                     if let Some(r) = doc_ref(site, kind, id) {
@@ -324,7 +328,9 @@ impl Workspace {
                     .docs
                     .iter()
                     .filter_map(|d| match d {
-                        Changed::Document(kind, id) if doc_ref(site, kind, id).is_none() => doc_ref(old, kind, id),
+                        Changed::Document(kind, id) if doc_ref(site, kind, id).is_none() => {
+                            doc_ref(old, kind, id)
+                        }
                         _ => None,
                     })
                     .map(|r| match r {
@@ -400,9 +406,21 @@ impl Workspace {
 fn same_page(old: &Site, new: &Site, p: Page) -> Option<Page> {
     let (o, n) = (&old.content, &new.content);
     match p {
-        Page::Claim(i) => n.claims.binary_search_by(|d| d.id.cmp(&o.claims[i].id)).ok().map(Page::Claim),
-        Page::Source(i) => n.sources.binary_search_by(|d| d.id.cmp(&o.sources[i].id)).ok().map(Page::Source),
-        Page::Free(i) => n.pages.binary_search_by(|d| d.id.cmp(&o.pages[i].id)).ok().map(Page::Free),
+        Page::Claim(i) => n
+            .claims
+            .binary_search_by(|d| d.id.cmp(&o.claims[i].id))
+            .ok()
+            .map(Page::Claim),
+        Page::Source(i) => n
+            .sources
+            .binary_search_by(|d| d.id.cmp(&o.sources[i].id))
+            .ok()
+            .map(Page::Source),
+        Page::Free(i) => n
+            .pages
+            .binary_search_by(|d| d.id.cmp(&o.pages[i].id))
+            .ok()
+            .map(Page::Free),
         other => Some(other),
     }
 }

@@ -2,12 +2,13 @@
 //! an editor should look at before publishing. All are warnings.
 
 use std::collections::HashSet;
+use std::sync::Arc;
 
 use rayon::prelude::*;
 
 use super::{quote::Normalized, LinkedClaim, LinkedSource, Settings};
 use crate::diagnostic::{Diagnostic, Diagnostics};
-use crate::load::{locate_key, Content, Entries, Stance};
+use crate::load::{locate_key, ClaimMeta, Content, Document, Entries, SourceMeta, Stance};
 
 /// What `factbrief import` and `new` write in fields only the editor can fill.
 pub const UNFILLED: &str = "FILL IN";
@@ -21,7 +22,6 @@ pub fn check(
     words_of: &[Option<std::sync::Arc<HashSet<String>>>],
     diags: &mut Diagnostics,
 ) {
-    let best = settings.scale.best;
     let mut appears_anywhere = vec![false; content.sources.len()];
     for linked in claims {
         for &s in &linked.appears_in {
@@ -29,62 +29,96 @@ pub fn check(
         }
     }
     // Claims are checked in parallel; their warnings keep the claims' order.
-    let per_claim: Vec<Vec<Diagnostic>> = content.claims.par_iter().zip(claims).map(|(doc, linked)| {
-        let mut out: Vec<Diagnostic> = Vec::new();
-        let fm_line = |rel: Option<usize>| doc.front_matter_line + rel.unwrap_or(1) - 1;
+    let words = |s: usize| words_of.get(s).cloned().flatten();
+    let per_claim: Vec<Vec<Diagnostic>> = content
+        .claims
+        .par_iter()
+        .zip(claims)
+        .map(|(doc, linked)| claim_warnings(doc, linked, content, settings, &words))
+        .collect();
+    for d in per_claim {
+        diags.extend(d);
+    }
 
-        // A verdict at odds with the evidence.
-        let has = |s: Stance| linked.evidence.iter().any(|e| e.stance == s);
-        if let Some(verdict) = settings.scale.verdicts.get(linked.verdict) {
-            if let Some(r) = verdict.rating {
-                let positive = 2 * r > best + 1;
-                let negative = 2 * r < best + 1;
-                let odd = if positive && !has(Stance::Supports) && has(Stance::Contradicts) {
-                    Some("only contradicting")
-                } else if negative && !has(Stance::Contradicts) && has(Stance::Supports) {
-                    Some("only supporting")
-                } else {
-                    None
-                };
-                if let Some(what) = odd {
-                    out.push(
-                        Diagnostic::warning(
-                            "verdict-vs-evidence",
-                            &doc.file,
-                            format!(
-                                "the verdict is `{}` but the claim has {what} evidence",
-                                verdict.key
-                            ),
-                        )
-                        .at_line(fm_line(locate_key(&doc.front_matter, "verdict")))
-                        .with_help("check the verdict, or the stance of each evidence entry"),
-                    );
-                }
+    for (s, (doc, linked)) in content.sources.iter().zip(sources).enumerate() {
+        if linked.citations.is_empty() && !appears_anywhere[s] {
+            diags.push(uncited(doc));
+        }
+        let mut out = Vec::new();
+        unfilled(
+            &doc.file,
+            &doc.front_matter,
+            doc.front_matter_line,
+            &mut out,
+        );
+        diags.extend(out);
+    }
+}
+
+/// The editorial warnings of one claim. `words_of` gives the words of a source named in `appears_in`.
+pub(crate) fn claim_warnings(
+    doc: &Document<ClaimMeta>,
+    linked: &LinkedClaim,
+    content: &Content,
+    settings: &Settings,
+    words_of: &(dyn Fn(usize) -> Option<Arc<HashSet<String>>> + Sync),
+) -> Vec<Diagnostic> {
+    let best = settings.scale.best;
+    let mut out: Vec<Diagnostic> = Vec::new();
+    let fm_line = |rel: Option<usize>| doc.front_matter_line + rel.unwrap_or(1) - 1;
+
+    // A verdict at odds with the evidence.
+    let has = |s: Stance| linked.evidence.iter().any(|e| e.stance == s);
+    if let Some(verdict) = settings.scale.verdicts.get(linked.verdict) {
+        if let Some(r) = verdict.rating {
+            let positive = 2 * r > best + 1;
+            let negative = 2 * r < best + 1;
+            let odd = if positive && !has(Stance::Supports) && has(Stance::Contradicts) {
+                Some("only contradicting")
+            } else if negative && !has(Stance::Contradicts) && has(Stance::Supports) {
+                Some("only supporting")
+            } else {
+                None
+            };
+            if let Some(what) = odd {
+                out.push(
+                    Diagnostic::warning(
+                        "verdict-vs-evidence",
+                        &doc.file,
+                        format!(
+                            "the verdict is `{}` but the claim has {what} evidence",
+                            verdict.key
+                        ),
+                    )
+                    .at_line(fm_line(locate_key(&doc.front_matter, "verdict")))
+                    .with_help("check the verdict, or the stance of each evidence entry"),
+                );
             }
         }
+    }
 
-        // No quoted evidence at all.
-        if !doc.meta.evidence.is_empty() && doc.meta.evidence.iter().all(|e| e.quote.is_none()) {
-            out.push(
+    // No quoted evidence at all.
+    if !doc.meta.evidence.is_empty() && doc.meta.evidence.iter().all(|e| e.quote.is_none()) {
+        out.push(
                 Diagnostic::warning("no-quoted-evidence", &doc.file, "no evidence entry quotes its source")
                     .at_line(fm_line(locate_key(&doc.front_matter, "evidence")))
                     .with_help("add a `quote` to the evidence, so readers can see the passage the verdict rests on"),
             );
-        }
+    }
 
-        let mut cited: HashSet<(usize, usize, usize)> = HashSet::new();
-        let mut entries: Option<Entries> = None;
-        for e in &linked.evidence {
-            let source = &content.sources[e.source];
-            let mut quote_line = || {
-                let entries =
-                    entries.get_or_insert_with(|| Entries::new(&doc.front_matter, "evidence"));
-                fm_line(entries.field(e.n - 1, "quote"))
-            };
-            if let Some(p) = &e.passage {
-                // A quote found more than once.
-                if p.occurrences > 1 {
-                    out.push(
+    let mut cited: HashSet<(usize, usize, usize)> = HashSet::new();
+    let mut entries: Option<Entries> = None;
+    for e in &linked.evidence {
+        let source = &content.sources[e.source];
+        let mut quote_line = || {
+            let entries =
+                entries.get_or_insert_with(|| Entries::new(&doc.front_matter, "evidence"));
+            fm_line(entries.field(e.n - 1, "quote"))
+        };
+        if let Some(p) = &e.passage {
+            // A quote found more than once.
+            if p.occurrences > 1 {
+                out.push(
                         Diagnostic::warning(
                             "repeated-quote",
                             &doc.file,
@@ -96,24 +130,27 @@ pub fn check(
                         .at_line(quote_line())
                         .with_help("quote a few more words so the passage is the one meant"),
                     );
-                }
-                // The same passage cited twice.
-                if !cited.insert((e.source, p.range.start, p.range.end)) {
-                    out.push(
-                        Diagnostic::warning(
-                            "duplicate-citation",
-                            &doc.file,
-                            format!("evidence {}: the same passage of `{}` is cited twice by this claim", e.n, source.id),
-                        )
-                        .at_line(quote_line())
-                        .with_help("remove one of the two entries, or merge their notes"),
-                    );
-                }
             }
-            // Reviewed before the source existed.
-            if let Some(reviewed) = linked.reviewed {
-                if reviewed.day() < source.meta.published.day() {
-                    out.push(
+            // The same passage cited twice.
+            if !cited.insert((e.source, p.range.start, p.range.end)) {
+                out.push(
+                    Diagnostic::warning(
+                        "duplicate-citation",
+                        &doc.file,
+                        format!(
+                            "evidence {}: the same passage of `{}` is cited twice by this claim",
+                            e.n, source.id
+                        ),
+                    )
+                    .at_line(quote_line())
+                    .with_help("remove one of the two entries, or merge their notes"),
+                );
+            }
+        }
+        // Reviewed before the source existed.
+        if let Some(reviewed) = linked.reviewed {
+            if reviewed.day() < source.meta.published.day() {
+                out.push(
                         Diagnostic::warning(
                             "reviewed-before-published",
                             &doc.file,
@@ -127,22 +164,22 @@ pub fn check(
                         .at_line(fm_line(locate_key(&doc.front_matter, "reviewed").or(locate_key(&doc.front_matter, "evidence"))))
                         .with_help("check both dates: `reviewed` of the claim (or `published` of the briefing) and `published` of the source"),
                     );
-                }
             }
         }
+    }
 
-        // appears_in a source that does not contain the claim's words.
-        let words = content_words(&doc.meta.claim);
-        for &s in &linked.appears_in {
-            let Some(have) = words_of.get(s).and_then(Option::as_ref) else {
-                continue;
-            };
-            if words.len() < 2 {
-                continue;
-            }
-            let found = words.iter().filter(|w| have.contains(*w)).count();
-            if found * 2 < words.len() {
-                out.push(
+    // appears_in a source that does not contain the claim's words.
+    let words = content_words(&doc.meta.claim);
+    for &s in &linked.appears_in {
+        let Some(have) = words_of(s) else {
+            continue;
+        };
+        if words.len() < 2 {
+            continue;
+        }
+        let found = words.iter().filter(|w| have.contains(*w)).count();
+        if found * 2 < words.len() {
+            out.push(
                     Diagnostic::warning(
                         "not-in-appearance",
                         &doc.file,
@@ -155,30 +192,30 @@ pub fn check(
                     .at_line(fm_line(locate_key(&doc.front_matter, "appears_in")))
                     .with_help("check that the claim appears in that source, or word the claim as the source does"),
                 );
-            }
         }
-        unfilled(&doc.file, &doc.front_matter, doc.front_matter_line, &mut out);
-        out
-    }).collect();
-    for d in per_claim {
-        diags.extend(d);
     }
+    unfilled(
+        &doc.file,
+        &doc.front_matter,
+        doc.front_matter_line,
+        &mut out,
+    );
+    out
+}
 
-    for (s, (doc, linked)) in content.sources.iter().zip(sources).enumerate() {
-        if linked.citations.is_empty() && !appears_anywhere[s] {
-            diags.push(
-                Diagnostic::warning("uncited-source", &doc.file, "no claim cites this source")
-                    .with_help("cite it from a claim's evidence, or remove it from the briefing"),
-            );
-        }
-        let mut out = Vec::new();
-        unfilled(&doc.file, &doc.front_matter, doc.front_matter_line, &mut out);
-        diags.extend(out);
-    }
+/// The warning for a source no claim cites or names.
+pub(crate) fn uncited(doc: &Document<SourceMeta>) -> Diagnostic {
+    Diagnostic::warning("uncited-source", &doc.file, "no claim cites this source")
+        .with_help("cite it from a claim's evidence, or remove it from the briefing")
 }
 
 /// Warn about every front-matter line still holding the [`UNFILLED`] marker.
-fn unfilled(file: &std::path::Path, front_matter: &str, first_line: usize, diags: &mut Vec<Diagnostic>) {
+fn unfilled(
+    file: &std::path::Path,
+    front_matter: &str,
+    first_line: usize,
+    diags: &mut Vec<Diagnostic>,
+) {
     if !front_matter.contains(UNFILLED) {
         return;
     }

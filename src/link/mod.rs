@@ -133,131 +133,14 @@ pub fn link_cached(
         .enumerate()
         .map(|(i, d)| (d.id.as_str(), i))
         .collect();
-    let claim_ids: HashMap<&str, usize> = content
-        .claims
-        .iter()
-        .enumerate()
-        .map(|(i, d)| (d.id.as_str(), i))
-        .collect();
-    let page_ids: HashMap<&str, usize> = content
-        .pages
-        .iter()
-        .enumerate()
-        .map(|(i, d)| (d.id.as_str(), i))
-        .collect();
-
-    let unknown_source = |id: &str| {
-        let mut help = match did_you_mean(id, content.sources.iter().map(|s| s.id.as_str())) {
-            Some(s) => format!("did you mean `{s}`? "),
-            None => String::new(),
-        };
-        if content.is_draft("source", id) {
-            help = format!(
-                "the source `{id}` is a draft: build with --drafts, or set draft = false in it"
-            );
-        } else {
-            help.push_str(
-                "sources are the files of content/sources/, named by their path without `.md`",
-            );
-        }
-        help
-    };
 
     // Claims: verdicts, sources and appearances.
-    let mut claims = Vec::with_capacity(content.claims.len());
-    for claim in &content.claims {
-        let fm_line = |rel: usize| claim.front_matter_line + rel - 1;
-        let verdict = match settings.scale.position(&claim.meta.verdict) {
-            Some(p) => p,
-            None => {
-                let keys = settings.scale.verdicts.iter().map(|v| v.key.as_str());
-                let mut help = format!(
-                    "use one of: {}",
-                    settings
-                        .scale
-                        .verdicts
-                        .iter()
-                        .map(|v| v.key.as_str())
-                        .collect::<Vec<_>>()
-                        .join(", ")
-                );
-                if let Some(s) = did_you_mean(&claim.meta.verdict, keys) {
-                    help = format!("did you mean `{s}`? {help}");
-                }
-                diags.push(
-                    Diagnostic::error(
-                        "unknown-verdict",
-                        &claim.file,
-                        format!(
-                            "`{}` is not a verdict of the rating scale",
-                            claim.meta.verdict
-                        ),
-                    )
-                    .at_line(fm_line(
-                        locate_key(&claim.front_matter, "verdict").unwrap_or(1),
-                    ))
-                    .with_help(help),
-                );
-                0
-            }
-        };
-        let mut evidence = Vec::with_capacity(claim.meta.evidence.len());
-        // Located only when needed, and then once for all entries.
-        let mut entries: Option<Entries> = None;
-        for (i, ev) in claim.meta.evidence.iter().enumerate() {
-            match source_ids.get(ev.source.as_str()) {
-                Some(&s) => evidence.push(LinkedEvidence {
-                    n: i + 1,
-                    source: s,
-                    stance: ev.stance,
-                    passage: None,
-                }),
-                None if content.is_unreadable("source", &ev.source) => {}
-                None => diags.push(
-                    Diagnostic::error(
-                        "unknown-source",
-                        &claim.file,
-                        format!(
-                            "evidence {} cites `{}`, which is not a source",
-                            i + 1,
-                            ev.source
-                        ),
-                    )
-                    .at_line(fm_line(
-                        entries
-                            .get_or_insert_with(|| Entries::new(&claim.front_matter, "evidence"))
-                            .field(i, "source")
-                            .unwrap_or(1),
-                    ))
-                    .with_help(unknown_source(&ev.source)),
-                ),
-            }
-        }
-        let mut appears_in = Vec::new();
-        for id in &claim.meta.appears_in {
-            match source_ids.get(id.as_str()) {
-                Some(&s) => appears_in.push(s),
-                None if content.is_unreadable("source", id) => {}
-                None => diags.push(
-                    Diagnostic::error(
-                        "unknown-source",
-                        &claim.file,
-                        format!("appears_in names `{id}`, which is not a source"),
-                    )
-                    .at_line(fm_line(
-                        locate_key(&claim.front_matter, "appears_in").unwrap_or(1),
-                    ))
-                    .with_help(unknown_source(id)),
-                ),
-            }
-        }
-        claims.push(LinkedClaim {
-            verdict,
-            evidence,
-            appears_in,
-            reviewed: claim.meta.reviewed.or(settings.published),
-        });
-    }
+    let source_of = |id: &str| source_ids.get(id).copied();
+    let mut claims: Vec<LinkedClaim> = content
+        .claims
+        .iter()
+        .map(|claim| link_claim(claim, &content, &settings, &source_of, &mut diags))
+        .collect();
 
     for src in &content.sources {
         if let Some(url) = src.meta.url.as_deref().filter(|u| !is_web_url(u)) {
@@ -381,32 +264,7 @@ pub fn link_cached(
                     let line = cached_entries(&mut entry_cache, &content, claim)
                         .field(n - 1, "quote")
                         .unwrap_or(1);
-                    let source = &content.sources[s];
-                    let help = match closest {
-                        Some(c) => {
-                            let mut h = format!(
-                                "the closest passage {} contains ({:.0}% alike) is: “{}”",
-                                source.file.display(),
-                                c.similarity * 100.0,
-                                c.passage
-                            );
-                            if let Some(d) = c.difference {
-                                h.push_str(&format!("; {d}"));
-                            }
-                            h.push_str(". Copy the passage exactly as the source has it");
-                            h
-                        }
-                        None => format!("{} has no text to quote from", source.file.display()),
-                    };
-                    diags.push(
-                        Diagnostic::error(
-                            "quote-not-found",
-                            &doc.file,
-                            format!("evidence {n}: the quote is not in source `{}`", source.id),
-                        )
-                        .at_line(doc.front_matter_line + line - 1)
-                        .with_help(help),
-                    );
+                    diags.push(quote_missing(doc, n, line, &content.sources[s], closest));
                 }
                 QuoteResult::Empty { claim, evidence } => {
                     let doc = &content.claims[claim];
@@ -414,17 +272,7 @@ pub fn link_cached(
                     let line = cached_entries(&mut entry_cache, &content, claim)
                         .field(n - 1, "quote")
                         .unwrap_or(1);
-                    diags.push(
-                        Diagnostic::error(
-                            "empty-quote",
-                            &doc.file,
-                            format!("evidence {n}: the quote is empty"),
-                        )
-                        .at_line(doc.front_matter_line + line - 1)
-                        .with_help(
-                            "copy a passage of the source into `quote`, or remove the field",
-                        ),
-                    );
+                    diags.push(quote_empty(doc, n, line));
                 }
             }
         }
@@ -436,49 +284,12 @@ pub fn link_cached(
     // Links inside Markdown.
     let mut links: HashMap<DocRef, BTreeSet<DocRef>> = HashMap::new();
     for u in link_uses {
-        let Some(l) = markdown::internal_link(&u.dest) else {
-            continue;
-        };
-        let ids = match l.kind {
-            "source" => &source_ids,
-            "claim" => &claim_ids,
-            _ => &page_ids,
-        };
-        match ids.get(l.id) {
-            Some(&i) => {
-                let target = match l.kind {
-                    "source" => DocRef::Source(i),
-                    "claim" => DocRef::Claim(i),
-                    _ => DocRef::Page(i),
-                };
+        match resolve_link(&u, &content) {
+            Ok(Some(target)) => {
                 links.entry(u.doc).or_default().insert(target);
             }
-            None if content.is_unreadable(l.kind, l.id) => {}
-            None => {
-                let help = match did_you_mean(l.id, ids.keys().copied()) {
-                    _ if content.is_draft(l.kind, l.id) => format!(
-                        "the {} `{}` is a draft: build with --drafts, or set draft = false in it",
-                        l.kind, l.id
-                    ),
-                    Some(s) => format!("did you mean `{}:{s}`?", l.kind),
-                    None => format!("link to the id of a file in content/{}s/", l.kind),
-                };
-                let file = match u.doc {
-                    DocRef::Index => &content.index.file,
-                    DocRef::Source(i) => &content.sources[i].file,
-                    DocRef::Claim(i) => &content.claims[i].file,
-                    DocRef::Page(i) => &content.pages[i].file,
-                };
-                diags.push(
-                    Diagnostic::error(
-                        "broken-link",
-                        file,
-                        format!("the link `{}` points to no {}", u.dest, l.kind),
-                    )
-                    .at(u.line, u.column)
-                    .with_help(help),
-                );
-            }
+            Ok(None) => {}
+            Err(d) => diags.push(d),
         }
     }
 
@@ -505,6 +316,220 @@ fn cached_entries<'c, 'a>(
     cache
         .entry(c)
         .or_insert_with(|| Entries::new(&content.claims[c].front_matter, "evidence"))
+}
+
+/// Resolve one claim: its verdict on the scale, its evidence and appearances.
+pub(crate) fn link_claim(
+    claim: &Document<ClaimMeta>,
+    content: &Content,
+    settings: &Settings,
+    source_of: &dyn Fn(&str) -> Option<usize>,
+    diags: &mut Diagnostics,
+) -> LinkedClaim {
+    let fm_line = |rel: usize| claim.front_matter_line + rel - 1;
+    let verdict = match settings.scale.position(&claim.meta.verdict) {
+        Some(p) => p,
+        None => {
+            let keys = settings.scale.verdicts.iter().map(|v| v.key.as_str());
+            let mut help = format!(
+                "use one of: {}",
+                settings
+                    .scale
+                    .verdicts
+                    .iter()
+                    .map(|v| v.key.as_str())
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            );
+            if let Some(s) = did_you_mean(&claim.meta.verdict, keys) {
+                help = format!("did you mean `{s}`? {help}");
+            }
+            diags.push(
+                Diagnostic::error(
+                    "unknown-verdict",
+                    &claim.file,
+                    format!(
+                        "`{}` is not a verdict of the rating scale",
+                        claim.meta.verdict
+                    ),
+                )
+                .at_line(fm_line(
+                    locate_key(&claim.front_matter, "verdict").unwrap_or(1),
+                ))
+                .with_help(help),
+            );
+            0
+        }
+    };
+    let mut evidence = Vec::with_capacity(claim.meta.evidence.len());
+    // Located only when needed, and then once for all entries.
+    let mut entries: Option<Entries> = None;
+    for (i, ev) in claim.meta.evidence.iter().enumerate() {
+        match source_of(ev.source.as_str()) {
+            Some(s) => evidence.push(LinkedEvidence {
+                n: i + 1,
+                source: s,
+                stance: ev.stance,
+                passage: None,
+            }),
+            None if content.is_unreadable("source", &ev.source) => {}
+            None => diags.push(
+                Diagnostic::error(
+                    "unknown-source",
+                    &claim.file,
+                    format!(
+                        "evidence {} cites `{}`, which is not a source",
+                        i + 1,
+                        ev.source
+                    ),
+                )
+                .at_line(fm_line(
+                    entries
+                        .get_or_insert_with(|| Entries::new(&claim.front_matter, "evidence"))
+                        .field(i, "source")
+                        .unwrap_or(1),
+                ))
+                .with_help(unknown_source_help(content, &ev.source)),
+            ),
+        }
+    }
+    let mut appears_in = Vec::new();
+    for id in &claim.meta.appears_in {
+        match source_of(id.as_str()) {
+            Some(s) => appears_in.push(s),
+            None if content.is_unreadable("source", id) => {}
+            None => diags.push(
+                Diagnostic::error(
+                    "unknown-source",
+                    &claim.file,
+                    format!("appears_in names `{id}`, which is not a source"),
+                )
+                .at_line(fm_line(
+                    locate_key(&claim.front_matter, "appears_in").unwrap_or(1),
+                ))
+                .with_help(unknown_source_help(content, id)),
+            ),
+        }
+    }
+    LinkedClaim {
+        verdict,
+        evidence,
+        appears_in,
+        reviewed: claim.meta.reviewed.or(settings.published),
+    }
+}
+
+/// The error for evidence `n` of `doc` whose quote (at front-matter line `line`) is not in `source`.
+pub(crate) fn quote_missing(
+    doc: &Document<ClaimMeta>,
+    n: usize,
+    line: usize,
+    source: &Document<SourceMeta>,
+    closest: Option<quote::Closest>,
+) -> Diagnostic {
+    let help = match closest {
+        Some(c) => {
+            let mut h = format!(
+                "the closest passage {} contains ({:.0}% alike) is: “{}”",
+                source.file.display(),
+                c.similarity * 100.0,
+                c.passage
+            );
+            if let Some(d) = c.difference {
+                h.push_str(&format!("; {d}"));
+            }
+            h.push_str(". Copy the passage exactly as the source has it");
+            h
+        }
+        None => format!("{} has no text to quote from", source.file.display()),
+    };
+    Diagnostic::error(
+        "quote-not-found",
+        &doc.file,
+        format!("evidence {n}: the quote is not in source `{}`", source.id),
+    )
+    .at_line(doc.front_matter_line + line - 1)
+    .with_help(help)
+}
+
+/// The error for evidence `n` of `doc` whose quote (at front-matter line `line`) is empty.
+pub(crate) fn quote_empty(doc: &Document<ClaimMeta>, n: usize, line: usize) -> Diagnostic {
+    Diagnostic::error(
+        "empty-quote",
+        &doc.file,
+        format!("evidence {n}: the quote is empty"),
+    )
+    .at_line(doc.front_matter_line + line - 1)
+    .with_help("copy a passage of the source into `quote`, or remove the field")
+}
+
+/// The document a `source:`/`claim:`/`page:` link points to; `Ok(None)` for
+/// other links and for documents that exist but could not be read.
+fn resolve_link(u: &LinkUse, content: &Content) -> std::result::Result<Option<DocRef>, Diagnostic> {
+    let Some(l) = markdown::internal_link(&u.dest) else {
+        return Ok(None);
+    };
+    let found = match l.kind {
+        "source" => content
+            .sources
+            .binary_search_by(|d| d.id.as_str().cmp(l.id))
+            .ok()
+            .map(DocRef::Source),
+        "claim" => content
+            .claims
+            .binary_search_by(|d| d.id.as_str().cmp(l.id))
+            .ok()
+            .map(DocRef::Claim),
+        _ => content
+            .pages
+            .binary_search_by(|d| d.id.as_str().cmp(l.id))
+            .ok()
+            .map(DocRef::Page),
+    };
+    if found.is_some() || content.is_unreadable(l.kind, l.id) {
+        return Ok(found);
+    }
+    let candidates: Vec<&str> = match l.kind {
+        "source" => content.sources.iter().map(|d| d.id.as_str()).collect(),
+        "claim" => content.claims.iter().map(|d| d.id.as_str()).collect(),
+        _ => content.pages.iter().map(|d| d.id.as_str()).collect(),
+    };
+    let help = match did_you_mean(l.id, candidates) {
+        _ if content.is_draft(l.kind, l.id) => format!(
+            "the {} `{}` is a draft: build with --drafts, or set draft = false in it",
+            l.kind, l.id
+        ),
+        Some(s) => format!("did you mean `{}:{s}`?", l.kind),
+        None => format!("link to the id of a file in content/{}s/", l.kind),
+    };
+    let file = match u.doc {
+        DocRef::Index => &content.index.file,
+        DocRef::Source(i) => &content.sources[i].file,
+        DocRef::Claim(i) => &content.claims[i].file,
+        DocRef::Page(i) => &content.pages[i].file,
+    };
+    Err(Diagnostic::error(
+        "broken-link",
+        file,
+        format!("the link `{}` points to no {}", u.dest, l.kind),
+    )
+    .at(u.line, u.column)
+    .with_help(help))
+}
+
+/// Advice for a reference to a source that does not exist.
+pub(crate) fn unknown_source_help(content: &Content, id: &str) -> String {
+    if content.is_draft("source", id) {
+        return format!(
+            "the source `{id}` is a draft: build with --drafts, or set draft = false in it"
+        );
+    }
+    let mut help = match did_you_mean(id, content.sources.iter().map(|s| s.id.as_str())) {
+        Some(s) => format!("did you mean `{s}`? "),
+        None => String::new(),
+    };
+    help.push_str("sources are the files of content/sources/, named by their path without `.md`");
+    help
 }
 
 /// Link destinations of a text with their 1-based line and column in it.

@@ -150,7 +150,12 @@ impl<'a> Cards<'a> {
                 id: &doc.id,
                 path: format!("claims/{}/", doc.id),
                 claim: &doc.meta.claim,
-                verdict: VerdictView { key: &v.key, label: &v.label, rating: v.rating, best: site.settings.scale.best },
+                verdict: VerdictView {
+                    key: &v.key,
+                    label: &v.label,
+                    rating: v.rating,
+                    best: site.settings.scale.best,
+                },
                 claimant: doc.meta.claimant.as_deref(),
                 claimed: doc.meta.claimed.as_ref().map(DateView::from),
                 reviewed: linked.reviewed.as_ref().map(DateView::from),
@@ -181,7 +186,11 @@ impl<'a> Cards<'a> {
                 published: DateView::from(&doc.meta.published),
                 kind: kind_key(doc.meta.kind),
                 kind_label: doc.meta.kind.label(),
-                url: doc.meta.url.as_deref().filter(|u| crate::link::is_web_url(u)),
+                url: doc
+                    .meta
+                    .url
+                    .as_deref()
+                    .filter(|u| crate::link::is_web_url(u)),
                 authors: &doc.meta.authors,
                 counts,
             }
