@@ -219,7 +219,66 @@ impl Workspace {
             scope.all = true;
         }
         let content_changed = scope.all || !scope.docs.is_empty();
-        let new_site = if content_changed {
+        // Only claims edited: patch the linked site in place (see link::delta).
+        let mut patched: Option<BTreeSet<Page>> = None;
+        let claims_only = !scope.all
+            && !scope.docs.is_empty()
+            && scope
+                .docs
+                .iter()
+                .all(|d| matches!(d, Changed::Document("claim", _)));
+        if claims_only {
+            let load_options = LoadOptions {
+                drafts: self.options.drafts,
+            };
+            let (content, diags) = match self.store.content(&load_options) {
+                Ok(c) => c,
+                Err(e) => {
+                    self.site = None;
+                    return Err(e);
+                }
+            };
+            if let Some(site) = self
+                .site
+                .as_mut()
+                .filter(|s| !diags.has_errors() && link::delta::only_claims_changed(s, &content))
+            {
+                let ids: Vec<String> = scope
+                    .docs
+                    .iter()
+                    .filter_map(|d| match d {
+                        Changed::Document(_, id) => Some(id.clone()),
+                        _ => None,
+                    })
+                    .collect();
+                let mut touched = BTreeSet::new();
+                for id in &ids {
+                    if let Some(r) = doc_ref(site, "claim", id) {
+                        touched.extend(Page::affected_by(site, r));
+                    }
+                }
+                match link::delta::relink_claims(
+                    site,
+                    content,
+                    &ids,
+                    &mut self.cache,
+                    &self.warnings,
+                ) {
+                    Ok(warnings) => self.warnings = warnings,
+                    Err(e) => {
+                        self.site = None;
+                        return Err(e);
+                    }
+                }
+                for id in &ids {
+                    if let Some(r) = doc_ref(site, "claim", id) {
+                        touched.extend(Page::affected_by(site, r));
+                    }
+                }
+                patched = Some(touched);
+            }
+        }
+        let new_site = if content_changed && patched.is_none() {
             let load_options = LoadOptions {
                 drafts: self.options.drafts,
             };
@@ -265,8 +324,8 @@ impl Workspace {
             // Pages touched in the old site (a citation removed) and in the new one
             // (added), as pages of the new site; a page of the old site is found
             // in the new one by its document's id.
-            let mut touched: BTreeSet<Page> = BTreeSet::new();
-            for d in &scope.docs {
+            let mut touched: BTreeSet<Page> = patched.clone().unwrap_or_default();
+            for d in scope.docs.iter().filter(|_| patched.is_none()) {
                 if let Changed::Document(kind, id) = d {
                     if let Some(old) = self.site.as_ref() {
                         if let Some(r) = doc_ref(old, kind, id) {

@@ -5,6 +5,7 @@
 //! verdicts, and records which document depends on which, so that a rebuild
 //! can tell what an edit touches.
 
+pub mod delta;
 pub mod editorial;
 pub mod quote;
 pub mod settings;
@@ -576,26 +577,47 @@ fn other_links(content: &Content, cache: &mut LinkCache) -> Vec<LinkUse> {
             _ => fresh.push(i),
         }
     }
-    let first_claim_job = jobs.len();
     for &i in &fresh {
-        let d = &content.claims[i];
-        jobs.push((DocRef::Claim(i), &d.body, d.body_line, false));
-        if d.meta.evidence.iter().any(|ev| ev.note.is_some()) {
-            let entries = Entries::new(&d.front_matter, "evidence");
-            for (e, ev) in d.meta.evidence.iter().enumerate() {
-                if let Some(note) = &ev.note {
-                    let rel = entries.field(e, "note");
-                    jobs.push((DocRef::Claim(i), note, fm(d.front_matter_line, rel), true));
-                }
-            }
-        }
+        claim_texts(i, &content.claims[i], &mut jobs);
     }
-    let _ = first_claim_job;
     for (i, d) in content.pages.iter().enumerate() {
         jobs.push((DocRef::Page(i), &d.body, d.body_line, false));
     }
-    let found: Vec<LinkUse> = jobs
-        .par_iter()
+    let found = scan_links(&jobs);
+    for &i in &fresh {
+        let d = &content.claims[i];
+        let links = found
+            .iter()
+            .filter(|u| u.doc == DocRef::Claim(i))
+            .map(|u| (u.dest.clone(), u.line, u.column))
+            .collect();
+        cache.claims.insert(d.id.clone(), (d.clone(), links));
+    }
+    cached.extend(found);
+    cached
+}
+
+/// The Markdown texts of claim `i` (its body and evidence notes), as link-scan jobs.
+fn claim_texts<'a>(
+    i: usize,
+    d: &'a Document<ClaimMeta>,
+    jobs: &mut Vec<(DocRef, &'a str, usize, bool)>,
+) {
+    jobs.push((DocRef::Claim(i), &d.body, d.body_line, false));
+    if d.meta.evidence.iter().any(|ev| ev.note.is_some()) {
+        let entries = Entries::new(&d.front_matter, "evidence");
+        for (e, ev) in d.meta.evidence.iter().enumerate() {
+            if let Some(note) = &ev.note {
+                let line = d.front_matter_line + entries.field(e, "note").unwrap_or(1) - 1;
+                jobs.push((DocRef::Claim(i), note, line, true));
+            }
+        }
+    }
+}
+
+/// The links of every job's text: (document, text, first line, whether the line is fixed).
+fn scan_links(jobs: &[(DocRef, &str, usize, bool)]) -> Vec<LinkUse> {
+    jobs.par_iter()
         .flat_map_iter(|&(doc, text, line, fixed)| {
             let index = LineIndex::new(text);
             markdown::scan(text, Trust::Editor, false)
@@ -613,18 +635,7 @@ fn other_links(content: &Content, cache: &mut LinkCache) -> Vec<LinkUse> {
                     }
                 })
         })
-        .collect();
-    for &i in &fresh {
-        let d = &content.claims[i];
-        let links = found
-            .iter()
-            .filter(|u| u.doc == DocRef::Claim(i))
-            .map(|u| (u.dest.clone(), u.line, u.column))
-            .collect();
-        cache.claims.insert(d.id.clone(), (d.clone(), links));
-    }
-    cached.extend(found);
-    cached
+        .collect()
 }
 
 /// Whether `url` is an absolute http(s) address, safe to link to.
