@@ -17,6 +17,7 @@ pub mod load;
 pub mod markdown;
 pub mod render;
 pub mod serve;
+pub mod site_path;
 pub mod write;
 
 pub use build::{build, BuildOptions, BuildReport};

@@ -5,6 +5,7 @@ use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 
 use crate::link::BaseUrl;
 use crate::render::Output;
+use crate::site_path::{file_for, percent_decode};
 
 /// A link of the rendered site that does not resolve.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -151,15 +152,8 @@ fn resolve(page: &str, href: &str, base: &BaseUrl) -> Option<(String, Option<Str
             s => segments.push(s),
         }
     }
-    let mut target = segments.join("/");
-    if path.ends_with('/') || target.is_empty() {
-        target = if target.is_empty() {
-            "index.html".into()
-        } else {
-            format!("{target}/index.html")
-        };
-    }
-    Some((percent_decode(&target), fragment))
+    let target = file_for(&segments, path.ends_with('/'));
+    Some((percent_decode(&target).unwrap_or(target), fragment))
 }
 
 /// Values of `name="..."` attributes in the real tags of `html` (not in escaped text).
@@ -195,28 +189,6 @@ fn unescape_attr(s: &str) -> String {
         .replace("&lt;", "<")
         .replace("&gt;", ">")
         .replace("&amp;", "&")
-}
-
-fn percent_decode(s: &str) -> String {
-    let bytes = s.as_bytes();
-    let mut out = Vec::with_capacity(bytes.len());
-    let mut i = 0;
-    while i < bytes.len() {
-        if bytes[i] == b'%'
-            && i + 2 < bytes.len()
-            && bytes[i + 1].is_ascii_hexdigit()
-            && bytes[i + 2].is_ascii_hexdigit()
-        {
-            if let Ok(b) = u8::from_str_radix(&s[i + 1..i + 3], 16) {
-                out.push(b);
-                i += 3;
-                continue;
-            }
-        }
-        out.push(bytes[i]);
-        i += 1;
-    }
-    String::from_utf8_lossy(&out).into_owned()
 }
 
 #[cfg(test)]

@@ -12,6 +12,7 @@ use std::sync::{Arc, Mutex, RwLock};
 use std::time::Duration;
 
 use crate::incremental::Files;
+use crate::site_path::{file_for, percent_decode};
 
 /// Where the browser listens for rebuilds.
 pub const EVENTS_PATH: &str = "/__factbrief/events";
@@ -211,32 +212,7 @@ pub fn resolve(path: &str) -> Result<String, u16> {
             s => segments.push(s),
         }
     }
-    let mut rel = segments.join("/");
-    if decoded.ends_with('/') || rel.is_empty() {
-        rel = if rel.is_empty() {
-            "index.html".into()
-        } else {
-            format!("{rel}/index.html")
-        };
-    }
-    Ok(rel)
-}
-
-fn percent_decode(s: &str) -> Option<String> {
-    let bytes = s.as_bytes();
-    let mut out = Vec::with_capacity(bytes.len());
-    let mut i = 0;
-    while i < bytes.len() {
-        if bytes[i] == b'%' {
-            let hex = s.get(i + 1..i + 3)?;
-            out.push(u8::from_str_radix(hex, 16).ok()?);
-            i += 3;
-        } else {
-            out.push(bytes[i]);
-            i += 1;
-        }
-    }
-    String::from_utf8(out).ok()
+    Ok(file_for(&segments, decoded.ends_with('/')))
 }
 
 /// The content type of a site file, by its extension.
