@@ -2,19 +2,12 @@
 
 mod common;
 
-use factbrief::build::{render_site, BuildOptions};
 use factbrief::link::DocRef;
-use factbrief::render::{Page, RenderOptions};
+use factbrief::render::Page;
 
 #[test]
 fn edits_touch_the_pages_that_show_them() {
-    let options = BuildOptions {
-        root: common::repo_root(),
-        output: None,
-        base_url: None,
-        drafts: false,
-    };
-    let rendered = render_site(&options, &RenderOptions::default()).unwrap();
+    let rendered = common::render_example(None);
     let site = &rendered.site;
     let source_ix = |id: &str| {
         site.content

@@ -6,9 +6,6 @@ mod common;
 
 use std::collections::BTreeMap;
 
-use factbrief::build::{render_site, BuildOptions};
-use factbrief::render::RenderOptions;
-
 /// Quote matching's folding, restated independently for the test.
 fn fold(s: &str) -> String {
     let s = s.replace('…', "...");
@@ -25,13 +22,7 @@ fn fold(s: &str) -> String {
 
 #[test]
 fn every_quote_is_marked_and_linked() {
-    let options = BuildOptions {
-        root: common::repo_root(),
-        output: None,
-        base_url: None,
-        drafts: false,
-    };
-    let rendered = render_site(&options, &RenderOptions::default()).unwrap();
+    let rendered = common::render_example(None);
     let pages: BTreeMap<&str, String> = rendered
         .files
         .iter()

@@ -4,19 +4,9 @@ mod common;
 
 use std::collections::BTreeMap;
 
-use factbrief::build::{render_site, BuildOptions};
-use factbrief::render::RenderOptions;
-
 fn example(base_url: Option<&str>) -> BTreeMap<String, String> {
-    let options = BuildOptions {
-        root: common::repo_root(),
-        output: None,
-        base_url: base_url.map(str::to_owned),
-        drafts: false,
-    };
-    let site =
-        render_site(&options, &RenderOptions::default()).expect("the example briefing builds");
-    site.files
+    common::render_example(base_url)
+        .files
         .into_iter()
         .map(|o| (o.path, String::from_utf8(o.bytes).expect("UTF-8 output")))
         .collect()

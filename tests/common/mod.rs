@@ -112,3 +112,15 @@ pub fn unescape(s: &str) -> String {
         .replace("&#x27;", "'")
         .replace("&amp;", "&")
 }
+
+/// The example briefing of the repository, rendered in memory.
+pub fn render_example(base_url: Option<&str>) -> factbrief::build::RenderedSite {
+    let options = factbrief::BuildOptions {
+        root: repo_root(),
+        output: None,
+        base_url: base_url.map(str::to_owned),
+        drafts: false,
+    };
+    factbrief::build::render_site(&options, &factbrief::render::RenderOptions::default())
+        .expect("the example briefing builds")
+}
