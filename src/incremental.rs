@@ -102,11 +102,6 @@ impl Workspace {
         self.files.clone()
     }
 
-    /// The site root.
-    pub fn root(&self) -> &Path {
-        &self.options.root
-    }
-
     /// Apply changed input files (relative to the root, or absolute under it).
     pub fn apply(&mut self, changed: &[PathBuf]) -> Result<Rebuild> {
         let mut r = self.apply_fast(changed)?;
@@ -219,6 +214,20 @@ impl Workspace {
             scope.all = true;
         }
         let content_changed = scope.all || !scope.docs.is_empty();
+        // The content is read once; a relink of edited claims or a full relink uses it.
+        let load_options = LoadOptions {
+            drafts: self.options.drafts,
+        };
+        let mut loaded = None;
+        if content_changed {
+            match self.store.content(&load_options) {
+                Ok(c) => loaded = Some(c),
+                Err(e) => {
+                    self.site = None;
+                    return Err(e);
+                }
+            }
+        }
         // Only claims edited: patch the linked site in place (see link::delta).
         let mut patched: Option<BTreeSet<Page>> = None;
         let claims_only = !scope.all
@@ -227,68 +236,50 @@ impl Workspace {
                 .docs
                 .iter()
                 .all(|d| matches!(d, Changed::Document("claim", _)));
-        if claims_only {
-            let load_options = LoadOptions {
-                drafts: self.options.drafts,
+        let eligible = claims_only
+            && loaded.as_ref().is_some_and(|(content, diags)| {
+                !diags.has_errors()
+                    && self
+                        .site
+                        .as_ref()
+                        .is_some_and(|s| link::delta::only_claims_changed(s, content))
+            });
+        let delta = if eligible {
+            loaded.take().zip(self.site.as_mut())
+        } else {
+            None
+        };
+        if let Some(((content, _), site)) = delta {
+            let ids: Vec<String> = scope
+                .docs
+                .iter()
+                .filter_map(|d| match d {
+                    Changed::Document(_, id) => Some(id.clone()),
+                    _ => None,
+                })
+                .collect();
+            let touched_by = |site: &Site, touched: &mut BTreeSet<Page>| {
+                for id in &ids {
+                    if let Some(r) = doc_ref(site, "claim", id) {
+                        touched.extend(Page::affected_by(site, r));
+                    }
+                }
             };
-            let (content, diags) = match self.store.content(&load_options) {
-                Ok(c) => c,
+            let mut touched = BTreeSet::new();
+            touched_by(site, &mut touched);
+            match link::delta::relink_claims(site, content, &ids, &mut self.cache, &self.warnings) {
+                Ok(warnings) => self.warnings = warnings,
                 Err(e) => {
                     self.site = None;
                     return Err(e);
                 }
-            };
-            if let Some(site) = self
-                .site
-                .as_mut()
-                .filter(|s| !diags.has_errors() && link::delta::only_claims_changed(s, &content))
-            {
-                let ids: Vec<String> = scope
-                    .docs
-                    .iter()
-                    .filter_map(|d| match d {
-                        Changed::Document(_, id) => Some(id.clone()),
-                        _ => None,
-                    })
-                    .collect();
-                let mut touched = BTreeSet::new();
-                for id in &ids {
-                    if let Some(r) = doc_ref(site, "claim", id) {
-                        touched.extend(Page::affected_by(site, r));
-                    }
-                }
-                match link::delta::relink_claims(
-                    site,
-                    content,
-                    &ids,
-                    &mut self.cache,
-                    &self.warnings,
-                ) {
-                    Ok(warnings) => self.warnings = warnings,
-                    Err(e) => {
-                        self.site = None;
-                        return Err(e);
-                    }
-                }
-                for id in &ids {
-                    if let Some(r) = doc_ref(site, "claim", id) {
-                        touched.extend(Page::affected_by(site, r));
-                    }
-                }
-                patched = Some(touched);
             }
+            touched_by(site, &mut touched);
+            patched = Some(touched);
         }
-        let new_site = if content_changed && patched.is_none() {
-            let load_options = LoadOptions {
-                drafts: self.options.drafts,
-            };
+        let new_site = if let Some((content, diags)) = loaded {
             let base = self.options.base_url.as_deref();
-            let linked = self
-                .store
-                .content(&load_options)
-                .and_then(|(content, diags)| {
-                    link::link_cached(content, base, diags, &mut self.cache)
-                });
+            let linked = link::link_cached(content, base, diags, &mut self.cache);
             match linked {
                 Ok((site, warnings)) => {
                     self.warnings = warnings;

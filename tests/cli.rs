@@ -142,13 +142,7 @@ fn help_lists_the_commands() {
 #[test]
 fn unknown_field_names_file_line_and_suggestion() {
     let stderr = fails_and_keeps_output(
-        |root| {
-            let p = root.join("content/claims/troops.md");
-            let t = fs::read_to_string(&p)
-                .unwrap()
-                .replace("verdict = ", "verdit = ");
-            fs::write(p, t).unwrap();
-        },
+        |root| replace_in(root, "content/claims/troops.md", "verdict = ", "verdit = "),
         &[
             "unknown field `verdit`",
             "content/claims/troops.md:3",
@@ -162,11 +156,12 @@ fn unknown_field_names_file_line_and_suggestion() {
 fn unknown_source_is_located() {
     fails_and_keeps_output(
         |root| {
-            let p = root.join("content/claims/troops.md");
-            let t = fs::read_to_string(&p)
-                .unwrap()
-                .replace("source = \"report\"", "source = \"reprot\"");
-            fs::write(p, t).unwrap();
+            replace_in(
+                root,
+                "content/claims/troops.md",
+                "source = \"report\"",
+                "source = \"reprot\"",
+            )
         },
         &[
             "evidence 1 cites `reprot`, which is not a source",
@@ -180,11 +175,12 @@ fn unknown_source_is_located() {
 fn quote_not_found_shows_the_closest_passage() {
     fails_and_keeps_output(
         |root| {
-            let p = root.join("content/claims/troops.md");
-            let t = fs::read_to_string(&p)
-                .unwrap()
-                .replace("around 100,000 troops", "around 10,000 troops");
-            fs::write(p, t).unwrap();
+            replace_in(
+                root,
+                "content/claims/troops.md",
+                "around 100,000 troops",
+                "around 10,000 troops",
+            )
         },
         &[
             "evidence 1: the quote is not in source `report`",
@@ -248,11 +244,12 @@ fn broken_internal_link_is_located() {
 fn unknown_verdict_is_located() {
     fails_and_keeps_output(
         |root| {
-            let p = root.join("content/claims/troops.md");
-            let t = fs::read_to_string(&p)
-                .unwrap()
-                .replace("\"mostly-true\"", "\"mostly true\"");
-            fs::write(p, t).unwrap();
+            replace_in(
+                root,
+                "content/claims/troops.md",
+                "\"mostly-true\"",
+                "\"mostly true\"",
+            )
         },
         &[
             "`mostly true` is not a verdict",
@@ -450,12 +447,12 @@ fn drafts_are_left_out_unless_asked_for() {
 fn a_claim_citing_a_draft_source_says_so() {
     fails_and_keeps_output(
         |root| {
-            let p = root.join("content/sources/report.md");
-            let t = fs::read_to_string(&p).unwrap().replace(
+            replace_in(
+                root,
+                "content/sources/report.md",
                 "published = 2021-12-30",
                 "published = 2021-12-30\ndraft = true",
-            );
-            fs::write(p, t).unwrap();
+            )
         },
         &[
             "cites `report`, which is not a source",

@@ -146,22 +146,12 @@ impl Error {
 }
 
 fn render_all(diags: &[Diagnostic]) -> String {
-    let mut out = String::new();
-    for (i, d) in diags.iter().enumerate() {
-        if i > 0 {
-            out.push_str("\n\n");
-        }
-        out.push_str(&d.to_string());
-    }
-    let errors = diags
-        .iter()
-        .filter(|d| d.severity == Severity::Error)
-        .count();
-    out.push_str(&format!(
-        "\n\n{errors} error{} found; nothing was written",
-        if errors == 1 { "" } else { "s" }
-    ));
-    out
+    let shown: Vec<String> = diags.iter().map(Diagnostic::to_string).collect();
+    format!(
+        "{}\n\n{}; nothing was written",
+        shown.join("\n\n"),
+        report::summary(diags)
+    )
 }
 
 /// Result type of the whole crate.

@@ -29,10 +29,6 @@ pub fn stderr_wants_color() -> bool {
 
 /// The column of `d`, or, for a diagnostic located to a line only, the column
 /// where that line's value starts (`key = value`), or its first non-blank char.
-pub fn column(d: &Diagnostic, root: &Path) -> Option<u32> {
-    column_in(&mut Files::default(), d, root)
-}
-
 fn column_in(files: &mut Files, d: &Diagnostic, root: &Path) -> Option<u32> {
     if d.column.is_some() {
         return d.column;

@@ -504,19 +504,8 @@ pub fn locate_key(front_matter: &str, key: &str) -> Option<usize> {
         .map(|i| i + 1)
 }
 
-/// 1-based line within `front_matter` of field `field` of entry `index` (0-based)
-/// of the array of tables `array` (`[[evidence]]` in TOML, a `- ` list in YAML).
-/// Falls back to the entry's first line. For many look-ups in one document, use [`Entries`].
-pub fn locate_entry_field(
-    front_matter: &str,
-    array: &str,
-    index: usize,
-    field: &str,
-) -> Option<usize> {
-    Entries::new(front_matter, array).field(index, field)
-}
-
-/// Where each entry of an array of tables starts and ends in a front matter, found once.
+/// Where each entry of an array of tables (`[[evidence]]` in TOML, a `- ` list in
+/// YAML) starts and ends in a front matter, found once for many look-ups.
 pub struct Entries<'a> {
     lines: Vec<&'a str>,
     /// (first line, end line) of each entry, 0-based, end exclusive.
@@ -617,28 +606,29 @@ impl<'a> Entries<'a> {
 mod tests {
     use super::*;
 
+    fn field_line(front_matter: &str, array: &str, index: usize, field: &str) -> Option<usize> {
+        Entries::new(front_matter, array).field(index, field)
+    }
+
     #[test]
     fn locates_evidence_fields_in_toml_and_yaml() {
         let toml = "claim = \"x\"\n\n[[evidence]]\nsource = \"a\"\nquote = \"q1\"\n\n[[evidence]]\nsource = \"b\"\nquote = \"q2\"\n";
-        assert_eq!(locate_entry_field(toml, "evidence", 0, "quote"), Some(5));
-        assert_eq!(locate_entry_field(toml, "evidence", 1, "quote"), Some(9));
-        assert_eq!(locate_entry_field(toml, "evidence", 1, "note"), Some(7));
-        assert_eq!(locate_entry_field(toml, "evidence", 2, "quote"), None);
+        assert_eq!(field_line(toml, "evidence", 0, "quote"), Some(5));
+        assert_eq!(field_line(toml, "evidence", 1, "quote"), Some(9));
+        assert_eq!(field_line(toml, "evidence", 1, "note"), Some(7));
+        assert_eq!(field_line(toml, "evidence", 2, "quote"), None);
         let yaml = "claim: x\nevidence:\n  - source: a\n    quote: q1\n  - source: b\n    stance: supports\n    quote: q2\ntags: []\n";
-        assert_eq!(locate_entry_field(yaml, "evidence", 0, "quote"), Some(4));
-        assert_eq!(locate_entry_field(yaml, "evidence", 1, "quote"), Some(7));
-        assert_eq!(locate_entry_field(yaml, "evidence", 1, "source"), Some(5));
+        assert_eq!(field_line(yaml, "evidence", 0, "quote"), Some(4));
+        assert_eq!(field_line(yaml, "evidence", 1, "quote"), Some(7));
+        assert_eq!(field_line(yaml, "evidence", 1, "source"), Some(5));
         assert_eq!(locate_key(yaml, "tags"), Some(8));
         let variants = "claim = \"x\"\n[[ evidence ]] # first\nsource = \"a\"\nquote = \"q1\"\n";
-        assert_eq!(
-            locate_entry_field(variants, "evidence", 0, "quote"),
-            Some(4)
-        );
+        assert_eq!(field_line(variants, "evidence", 0, "quote"), Some(4));
         let inline = "claim = \"x\"\nevidence = [\n  { source = \"a\", quote = \"q1\" },\n  {source = \"b\", stance = \"supports\"},\n]\ntags = []\n";
-        assert_eq!(locate_entry_field(inline, "evidence", 0, "quote"), Some(3));
-        assert_eq!(locate_entry_field(inline, "evidence", 1, "source"), Some(4));
-        assert_eq!(locate_entry_field(inline, "evidence", 2, "source"), None);
+        assert_eq!(field_line(inline, "evidence", 0, "quote"), Some(3));
+        assert_eq!(field_line(inline, "evidence", 1, "source"), Some(4));
+        assert_eq!(field_line(inline, "evidence", 2, "source"), None);
         let dash = "evidence:\n  -\n    source: a\n    quote: q\n";
-        assert_eq!(locate_entry_field(dash, "evidence", 0, "quote"), Some(4));
+        assert_eq!(field_line(dash, "evidence", 0, "quote"), Some(4));
     }
 }

@@ -124,3 +124,11 @@ pub fn render_example(base_url: Option<&str>) -> factbrief::build::RenderedSite 
     factbrief::build::render_site(&options, &factbrief::render::RenderOptions::default())
         .expect("the example briefing builds")
 }
+
+/// Replace `from` by `to` in the file `rel` under `root` (which must contain `from`).
+pub fn replace_in(root: &Path, rel: &str, from: &str, to: &str) {
+    let path = root.join(rel);
+    let text = fs::read_to_string(&path).unwrap();
+    assert!(text.contains(from), "{rel} has no {from:?}");
+    fs::write(path, text.replace(from, to)).unwrap();
+}
