@@ -1,12 +1,12 @@
-//! `factbrief build`: load → link → render → write, with a summary of what was done.
+//! `factbrief build`: the pipeline (load → link → render) in memory, then
+//! write, with a summary of what was done.
 
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
-use crate::diagnostic::{Diagnostic, Error, Result};
-use crate::link::{self, Site};
-use crate::load::{self, LoadOptions};
-use crate::render::{self, theme::Theme, Output, Page, RenderOptions};
+use crate::diagnostic::{Diagnostic, Result};
+use crate::pipeline::Pipeline;
+use crate::render::RenderOptions;
 use crate::write;
 
 /// What to build, and where.
@@ -48,125 +48,31 @@ pub struct BuildReport {
     pub stages: Vec<(&'static str, Duration)>,
 }
 
-/// A site rendered in memory, ready to write.
-pub struct RenderedSite {
-    /// The linked site.
-    pub site: Site,
-    /// The theme it was rendered with.
-    pub theme: Theme,
-    /// Rendered pages.
-    pub files: Vec<Output>,
-    /// Static files, by output path.
-    pub statics: Vec<(String, render::theme::StaticSource)>,
-    /// Warnings.
-    pub warnings: Vec<Diagnostic>,
-    /// Time taken by each stage.
-    pub stages: Vec<(&'static str, Duration)>,
-}
-
-/// Load, link and render the site under `options.root`, writing nothing.
-pub fn render_site(options: &BuildOptions, render_options: &RenderOptions) -> Result<RenderedSite> {
-    let root = &options.root;
-    let load_options = LoadOptions {
-        drafts: options.drafts,
-    };
-    let mut stages = Vec::new();
-    let mut clock = Instant::now();
-    let mut lap = |name: &'static str| {
-        stages.push((name, clock.elapsed()));
-        clock = Instant::now();
-    };
-    let (content, diags) = load::load(root, &load_options)?;
-    lap("load");
-    let (site, warnings) = link::link(content, options.base_url.as_deref(), diags)?;
-    lap("link");
-    let mut theme = Theme::load(root)?;
-    let rendered = render::render(&site, &mut theme, &Page::all(&site), render_options)?;
-    let mut files = rendered.outputs;
-    if !rendered.with_code.is_empty() {
-        files.push(render::syntax_css());
-        files.sort_by(|a, b| a.path.cmp(&b.path));
-    }
-    lap("render");
-    let statics: Vec<(String, render::theme::StaticSource)> = theme
-        .statics
-        .iter()
-        .map(|(k, v)| (k.clone(), v.clone()))
-        .collect();
-    check_collisions(root, &files, &statics)?;
-    Ok(RenderedSite {
-        site,
-        theme,
-        files,
-        statics,
-        warnings,
-        stages,
-    })
-}
-
-/// A static file may not take the place of a generated page.
-pub(crate) fn check_collisions(
-    root: &Path,
-    files: &[Output],
-    statics: &[(String, render::theme::StaticSource)],
-) -> Result<()> {
-    let mut diags = Vec::new();
-    for (path, src) in statics {
-        // The same path, or a static file where a generated page needs a folder.
-        let as_folder = format!("{path}/");
-        let clash = files
-            .binary_search_by(|f| f.path.as_str().cmp(path))
-            .is_ok()
-            || files[files.partition_point(|f| f.path.as_str() < as_folder.as_str())..]
-                .first()
-                .is_some_and(|f| f.path.starts_with(&as_folder));
-        if clash {
-            let file = match src {
-                render::theme::StaticSource::File(p) => crate::load::rel(root, p),
-                render::theme::StaticSource::Embedded(_) => {
-                    PathBuf::from(format!("static/{path} (built-in theme)"))
-                }
-            };
-            diags.push(
-                Diagnostic::error("output-collision", file, format!("two files would be written to {path}: this static file and a generated page (or the folder of one)"))
-                    .with_help("rename or remove the static file; generated pages take these paths"),
-            );
-        }
-        if path == write::MANIFEST {
-            diags.push(
-                Diagnostic::error(
-                    "reserved-name",
-                    format!("static/{path}"),
-                    "this name is reserved for factbrief's list of written files",
-                )
-                .with_help("rename the file"),
-            );
-        }
-    }
-    if diags.is_empty() {
-        Ok(())
-    } else {
-        Err(Error::Content(diags))
-    }
-}
-
-/// Build the site: render it and swap it into the output folder.
+/// Build the site: run the pipeline in memory and swap the result into the output folder.
 pub fn build(options: &BuildOptions) -> Result<BuildReport> {
     let start = Instant::now();
     let output = options.output_dir();
     // Refuse an unsafe output folder before doing any work.
     write::check_output_location(&options.root, &output)?;
-    let mut rendered = render_site(options, &RenderOptions::default())?;
     let clock = Instant::now();
-    let report = write::write_site(&options.root, &output, &rendered.files, &rendered.statics)?;
-    rendered.stages.push(("write", clock.elapsed()));
+    let mut pipeline = Pipeline::open(options.clone(), RenderOptions::default())?;
+    let opened = clock.elapsed();
+    let mut run = pipeline.build()?;
+    // Reading the files counts as loading.
+    if let Some((_, load)) = run.stages.iter_mut().find(|(name, _)| *name == "load") {
+        *load += opened;
+    }
+    let files = pipeline.files();
+    let clock = Instant::now();
+    let report = write::write_site(&options.root, &output, &files)?;
+    run.stages.push(("write", clock.elapsed()));
     Ok(BuildReport {
-        pages: report.pages,
-        statics: report.statics,
-        warnings: rendered.warnings,
+        pages: report.files - pipeline.statics(),
+        statics: pipeline.statics(),
+        warnings: pipeline.warnings().to_vec(),
         elapsed: start.elapsed(),
         output,
-        stages: rendered.stages,
+        stages: run.stages,
     })
 }
 

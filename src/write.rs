@@ -8,12 +8,12 @@
 use std::collections::BTreeSet;
 use std::fs;
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 use rayon::prelude::*;
 
 use crate::diagnostic::{Error, Result};
-use crate::render::theme::StaticSource;
-use crate::render::Output;
+use crate::pipeline::{Bytes, Files};
 
 /// The file in the output folder listing everything factbrief wrote there.
 pub const MANIFEST: &str = ".factbrief-manifest";
@@ -23,10 +23,8 @@ const MANIFEST_HEADER: &str =
 /// What was written.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct WriteReport {
-    /// Rendered files written.
-    pub pages: usize,
-    /// Static files copied.
-    pub statics: usize,
+    /// Files written (pages and static files).
+    pub files: usize,
 }
 
 /// Refuse output folders that would put the site's own files at risk.
@@ -137,13 +135,8 @@ fn check_owned(output: &Path) -> Result<()> {
     )))
 }
 
-/// Write `files` and `statics` as the new content of `output`, replacing the old one only on success.
-pub fn write_site(
-    root: &Path,
-    output: &Path,
-    files: &[Output],
-    statics: &[(String, StaticSource)],
-) -> Result<WriteReport> {
+/// Write `files` as the new content of `output`, replacing the old one only on success.
+pub fn write_site(root: &Path, output: &Path, files: &Files) -> Result<WriteReport> {
     // An output that is a symbolic link: write where it points, and keep the link.
     let resolved;
     let output = if fs::symlink_metadata(output).is_ok_and(|m| m.file_type().is_symlink()) {
@@ -180,7 +173,7 @@ pub fn write_site(
         fs::remove_dir_all(&staging).map_err(|e| Error::io(&staging, e))?;
     }
     fs::create_dir(&staging).map_err(|e| Error::io(&staging, e))?;
-    let result = fill(&staging, files, statics);
+    let result = fill(&staging, files);
     if let Err(e) = result {
         let _ = fs::remove_dir_all(&staging);
         return Err(e);
@@ -196,10 +189,7 @@ pub fn write_site(
     } else {
         fs::rename(&staging, output).map_err(|e| Error::io(output, e))?;
     }
-    Ok(WriteReport {
-        pages: files.len(),
-        statics: statics.len(),
-    })
+    Ok(WriteReport { files: files.len() })
 }
 
 /// Remove a folder factbrief wrote, its files in parallel (a large site has thousands).
@@ -227,41 +217,23 @@ fn remove_tree(dir: &Path) -> Result<()> {
 }
 
 /// Write the site into `dir`.
-fn fill(dir: &Path, files: &[Output], statics: &[(String, StaticSource)]) -> Result<()> {
+fn fill(dir: &Path, files: &Files) -> Result<()> {
     let mut folders: BTreeSet<PathBuf> = BTreeSet::new();
-    for p in files
-        .iter()
-        .map(|f| f.path.as_str())
-        .chain(statics.iter().map(|s| s.0.as_str()))
-    {
-        if let Some(parent) = Path::new(p).parent() {
+    for p in files.keys() {
+        if let Some(parent) = Path::new(&**p).parent() {
             folders.insert(dir.join(parent));
         }
     }
     for f in &folders {
         fs::create_dir_all(f).map_err(|e| Error::io(f, e))?;
     }
-    files.par_iter().try_for_each(|f| {
-        let path = dir.join(&f.path);
-        fs::write(&path, &f.bytes).map_err(|e| Error::io(&path, e))
+    let list: Vec<(&Arc<str>, &Bytes)> = files.iter().collect();
+    list.par_iter().try_for_each(|(rel, bytes)| {
+        let path = dir.join(&***rel);
+        fs::write(&path, bytes.as_slice()).map_err(|e| Error::io(&path, e))
     })?;
-    statics.par_iter().try_for_each(|(rel, src)| {
-        let path = dir.join(rel);
-        match src {
-            StaticSource::Embedded(bytes) => {
-                fs::write(&path, bytes).map_err(|e| Error::io(&path, e))
-            }
-            StaticSource::File(from) => fs::copy(from, &path)
-                .map(|_| ())
-                .map_err(|e| Error::io(from, e)),
-        }
-    })?;
-    let mut listed: Vec<&str> = files
-        .iter()
-        .map(|f| f.path.as_str())
-        .chain(statics.iter().map(|s| s.0.as_str()))
-        .collect();
-    listed.sort_unstable();
+    // Already sorted: the files are a map by path.
+    let listed = files.keys();
     let mut manifest = String::from(MANIFEST_HEADER);
     for l in listed {
         manifest.push_str(l);

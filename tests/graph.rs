@@ -2,57 +2,47 @@
 
 mod common;
 
-use factbrief::link::DocRef;
+use factbrief::load::DocId;
 use factbrief::render::Page;
 
 #[test]
 fn edits_touch_the_pages_that_show_them() {
     let rendered = common::render_example(None);
-    let site = &rendered.site;
-    let source_ix = |id: &str| {
-        site.content
-            .sources
-            .iter()
-            .position(|s| s.id == id)
-            .unwrap()
-    };
-    let claim_ix = |id: &str| site.content.claims.iter().position(|c| c.id == id).unwrap();
+    let site = rendered.site().unwrap();
+    let claim = DocId::claim("call-lasted-two-hours");
+    let voa = DocId::source("voa-2021-12-30-urges-reduce-tensions");
 
     // A claim: itself and every source it cites (their pages list it).
-    let claim = claim_ix("call-lasted-two-hours");
-    let deps = site.dependents(DocRef::Claim(claim));
-    assert!(deps.contains(&DocRef::Claim(claim)));
-    assert!(deps.contains(&DocRef::Source(source_ix(
-        "voa-2021-12-30-urges-reduce-tensions"
-    ))));
-    assert!(deps.contains(&DocRef::Source(source_ix(
+    let deps = site.dependents(&claim);
+    assert!(deps.contains(&claim));
+    assert!(deps.contains(&voa));
+    assert!(deps.contains(&DocId::source(
         "unidentified-2021-12-30-second-call-spy-plane"
-    ))));
-    assert!(!deps.contains(&DocRef::Source(source_ix(
+    )));
+    assert!(!deps.contains(&DocId::source(
         "presidentialinsider-2021-04-13-putin-calls-meeting"
-    ))));
+    )));
     // The overview links to the claim, so it is re-rendered too.
-    assert!(deps.contains(&DocRef::Index));
+    assert!(deps.contains(&DocId::Index));
 
     // A source: itself and every claim citing it, and nothing else of its kind.
-    let voa = source_ix("voa-2021-12-30-urges-reduce-tensions");
-    let deps = site.dependents(DocRef::Source(voa));
-    for (c, linked) in site.claims.iter().enumerate() {
-        let cites =
-            linked.evidence.iter().any(|e| e.source == voa) || linked.appears_in.contains(&voa);
+    let voa_id = "voa-2021-12-30-urges-reduce-tensions";
+    let deps = site.dependents(&voa);
+    for (id, linked) in &site.claims {
+        let cites = linked.evidence.iter().any(|e| e.source == voa_id)
+            || linked.appears_in.iter().any(|s| s == voa_id);
         assert_eq!(
-            deps.contains(&DocRef::Claim(c)),
+            deps.contains(&DocId::claim(id.clone())),
             cites,
-            "claim {}",
-            site.content.claims[c].id
+            "claim {id}"
         );
     }
     assert!(!deps
         .iter()
-        .any(|d| matches!(d, DocRef::Source(s) if *s != voa)));
+        .any(|d| matches!(d, DocId::Doc(factbrief::load::Kind::Source, s) if s != voa_id)));
 
     // Pages: the aggregates always, the claim's and sources' own pages, not unrelated ones.
-    let pages = Page::affected_by(site, DocRef::Claim(claim));
+    let pages = Page::affected_by(site, &claim);
     for p in [
         Page::Index,
         Page::ClaimList,
@@ -60,12 +50,11 @@ fn edits_touch_the_pages_that_show_them() {
         Page::Timeline,
         Page::Feed,
         Page::Sitemap,
-        Page::Claim(claim),
-        Page::Source(voa),
+        Page::Claim("call-lasted-two-hours".into()),
+        Page::Source(voa_id.into()),
     ] {
         assert!(pages.contains(&p), "{p:?}");
     }
-    let unrelated = claim_ix("s-550-combat-duty");
-    assert!(!pages.contains(&Page::Claim(unrelated)));
+    assert!(!pages.contains(&Page::Claim("s-550-combat-duty".into())));
     assert!(pages.len() < Page::all(site).len());
 }

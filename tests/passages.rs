@@ -23,16 +23,12 @@ fn fold(s: &str) -> String {
 #[test]
 fn every_quote_is_marked_and_linked() {
     let rendered = common::render_example(None);
-    let pages: BTreeMap<&str, String> = rendered
-        .files
-        .iter()
-        .map(|o| (o.path.as_str(), String::from_utf8(o.bytes.clone()).unwrap()))
-        .collect();
-    let content = &rendered.site.content;
+    let pages: BTreeMap<String, String> = common::pages_of(&rendered);
+    let content = &rendered.site().unwrap().content;
     let mut checked = 0;
     let mut stances = std::collections::BTreeSet::new();
     let mut verdicts = std::collections::BTreeSet::new();
-    for claim in &content.claims {
+    for claim in content.claims.values() {
         verdicts.insert(claim.meta.verdict.clone());
         let claim_page = &pages[format!("claims/{}/index.html", claim.id).as_str()];
         for (i, ev) in claim.meta.evidence.iter().enumerate() {

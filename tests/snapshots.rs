@@ -5,11 +5,7 @@ mod common;
 use std::collections::BTreeMap;
 
 fn example(base_url: Option<&str>) -> BTreeMap<String, String> {
-    common::render_example(base_url)
-        .files
-        .into_iter()
-        .map(|o| (o.path, String::from_utf8(o.bytes).expect("UTF-8 output")))
-        .collect()
+    common::pages_of(&common::render_example(base_url))
 }
 
 #[test]

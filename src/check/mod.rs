@@ -6,8 +6,9 @@ pub mod output_links;
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::PathBuf;
 
-use crate::build::{render_site, BuildOptions};
+use crate::build::BuildOptions;
 use crate::diagnostic::{Diagnostic, Error, Result, Severity};
+use crate::pipeline::Pipeline;
 use crate::render::{Page, RenderOptions};
 
 /// What `check` found.
@@ -43,8 +44,9 @@ impl CheckReport {
 /// Content problems are returned in the report; only problems that stop the
 /// check itself (an unreadable folder) are errors of this function.
 pub fn check(options: &BuildOptions) -> Result<CheckReport> {
-    let rendered = match render_site(options, &RenderOptions::default()) {
-        Ok(r) => r,
+    let mut pipeline = Pipeline::open(options.clone(), RenderOptions::default())?;
+    match pipeline.build() {
+        Ok(_) => {}
         Err(Error::Content(diagnostics)) => {
             return Ok(CheckReport {
                 diagnostics,
@@ -52,23 +54,19 @@ pub fn check(options: &BuildOptions) -> Result<CheckReport> {
             });
         }
         Err(e) => return Err(e),
+    }
+    let (Some(site), files) = (pipeline.site(), pipeline.files()) else {
+        return Ok(CheckReport::default());
     };
-    let statics: Vec<String> = rendered.statics.iter().map(|(p, _)| p.clone()).collect();
-    let links = output_links::check(&rendered.files, &statics, &rendered.site.settings.base);
-    let mut diagnostics = rendered.warnings;
+    let statics = pipeline.static_paths();
+    let links = output_links::check(&files, statics, &site.settings.base);
+    let mut diagnostics = pipeline.warnings().to_vec();
     // Name the document a broken link came from, where there is one.
-    let site = &rendered.site;
     let source_of: BTreeMap<String, PathBuf> = Page::all(site)
         .into_iter()
         .filter_map(|p| {
-            let file = match p {
-                Page::Index => Some(site.content.index.file.clone()),
-                Page::Claim(i) => Some(site.content.claims[i].file.clone()),
-                Page::Source(i) => Some(site.content.sources[i].file.clone()),
-                Page::Free(i) => Some(site.content.pages[i].file.clone()),
-                _ => None,
-            };
-            file.map(|f| (p.path(site), f))
+            let file = site.content.file(&p.doc()?)?.to_path_buf();
+            Some((p.path(), file))
         })
         .collect();
     for b in &links.broken {
@@ -91,7 +89,7 @@ pub fn check(options: &BuildOptions) -> Result<CheckReport> {
     diagnostics.sort_by(|a, b| (a.severity, &a.file, a.line).cmp(&(b.severity, &b.file, b.line)));
     Ok(CheckReport {
         diagnostics,
-        pages: rendered.files.len(),
+        pages: files.len() - statics.len(),
         links_checked: links.checked,
         external: links.external,
     })

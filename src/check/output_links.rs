@@ -4,7 +4,7 @@
 use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 
 use crate::link::BaseUrl;
-use crate::render::Output;
+use crate::pipeline::Files;
 use crate::site_path::{file_for, percent_decode};
 
 /// A link of the rendered site that does not resolve.
@@ -29,18 +29,14 @@ pub struct LinkReport {
     pub external: BTreeMap<String, BTreeSet<String>>,
 }
 
-/// Check the links of every HTML page in `files`; `statics` are the other files of the site.
-pub fn check(files: &[Output], statics: &[String], base: &BaseUrl) -> LinkReport {
-    let mut exists: HashSet<&str> = files.iter().map(|f| f.path.as_str()).collect();
-    exists.extend(statics.iter().map(String::as_str));
+/// Check the links of every rendered HTML page in `files`; `statics` are the
+/// paths of its static files (targets of links, not checked themselves).
+pub fn check(files: &Files, statics: &BTreeSet<String>, base: &BaseUrl) -> LinkReport {
+    let exists: HashSet<&str> = files.keys().map(|p| &**p).collect();
     let pages: Vec<(&str, &str)> = files
         .iter()
-        .filter(|f| f.path.ends_with(".html"))
-        .filter_map(|f| {
-            std::str::from_utf8(&f.bytes)
-                .ok()
-                .map(|h| (f.path.as_str(), h))
-        })
+        .filter(|(p, _)| p.ends_with(".html") && !statics.contains(&***p))
+        .filter_map(|(p, bytes)| std::str::from_utf8(bytes).ok().map(|h| (&**p, h)))
         .collect();
     let ids: HashMap<&str, HashSet<&str>> = pages
         .iter()
@@ -195,22 +191,22 @@ fn unescape_attr(s: &str) -> String {
 mod tests {
     use super::*;
 
-    fn page(path: &str, html: &str) -> Output {
-        Output {
-            path: path.into(),
-            bytes: html.as_bytes().to_vec(),
-        }
+    fn page(path: &str, html: &str) -> (std::sync::Arc<str>, crate::pipeline::Bytes) {
+        (path.into(), std::sync::Arc::new(html.as_bytes().to_vec()))
     }
 
     #[test]
     fn finds_broken_links_and_anchors_and_lists_external_ones() {
         let base = BaseUrl::parse("https://x.org/fc/").unwrap();
-        let files = vec![
+        let files: Files = [
+            page("style.css", ""),
             page("index.html", "<a href=\"claims/a/#q-a-1\">ok</a> <a href=\"claims/a/#nope\">bad anchor</a> <a href=\"claims/b/\">bad page</a> <a href=\"https://elsewhere.org/x\">ext</a> <a href=\"https://x.org/fc/claims/a/\">own</a> <a href=\"mailto:a@b\">m</a> <link href=\"style.css\">"),
             page("claims/a/index.html", "<p id=\"q-a-1\">x</p><a href=\"../../\">home</a><a href=\"/fc/claims/a/\">self</a><a href=\"../../../up\">out</a> &lt;a href=\"nowhere\"&gt;"),
             page("404.html", "<a href=\"/fc/\">home</a>"),
-        ];
-        let r = check(&files, &["style.css".into()], &base);
+        ]
+        .into_iter()
+        .collect();
+        let r = check(&files, &BTreeSet::from(["style.css".to_owned()]), &base);
         let mut broken: Vec<(&str, &str)> = r
             .broken
             .iter()

@@ -4,72 +4,29 @@
 use std::collections::HashSet;
 use std::sync::Arc;
 
-use rayon::prelude::*;
-
-use super::{quote::Normalized, LinkedClaim, LinkedSource, Settings};
-use crate::diagnostic::{Diagnostic, Diagnostics};
-use crate::load::{locate_key, ClaimMeta, Content, Document, Entries, SourceMeta, Stance};
+use super::{quote::Normalized, LinkedClaim, Settings};
+use crate::diagnostic::Diagnostic;
+use crate::load::{ClaimMeta, Document, SourceMeta, Stance};
 
 /// What `factbrief import` and `new` write in fields only the editor can fill.
 pub const UNFILLED: &str = "FILL IN";
 
-/// Run every editorial check. `words_of` holds the words of sources named in some `appears_in`.
-pub fn check(
-    content: &Content,
-    settings: &Settings,
-    claims: &[LinkedClaim],
-    sources: &[LinkedSource],
-    words_of: &[Option<std::sync::Arc<HashSet<String>>>],
-    diags: &mut Diagnostics,
-) {
-    let mut appears_anywhere = vec![false; content.sources.len()];
-    for linked in claims {
-        for &s in &linked.appears_in {
-            appears_anywhere[s] = true;
-        }
-    }
-    // Claims are checked in parallel; their warnings keep the claims' order.
-    let words = |s: usize| words_of.get(s).cloned().flatten();
-    let per_claim: Vec<Vec<Diagnostic>> = content
-        .claims
-        .par_iter()
-        .zip(claims)
-        .map(|(doc, linked)| claim_warnings(doc, linked, content, settings, &words))
-        .collect();
-    for d in per_claim {
-        diags.extend(d);
-    }
-
-    for (s, (doc, linked)) in content.sources.iter().zip(sources).enumerate() {
-        if linked.citations.is_empty() && !appears_anywhere[s] {
-            diags.push(uncited(doc));
-        }
-        let mut out = Vec::new();
-        unfilled(
-            &doc.file,
-            &doc.front_matter,
-            doc.front_matter_line,
-            &mut out,
-        );
-        diags.extend(out);
-    }
-}
-
-/// The editorial warnings of one claim. `words_of` gives the words of a source named in `appears_in`.
-pub(crate) fn claim_warnings(
+/// The editorial warnings of one claim, added to `out`. `source_doc` gives the
+/// document of a source the claim cites, `words_of` the words of a source named in `appears_in`.
+pub(crate) fn claim_warnings<'w>(
     doc: &Document<ClaimMeta>,
     linked: &LinkedClaim,
-    content: &Content,
     settings: &Settings,
-    words_of: &(dyn Fn(usize) -> Option<Arc<HashSet<String>>> + Sync),
-) -> Vec<Diagnostic> {
+    source_doc: &dyn Fn(&str) -> Option<Arc<Document<SourceMeta>>>,
+    words_of: &dyn Fn(&str) -> Option<&'w HashSet<String>>,
+    out: &mut Vec<Diagnostic>,
+) {
     let best = settings.scale.best;
-    let mut out: Vec<Diagnostic> = Vec::new();
-    let fm_line = |rel: Option<usize>| doc.front_matter_line + rel.unwrap_or(1) - 1;
+    let spans = &doc.spans;
 
     // A verdict at odds with the evidence.
     let has = |s: Stance| linked.evidence.iter().any(|e| e.stance == s);
-    if let Some(verdict) = settings.scale.verdicts.get(linked.verdict) {
+    if let Some(verdict) = settings.scale.get(&linked.verdict) {
         if let Some(r) = verdict.rating {
             let positive = 2 * r > best + 1;
             let negative = 2 * r < best + 1;
@@ -90,7 +47,7 @@ pub(crate) fn claim_warnings(
                             verdict.key
                         ),
                     )
-                    .at_line(fm_line(locate_key(&doc.front_matter, "verdict")))
+                    .at_line(spans.key_or_start("verdict"))
                     .with_help("check the verdict, or the stance of each evidence entry"),
                 );
             }
@@ -101,20 +58,17 @@ pub(crate) fn claim_warnings(
     if !doc.meta.evidence.is_empty() && doc.meta.evidence.iter().all(|e| e.quote.is_none()) {
         out.push(
                 Diagnostic::warning("no-quoted-evidence", &doc.file, "no evidence entry quotes its source")
-                    .at_line(fm_line(locate_key(&doc.front_matter, "evidence")))
+                    .at_line(spans.key_or_start("evidence"))
                     .with_help("add a `quote` to the evidence, so readers can see the passage the verdict rests on"),
             );
     }
 
-    let mut cited: HashSet<(usize, usize, usize)> = HashSet::new();
-    let mut entries: Option<Entries> = None;
+    let mut cited: HashSet<(&str, usize, usize)> = HashSet::new();
     for e in &linked.evidence {
-        let source = &content.sources[e.source];
-        let mut quote_line = || {
-            let entries =
-                entries.get_or_insert_with(|| Entries::new(&doc.front_matter, "evidence"));
-            fm_line(entries.field(e.n - 1, "quote"))
+        let Some(source) = source_doc(&e.source) else {
+            continue;
         };
+        let quote_line = || spans.entry(e.n - 1, "quote");
         if let Some(p) = &e.passage {
             // A quote found more than once.
             if p.occurrences > 1 {
@@ -132,7 +86,7 @@ pub(crate) fn claim_warnings(
                     );
             }
             // The same passage cited twice.
-            if !cited.insert((e.source, p.range.start, p.range.end)) {
+            if !cited.insert((&e.source, p.range.start, p.range.end)) {
                 out.push(
                     Diagnostic::warning(
                         "duplicate-citation",
@@ -161,7 +115,7 @@ pub(crate) fn claim_warnings(
                                 source.meta.published.iso()
                             ),
                         )
-                        .at_line(fm_line(locate_key(&doc.front_matter, "reviewed").or(locate_key(&doc.front_matter, "evidence"))))
+                        .at_line(spans.key("reviewed").unwrap_or_else(|| spans.key_or_start("evidence")))
                         .with_help("check both dates: `reviewed` of the claim (or `published` of the briefing) and `published` of the source"),
                     );
             }
@@ -170,7 +124,7 @@ pub(crate) fn claim_warnings(
 
     // appears_in a source that does not contain the claim's words.
     let words = content_words(&doc.meta.claim);
-    for &s in &linked.appears_in {
+    for s in &linked.appears_in {
         let Some(have) = words_of(s) else {
             continue;
         };
@@ -185,22 +139,16 @@ pub(crate) fn claim_warnings(
                         &doc.file,
                         format!(
                             "appears_in names `{}`, but it contains few of the claim's words ({found} of {})",
-                            content.sources[s].id,
+                            s,
                             words.len()
                         ),
                     )
-                    .at_line(fm_line(locate_key(&doc.front_matter, "appears_in")))
+                    .at_line(spans.key_or_start("appears_in"))
                     .with_help("check that the claim appears in that source, or word the claim as the source does"),
                 );
         }
     }
-    unfilled(
-        &doc.file,
-        &doc.front_matter,
-        doc.front_matter_line,
-        &mut out,
-    );
-    out
+    unfilled(doc, out);
 }
 
 /// The warning for a source no claim cites or names.
@@ -209,13 +157,9 @@ pub(crate) fn uncited(doc: &Document<SourceMeta>) -> Diagnostic {
         .with_help("cite it from a claim's evidence, or remove it from the briefing")
 }
 
-/// Warn about every front-matter line still holding the [`UNFILLED`] marker.
-fn unfilled(
-    file: &std::path::Path,
-    front_matter: &str,
-    first_line: usize,
-    diags: &mut Vec<Diagnostic>,
-) {
+/// Warn about every front-matter line of `doc` still holding the [`UNFILLED`] marker.
+pub(crate) fn unfilled<M>(doc: &Document<M>, diags: &mut Vec<Diagnostic>) {
+    let (file, front_matter, first_line) = (&doc.file, doc.front_matter(), doc.front_matter_line());
     if !front_matter.contains(UNFILLED) {
         return;
     }

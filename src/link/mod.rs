@@ -4,66 +4,69 @@
 //! the source's rendered text, checks `source:`/`claim:`/`page:` links and
 //! verdicts, and records which document depends on which, so that a rebuild
 //! can tell what an edit touches.
+//!
+//! There is one link path. It is memoized ([`Memo`]): a source's scan (its
+//! rendered text and links) is kept while its document is the same, and a
+//! claim's whole result (verdict, evidence, passages, diagnostics) while the
+//! claim, the sources it cites and the settings are the same. Relinking after
+//! an edit redoes only the work the edit invalidated; the rest is an
+//! assembly of remembered results, linear in the size of the briefing.
 
-pub mod delta;
 pub mod editorial;
 pub mod quote;
 pub mod settings;
 
-use std::collections::{BTreeSet, HashMap, HashSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 use std::ops::Range;
-use std::sync::Arc;
+use std::sync::{Arc, Mutex, OnceLock};
 
 use rayon::prelude::*;
 
-use crate::diagnostic::{did_you_mean, Diagnostic, Diagnostics, Result};
+use crate::diagnostic::{did_you_mean, Diagnostic, Diagnostics, Result, Severity};
 use crate::load::front_matter::LineIndex;
-use crate::load::ClaimMeta;
 use crate::load::{
-    id::passage_name, locate_key, Content, Date, Document, Entries, SourceMeta, Stance,
+    id::passage_name, ClaimMeta, Content, Date, DocId, Document, IndexMeta, Kind, PageMeta,
+    SourceMeta, Stance,
 };
 use crate::markdown::{self, Trust};
 pub use settings::{BaseUrl, Scale, Settings, Verdict};
 
-/// A briefing with every reference resolved.
+/// A briefing with every reference resolved. Everything is keyed by document id.
 #[derive(Debug)]
 pub struct Site {
     /// The documents as loaded.
     pub content: Content,
     /// Settings from `_index.md`, completed with defaults.
     pub settings: Settings,
-    /// Per claim (same order as `content.claims`).
-    pub claims: Vec<LinkedClaim>,
-    /// Per source (same order as `content.sources`).
-    pub sources: Vec<LinkedSource>,
-    /// Documents linked to from each document's Markdown, for dependency tracking.
-    pub links: HashMap<DocRef, BTreeSet<DocRef>>,
-}
-
-/// A document of the briefing, by kind and position.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum DocRef {
-    /// `content/_index.md`.
-    Index,
-    /// A source, by position in `content.sources`.
-    Source(usize),
-    /// A claim, by position in `content.claims`.
-    Claim(usize),
-    /// A page, by position in `content.pages`.
-    Page(usize),
+    /// Every claim's resolved references, by claim id.
+    pub claims: BTreeMap<String, LinkedClaim>,
+    /// Every source's resolved references, by source id.
+    pub sources: BTreeMap<String, LinkedSource>,
+    /// The documents each document's Markdown links to.
+    pub links: BTreeMap<DocId, BTreeSet<DocId>>,
 }
 
 /// A claim's resolved references.
 #[derive(Debug, Clone)]
 pub struct LinkedClaim {
-    /// Position of the verdict in the scale.
-    pub verdict: usize,
+    /// The verdict's key, a key of the scale.
+    pub verdict: String,
     /// The evidence, in file order.
     pub evidence: Vec<LinkedEvidence>,
-    /// Sources in which the claim appears.
-    pub appears_in: Vec<usize>,
+    /// Ids of the sources in which the claim appears.
+    pub appears_in: Vec<String>,
     /// Date of the check (the claim's `reviewed`, else the briefing's `published`).
     pub reviewed: Option<Date>,
+}
+
+impl LinkedClaim {
+    /// Evidence entry `n` (1-based, as in the file).
+    pub fn entry(&self, n: usize) -> Option<&LinkedEvidence> {
+        self.evidence
+            .binary_search_by_key(&n, |e| e.n)
+            .ok()
+            .map(|i| &self.evidence[i])
+    }
 }
 
 /// One evidence entry, resolved.
@@ -71,8 +74,8 @@ pub struct LinkedClaim {
 pub struct LinkedEvidence {
     /// 1-based position in the claim's file.
     pub n: usize,
-    /// The cited source.
-    pub source: usize,
+    /// The cited source's id.
+    pub source: String,
     /// How it bears on the claim.
     pub stance: Stance,
     /// The passage quoted, if the entry has a quote.
@@ -90,11 +93,20 @@ pub struct PassageRef {
     pub range: Range<usize>,
 }
 
+/// One evidence entry citing a source.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+pub struct Citation {
+    /// The citing claim's id.
+    pub claim: String,
+    /// The entry's number in the claim (1-based).
+    pub n: usize,
+}
+
 /// A source's resolved references.
 #[derive(Debug, Clone, Default)]
 pub struct LinkedSource {
-    /// Evidence entries citing this source: (claim, evidence index), by claim id then order.
-    pub citations: Vec<(usize, usize)>,
+    /// Evidence entries citing this source, by claim id then order.
+    pub citations: Vec<Citation>,
     /// Passages quoted from it, by start offset.
     pub passages: Vec<Passage>,
 }
@@ -108,7 +120,7 @@ pub struct Passage {
     pub range: Range<usize>,
 }
 
-/// Resolve everything in `content`; `base_override` is `--base-url`.
+/// Resolve everything in `content` with nothing remembered; `base_override` is `--base-url`.
 /// `diags` holds what earlier stages found; the link fails if any of it, or of
 /// its own findings, is an error.
 pub fn link(
@@ -116,54 +128,218 @@ pub fn link(
     base_override: Option<&str>,
     diags: Diagnostics,
 ) -> Result<(Site, Vec<Diagnostic>)> {
-    link_cached(content, base_override, diags, &mut LinkCache::default())
+    link_with(content, base_override, diags, &mut Memo::default())
 }
 
-/// [`link`], reusing and refreshing `cache` from an earlier link of mostly the same content.
-pub fn link_cached(
-    content: Content,
-    base_override: Option<&str>,
-    mut diags: Diagnostics,
-    cache: &mut LinkCache,
-) -> Result<(Site, Vec<Diagnostic>)> {
-    let settings = settings::settings(&content.index, base_override, &mut diags);
+/// Link destinations of a text with their 1-based line and column in its file.
+type Links = Arc<[LinkAt]>;
 
-    let source_ids: HashMap<&str, usize> = content
-        .sources
-        .iter()
-        .enumerate()
-        .map(|(i, d)| (d.id.as_str(), i))
-        .collect();
+/// A link found in a document's Markdown.
+#[derive(Debug, Clone)]
+struct LinkAt {
+    dest: String,
+    /// 1-based line in the document's file.
+    line: usize,
+    /// 1-based column.
+    column: usize,
+}
 
-    // Claims: verdicts, sources and appearances.
-    let source_of = |id: &str| source_ids.get(id).copied();
-    let mut claims: Vec<LinkedClaim> = content
-        .claims
-        .iter()
-        .map(|claim| link_claim(claim, &content, &settings, &source_of, &mut diags))
-        .collect();
+/// What linking remembers between rebuilds: per source its scan, per claim its
+/// whole result with what it depended on, per other document its links.
+#[derive(Default)]
+pub struct Memo {
+    sources: HashMap<String, Arc<SourceScan>>,
+    claims: HashMap<String, Arc<ClaimResult>>,
+    pages: HashMap<String, (Arc<Document<PageMeta>>, Links)>,
+    index: Option<(Arc<Document<IndexMeta>>, Links)>,
+}
 
-    for src in &content.sources {
-        if let Some(url) = src.meta.url.as_deref().filter(|u| !is_web_url(u)) {
-            diags.push(
+/// What one pass over a source's Markdown finds; kept while the document is the same.
+struct SourceScan {
+    doc: Arc<Document<SourceMeta>>,
+    /// The rendered text quotes are matched in.
+    text: String,
+    /// The text normalised for matching, made when a quote is first looked up
+    /// and dropped after the link (it is several times the size of the text).
+    normalized: Mutex<Option<Arc<quote::Normalized>>>,
+    /// Content words, made when a claim's `appears_in` first names the source.
+    words: OnceLock<HashSet<String>>,
+    /// Links of the body and of the `note`.
+    links: Links,
+    /// Problems of the source alone (unsafe URL, unfilled fields).
+    warnings: Vec<Diagnostic>,
+}
+
+impl SourceScan {
+    fn new(doc: &Arc<Document<SourceMeta>>) -> SourceScan {
+        let body = doc.body();
+        let scan = markdown::scan(body, Trust::Untrusted, true);
+        let index = LineIndex::new(body);
+        let mut links: Vec<LinkAt> = scan
+            .links
+            .into_iter()
+            .map(|(dest, off)| {
+                let (l, column) = index.line_col(off);
+                LinkAt {
+                    dest,
+                    line: doc.body_line + l - 1,
+                    column,
+                }
+            })
+            .collect();
+        if let Some(note) = &doc.meta.note {
+            links.extend(field_links(note, doc.spans.key_or_start("note")));
+        }
+        let mut warnings = Vec::new();
+        if let Some(url) = doc.meta.url.as_deref().filter(|u| !is_web_url(u)) {
+            warnings.push(
                 Diagnostic::warning(
                     "unsafe-url",
-                    &src.file,
+                    &doc.file,
                     format!("url `{url}` is not a web address; it is shown without a link"),
                 )
-                .at_line(
-                    src.front_matter_line + locate_key(&src.front_matter, "url").unwrap_or(1) - 1,
-                )
+                .at_line(doc.spans.key_or_start("url"))
                 .with_help("write an address starting with https:// or http://"),
             );
         }
+        editorial::unfilled(doc, &mut warnings);
+        SourceScan {
+            doc: doc.clone(),
+            text: scan.text,
+            normalized: Mutex::new(None),
+            words: OnceLock::new(),
+            links: links.into(),
+            warnings,
+        }
     }
 
+    fn normalized(&self) -> Arc<quote::Normalized> {
+        let mut slot = self.normalized.lock().unwrap_or_else(|p| p.into_inner());
+        slot.get_or_insert_with(|| Arc::new(quote::Normalized::new(&self.text)))
+            .clone()
+    }
+
+    fn words(&self) -> &HashSet<String> {
+        self.words
+            .get_or_init(|| editorial::content_words(&self.text).into_iter().collect())
+    }
+}
+
+/// What a claim's evidence or `appears_in` names, as it stood when the claim was linked.
+#[derive(Clone)]
+enum Cited {
+    Source(Arc<SourceScan>),
+    Draft,
+    Unreadable,
+    Missing,
+}
+
+impl Cited {
+    fn same(&self, other: &Cited) -> bool {
+        match (self, other) {
+            (Cited::Source(a), Cited::Source(b)) => Arc::ptr_eq(&a.doc, &b.doc),
+            (Cited::Draft, Cited::Draft)
+            | (Cited::Unreadable, Cited::Unreadable)
+            | (Cited::Missing, Cited::Missing) => true,
+            _ => false,
+        }
+    }
+}
+
+/// A claim's link result, with what it was computed from.
+struct ClaimResult {
+    doc: Arc<Document<ClaimMeta>>,
+    /// `_index.md` (scale, `published`) when it was linked.
+    index: Arc<Document<IndexMeta>>,
+    /// Each source id it names, and what that was.
+    cited: Vec<(String, Cited)>,
+    linked: LinkedClaim,
+    /// Its errors and warnings.
+    diags: Vec<Diagnostic>,
+    /// Links of its body and evidence notes.
+    links: Links,
+}
+
+/// What a quote came to in a source's text.
+#[derive(Debug, Clone)]
+enum Outcome {
+    Found(Range<usize>, usize),
+    Missing(Option<quote::Closest>),
+    Empty,
+}
+
+/// [`link`], reusing and refreshing `memo` from an earlier link of mostly the same content.
+pub fn link_with(
+    content: Content,
+    base_override: Option<&str>,
+    mut diags: Diagnostics,
+    memo: &mut Memo,
+) -> Result<(Site, Vec<Diagnostic>)> {
+    let settings = settings::settings(&content.index, base_override, &mut diags);
+
+    // Sources: scanned again only when their document changed.
+    let old_sources = std::mem::take(&mut memo.sources);
+    let scans: Vec<Arc<SourceScan>> = content
+        .sources
+        .par_iter()
+        .map(|(id, doc)| match old_sources.get(id) {
+            Some(s) if Arc::ptr_eq(&s.doc, doc) => s.clone(),
+            _ => Arc::new(SourceScan::new(doc)),
+        })
+        .collect();
+    drop(old_sources);
+    memo.sources = content
+        .sources
+        .keys()
+        .cloned()
+        .zip(scans.iter().cloned())
+        .collect();
+
+    // Claims: linked again only when they or what they cite changed.
+    let cite = |id: &str| -> Cited {
+        if let Some(s) = memo.sources.get(id) {
+            Cited::Source(s.clone())
+        } else if content.is_draft(&DocId::source(id)) {
+            Cited::Draft
+        } else if content.is_unreadable(&DocId::source(id)) {
+            Cited::Unreadable
+        } else {
+            Cited::Missing
+        }
+    };
+    let results: Vec<Arc<ClaimResult>> = content
+        .claims
+        .par_iter()
+        .map(|(id, doc)| {
+            if let Some(old) = memo.claims.get(id) {
+                // A result with errors is made again: its advice may name other documents.
+                let same = Arc::ptr_eq(&old.doc, doc)
+                    && !old.diags.iter().any(|d| d.severity == Severity::Error)
+                    && Arc::ptr_eq(&old.index, &content.index)
+                    && old.cited.iter().all(|(s, was)| was.same(&cite(s)));
+                if same {
+                    return old.clone();
+                }
+            }
+            Arc::new(link_claim(doc, &content, &settings, &cite))
+        })
+        .collect();
+    for scan in &scans {
+        *scan.normalized.lock().unwrap_or_else(|p| p.into_inner()) = None;
+    }
+    memo.claims = content
+        .claims
+        .keys()
+        .cloned()
+        .zip(results.iter().cloned())
+        .collect();
+
     // Passage names flatten `/` to `--`: two claims must not share one.
-    let mut flat: HashMap<String, usize> = HashMap::new();
-    for (c, claim) in content.claims.iter().enumerate() {
-        if let Some(&other) = flat.get(&claim.id.replace('/', "--")) {
-            let other = &content.claims[other];
+    let mut flat: HashMap<String, &str> = HashMap::new();
+    for claim in content.claims.values() {
+        let name = claim.id.replace('/', "--");
+        if let Some(other) = flat.get(&name) {
+            let other = &content.claims[*other];
             diags.push(
                 Diagnostic::error(
                     "id-collision",
@@ -180,121 +356,88 @@ pub fn link_cached(
                 )),
             );
         } else {
-            flat.insert(claim.id.replace('/', "--"), c);
+            flat.insert(name, &claim.id);
         }
     }
 
-    // Quotes: per source, find every passage quoted from it.
-    let mut sources: Vec<LinkedSource> = vec![LinkedSource::default(); content.sources.len()];
-    for (c, claim) in claims.iter().enumerate() {
-        for (e, ev) in claim.evidence.iter().enumerate() {
-            sources[ev.source].citations.push((c, e));
-        }
-    }
-    // One parallel pass over every Markdown text: sources give their rendered
-    // text (for quotes) and links; the others their links.
-    let mut appears = vec![false; content.sources.len()];
-    for c in &claims {
-        for &s in &c.appears_in {
-            appears[s] = true;
-        }
-    }
-    let mut old = std::mem::take(&mut cache.sources);
-    let prior: Vec<Option<CachedSource>> =
-        content.sources.iter().map(|d| old.remove(&d.id)).collect();
-    let scanned: Vec<(SourceScan, CachedSource)> = sources
-        .par_iter()
-        .zip(prior)
-        .enumerate()
-        .map(|(s, (linked, cached))| {
-            find_quotes(&content, &claims, s, &linked.citations, appears[s], cached)
-        })
+    // The graph: citations and passages of each source, from the claims.
+    let mut sources: BTreeMap<String, LinkedSource> = content
+        .sources
+        .keys()
+        .map(|id| (id.clone(), LinkedSource::default()))
         .collect();
-    let mut found = Vec::with_capacity(scanned.len());
-    for (scan, keep) in scanned {
-        cache.sources.insert(keep.doc.id.clone(), keep);
-        found.push(scan);
-    }
-    let mut link_uses: Vec<LinkUse> = Vec::new();
-    for (s, SourceScan { links, .. }) in found.iter().enumerate() {
-        let d = &content.sources[s];
-        if links.is_empty() {
-            continue;
-        }
-        link_uses.extend(links.iter().map(|(dest, line, column)| LinkUse {
-            doc: DocRef::Source(s),
-            dest: dest.clone(),
-            line: d.body_line + line - 1,
-            column: *column,
-        }));
-    }
-    link_uses.extend(other_links(&content, cache));
-    let mut entry_cache: HashMap<usize, Entries> = HashMap::new();
-    let mut texts: Vec<Option<Arc<HashSet<String>>>> = Vec::with_capacity(found.len());
-    for (s, SourceScan { results, words, .. }) in found.into_iter().enumerate() {
-        texts.push(words);
-        for r in results {
-            match r {
-                QuoteResult::Found {
-                    claim,
-                    evidence,
-                    range,
-                    occurrences,
-                } => {
-                    let name = passage_name(
-                        &content.claims[claim].id,
-                        claims[claim].evidence[evidence].n,
-                    );
-                    sources[s].passages.push(Passage {
-                        name: name.clone(),
-                        range: range.clone(),
+    let mut appears_anywhere: HashSet<&str> = HashSet::new();
+    let mut claims = BTreeMap::new();
+    let mut link_uses: Vec<(DocId, Links)> = Vec::new();
+    for (id, r) in content.claims.keys().zip(&results) {
+        for e in &r.linked.evidence {
+            if let Some(s) = sources.get_mut(&e.source) {
+                s.citations.push(Citation {
+                    claim: id.clone(),
+                    n: e.n,
+                });
+                if let Some(p) = &e.passage {
+                    s.passages.push(Passage {
+                        name: p.name.clone(),
+                        range: p.range.clone(),
                     });
-                    claims[claim].evidence[evidence].passage = Some(PassageRef {
-                        name,
-                        occurrences,
-                        range,
-                    });
-                }
-                QuoteResult::Missing {
-                    claim,
-                    evidence,
-                    closest,
-                } => {
-                    let doc = &content.claims[claim];
-                    let n = claims[claim].evidence[evidence].n;
-                    let line = cached_entries(&mut entry_cache, &content, claim)
-                        .field(n - 1, "quote")
-                        .unwrap_or(1);
-                    diags.push(quote_missing(doc, n, line, &content.sources[s], closest));
-                }
-                QuoteResult::Empty { claim, evidence } => {
-                    let doc = &content.claims[claim];
-                    let n = claims[claim].evidence[evidence].n;
-                    let line = cached_entries(&mut entry_cache, &content, claim)
-                        .field(n - 1, "quote")
-                        .unwrap_or(1);
-                    diags.push(quote_empty(doc, n, line));
                 }
             }
         }
-        sources[s]
-            .passages
-            .sort_by(|a, b| (a.range.start, &a.name).cmp(&(b.range.start, &b.name)));
+        appears_anywhere.extend(r.linked.appears_in.iter().map(String::as_str));
+        diags.extend(r.diags.iter().cloned());
+        if !r.links.is_empty() {
+            link_uses.push((DocId::claim(id.clone()), r.links.clone()));
+        }
+        claims.insert(id.clone(), r.linked.clone());
+    }
+    for s in sources.values_mut() {
+        if s.passages.len() > 1 {
+            s.passages
+                .sort_by(|a, b| (a.range.start, &a.name).cmp(&(b.range.start, &b.name)));
+        }
+    }
+    for (id, scan) in content.sources.keys().zip(&scans) {
+        if sources[id].citations.is_empty() && !appears_anywhere.contains(id.as_str()) {
+            diags.push(editorial::uncited(&scan.doc));
+        }
+        diags.extend(scan.warnings.iter().cloned());
+        if !scan.links.is_empty() {
+            link_uses.push((DocId::source(id.clone()), scan.links.clone()));
+        }
+    }
+
+    // Links of the overview and the free pages.
+    let index_links = match &memo.index {
+        Some((doc, links)) if Arc::ptr_eq(doc, &content.index) => links.clone(),
+        _ => text_links(content.index.body(), content.index.body_line),
+    };
+    memo.index = Some((content.index.clone(), index_links.clone()));
+    link_uses.push((DocId::Index, index_links));
+    let old_pages = std::mem::take(&mut memo.pages);
+    for (id, doc) in &content.pages {
+        let links = match old_pages.get(id) {
+            Some((d, links)) if Arc::ptr_eq(d, doc) => links.clone(),
+            _ => text_links(doc.body(), doc.body_line),
+        };
+        memo.pages.insert(id.clone(), (doc.clone(), links.clone()));
+        link_uses.push((DocId::page(id.clone()), links));
     }
 
     // Links inside Markdown.
-    let mut links: HashMap<DocRef, BTreeSet<DocRef>> = HashMap::new();
-    for u in link_uses {
-        match resolve_link(&u, &content) {
-            Ok(Some(target)) => {
-                links.entry(u.doc).or_default().insert(target);
+    let mut links: BTreeMap<DocId, BTreeSet<DocId>> = BTreeMap::new();
+    for (from, uses) in link_uses {
+        for u in uses.iter() {
+            match resolve_link(&from, u, &content) {
+                Ok(Some(target)) => {
+                    links.entry(from.clone()).or_default().insert(target);
+                }
+                Ok(None) => {}
+                Err(d) => diags.push(d),
             }
-            Ok(None) => {}
-            Err(d) => diags.push(d),
         }
     }
 
-    editorial::check(&content, &settings, &claims, &sources, &texts, &mut diags);
     let warnings = diags.into_result()?;
     Ok((
         Site {
@@ -308,120 +451,170 @@ pub fn link_cached(
     ))
 }
 
-/// The evidence entries of claim `c`, found once however often they are asked for.
-fn cached_entries<'c, 'a>(
-    cache: &'c mut HashMap<usize, Entries<'a>>,
-    content: &'a Content,
-    c: usize,
-) -> &'c Entries<'a> {
-    cache
-        .entry(c)
-        .or_insert_with(|| Entries::new(&content.claims[c].front_matter, "evidence"))
-}
-
-/// Resolve one claim: its verdict on the scale, its evidence and appearances.
-pub(crate) fn link_claim(
-    claim: &Document<ClaimMeta>,
+/// Resolve one claim: its verdict on the scale, its evidence, quotes and
+/// appearances, and its editorial warnings.
+fn link_claim(
+    doc: &Arc<Document<ClaimMeta>>,
     content: &Content,
     settings: &Settings,
-    source_of: &dyn Fn(&str) -> Option<usize>,
-    diags: &mut Diagnostics,
-) -> LinkedClaim {
-    let fm_line = |rel: usize| claim.front_matter_line + rel - 1;
-    let verdict = match settings.scale.position(&claim.meta.verdict) {
-        Some(p) => p,
-        None => {
-            let keys = settings.scale.verdicts.iter().map(|v| v.key.as_str());
-            let mut help = format!(
-                "use one of: {}",
-                settings
-                    .scale
-                    .verdicts
-                    .iter()
-                    .map(|v| v.key.as_str())
-                    .collect::<Vec<_>>()
-                    .join(", ")
-            );
-            if let Some(s) = did_you_mean(&claim.meta.verdict, keys) {
-                help = format!("did you mean `{s}`? {help}");
-            }
-            diags.push(
-                Diagnostic::error(
-                    "unknown-verdict",
-                    &claim.file,
-                    format!(
-                        "`{}` is not a verdict of the rating scale",
-                        claim.meta.verdict
-                    ),
-                )
-                .at_line(fm_line(
-                    locate_key(&claim.front_matter, "verdict").unwrap_or(1),
-                ))
-                .with_help(help),
-            );
-            0
+    cite: &(dyn Fn(&str) -> Cited + Sync),
+) -> ClaimResult {
+    let mut diags: Vec<Diagnostic> = Vec::new();
+    let spans = &doc.spans;
+    if settings.scale.get(&doc.meta.verdict).is_none() {
+        let keys = settings.scale.verdicts.iter().map(|v| v.key.as_str());
+        let mut help = format!(
+            "use one of: {}",
+            settings
+                .scale
+                .verdicts
+                .iter()
+                .map(|v| v.key.as_str())
+                .collect::<Vec<_>>()
+                .join(", ")
+        );
+        if let Some(s) = did_you_mean(&doc.meta.verdict, keys) {
+            help = format!("did you mean `{s}`? {help}");
         }
+        diags.push(
+            Diagnostic::error(
+                "unknown-verdict",
+                &doc.file,
+                format!(
+                    "`{}` is not a verdict of the rating scale",
+                    doc.meta.verdict
+                ),
+            )
+            .at_line(spans.key_or_start("verdict"))
+            .with_help(help),
+        );
+    }
+    let mut cited: Vec<(String, Cited)> = Vec::new();
+    let mut cite_once = |id: &str| -> Cited {
+        if let Some((_, c)) = cited.iter().find(|(s, _)| s == id) {
+            return c.clone();
+        }
+        let c = cite(id);
+        cited.push((id.to_owned(), c.clone()));
+        c
     };
-    let mut evidence = Vec::with_capacity(claim.meta.evidence.len());
-    // Located only when needed, and then once for all entries.
-    let mut entries: Option<Entries> = None;
-    for (i, ev) in claim.meta.evidence.iter().enumerate() {
-        match source_of(ev.source.as_str()) {
-            Some(s) => evidence.push(LinkedEvidence {
-                n: i + 1,
-                source: s,
-                stance: ev.stance,
-                passage: None,
+    let mut evidence = Vec::with_capacity(doc.meta.evidence.len());
+    for (i, ev) in doc.meta.evidence.iter().enumerate() {
+        let n = i + 1;
+        let scan = match cite_once(&ev.source) {
+            Cited::Source(s) => s,
+            Cited::Unreadable => continue,
+            _ => {
+                diags.push(
+                    Diagnostic::error(
+                        "unknown-source",
+                        &doc.file,
+                        format!("evidence {n} cites `{}`, which is not a source", ev.source),
+                    )
+                    .at_line(spans.entry(i, "source"))
+                    .with_help(unknown_source_help(content, &ev.source)),
+                );
+                continue;
+            }
+        };
+        let passage = match ev.quote.as_deref().map(|q| find_quote(&scan, q)) {
+            None => None,
+            Some(Outcome::Found(range, occurrences)) => Some(PassageRef {
+                name: passage_name(&doc.id, n),
+                occurrences,
+                range,
             }),
-            None if content.is_unreadable("source", &ev.source) => {}
-            None => diags.push(
-                Diagnostic::error(
-                    "unknown-source",
-                    &claim.file,
-                    format!(
-                        "evidence {} cites `{}`, which is not a source",
-                        i + 1,
-                        ev.source
-                    ),
-                )
-                .at_line(fm_line(
-                    entries
-                        .get_or_insert_with(|| Entries::new(&claim.front_matter, "evidence"))
-                        .field(i, "source")
-                        .unwrap_or(1),
-                ))
-                .with_help(unknown_source_help(content, &ev.source)),
-            ),
-        }
+            Some(Outcome::Missing(closest)) => {
+                diags.push(quote_missing(
+                    doc,
+                    n,
+                    spans.entry(i, "quote"),
+                    &scan.doc,
+                    closest,
+                ));
+                None
+            }
+            Some(Outcome::Empty) => {
+                diags.push(quote_empty(doc, n, spans.entry(i, "quote")));
+                None
+            }
+        };
+        evidence.push(LinkedEvidence {
+            n,
+            source: ev.source.clone(),
+            stance: ev.stance,
+            passage,
+        });
     }
     let mut appears_in = Vec::new();
-    for id in &claim.meta.appears_in {
-        match source_of(id.as_str()) {
-            Some(s) => appears_in.push(s),
-            None if content.is_unreadable("source", id) => {}
-            None => diags.push(
+    let mut appear_words: Vec<(String, Arc<SourceScan>)> = Vec::new();
+    for id in &doc.meta.appears_in {
+        match cite_once(id) {
+            Cited::Source(s) => {
+                appears_in.push(id.clone());
+                appear_words.push((id.clone(), s));
+            }
+            Cited::Unreadable => {}
+            _ => diags.push(
                 Diagnostic::error(
                     "unknown-source",
-                    &claim.file,
+                    &doc.file,
                     format!("appears_in names `{id}`, which is not a source"),
                 )
-                .at_line(fm_line(
-                    locate_key(&claim.front_matter, "appears_in").unwrap_or(1),
-                ))
+                .at_line(spans.key_or_start("appears_in"))
                 .with_help(unknown_source_help(content, id)),
             ),
         }
     }
-    LinkedClaim {
-        verdict,
+    let linked = LinkedClaim {
+        verdict: doc.meta.verdict.clone(),
         evidence,
         appears_in,
-        reviewed: claim.meta.reviewed.or(settings.published),
+        reviewed: doc.meta.reviewed.or(settings.published),
+    };
+    let source_doc = |id: &str| {
+        cited.iter().find_map(|(s, c)| match c {
+            Cited::Source(scan) if s == id => Some(scan.doc.clone()),
+            _ => None,
+        })
+    };
+    let words = |id: &str| {
+        appear_words
+            .iter()
+            .find(|(s, _)| s == id)
+            .map(|(_, scan)| scan.words())
+    };
+    editorial::claim_warnings(doc, &linked, settings, &source_doc, &words, &mut diags);
+    let mut links = text_links(doc.body(), doc.body_line).to_vec();
+    for (i, ev) in doc.meta.evidence.iter().enumerate() {
+        if let Some(note) = &ev.note {
+            links.extend(field_links(note, spans.entry(i, "note")));
+        }
+    }
+    ClaimResult {
+        doc: doc.clone(),
+        index: content.index.clone(),
+        cited,
+        linked,
+        diags,
+        links: links.into(),
     }
 }
 
-/// The error for evidence `n` of `doc` whose quote (at front-matter line `line`) is not in `source`.
-pub(crate) fn quote_missing(
+/// Where `quote` is in the source's rendered text.
+fn find_quote(scan: &SourceScan, quote: &str) -> Outcome {
+    if quote::Normalized::new(quote).text.is_empty() {
+        return Outcome::Empty;
+    }
+    let hay = scan.normalized();
+    match quote::find(&scan.text, &hay, quote) {
+        Some((range, n)) => Outcome::Found(range, n),
+        None => Outcome::Missing(quote::closest(&scan.text, &hay, quote)),
+    }
+}
+
+/// The error for evidence `n` of `doc` whose quote (at file line `line`) is not in `source`.
+fn quote_missing(
     doc: &Document<ClaimMeta>,
     n: usize,
     line: usize,
@@ -449,66 +642,50 @@ pub(crate) fn quote_missing(
         &doc.file,
         format!("evidence {n}: the quote is not in source `{}`", source.id),
     )
-    .at_line(doc.front_matter_line + line - 1)
+    .at_line(line)
     .with_help(help)
 }
 
-/// The error for evidence `n` of `doc` whose quote (at front-matter line `line`) is empty.
-pub(crate) fn quote_empty(doc: &Document<ClaimMeta>, n: usize, line: usize) -> Diagnostic {
+/// The error for evidence `n` of `doc` whose quote (at file line `line`) is empty.
+fn quote_empty(doc: &Document<ClaimMeta>, n: usize, line: usize) -> Diagnostic {
     Diagnostic::error(
         "empty-quote",
         &doc.file,
         format!("evidence {n}: the quote is empty"),
     )
-    .at_line(doc.front_matter_line + line - 1)
+    .at_line(line)
     .with_help("copy a passage of the source into `quote`, or remove the field")
 }
 
 /// The document a `source:`/`claim:`/`page:` link points to; `Ok(None)` for
 /// other links and for documents that exist but could not be read.
-fn resolve_link(u: &LinkUse, content: &Content) -> std::result::Result<Option<DocRef>, Diagnostic> {
+fn resolve_link(
+    from: &DocId,
+    u: &LinkAt,
+    content: &Content,
+) -> std::result::Result<Option<DocId>, Diagnostic> {
     let Some(l) = markdown::internal_link(&u.dest) else {
         return Ok(None);
     };
-    let found = match l.kind {
-        "source" => content
-            .sources
-            .binary_search_by(|d| d.id.as_str().cmp(l.id))
-            .ok()
-            .map(DocRef::Source),
-        "claim" => content
-            .claims
-            .binary_search_by(|d| d.id.as_str().cmp(l.id))
-            .ok()
-            .map(DocRef::Claim),
-        _ => content
-            .pages
-            .binary_search_by(|d| d.id.as_str().cmp(l.id))
-            .ok()
-            .map(DocRef::Page),
+    let Some(kind) = Kind::from_key(l.kind) else {
+        return Ok(None);
     };
-    if found.is_some() || content.is_unreadable(l.kind, l.id) {
-        return Ok(found);
+    let target = DocId::Doc(kind, l.id.to_owned());
+    if content.contains(&target) {
+        return Ok(Some(target));
     }
-    let candidates: Vec<&str> = match l.kind {
-        "source" => content.sources.iter().map(|d| d.id.as_str()).collect(),
-        "claim" => content.claims.iter().map(|d| d.id.as_str()).collect(),
-        _ => content.pages.iter().map(|d| d.id.as_str()).collect(),
-    };
-    let help = match did_you_mean(l.id, candidates) {
-        _ if content.is_draft(l.kind, l.id) => format!(
+    if content.is_unreadable(&target) {
+        return Ok(None);
+    }
+    let help = match did_you_mean(l.id, content.ids(kind)) {
+        _ if content.is_draft(&target) => format!(
             "the {} `{}` is a draft: build with --drafts, or set draft = false in it",
             l.kind, l.id
         ),
         Some(s) => format!("did you mean `{}:{s}`?", l.kind),
-        None => format!("link to the id of a file in content/{}s/", l.kind),
+        None => format!("link to the id of a file in content/{}/", kind.folder()),
     };
-    let file = match u.doc {
-        DocRef::Index => &content.index.file,
-        DocRef::Source(i) => &content.sources[i].file,
-        DocRef::Claim(i) => &content.claims[i].file,
-        DocRef::Page(i) => &content.pages[i].file,
-    };
+    let file = content.file(from).unwrap_or(std::path::Path::new(""));
     Err(Diagnostic::error(
         "broken-link",
         file,
@@ -519,13 +696,13 @@ fn resolve_link(u: &LinkUse, content: &Content) -> std::result::Result<Option<Do
 }
 
 /// Advice for a reference to a source that does not exist.
-pub(crate) fn unknown_source_help(content: &Content, id: &str) -> String {
-    if content.is_draft("source", id) {
+fn unknown_source_help(content: &Content, id: &str) -> String {
+    if content.is_draft(&DocId::source(id)) {
         return format!(
             "the source `{id}` is a draft: build with --drafts, or set draft = false in it"
         );
     }
-    let mut help = match did_you_mean(id, content.sources.iter().map(|s| s.id.as_str())) {
+    let mut help = match did_you_mean(id, content.ids(Kind::Source)) {
         Some(s) => format!("did you mean `{s}`? "),
         None => String::new(),
     };
@@ -533,109 +710,33 @@ pub(crate) fn unknown_source_help(content: &Content, id: &str) -> String {
     help
 }
 
-/// Link destinations of a text with their 1-based line and column in it.
-type Links = Vec<(String, usize, usize)>;
-
-/// A link found in a document's Markdown.
-struct LinkUse {
-    doc: DocRef,
-    dest: String,
-    /// 1-based line in the document's file.
-    line: usize,
-    /// 1-based column.
-    column: usize,
-}
-
-/// Links of every Markdown text but source bodies (which [`find_quotes`] scans), in parallel.
-fn other_links(content: &Content, cache: &mut LinkCache) -> Vec<LinkUse> {
-    // (document, text, first line of the text, whether that line is fixed: a front-matter field)
-    let mut jobs: Vec<(DocRef, &str, usize, bool)> = Vec::new();
-    let fm = |line: usize, rel: Option<usize>| line + rel.unwrap_or(1) - 1;
-    let idx = &content.index;
-    jobs.push((DocRef::Index, &idx.body, idx.body_line, false));
-    for (i, d) in content.sources.iter().enumerate() {
-        if let Some(note) = &d.meta.note {
-            let line = fm(d.front_matter_line, locate_key(&d.front_matter, "note"));
-            jobs.push((DocRef::Source(i), note, line, true));
-        }
-    }
-    // Claims are many: their links are kept while the claim's document is the same.
-    let mut old = std::mem::take(&mut cache.claims);
-    let mut cached: Vec<LinkUse> = Vec::new();
-    let mut fresh: Vec<usize> = Vec::new();
-    for (i, d) in content.claims.iter().enumerate() {
-        match old.remove(&d.id) {
-            Some((doc, links)) if Arc::ptr_eq(&doc, d) => {
-                cached.extend(links.iter().map(|(dest, line, column)| LinkUse {
-                    doc: DocRef::Claim(i),
-                    dest: dest.clone(),
-                    line: *line,
-                    column: *column,
-                }));
-                cache.claims.insert(d.id.clone(), (doc, links));
+/// The links of a Markdown text that starts at file line `first_line`.
+fn text_links(text: &str, first_line: usize) -> Links {
+    let index = LineIndex::new(text);
+    markdown::scan(text, Trust::Editor, false)
+        .links
+        .into_iter()
+        .map(|(dest, off)| {
+            let (l, column) = index.line_col(off);
+            LinkAt {
+                dest,
+                line: first_line + l - 1,
+                column,
             }
-            _ => fresh.push(i),
-        }
-    }
-    for &i in &fresh {
-        claim_texts(i, &content.claims[i], &mut jobs);
-    }
-    for (i, d) in content.pages.iter().enumerate() {
-        jobs.push((DocRef::Page(i), &d.body, d.body_line, false));
-    }
-    let found = scan_links(&jobs);
-    for &i in &fresh {
-        let d = &content.claims[i];
-        let links = found
-            .iter()
-            .filter(|u| u.doc == DocRef::Claim(i))
-            .map(|u| (u.dest.clone(), u.line, u.column))
-            .collect();
-        cache.claims.insert(d.id.clone(), (d.clone(), links));
-    }
-    cached.extend(found);
-    cached
-}
-
-/// The Markdown texts of claim `i` (its body and evidence notes), as link-scan jobs.
-fn claim_texts<'a>(
-    i: usize,
-    d: &'a Document<ClaimMeta>,
-    jobs: &mut Vec<(DocRef, &'a str, usize, bool)>,
-) {
-    jobs.push((DocRef::Claim(i), &d.body, d.body_line, false));
-    if d.meta.evidence.iter().any(|ev| ev.note.is_some()) {
-        let entries = Entries::new(&d.front_matter, "evidence");
-        for (e, ev) in d.meta.evidence.iter().enumerate() {
-            if let Some(note) = &ev.note {
-                let line = d.front_matter_line + entries.field(e, "note").unwrap_or(1) - 1;
-                jobs.push((DocRef::Claim(i), note, line, true));
-            }
-        }
-    }
-}
-
-/// The links of every job's text: (document, text, first line, whether the line is fixed).
-fn scan_links(jobs: &[(DocRef, &str, usize, bool)]) -> Vec<LinkUse> {
-    jobs.par_iter()
-        .flat_map_iter(|&(doc, text, line, fixed)| {
-            let index = LineIndex::new(text);
-            markdown::scan(text, Trust::Editor, false)
-                .links
-                .into_iter()
-                .map(move |(dest, off)| {
-                    let (l, c) = index.line_col(off);
-                    // A front-matter field's Markdown: its line, column unknown within it.
-                    let (line, column) = if fixed { (line, 1) } else { (line + l - 1, c) };
-                    LinkUse {
-                        doc,
-                        dest,
-                        line,
-                        column,
-                    }
-                })
         })
         .collect()
+}
+
+/// The links of a front-matter field's Markdown, all located at the field's line.
+fn field_links(text: &str, line: usize) -> impl Iterator<Item = LinkAt> {
+    markdown::scan(text, Trust::Editor, false)
+        .links
+        .into_iter()
+        .map(move |(dest, _)| LinkAt {
+            dest,
+            line,
+            column: 1,
+        })
 }
 
 /// Whether `url` is an absolute http(s) address, safe to link to.
@@ -644,195 +745,42 @@ pub fn is_web_url(url: &str) -> bool {
     lower.starts_with("https://") || lower.starts_with("http://")
 }
 
-enum QuoteResult {
-    Found {
-        claim: usize,
-        evidence: usize,
-        range: Range<usize>,
-        occurrences: usize,
-    },
-    Missing {
-        claim: usize,
-        evidence: usize,
-        closest: Option<quote::Closest>,
-    },
-    Empty {
-        claim: usize,
-        evidence: usize,
-    },
-}
-
-/// What one pass over a source finds.
-struct SourceScan {
-    results: Vec<QuoteResult>,
-    links: Links,
-    /// The words of the rendered text, when an editorial check needs them.
-    words: Option<Arc<HashSet<String>>>,
-}
-
-/// What a quote came to in a source's text.
-#[derive(Debug, Clone)]
-enum Outcome {
-    Found(Range<usize>, usize),
-    Missing(Option<quote::Closest>),
-    Empty,
-}
-
-/// Results of scanning sources, kept between rebuilds: a source whose document
-/// has not changed is not parsed again for quotes it has already answered.
-#[derive(Default)]
-pub struct LinkCache {
-    sources: HashMap<String, CachedSource>,
-    /// Each claim's Markdown links, while its document is the same.
-    claims: HashMap<String, (Arc<Document<ClaimMeta>>, Links)>,
-}
-
-struct CachedSource {
-    doc: Arc<Document<SourceMeta>>,
-    links: Links,
-    text: Option<Arc<String>>,
-    words: Option<Arc<HashSet<String>>>,
-    quotes: HashMap<String, Outcome>,
-}
-
-/// Find the quotes of every citation of source `s` in its rendered text.
-fn find_quotes(
-    content: &Content,
-    claims: &[LinkedClaim],
-    s: usize,
-    citations: &[(usize, usize)],
-    keep_text: bool,
-    cached: Option<CachedSource>,
-) -> (SourceScan, CachedSource) {
-    let doc = &content.sources[s];
-    let quoted: Vec<(usize, usize, &str)> = citations
-        .iter()
-        .filter_map(|&(c, e)| {
-            let n = claims[c].evidence[e].n;
-            content.claims[c].meta.evidence[n - 1]
-                .quote
-                .as_deref()
-                .map(|q| (c, e, q))
-        })
-        .collect();
-    let cached = cached.filter(|c| Arc::ptr_eq(&c.doc, doc));
-    let answered = cached.as_ref().is_some_and(|c| {
-        (!keep_text || c.words.is_some())
-            && quoted.iter().all(|(_, _, q)| c.quotes.contains_key(*q))
-    });
-    let mut entry = match cached {
-        Some(c) if answered => c,
-        other => {
-            let scan = markdown::scan(&doc.body, Trust::Untrusted, true);
-            let index = LineIndex::new(&doc.body);
-            let links = scan
-                .links
-                .into_iter()
-                .map(|(dest, off)| {
-                    let (line, column) = index.line_col(off);
-                    (dest, line, column)
-                })
-                .collect();
-            let words = keep_text
-                .then(|| Arc::new(editorial::content_words(&scan.text).into_iter().collect()));
-            CachedSource {
-                doc: doc.clone(),
-                links,
-                text: Some(Arc::new(scan.text)),
-                words,
-                quotes: other.map(|c| c.quotes).unwrap_or_default(),
-            }
-        }
-    };
-    let mut hay: Option<quote::Normalized> = None;
-    let results = quoted
-        .iter()
-        .map(|&(claim, evidence, q)| {
-            let outcome = match entry.quotes.get(q) {
-                Some(o) => o.clone(),
-                None => {
-                    let text = entry.text.as_deref().map_or("", String::as_str);
-                    let hay = hay.get_or_insert_with(|| quote::Normalized::new(text));
-                    let o = if quote::Normalized::new(q).text.is_empty() {
-                        Outcome::Empty
-                    } else {
-                        match quote::find(text, hay, q) {
-                            Some((range, n)) => Outcome::Found(range, n),
-                            None => Outcome::Missing(quote::closest(text, hay, q)),
-                        }
-                    };
-                    entry.quotes.insert(q.to_owned(), o.clone());
-                    o
-                }
-            };
-            match outcome {
-                Outcome::Found(range, occurrences) => QuoteResult::Found {
-                    claim,
-                    evidence,
-                    range,
-                    occurrences,
-                },
-                Outcome::Missing(closest) => QuoteResult::Missing {
-                    claim,
-                    evidence,
-                    closest,
-                },
-                Outcome::Empty => QuoteResult::Empty { claim, evidence },
-            }
-        })
-        .collect();
-    // Keep only the quotes in use, so the cache does not grow with every edit.
-    if entry.quotes.len() > quoted.len() {
-        entry
-            .quotes
-            .retain(|q, _| quoted.iter().any(|(_, _, u)| u == q));
-    }
-    let scan = SourceScan {
-        results,
-        links: entry.links.clone(),
-        words: if keep_text { entry.words.clone() } else { None },
-    };
-    (scan, entry)
-}
-
 impl Site {
     /// Documents whose pages must be rendered again when `doc` changes:
-    /// the document itself, the sources a claim cites, the claims citing a source,
-    /// and documents whose Markdown links to it.
-    pub fn dependents(&self, doc: DocRef) -> BTreeSet<DocRef> {
-        let mut out = BTreeSet::from([doc]);
+    /// the document itself, the sources a claim cites or appears in, the claims
+    /// citing a source or appearing in it, and documents whose Markdown links to it.
+    pub fn dependents(&self, doc: &DocId) -> BTreeSet<DocId> {
+        let mut out = BTreeSet::from([doc.clone()]);
         match doc {
-            DocRef::Claim(c) => {
-                out.extend(
-                    self.claims[c]
-                        .evidence
-                        .iter()
-                        .map(|e| DocRef::Source(e.source)),
-                );
-                out.extend(self.claims[c].appears_in.iter().map(|&s| DocRef::Source(s)));
+            DocId::Doc(Kind::Claim, id) => {
+                if let Some(c) = self.claims.get(id) {
+                    out.extend(c.evidence.iter().map(|e| DocId::source(e.source.clone())));
+                    out.extend(c.appears_in.iter().map(|s| DocId::source(s.clone())));
+                }
             }
-            DocRef::Source(s) => {
-                out.extend(
-                    self.sources[s]
-                        .citations
-                        .iter()
-                        .map(|&(c, _)| DocRef::Claim(c)),
-                );
+            DocId::Doc(Kind::Source, id) => {
+                if let Some(s) = self.sources.get(id) {
+                    out.extend(s.citations.iter().map(|c| DocId::claim(c.claim.clone())));
+                }
                 out.extend(
                     self.claims
                         .iter()
-                        .enumerate()
-                        .filter(|(_, c)| c.appears_in.contains(&s))
-                        .map(|(i, _)| DocRef::Claim(i)),
+                        .filter(|(_, c)| c.appears_in.contains(id))
+                        .map(|(c, _)| DocId::claim(c.clone())),
                 );
             }
-            DocRef::Index | DocRef::Page(_) => {}
+            DocId::Index | DocId::Doc(Kind::Page, _) => {}
         }
         for (from, targets) in &self.links {
-            if targets.contains(&doc) {
-                out.insert(*from);
+            if targets.contains(doc) {
+                out.insert(from.clone());
             }
         }
         out
+    }
+
+    /// The verdict of the scale a claim has.
+    pub fn verdict(&self, claim: &LinkedClaim) -> Option<&Verdict> {
+        self.settings.scale.get(&claim.verdict)
     }
 }

@@ -2,7 +2,7 @@
 //! with defaults: where the site is served, and the rating scale.
 
 use crate::diagnostic::{Diagnostic, Diagnostics};
-use crate::load::{locate_key, Date, Document, IndexMeta, VerdictDef};
+use crate::load::{Date, Document, IndexMeta, VerdictDef};
 
 /// Where the site is served.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -100,6 +100,11 @@ impl Scale {
     pub fn position(&self, key: &str) -> Option<usize> {
         self.verdicts.iter().position(|v| v.key == key)
     }
+
+    /// The verdict `key`.
+    pub fn get(&self, key: &str) -> Option<&Verdict> {
+        self.verdicts.iter().find(|v| v.key == key)
+    }
 }
 
 /// The briefing's settings.
@@ -130,8 +135,7 @@ pub fn settings(
     diags: &mut Diagnostics,
 ) -> Settings {
     let meta = &index.meta;
-    let line_of =
-        |key: &str| index.front_matter_line + locate_key(&index.front_matter, key).unwrap_or(1) - 1;
+    let line_of = |key: &str| index.spans.key_or_start(key);
     let base = match base_override.or(meta.base_url.as_deref()) {
         None => BaseUrl {
             path: "/".into(),

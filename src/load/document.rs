@@ -1,11 +1,168 @@
 //! The typed documents of a briefing, as read from `content/`.
 
+use std::collections::{BTreeMap, BTreeSet};
 use std::path::PathBuf;
 use std::sync::Arc;
 
 use serde::{Deserialize, Serialize};
 
 use super::date::Date;
+
+/// The kind of a document of `content/` other than `_index.md`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Kind {
+    /// `content/sources/`.
+    Source,
+    /// `content/claims/`.
+    Claim,
+    /// `content/pages/`.
+    Page,
+}
+
+impl Kind {
+    /// Every kind, in the order the briefing is read.
+    pub const ALL: [Kind; 3] = [Kind::Source, Kind::Claim, Kind::Page];
+
+    /// The name used in links (`source:<id>`) and messages.
+    pub fn key(self) -> &'static str {
+        match self {
+            Kind::Source => "source",
+            Kind::Claim => "claim",
+            Kind::Page => "page",
+        }
+    }
+
+    /// The folder of `content/` (and of the output) holding this kind.
+    pub fn folder(self) -> &'static str {
+        match self {
+            Kind::Source => "sources",
+            Kind::Claim => "claims",
+            Kind::Page => "pages",
+        }
+    }
+
+    /// The kind named `key` in a link (`source`, `claim`, `page`).
+    pub fn from_key(key: &str) -> Option<Kind> {
+        Kind::ALL.into_iter().find(|k| k.key() == key)
+    }
+}
+
+/// A document of the briefing, by kind and id: the same before and after an edit.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum DocId {
+    /// `content/_index.md`.
+    Index,
+    /// A source, claim or page.
+    Doc(Kind, String),
+}
+
+impl DocId {
+    /// A source's id.
+    pub fn source(id: impl Into<String>) -> DocId {
+        DocId::Doc(Kind::Source, id.into())
+    }
+
+    /// A claim's id.
+    pub fn claim(id: impl Into<String>) -> DocId {
+        DocId::Doc(Kind::Claim, id.into())
+    }
+
+    /// A free page's id.
+    pub fn page(id: impl Into<String>) -> DocId {
+        DocId::Doc(Kind::Page, id.into())
+    }
+}
+
+/// Where the fields of a front matter sit in its file, found once when the file is read.
+#[derive(Debug, Clone, Default)]
+pub struct Spans {
+    /// 1-based file line of each key's first `key = ` / `key:` line (or `[[key]]` header).
+    keys: Vec<(Box<str>, u32)>,
+    /// Per entry of the `[[evidence]]` array: its first line and the line of each field it sets.
+    entries: Vec<EntrySpan>,
+    /// 1-based file line where the front matter text starts.
+    front_matter_line: u32,
+}
+
+#[derive(Debug, Clone)]
+struct EntrySpan {
+    line: u32,
+    fields: Vec<(&'static str, u32)>,
+}
+
+impl Spans {
+    /// The spans of `front_matter`, which starts at file line `first_line`; `entry_fields`
+    /// are the fields of `[[evidence]]` entries to locate (none for documents without evidence).
+    pub fn new(front_matter: &str, first_line: usize, entry_fields: &[&'static str]) -> Spans {
+        let mut keys: Vec<(Box<str>, u32)> = Vec::new();
+        let to_file = |rel: usize| u32::try_from(first_line + rel - 1).unwrap_or(u32::MAX);
+        for (i, line) in front_matter.lines().enumerate() {
+            let l = line.trim_start();
+            let key = if let Some(inner) = l.strip_prefix("[[").and_then(|r| r.strip_suffix("]]")) {
+                inner
+            } else {
+                let end = l
+                    .find(|c: char| c.is_whitespace() || c == '=' || c == ':')
+                    .unwrap_or(l.len());
+                let rest = l[end..].trim_start();
+                if end == 0 || !(rest.starts_with('=') || rest.starts_with(':')) {
+                    continue;
+                }
+                &l[..end]
+            };
+            if !keys.iter().any(|(k, _)| &**k == key) {
+                keys.push((key.into(), to_file(i + 1)));
+            }
+        }
+        let mut entries = Vec::new();
+        if !entry_fields.is_empty() {
+            let found = super::Entries::new(front_matter, "evidence");
+            let mut i = 0;
+            while let Some(start) = found.start(i) {
+                let fields = entry_fields
+                    .iter()
+                    .filter_map(|f| found.own_field(i, f).map(|l| (*f, to_file(l))))
+                    .collect();
+                entries.push(EntrySpan {
+                    line: to_file(start),
+                    fields,
+                });
+                i += 1;
+            }
+        }
+        Spans {
+            keys,
+            entries,
+            front_matter_line: to_file(1),
+        }
+    }
+
+    /// The file line where `key` is set, if it is.
+    pub fn key(&self, key: &str) -> Option<usize> {
+        self.keys
+            .iter()
+            .find(|(k, _)| &**k == key)
+            .map(|&(_, l)| l as usize)
+    }
+
+    /// The file line where `key` is set, else the front matter's first line.
+    pub fn key_or_start(&self, key: &str) -> usize {
+        self.key(key).unwrap_or(self.front_matter_line as usize)
+    }
+
+    /// The file line of `field` in evidence entry `index` (0-based), else of the entry,
+    /// else the front matter's first line.
+    pub fn entry(&self, index: usize, field: &str) -> usize {
+        match self.entries.get(index) {
+            Some(e) => e
+                .fields
+                .iter()
+                .find(|(f, _)| *f == field)
+                .map_or(e.line, |&(_, l)| l) as usize,
+            None => self.front_matter_line as usize,
+        }
+    }
+}
 
 /// A file of `content/`, its id, its front matter `M` and its Markdown body.
 #[derive(Debug, Clone)]
@@ -16,14 +173,55 @@ pub struct Document<M> {
     pub file: PathBuf,
     /// The front matter's fields.
     pub meta: M,
-    /// The front matter's text, kept to locate fields in messages.
-    pub front_matter: String,
-    /// 1-based line of the file where the front matter text starts.
-    pub front_matter_line: usize,
-    /// The Markdown body.
-    pub body: String,
+    /// The whole file as parsed (control characters dropped, line ends made `\n`):
+    /// diagnostics show their excerpts from it, never from a second read of the disk.
+    pub text: Arc<str>,
+    /// Where the front matter's fields sit.
+    pub spans: Spans,
+    front_matter: std::ops::Range<usize>,
+    body: std::ops::Range<usize>,
     /// 1-based line of the file where the body starts.
     pub body_line: usize,
+}
+
+impl<M> Document<M> {
+    /// A document read from `text`, with its parts at the given byte ranges.
+    pub(crate) fn new(
+        id: String,
+        file: PathBuf,
+        meta: M,
+        text: Arc<str>,
+        (front_matter, front_matter_line): (std::ops::Range<usize>, usize),
+        (body, body_line): (std::ops::Range<usize>, usize),
+        entry_fields: &[&'static str],
+    ) -> Document<M> {
+        let spans = Spans::new(&text[front_matter.clone()], front_matter_line, entry_fields);
+        Document {
+            id,
+            file,
+            meta,
+            text,
+            spans,
+            front_matter,
+            body,
+            body_line,
+        }
+    }
+
+    /// The Markdown body.
+    pub fn body(&self) -> &str {
+        &self.text[self.body.clone()]
+    }
+
+    /// The front matter's text.
+    pub fn front_matter(&self) -> &str {
+        &self.text[self.front_matter.clone()]
+    }
+
+    /// 1-based line of the file where the front matter text starts.
+    pub fn front_matter_line(&self) -> usize {
+        self.spans.front_matter_line as usize
+    }
 }
 
 /// `content/_index.md`: the briefing's settings and overview.
@@ -46,6 +244,10 @@ pub struct IndexMeta {
     pub updated: Option<Date>,
     /// A rating scale replacing the default one.
     pub verdicts: Option<Vec<VerdictDef>>,
+    /// How readers reach the desk: an e-mail address or a URL.
+    pub contact: Option<String>,
+    /// Items per page of a list.
+    pub paginate_by: Option<u32>,
 }
 
 impl IndexMeta {
@@ -59,6 +261,8 @@ impl IndexMeta {
         "published",
         "updated",
         "verdicts",
+        "contact",
+        "paginate_by",
     ];
 }
 
@@ -130,6 +334,10 @@ pub struct SourceMeta {
     /// Kept out of `build` unless `--drafts`.
     #[serde(default)]
     pub draft: bool,
+    /// BCP 47 tag of the document's text; default the briefing's `language`.
+    pub language: Option<String>,
+    /// An archived copy of the original.
+    pub archive_url: Option<String>,
     /// Extension: the editor's note on the copy's provenance (Markdown).
     pub note: Option<String>,
 }
@@ -145,6 +353,8 @@ impl SourceMeta {
         "kind",
         "retrieved",
         "draft",
+        "language",
+        "archive_url",
         "note",
     ];
 }
@@ -194,6 +404,11 @@ pub struct ClaimMeta {
     pub verdict: String,
     /// Who made the claim.
     pub claimant: Option<String>,
+    /// Whether the claimant is a person or an organisation (ClaimReview).
+    #[serde(default)]
+    pub claimant_type: ClaimantType,
+    /// The desk's conclusion in one sentence.
+    pub summary: Option<String>,
     /// When the claim was made.
     pub claimed: Option<Date>,
     /// Source ids in which the claim appears.
@@ -209,6 +424,30 @@ pub struct ClaimMeta {
     pub draft: bool,
     /// The evidence, at least one entry.
     pub evidence: Vec<EvidenceMeta>,
+    /// Corrections and updates after publication, oldest first.
+    #[serde(default)]
+    pub corrections: Vec<Correction>,
+}
+
+/// Who made a claim, for ClaimReview's `itemReviewed.author`.
+#[derive(Debug, Clone, Copy, Default, Deserialize, Serialize, PartialEq, Eq)]
+#[serde(rename_all = "lowercase")]
+pub enum ClaimantType {
+    /// A person (the default).
+    #[default]
+    Person,
+    /// An organisation.
+    Organization,
+}
+
+/// A correction or update of a claim after publication.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Correction {
+    /// When it was made.
+    pub date: Date,
+    /// What changed (Markdown).
+    pub note: String,
 }
 
 impl ClaimMeta {
@@ -217,12 +456,15 @@ impl ClaimMeta {
         "claim",
         "verdict",
         "claimant",
+        "claimant_type",
+        "summary",
         "claimed",
         "appears_in",
         "reviewed",
         "tags",
         "draft",
         "evidence",
+        "corrections",
     ];
 }
 
@@ -266,31 +508,63 @@ impl PageMeta {
 }
 
 impl Content {
-    /// Whether document `id` of `kind` is a draft left out of this build.
-    pub fn is_draft(&self, kind: &str, id: &str) -> bool {
-        self.drafts.iter().any(|(k, i)| *k == kind && i == id)
+    /// Whether document `doc` is a draft left out of this build.
+    pub fn is_draft(&self, doc: &DocId) -> bool {
+        self.drafts.contains(doc)
     }
 
-    /// Whether document `id` of `kind` exists but could not be read.
-    pub fn is_unreadable(&self, kind: &str, id: &str) -> bool {
-        self.unreadable.iter().any(|(k, i)| *k == kind && i == id)
+    /// Whether document `doc` exists but could not be read.
+    pub fn is_unreadable(&self, doc: &DocId) -> bool {
+        self.unreadable.contains(doc)
+    }
+
+    /// Whether document `doc` is in this build.
+    pub fn contains(&self, doc: &DocId) -> bool {
+        match doc {
+            DocId::Index => true,
+            DocId::Doc(Kind::Source, id) => self.sources.contains_key(id),
+            DocId::Doc(Kind::Claim, id) => self.claims.contains_key(id),
+            DocId::Doc(Kind::Page, id) => self.pages.contains_key(id),
+        }
+    }
+
+    /// The ids of the documents of `kind` in this build, in order.
+    pub fn ids(&self, kind: Kind) -> Box<dyn Iterator<Item = &str> + '_> {
+        match kind {
+            Kind::Source => Box::new(self.sources.keys().map(String::as_str)),
+            Kind::Claim => Box::new(self.claims.keys().map(String::as_str)),
+            Kind::Page => Box::new(self.pages.keys().map(String::as_str)),
+        }
+    }
+
+    /// The file of document `doc`, if it is in this build.
+    pub fn file(&self, doc: &DocId) -> Option<&std::path::Path> {
+        match doc {
+            DocId::Index => Some(&self.index.file),
+            DocId::Doc(Kind::Source, id) => self.sources.get(id).map(|d| d.file.as_path()),
+            DocId::Doc(Kind::Claim, id) => self.claims.get(id).map(|d| d.file.as_path()),
+            DocId::Doc(Kind::Page, id) => self.pages.get(id).map(|d| d.file.as_path()),
+        }
     }
 }
 
-/// Everything `content/` holds, typed and sorted by id.
+/// Documents of one kind, by id.
+pub type Docs<M> = BTreeMap<String, Arc<Document<M>>>;
+
+/// Everything `content/` holds, typed, by id.
 #[derive(Debug, Clone)]
 pub struct Content {
     /// `content/_index.md`.
     pub index: Arc<Document<IndexMeta>>,
-    /// The sources, by id.
-    pub sources: Vec<Arc<Document<SourceMeta>>>,
-    /// The claims, by id.
-    pub claims: Vec<Arc<Document<ClaimMeta>>>,
-    /// The free pages, by id.
-    pub pages: Vec<Arc<Document<PageMeta>>>,
-    /// Drafts left out of this build, as (`source`/`claim`/`page`, id), to explain references to them.
-    pub drafts: Vec<(&'static str, String)>,
-    /// Documents whose files could not be read (already reported), as
-    /// (`source`/`claim`/`page`, id), so references to them are not reported a second time.
-    pub unreadable: Vec<(&'static str, String)>,
+    /// The sources.
+    pub sources: Docs<SourceMeta>,
+    /// The claims.
+    pub claims: Docs<ClaimMeta>,
+    /// The free pages.
+    pub pages: Docs<PageMeta>,
+    /// Drafts left out of this build, to explain references to them.
+    pub drafts: BTreeSet<DocId>,
+    /// Documents whose files could not be read (already reported), so
+    /// references to them are not reported a second time.
+    pub unreadable: BTreeSet<DocId>,
 }

@@ -8,7 +8,7 @@ pub mod document;
 pub mod front_matter;
 pub mod id;
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
@@ -53,10 +53,8 @@ pub struct Store {
 /// What a changed path was, for [`Store::update`].
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Changed {
-    /// `content/_index.md`.
-    Index,
-    /// A document: its kind (`source`, `claim`, `page`) and id.
-    Document(&'static str, String),
+    /// A document (`_index.md` included).
+    Doc(DocId),
     /// Something else in `content/` (a stray file, a bad id).
     Other,
 }
@@ -84,16 +82,22 @@ impl Store {
         let index_file = content_dir.join("_index.md");
         if index_file.is_file() {
             store.index = Some(
-                read_document(root, &index_file, "_index".to_owned(), IndexMeta::FIELDS)
-                    .map(Arc::new),
+                read_document(
+                    root,
+                    &index_file,
+                    "_index".to_owned(),
+                    IndexMeta::FIELDS,
+                    &[],
+                )
+                .map(Arc::new),
             );
         }
         for d in stray_files(root, &content_dir) {
             store.problems.entry(d.file.clone()).or_default().push(d);
         }
-        store.sources = scan_kind(root, "sources", SourceMeta::FIELDS, &mut store.problems);
-        store.claims = scan_kind(root, "claims", ClaimMeta::FIELDS, &mut store.problems);
-        store.pages = scan_kind(root, "pages", PageMeta::FIELDS, &mut store.problems);
+        store.sources = scan_kind(root, Kind::Source, &mut store.problems);
+        store.claims = scan_kind(root, Kind::Claim, &mut store.problems);
+        store.pages = scan_kind(root, Kind::Page, &mut store.problems);
         Ok(store)
     }
 
@@ -115,17 +119,24 @@ impl Store {
         let rest: Vec<String> = parts.collect();
         if rest.len() == 1 && rest[0] == "_index.md" {
             self.index = meta.map(|_| {
-                read_document(&self.root, &path, "_index".to_owned(), IndexMeta::FIELDS)
-                    .map(Arc::new)
+                read_document(
+                    &self.root,
+                    &path,
+                    "_index".to_owned(),
+                    IndexMeta::FIELDS,
+                    &[],
+                )
+                .map(Arc::new)
             });
-            return Some(Changed::Index);
+            return Some(Changed::Doc(DocId::Index));
         }
-        let (kind, folder) = match rest.first().map(String::as_str) {
-            Some("sources") if rest.len() > 1 => ("source", "sources"),
-            Some("claims") if rest.len() > 1 => ("claim", "claims"),
-            Some("pages") if rest.len() > 1 => ("page", "pages"),
+        let kind = match rest.first().map(String::as_str) {
+            Some("sources") if rest.len() > 1 => Kind::Source,
+            Some("claims") if rest.len() > 1 => Kind::Claim,
+            Some("pages") if rest.len() > 1 => Kind::Page,
             _ => return None,
         };
+        let folder = kind.folder();
         self.problems.remove(rel_path);
         let name = rest.last().cloned().unwrap_or_default();
         if name.starts_with('.') {
@@ -154,33 +165,38 @@ impl Store {
             }
         };
         let root = self.root.clone();
+        let exists = meta.is_some();
         match kind {
-            "source" => update_slot(
-                &mut self.sources,
-                &root,
-                &path,
-                &id,
-                meta.is_some(),
-                SourceMeta::FIELDS,
-            ),
-            "claim" => update_slot(
-                &mut self.claims,
-                &root,
-                &path,
-                &id,
-                meta.is_some(),
-                ClaimMeta::FIELDS,
-            ),
-            _ => update_slot(
-                &mut self.pages,
-                &root,
-                &path,
-                &id,
-                meta.is_some(),
-                PageMeta::FIELDS,
-            ),
+            Kind::Source => update_slot(&mut self.sources, &root, &path, &id, exists),
+            Kind::Claim => update_slot(&mut self.claims, &root, &path, &id, exists),
+            Kind::Page => update_slot(&mut self.pages, &root, &path, &id, exists),
         }
-        Some(Changed::Document(kind, id))
+        Some(Changed::Doc(DocId::Doc(kind, id)))
+    }
+
+    /// The text of `file` (relative to the root) as it was read, if it is a document of the store.
+    pub fn text(&self, file: &Path) -> Option<Arc<str>> {
+        fn of<M>(slot: Option<&Slot<M>>) -> Option<Arc<str>> {
+            slot?.as_ref().ok().map(|d| d.text.clone())
+        }
+        if file == Path::new("content/_index.md") {
+            return of(self.index.as_ref());
+        }
+        for kind in Kind::ALL {
+            let Ok(rel) = file.strip_prefix(Path::new("content").join(kind.folder())) else {
+                continue;
+            };
+            let id = rel
+                .with_extension("")
+                .to_string_lossy()
+                .replace(std::path::MAIN_SEPARATOR, "/");
+            return match kind {
+                Kind::Source => of(self.sources.get(&id)),
+                Kind::Claim => of(self.claims.get(&id)),
+                Kind::Page => of(self.pages.get(&id)),
+            };
+        }
+        None
     }
 
     /// The content to build (drafts left out unless asked for) and every problem found.
@@ -207,36 +223,17 @@ impl Store {
                 None
             }
         };
-        let mut drafts = Vec::new();
-        let mut unreadable = Vec::new();
-        let keep = |draft: bool| options.drafts || !draft;
-        let sources = collect(
-            &self.sources,
-            "source",
-            |m| m.draft,
-            keep,
-            &mut drafts,
-            &mut unreadable,
-            &mut diags,
-        );
-        let claims = collect(
-            &self.claims,
-            "claim",
-            |m| m.draft,
-            keep,
-            &mut drafts,
-            &mut unreadable,
-            &mut diags,
-        );
-        let pages = collect(
-            &self.pages,
-            "page",
-            |m| m.draft,
-            keep,
-            &mut drafts,
-            &mut unreadable,
-            &mut diags,
-        );
+        let mut drafts = BTreeSet::new();
+        let mut unreadable = BTreeSet::new();
+        let mut sort = Sorter {
+            drafts: options.drafts,
+            left_out: &mut drafts,
+            unreadable: &mut unreadable,
+            diags: &mut diags,
+        };
+        let sources = sort.collect(Kind::Source, &self.sources, |m| m.draft);
+        let claims = sort.collect(Kind::Claim, &self.claims, |m| m.draft);
+        let pages = sort.collect(Kind::Page, &self.pages, |m| m.draft);
         let Some(index) = index else {
             diags.into_result()?;
             return Err(crate::diagnostic::Error::Usage(
@@ -256,56 +253,86 @@ impl Store {
     }
 }
 
-fn update_slot<M: DeserializeOwned>(
+fn update_slot<M: Meta>(
     slots: &mut BTreeMap<String, Slot<M>>,
     root: &Path,
     path: &Path,
     id: &str,
     exists: bool,
-    fields: &[&str],
 ) {
     if exists {
         slots.insert(
             id.to_owned(),
-            read_document(root, path, id.to_owned(), fields).map(Arc::new),
+            read_document(root, path, id.to_owned(), M::FIELDS, M::ENTRY_FIELDS).map(Arc::new),
         );
     } else {
         slots.remove(id);
     }
 }
 
-/// The documents of one kind, sorted by id, drafts set aside; unreadable ones reported.
-fn collect<M>(
-    slots: &BTreeMap<String, Slot<M>>,
-    kind: &'static str,
-    is_draft: impl Fn(&M) -> bool,
-    keep: impl Fn(bool) -> bool,
-    drafts: &mut Vec<(&'static str, String)>,
-    unreadable: &mut Vec<(&'static str, String)>,
-    diags: &mut Diagnostics,
-) -> Vec<Arc<Document<M>>> {
-    let mut out = Vec::with_capacity(slots.len());
-    for (id, slot) in slots {
-        match slot {
-            Ok(d) if keep(is_draft(&d.meta)) => out.push(d.clone()),
-            Ok(_) => drafts.push((kind, id.clone())),
-            Err(d) => {
-                unreadable.push((kind, id.clone()));
-                diags.push(d.clone());
+/// Sorts the documents of the store into those of a build, drafts left out
+/// unless asked for, unreadable ones reported.
+struct Sorter<'a> {
+    drafts: bool,
+    left_out: &'a mut BTreeSet<DocId>,
+    unreadable: &'a mut BTreeSet<DocId>,
+    diags: &'a mut Diagnostics,
+}
+
+impl Sorter<'_> {
+    fn collect<M>(
+        &mut self,
+        kind: Kind,
+        slots: &BTreeMap<String, Slot<M>>,
+        is_draft: impl Fn(&M) -> bool,
+    ) -> Docs<M> {
+        let mut out = Docs::new();
+        for (id, slot) in slots {
+            match slot {
+                Ok(d) if self.drafts || !is_draft(&d.meta) => {
+                    out.insert(id.clone(), d.clone());
+                }
+                Ok(_) => {
+                    self.left_out.insert(DocId::Doc(kind, id.clone()));
+                }
+                Err(d) => {
+                    self.unreadable.insert(DocId::Doc(kind, id.clone()));
+                    self.diags.push(d.clone());
+                }
             }
         }
+        out
     }
-    out
+}
+
+/// The front matter of a kind of document.
+trait Meta: DeserializeOwned + Send + Sync {
+    /// Its field names, for "did you mean".
+    const FIELDS: &'static [&'static str];
+    /// The fields of its `[[evidence]]` entries, to locate.
+    const ENTRY_FIELDS: &'static [&'static str] = &[];
+}
+
+impl Meta for SourceMeta {
+    const FIELDS: &'static [&'static str] = SourceMeta::FIELDS;
+}
+
+impl Meta for ClaimMeta {
+    const FIELDS: &'static [&'static str] = ClaimMeta::FIELDS;
+    const ENTRY_FIELDS: &'static [&'static str] = EvidenceMeta::FIELDS;
+}
+
+impl Meta for PageMeta {
+    const FIELDS: &'static [&'static str] = PageMeta::FIELDS;
 }
 
 /// Checks of a claim that need no other document.
 fn check_claims(content: &Content, diags: &mut Diagnostics) {
-    for claim in &content.claims {
+    for claim in content.claims.values() {
         if claim.meta.evidence.is_empty() {
-            let line = locate_key(&claim.front_matter, "evidence").unwrap_or(1);
             diags.push(
                 Diagnostic::error("no-evidence", &claim.file, "the claim has no evidence")
-                    .at_line(claim.front_matter_line + line - 1)
+                    .at_line(claim.spans.key_or_start("evidence"))
                     .with_help("add at least one [[evidence]] entry with `source` and `stance`"),
             );
         }
@@ -340,13 +367,12 @@ fn bad_id(rel_path: &Path, bad: id::BadId) -> Diagnostic {
 }
 
 /// Every `.md` file of `content/<kind>/`, parsed, by id; other problems go to `problems`.
-fn scan_kind<M: DeserializeOwned + Send + Sync>(
+fn scan_kind<M: Meta>(
     root: &Path,
-    kind: &str,
-    fields: &[&str],
+    kind: Kind,
     problems: &mut BTreeMap<PathBuf, Vec<Diagnostic>>,
 ) -> BTreeMap<String, Slot<M>> {
-    let folder = root.join("content").join(kind);
+    let folder = root.join("content").join(kind.folder());
     let mut slots = BTreeMap::new();
     if !folder.is_dir() {
         return slots;
@@ -397,7 +423,8 @@ fn scan_kind<M: DeserializeOwned + Send + Sync>(
         .par_iter()
         .map(|file| {
             let id = id::from_path(&folder, file).map_err(|bad| bad_id(&rel(root, file), bad))?;
-            let slot = read_document::<M>(root, file, id.clone(), fields).map(Arc::new);
+            let slot = read_document::<M>(root, file, id.clone(), M::FIELDS, M::ENTRY_FIELDS)
+                .map(Arc::new);
             Ok((id, slot))
         })
         .collect();
@@ -450,6 +477,7 @@ fn read_document<M: DeserializeOwned>(
     file: &Path,
     id: String,
     fields: &[&str],
+    entry_fields: &[&'static str],
 ) -> std::result::Result<Document<M>, Diagnostic> {
     let relpath = rel(root, file);
     let bytes = std::fs::read(file).map_err(|e| {
@@ -466,18 +494,26 @@ fn read_document<M: DeserializeOwned>(
             .at(line, col)
             .with_help("save it as UTF-8 (most editors offer this under \"Save with encoding\")")
     })?;
-    let text = front_matter::clean_text(raw);
+    let text: Arc<str> = Arc::from(front_matter::clean_text(raw));
     let split = front_matter::split(&text, &relpath)?;
     let meta = front_matter::parse::<M>(&split, &relpath, fields)?;
-    Ok(Document {
+    let range = |part: &str| {
+        let start = part.as_ptr() as usize - text.as_ptr() as usize;
+        start..start + part.len()
+    };
+    let parts = (
+        (range(split.front_matter), split.front_matter_line),
+        (range(split.body), split.body_line),
+    );
+    Ok(Document::new(
         id,
-        file: relpath,
+        relpath,
         meta,
-        front_matter: split.front_matter.to_owned(),
-        front_matter_line: split.front_matter_line,
-        body: split.body.to_owned(),
-        body_line: split.body_line,
-    })
+        text.clone(),
+        parts.0,
+        parts.1,
+        entry_fields,
+    ))
 }
 
 /// `path` relative to `root`, for messages.
@@ -583,6 +619,28 @@ impl<'a> Entries<'a> {
             }
         }
         Entries { lines, spans }
+    }
+
+    /// 1-based line where entry `index` starts.
+    pub fn start(&self, index: usize) -> Option<usize> {
+        self.spans.get(index).map(|&(start, _)| start + 1)
+    }
+
+    /// 1-based line of `field` in entry `index`, if the entry sets it.
+    pub fn own_field(&self, index: usize, field: &str) -> Option<usize> {
+        let &(start, end) = self.spans.get(index)?;
+        (start..end)
+            .find(|&i| {
+                let l = self.lines[i]
+                    .trim_start()
+                    .trim_start_matches("- ")
+                    .trim_start();
+                l.strip_prefix(field).is_some_and(|r| {
+                    let r = r.trim_start();
+                    r.starts_with('=') || r.starts_with(':')
+                })
+            })
+            .map(|i| i + 1)
     }
 
     /// 1-based line of `field` in entry `index`, else of the entry's first line.

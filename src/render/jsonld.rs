@@ -5,12 +5,16 @@ use serde_json::{json, Map, Value};
 use super::theme::script_safe_json;
 use crate::link::Site;
 
-/// The `ClaimReview` of claim `i`, whose page is at `path`; safe to embed in a `<script>`.
-pub fn claim_review(site: &Site, i: usize, path: &str) -> String {
+/// The `ClaimReview` of claim `id`, whose page is at `path`; safe to embed in a `<script>`.
+pub fn claim_review(site: &Site, id: &str, path: &str) -> String {
     let settings = &site.settings;
-    let doc = &site.content.claims[i];
-    let linked = &site.claims[i];
-    let verdict = &settings.scale.verdicts[linked.verdict];
+    let (Some(doc), Some(linked)) = (site.content.claims.get(id), site.claims.get(id)) else {
+        return String::new();
+    };
+    let label = site
+        .verdict(linked)
+        .map_or(linked.verdict.as_str(), |v| v.label.as_str());
+    let rating_value = site.verdict(linked).and_then(|v| v.rating);
 
     let mut publisher = Map::new();
     publisher.insert("@type".into(), "Organization".into());
@@ -21,8 +25,8 @@ pub fn claim_review(site: &Site, i: usize, path: &str) -> String {
 
     let mut rating = Map::new();
     rating.insert("@type".into(), "Rating".into());
-    rating.insert("alternateName".into(), verdict.label.clone().into());
-    if let Some(r) = verdict.rating {
+    rating.insert("alternateName".into(), label.into());
+    if let Some(r) = rating_value {
         rating.insert("ratingValue".into(), r.into());
         rating.insert("bestRating".into(), settings.scale.best.into());
         rating.insert("worstRating".into(), 1.into());
@@ -32,7 +36,7 @@ pub fn claim_review(site: &Site, i: usize, path: &str) -> String {
     item.insert("@type".into(), "Claim".into());
     if let Some(who) = &doc.meta.claimant {
         // A claimant that is one of the outlets is an organisation; otherwise a person.
-        let is_outlet = site.content.sources.iter().any(|s| &s.meta.outlet == who);
+        let is_outlet = site.content.sources.values().any(|s| &s.meta.outlet == who);
         item.insert(
             "author".into(),
             json!({ "@type": if is_outlet { "Organization" } else { "Person" }, "name": who }),
@@ -44,8 +48,8 @@ pub fn claim_review(site: &Site, i: usize, path: &str) -> String {
     let appearances: Vec<Value> = linked
         .appears_in
         .iter()
-        .map(|&s| {
-            let src = &site.content.sources[s];
+        .filter_map(|s| site.content.sources.get(s))
+        .map(|src| {
             let mut a = Map::new();
             a.insert("@type".into(), "CreativeWork".into());
             a.insert(
@@ -54,7 +58,11 @@ pub fn claim_review(site: &Site, i: usize, path: &str) -> String {
                     .url
                     .clone()
                     .filter(|u| crate::link::is_web_url(u))
-                    .unwrap_or_else(|| settings.base.url(&format!("sources/{}/", src.id)))
+                    .unwrap_or_else(|| {
+                        settings
+                            .base
+                            .url(&super::doc_dir(crate::load::Kind::Source, &src.id))
+                    })
                     .into(),
             );
             a.insert("headline".into(), src.meta.title.clone().into());

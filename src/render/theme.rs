@@ -3,6 +3,7 @@
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 use include_dir::{include_dir, Dir};
 use tera::Tera;
@@ -29,6 +30,8 @@ pub struct Theme {
     pub statics: BTreeMap<String, StaticSource>,
     /// Templates the site overrides or adds (names), to name the right file in errors.
     site_templates: Vec<String>,
+    /// The text of the site's templates, by name, for excerpts in diagnostics.
+    site_texts: BTreeMap<String, Arc<str>>,
 }
 
 impl Theme {
@@ -63,10 +66,15 @@ impl Theme {
             }
             sources.insert(name, text);
         }
+        let site_texts = site_templates
+            .iter()
+            .filter_map(|n| sources.get(n).map(|t| (n.clone(), Arc::from(t.as_str()))))
+            .collect();
         let mut theme = Theme {
             tera: Tera::new(),
             statics: BTreeMap::new(),
             site_templates,
+            site_texts,
         };
         if let Err(e) = theme
             .tera
@@ -115,6 +123,18 @@ impl Theme {
         }
         Diagnostic::error("template", "templates/", message)
             .with_help("check the templates named in the message")
+    }
+
+    /// The text of `file` (`templates/<name>`, relative to the root), if it is a template of the site.
+    pub fn text(&self, file: &Path) -> Option<Arc<str>> {
+        let name = file.strip_prefix("templates").ok()?;
+        self.site_texts
+            .get(
+                name.to_string_lossy()
+                    .replace(std::path::MAIN_SEPARATOR, "/")
+                    .as_str(),
+            )
+            .cloned()
     }
 
     /// How to name template `name` in a message: the site's file, or the built-in one.

@@ -3,12 +3,14 @@
 //! Paths in views are relative to the site root (`claims/x/`); templates put
 //! the page's `root` in front, so links work under any URL prefix.
 
+use std::collections::HashMap;
 use std::sync::OnceLock;
 
 use serde::Serialize;
 
-use crate::link::{Site, Verdict};
-use crate::load::{Date, Stance};
+use super::doc_dir;
+use crate::link::Site;
+use crate::load::{Date, Kind, Stance};
 
 /// A date as templates use it.
 #[derive(Debug, Clone, Serialize)]
@@ -114,8 +116,8 @@ pub struct SourceCard<'a> {
 /// (a rebuild of a few pages makes only the cards those pages show).
 pub struct Cards<'a> {
     site: &'a Site,
-    claims: Vec<OnceLock<ClaimCard<'a>>>,
-    sources: Vec<OnceLock<SourceCard<'a>>>,
+    claims: HashMap<&'a str, OnceLock<ClaimCard<'a>>>,
+    sources: HashMap<&'a str, OnceLock<SourceCard<'a>>>,
 }
 
 impl<'a> Cards<'a> {
@@ -123,37 +125,54 @@ impl<'a> Cards<'a> {
     pub fn new(site: &'a Site) -> Cards<'a> {
         Cards {
             site,
-            claims: (0..site.claims.len()).map(|_| OnceLock::new()).collect(),
-            sources: (0..site.sources.len()).map(|_| OnceLock::new()).collect(),
+            claims: site
+                .claims
+                .keys()
+                .map(|id| (id.as_str(), OnceLock::new()))
+                .collect(),
+            sources: site
+                .sources
+                .keys()
+                .map(|id| (id.as_str(), OnceLock::new()))
+                .collect(),
         }
     }
 
     /// Every claim's card, in the site's order.
     pub fn all_claims(&self) -> Vec<&ClaimCard<'a>> {
-        (0..self.claims.len()).map(|i| self.claim(i)).collect()
+        self.site.claims.keys().map(|id| self.claim(id)).collect()
     }
 
-    /// The card of claim `i`.
-    pub fn claim(&self, i: usize) -> &ClaimCard<'a> {
-        self.claims[i].get_or_init(|| {
+    /// The card of claim `id`, a claim of the site.
+    pub fn claim(&self, id: &str) -> &ClaimCard<'a> {
+        let (Some(slot), Some(doc), Some(linked)) = (
+            self.claims.get(id),
+            self.site.content.claims.get(id),
+            self.site.claims.get(id),
+        ) else {
+            panic!("no claim `{id}` in the linked site");
+        };
+        slot.get_or_init(|| {
             let site = self.site;
-            let (doc, linked) = (&site.content.claims[i], &site.claims[i]);
             let mut counts = Counts::default();
             let mut seen = std::collections::BTreeSet::new();
             for e in &linked.evidence {
-                if seen.insert((e.stance, e.source)) {
+                if seen.insert((e.stance, &e.source)) {
                     counts.add(e.stance);
                 }
             }
-            let v: &'a Verdict = &site.settings.scale.verdicts[linked.verdict];
+            let (key, label, rating) = match site.verdict(linked) {
+                Some(v) => (v.key.as_str(), v.label.as_str(), v.rating),
+                None => (linked.verdict.as_str(), linked.verdict.as_str(), None),
+            };
             ClaimCard {
                 id: &doc.id,
-                path: format!("claims/{}/", doc.id),
+                path: doc_dir(Kind::Claim, &doc.id),
                 claim: &doc.meta.claim,
                 verdict: VerdictView {
-                    key: &v.key,
-                    label: &v.label,
-                    rating: v.rating,
+                    key,
+                    label,
+                    rating,
                     best: site.settings.scale.best,
                 },
                 claimant: doc.meta.claimant.as_deref(),
@@ -165,22 +184,30 @@ impl<'a> Cards<'a> {
         })
     }
 
-    /// The card of source `i`.
-    pub fn source(&self, i: usize) -> &SourceCard<'a> {
-        self.sources[i].get_or_init(|| {
+    /// The card of source `id`, a source of the site.
+    pub fn source(&self, id: &str) -> &SourceCard<'a> {
+        let (Some(slot), Some(doc), Some(linked)) = (
+            self.sources.get(id),
+            self.site.content.sources.get(id),
+            self.site.sources.get(id),
+        ) else {
+            panic!("no source `{id}` in the linked site");
+        };
+        slot.get_or_init(|| {
             let site = self.site;
-            let (doc, linked) = (&site.content.sources[i], &site.sources[i]);
             let mut counts = Counts::default();
             let mut seen = std::collections::BTreeSet::new();
-            for &(c, e) in &linked.citations {
-                let stance = site.claims[c].evidence[e].stance;
-                if seen.insert((stance, c)) {
-                    counts.add(stance);
+            for c in &linked.citations {
+                let Some(e) = site.claims.get(&c.claim).and_then(|l| l.entry(c.n)) else {
+                    continue;
+                };
+                if seen.insert((e.stance, &c.claim)) {
+                    counts.add(e.stance);
                 }
             }
             SourceCard {
                 id: &doc.id,
-                path: format!("sources/{}/", doc.id),
+                path: doc_dir(Kind::Source, &doc.id),
                 title: &doc.meta.title,
                 outlet: &doc.meta.outlet,
                 published: DateView::from(&doc.meta.published),

@@ -11,7 +11,7 @@ use std::sync::mpsc::{self, Receiver, RecvTimeoutError, Sender};
 use std::sync::{Arc, Mutex, RwLock};
 use std::time::Duration;
 
-use crate::incremental::Files;
+use crate::pipeline::Files;
 use crate::site_path::{file_for, percent_decode};
 
 /// Where the browser listens for rebuilds.

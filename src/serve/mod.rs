@@ -11,7 +11,7 @@ use std::path::PathBuf;
 use crate::build::BuildOptions;
 use crate::diagnostic::report;
 use crate::diagnostic::{Error, Result};
-use crate::incremental::{Rebuild, Workspace};
+use crate::pipeline::{Pipeline, Rebuild};
 use crate::render::RenderOptions;
 
 /// The script served pages get (never `build` output): it listens for rebuilds,
@@ -131,12 +131,13 @@ pub fn serve(options: ServeOptions) -> Result<()> {
     let render_options = RenderOptions {
         inject: Some(LIVE_RELOAD.to_owned()),
     };
-    let (mut workspace, first) = Workspace::open(build_options, render_options)?;
-    let shared = http::Shared::new(workspace.files());
+    let mut pipeline = Pipeline::open(build_options, render_options)?;
+    let first = pipeline.build();
+    let shared = http::Shared::new(pipeline.files());
     let root = options.root.clone();
     match first {
         Ok(r) => {
-            report::print(&workspace.warnings, &root, report::Format::Human);
+            report::print(pipeline.warnings(), &root, report::Format::Human);
             println!("Built {} pages in {} ms", r.rendered, r.elapsed.as_millis());
         }
         Err(e) => shared.fail(&failure(&e, &root)),
@@ -152,17 +153,17 @@ pub fn serve(options: ServeOptions) -> Result<()> {
     if options.open {
         open_browser(&url);
     }
-    let mut shown = workspace.warnings.clone();
+    let mut shown = pipeline.warnings().to_vec();
     for batch in batches {
         // The pages an edit touches first, then the pages listing the whole site.
-        let result = workspace.apply_fast(&batch).and_then(|mut r| {
+        let result = pipeline.apply_fast(&batch).and_then(|mut r| {
             shared.publish(
-                workspace.files(),
+                pipeline.files(),
                 r.css_only,
                 (!r.full).then_some(r.paths.as_slice()),
             );
-            if let Some(rest) = workspace.finish()? {
-                shared.publish(workspace.files(), false, Some(&rest.paths));
+            if let Some(rest) = pipeline.finish()? {
+                shared.publish(pipeline.files(), false, Some(&rest.paths));
                 r.rendered += rest.rendered;
                 r.elapsed += rest.elapsed;
             }
@@ -171,9 +172,9 @@ pub fn serve(options: ServeOptions) -> Result<()> {
         match result {
             Ok(r) => {
                 // Warnings are printed when they change, not after every save.
-                if workspace.warnings != shown {
-                    report::print(&workspace.warnings, &root, report::Format::Human);
-                    shown = workspace.warnings.clone();
+                if pipeline.warnings() != shown {
+                    report::print(pipeline.warnings(), &root, report::Format::Human);
+                    shown = pipeline.warnings().to_vec();
                 }
                 println!("{}", summary(&r));
             }

@@ -113,16 +113,34 @@ pub fn unescape(s: &str) -> String {
         .replace("&amp;", "&")
 }
 
-/// The example briefing of the repository, rendered in memory.
-pub fn render_example(base_url: Option<&str>) -> factbrief::build::RenderedSite {
+/// The example briefing of the repository, built in memory.
+pub fn render_example(base_url: Option<&str>) -> factbrief::pipeline::Pipeline {
     let options = factbrief::BuildOptions {
         root: repo_root(),
         output: None,
         base_url: base_url.map(str::to_owned),
         drafts: false,
     };
-    factbrief::build::render_site(&options, &factbrief::render::RenderOptions::default())
-        .expect("the example briefing builds")
+    let mut pipeline =
+        factbrief::pipeline::Pipeline::open(options, factbrief::render::RenderOptions::default())
+            .expect("the example briefing opens");
+    pipeline.build().expect("the example briefing builds");
+    pipeline
+}
+
+/// The pages of a built site as text, by path (static files left out).
+pub fn pages_of(pipeline: &factbrief::pipeline::Pipeline) -> BTreeMap<String, String> {
+    pipeline
+        .files()
+        .iter()
+        .filter(|(p, _)| !pipeline.static_paths().contains(&***p))
+        .map(|(p, b)| {
+            (
+                p.to_string(),
+                String::from_utf8(b.to_vec()).expect("UTF-8 output"),
+            )
+        })
+        .collect()
 }
 
 /// Replace `from` by `to` in the file `rel` under `root` (which must contain `from`).

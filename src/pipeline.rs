@@ -1,0 +1,445 @@
+//! The one pipeline `build`, `check` and `serve` run: load → link → render,
+//! into a site held in memory (pages and static files, as bytes).
+//!
+//! A [`Pipeline`] keeps what it loaded, linked and rendered. Given what changed
+//! (or everything), it re-reads the changed files, relinks with what linking
+//! remembered ([`link::Memo`]), and renders exactly the pages whose
+//! dependencies meet the changed documents. A full build is the same path with
+//! everything changed; an incremental rebuild equals a full one, byte for byte.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::ops::Bound;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use crate::build::BuildOptions;
+use crate::diagnostic::{Diagnostic, Error, Result};
+use crate::link::{self, Site};
+use crate::load::{Changed, DocId, LoadOptions, Store};
+use crate::render::theme::{StaticSource, Theme};
+use crate::render::{self, Page, RenderOptions};
+use crate::write;
+
+/// A file's bytes, shared between the pipeline and its readers.
+pub type Bytes = Arc<Vec<u8>>;
+
+/// The files of a built site, by output path (`/`-separated, relative to the output root).
+pub type Files = BTreeMap<Arc<str>, Bytes>;
+
+/// What one run of the pipeline did.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Rebuild {
+    /// The input files that changed (relative to the root); empty for a full build.
+    pub changed: Vec<PathBuf>,
+    /// Pages rendered.
+    pub rendered: usize,
+    /// Output files that went away.
+    pub removed: usize,
+    /// Only stylesheets changed: a page can swap them without reloading.
+    pub css_only: bool,
+    /// Every page was rendered.
+    pub full: bool,
+    /// The output paths rendered or removed (every path when `full`).
+    pub paths: Vec<String>,
+    /// Time taken.
+    pub elapsed: Duration,
+    /// Time taken by each stage, in order.
+    pub stages: Vec<(&'static str, Duration)>,
+}
+
+/// A site kept in memory, between edits or for one build.
+pub struct Pipeline {
+    options: BuildOptions,
+    render_options: RenderOptions,
+    store: Store,
+    memo: link::Memo,
+    theme: Theme,
+    /// The site of the last good run; none before the first, or after a failure.
+    site: Option<Site>,
+    /// Pages that have highlighted code (and so need `syntax.css`).
+    with_code: BTreeSet<String>,
+    /// Output paths of the static files.
+    static_paths: BTreeSet<String>,
+    files: Arc<Files>,
+    warnings: Vec<Diagnostic>,
+    /// Pages listing the whole site, left for [`Pipeline::finish`] by [`Pipeline::apply_fast`].
+    pending: Vec<Page>,
+}
+
+/// What changed, as far as pages are concerned.
+#[derive(Default)]
+struct Scope {
+    docs: Vec<DocId>,
+    templates: Vec<String>,
+    statics: bool,
+    /// Everything must be rendered (a folder changed, the first run, after a failure).
+    all: bool,
+}
+
+impl Pipeline {
+    /// Read the site under `options.root` (its content and theme); nothing is
+    /// linked or rendered until [`Pipeline::build`].
+    pub fn open(options: BuildOptions, render_options: RenderOptions) -> Result<Pipeline> {
+        let store = Store::scan(&options.root)?;
+        let theme = Theme::load(&options.root)?;
+        Ok(Pipeline {
+            options,
+            render_options,
+            store,
+            memo: link::Memo::default(),
+            theme,
+            site: None,
+            with_code: BTreeSet::new(),
+            static_paths: BTreeSet::new(),
+            files: Arc::new(Files::new()),
+            warnings: Vec::new(),
+            pending: Vec::new(),
+        })
+    }
+
+    /// Link and render everything.
+    pub fn build(&mut self) -> Result<Rebuild> {
+        let scope = Scope {
+            all: true,
+            statics: true,
+            ..Scope::default()
+        };
+        self.run(Vec::new(), scope, false)
+    }
+
+    /// The files of the last good run.
+    pub fn files(&self) -> Arc<Files> {
+        self.files.clone()
+    }
+
+    /// The linked site of the last good run.
+    pub fn site(&self) -> Option<&Site> {
+        self.site.as_ref()
+    }
+
+    /// How many of the files are static files.
+    pub fn statics(&self) -> usize {
+        self.static_paths.len()
+    }
+
+    /// The output paths of the static files.
+    pub fn static_paths(&self) -> &BTreeSet<String> {
+        &self.static_paths
+    }
+
+    /// The warnings of the last good run.
+    pub fn warnings(&self) -> &[Diagnostic] {
+        &self.warnings
+    }
+
+    /// The text of a file of the site as this pipeline read it, for excerpts in diagnostics.
+    pub fn text(&self, file: &Path) -> Option<Arc<str>> {
+        self.store.text(file).or_else(|| self.theme.text(file))
+    }
+
+    /// Apply changed input files (relative to the root, or absolute under it).
+    pub fn apply(&mut self, changed: &[PathBuf]) -> Result<Rebuild> {
+        let mut r = self.apply_fast(changed)?;
+        if let Some(rest) = self.finish()? {
+            r.rendered += rest.rendered;
+            r.elapsed += rest.elapsed;
+        }
+        Ok(r)
+    }
+
+    /// Like [`Pipeline::apply`], but the pages that list the whole site (index,
+    /// lists, matrix, timeline, feed, sitemap) are left for [`Pipeline::finish`],
+    /// so the pages an editor is looking at are served first.
+    pub fn apply_fast(&mut self, changed: &[PathBuf]) -> Result<Rebuild> {
+        let root = self.options.root.clone();
+        let abs_root = std::fs::canonicalize(&root).unwrap_or_else(|_| root.clone());
+        let rel: Vec<PathBuf> = changed
+            .iter()
+            .map(|p| {
+                p.strip_prefix(&root)
+                    .or_else(|_| p.strip_prefix(&abs_root))
+                    .map(Path::to_path_buf)
+                    .unwrap_or_else(|_| p.clone())
+            })
+            .collect();
+        let mut scope = Scope::default();
+        for p in &rel {
+            let first = p
+                .components()
+                .next()
+                .map(|c| c.as_os_str().to_string_lossy().into_owned());
+            match first.as_deref() {
+                Some("content") => match self.store.update(p) {
+                    Some(Changed::Doc(d)) => scope.docs.push(d),
+                    Some(Changed::Other) => {}
+                    None => scope.all = true,
+                },
+                Some("templates") => scope
+                    .templates
+                    .push(slash(p.strip_prefix("templates").unwrap_or(p))),
+                Some("static") => scope.statics = true,
+                _ => {}
+            }
+        }
+        if scope.all {
+            self.store = Store::scan(&root)?;
+        }
+        if !scope.templates.is_empty() || scope.statics {
+            self.theme = Theme::load(&root)?;
+        }
+        self.run(rel, scope, true)
+    }
+
+    /// Render the pages [`Pipeline::apply_fast`] left; `None` when there are none.
+    pub fn finish(&mut self) -> Result<Option<Rebuild>> {
+        if self.pending.is_empty() {
+            return Ok(None);
+        }
+        let start = Instant::now();
+        let pages = std::mem::take(&mut self.pending);
+        let Some(site) = self.site.as_ref() else {
+            return Ok(None);
+        };
+        let rendered = match render::render(site, &mut self.theme, &pages, &self.render_options) {
+            Ok(r) => r,
+            Err(e) => {
+                self.site = None;
+                return Err(e);
+            }
+        };
+        let mut files: Files = (*self.files).clone();
+        self.store_rendered(&mut files, rendered);
+        self.files = Arc::new(files);
+        let elapsed = start.elapsed();
+        Ok(Some(Rebuild {
+            changed: Vec::new(),
+            rendered: pages.len(),
+            removed: 0,
+            css_only: false,
+            full: false,
+            paths: pages.iter().map(Page::path).collect(),
+            elapsed,
+            stages: vec![("render", elapsed)],
+        }))
+    }
+
+    /// Put rendered pages in `files`, keeping `syntax.css` in step with the pages that need it.
+    fn store_rendered(&mut self, files: &mut Files, rendered: render::Rendered) {
+        for o in rendered.outputs {
+            self.with_code.remove(&o.path);
+            files.insert(o.path.into(), Arc::new(o.bytes));
+        }
+        self.with_code.extend(rendered.with_code);
+        if self.with_code.is_empty() {
+            files.remove("syntax.css");
+        } else if !files.contains_key("syntax.css") {
+            let css = render::syntax_css();
+            files.insert(css.path.into(), Arc::new(css.bytes));
+        }
+    }
+
+    /// The pipeline itself: load what `scope` says changed, link, render what it touches.
+    fn run(&mut self, changed: Vec<PathBuf>, mut scope: Scope, defer: bool) -> Result<Rebuild> {
+        let start = Instant::now();
+        let mut stages = Vec::new();
+        let mut clock = Instant::now();
+        let mut lap = |name: &'static str| {
+            stages.push((name, clock.elapsed()));
+            clock = Instant::now();
+        };
+        let css_only = !changed.is_empty()
+            && changed
+                .iter()
+                .all(|p| p.starts_with("static") && p.extension().is_some_and(|e| e == "css"));
+        if self.site.is_none() {
+            scope.all = true;
+        }
+        let content_changed = scope.all || !scope.docs.is_empty();
+
+        // Load and link, when the content changed.
+        let mut new_site = None;
+        if content_changed {
+            let load_options = LoadOptions {
+                drafts: self.options.drafts,
+            };
+            let linked = self
+                .store
+                .content(&load_options)
+                .and_then(|(content, diags)| {
+                    lap("load");
+                    let base = self.options.base_url.as_deref();
+                    link::link_with(content, base, diags, &mut self.memo)
+                });
+            match linked {
+                Ok((site, warnings)) => {
+                    self.warnings = warnings;
+                    new_site = Some(site);
+                }
+                // The last good files stay as they were; the next run renders every page.
+                Err(e) => return Err(self.failed(e)),
+            }
+            lap("link");
+        }
+        let Some(site) = new_site.as_ref().or(self.site.as_ref()) else {
+            return Err(Error::Usage("nothing to build".into()));
+        };
+
+        // The pages to render: all, or those whose dependencies meet what changed.
+        let all = Page::all(site);
+        let page_templates: BTreeSet<&str> = all.iter().map(Page::template).collect();
+        let render_all = scope.all
+            || scope
+                .docs
+                .iter()
+                .any(|d| matches!(d, DocId::Index | DocId::Doc(crate::load::Kind::Page, _)))
+            || scope
+                .templates
+                .iter()
+                .any(|t| !page_templates.contains(t.as_str()));
+        let mut pages: Vec<Page> = if render_all {
+            all
+        } else {
+            let exists: BTreeSet<&Page> = all.iter().collect();
+            let mut touched: BTreeSet<Page> = BTreeSet::new();
+            for d in &scope.docs {
+                // Pages that showed the document (a citation removed) and that show it now.
+                if let Some(old) = self.site.as_ref() {
+                    touched.extend(Page::affected_by(old, d));
+                }
+                touched.extend(Page::affected_by(site, d));
+            }
+            for t in &scope.templates {
+                touched.extend(all.iter().filter(|p| p.template() == t).cloned());
+            }
+            touched.extend(std::mem::take(&mut self.pending));
+            touched.retain(|p| exists.contains(p));
+            touched.into_iter().collect()
+        };
+        self.pending.clear();
+        if defer && !render_all {
+            let (now, later): (Vec<Page>, Vec<Page>) =
+                pages.into_iter().partition(|p| !p.is_listing());
+            pages = now;
+            self.pending = later;
+        }
+        let rendered = match render::render(site, &mut self.theme, &pages, &self.render_options) {
+            Ok(r) => r,
+            Err(e) => return Err(self.failed(e)),
+        };
+        lap("render");
+        let mut paths: Vec<String> = rendered.outputs.iter().map(|o| o.path.clone()).collect();
+
+        let mut files: Files = if render_all {
+            Files::new()
+        } else {
+            (*self.files).clone()
+        };
+        let mut removed = 0;
+        if render_all {
+            self.with_code.clear();
+        } else {
+            // Pages of documents that went away.
+            for d in &scope.docs {
+                if site.content.contains(d) {
+                    continue;
+                }
+                if let Some(p) = Page::of(d) {
+                    let path = p.path();
+                    if files.remove(path.as_str()).is_some() {
+                        self.with_code.remove(&path);
+                        removed += 1;
+                        paths.push(path);
+                    }
+                }
+            }
+        }
+        self.store_rendered(&mut files, rendered);
+        if scope.statics || render_all {
+            for p in std::mem::take(&mut self.static_paths) {
+                files.remove(p.as_str());
+            }
+            if let Err(e) = check_collisions(&files, &self.theme) {
+                return Err(self.failed(e));
+            }
+            for (path, src) in &self.theme.statics {
+                let bytes = match src {
+                    StaticSource::Embedded(b) => b.to_vec(),
+                    StaticSource::File(f) => std::fs::read(f).map_err(|e| Error::io(f, e))?,
+                };
+                self.static_paths.insert(path.clone());
+                files.insert(path.as_str().into(), Arc::new(bytes));
+            }
+        }
+        let rendered = pages.len();
+        if let Some(s) = new_site {
+            self.site = Some(s);
+        }
+        self.files = Arc::new(files);
+        Ok(Rebuild {
+            changed,
+            rendered,
+            removed,
+            css_only,
+            full: render_all,
+            paths,
+            elapsed: start.elapsed(),
+            stages,
+        })
+    }
+
+    /// Forget the site after a failure, so the next run renders everything.
+    fn failed(&mut self, e: Error) -> Error {
+        self.site = None;
+        self.pending.clear();
+        e
+    }
+}
+
+/// A static file may not take the place of a generated page, nor of factbrief's manifest.
+fn check_collisions(pages: &Files, theme: &Theme) -> Result<()> {
+    let mut diags = Vec::new();
+    for (path, src) in &theme.statics {
+        // The same path, or a static file where a generated page needs a folder.
+        let folder = format!("{path}/");
+        let clash = pages.contains_key(path.as_str())
+            || pages
+                .range::<str, _>((Bound::Included(folder.as_str()), Bound::Unbounded))
+                .next()
+                .is_some_and(|(p, _)| p.starts_with(&folder));
+        if clash {
+            let file = match src {
+                StaticSource::File(_) => PathBuf::from(format!("static/{path}")),
+                StaticSource::Embedded(_) => {
+                    PathBuf::from(format!("static/{path} (built-in theme)"))
+                }
+            };
+            diags.push(
+                Diagnostic::error("output-collision", file, format!("two files would be written to {path}: this static file and a generated page (or the folder of one)"))
+                    .with_help("rename or remove the static file; generated pages take these paths"),
+            );
+        }
+        if path == write::MANIFEST {
+            diags.push(
+                Diagnostic::error(
+                    "reserved-name",
+                    format!("static/{path}"),
+                    "this name is reserved for factbrief's list of written files",
+                )
+                .with_help("rename the file"),
+            );
+        }
+    }
+    if diags.is_empty() {
+        Ok(())
+    } else {
+        Err(Error::Content(diags))
+    }
+}
+
+fn slash(p: &Path) -> String {
+    p.components()
+        .map(|c| c.as_os_str().to_string_lossy())
+        .collect::<Vec<_>>()
+        .join("/")
+}

@@ -1,0 +1,77 @@
+//! `matrix/index.html`: claims against the sources they cite.
+
+use std::collections::BTreeMap;
+
+use super::super::view::{MatrixCell, MatrixRow, SourceCard};
+use super::super::PageCx;
+
+/// Above this many cited sources the matrix is a list per claim rather than a grid.
+const MATRIX_GRID_MAX_COLUMNS: usize = 20;
+
+pub(in crate::render) fn fill(cx: &mut PageCx) {
+    cx.meta("Claims against sources", None, "matrix");
+    let site = cx.site();
+    let cards = cx.cards();
+    let root = cx.root.clone();
+    let c = &site.content;
+    let by_date = |a: &&str, b: &&str| {
+        let (da, db) = (&c.sources[*a], &c.sources[*b]);
+        (da.meta.published, &da.id).cmp(&(db.meta.published, &db.id))
+    };
+    let mut cited: Vec<&str> = site
+        .sources
+        .iter()
+        .filter(|(_, s)| !s.citations.is_empty())
+        .map(|(id, _)| id.as_str())
+        .collect();
+    cited.sort_by(by_date);
+    let grid = cited.len() <= MATRIX_GRID_MAX_COLUMNS;
+    let rows: Vec<MatrixRow> = site
+        .claims
+        .iter()
+        .map(|(id, claim)| {
+            // Stances and first passage per cited source, in the claim's order.
+            let mut per_source: BTreeMap<&str, (Vec<&'static str>, Option<&str>)> = BTreeMap::new();
+            for e in &claim.evidence {
+                let entry = per_source.entry(e.source.as_str()).or_default();
+                if !entry.0.contains(&e.stance.key()) {
+                    entry.0.push(e.stance.key());
+                }
+                if entry.1.is_none() {
+                    entry.1 = e.passage.as_ref().map(|p| p.name.as_str());
+                }
+            }
+            let cell = |s: &str| {
+                let (stances, anchor) = per_source.get(s).cloned().unwrap_or_default();
+                let card = cards.source(s);
+                MatrixCell {
+                    source: card,
+                    href: match anchor {
+                        Some(a) => format!("{root}{}#{a}", card.path),
+                        None => format!("{root}{}", card.path),
+                    },
+                    stances,
+                }
+            };
+            let cells = if grid {
+                cited.iter().map(|s| cell(s)).collect()
+            } else {
+                let mut srcs: Vec<&str> = per_source.keys().copied().collect();
+                srcs.sort_by(by_date);
+                srcs.into_iter().map(cell).collect()
+            };
+            MatrixRow {
+                claim: cards.claim(id),
+                cells,
+            }
+        })
+        .collect();
+    let columns: Vec<&SourceCard> = if grid {
+        cited.iter().map(|s| cards.source(s)).collect()
+    } else {
+        Vec::new()
+    };
+    cx.insert("layout", if grid { "grid" } else { "list" });
+    cx.insert("columns", &columns);
+    cx.insert("rows", &rows);
+}
