@@ -6,7 +6,8 @@
 #   benches/serve.sh                        # example + 10,000 sources / 2,000 claims
 #   SOURCES=1000 CLAIMS=200 EDITS=20 benches/serve.sh
 #
-# Target (issue 4): median under 50 ms on the 10,000-source briefing.
+# Target: median under 50 ms on the 10,000-source briefing, for a claim edit and a source edit.
+# BIN=path/to/factbrief measures another build of factbrief (e.g. an older one, for a before/after).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -22,7 +23,8 @@ echo "cores: $(nproc), $(target/release/factbrief --version), sites in $WORK ($(
 
 mkdir -p "$WORK/example"
 cp -r content "$WORK/example/"
-target/release/examples/serve_latency --edits "$EDITS" --settle 100 "$WORK/example"
+target/release/examples/serve_latency --bin "${BIN:-target/release/factbrief}" --edits "$EDITS" --settle 100 "$WORK/example"
 
 target/release/examples/gen --sources "$SOURCES" --claims "$CLAIMS" "$WORK/synthetic" >/dev/null
-target/release/examples/serve_latency --edits "$EDITS" --settle 600 "$WORK/synthetic"
+target/release/examples/serve_latency --bin "${BIN:-target/release/factbrief}" --edits "$EDITS" --settle 600 "$WORK/synthetic"
+target/release/examples/serve_latency --bin "${BIN:-target/release/factbrief}" --edits "$EDITS" --settle 600 --kind source "$WORK/synthetic"

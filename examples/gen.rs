@@ -1,6 +1,6 @@
 //! Synthetic briefing generator (standard library only).
 //!
-//! Writes a complete, valid site root (see shared/FORMAT.md) of arbitrary
+//! Writes a complete, valid site root (see docs/format.md) of arbitrary
 //! size, for benchmarks and end-to-end tests:
 //!
 //! ```text

@@ -1,9 +1,10 @@
-//! Save-to-served latency of `factbrief serve`: edit a claim file, then poll the
-//! server until it returns the new page. Standard library only.
+//! Save-to-served latency of `factbrief serve`: edit a claim (or source) file,
+//! then poll the server until it returns the new page. Standard library only.
 //!
-//! cargo run --release --example serve_latency -- [--edits N] [--settle MS] [--bin PATH] ROOT
+//! cargo run --release --example serve_latency -- [--edits N] [--settle MS] [--bin PATH] [--kind claim|source] ROOT
 //!
-//! ROOT is a site root; its first claim (by file name) is edited and restored.
+//! ROOT is a site root; its first claim (or source, by file name) is edited and restored:
+//! a claim's statement, or a source's title, is replaced by one holding a marker.
 
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::TcpStream;
@@ -17,26 +18,33 @@ fn main() {
     let mut settle = 500u64;
     let mut bin = PathBuf::from("target/release/factbrief");
     let mut root = None;
+    let mut kind = String::from("claim");
     while let Some(a) = args.next() {
         match a.as_str() {
             "--edits" => edits = args.next().and_then(|v| v.parse().ok()).unwrap_or(edits),
             "--settle" => settle = args.next().and_then(|v| v.parse().ok()).unwrap_or(settle),
             "--bin" => bin = PathBuf::from(args.next().unwrap_or_default()),
+            "--kind" => kind = args.next().unwrap_or(kind),
             _ => root = Some(PathBuf::from(a)),
         }
     }
     let Some(root) = root else {
-        eprintln!("usage: serve_latency [--edits N] [--settle MS] [--bin PATH] ROOT");
+        eprintln!(
+            "usage: serve_latency [--edits N] [--settle MS] [--bin PATH] [--kind claim|source] ROOT"
+        );
         std::process::exit(2);
     };
-    let claims = root.join("content/claims");
-    let mut files: Vec<PathBuf> = std::fs::read_dir(&claims)
-        .expect("content/claims")
+    let (folder, field) = match kind.as_str() {
+        "source" => ("sources", "title"),
+        _ => ("claims", "claim"),
+    };
+    let mut files: Vec<PathBuf> = std::fs::read_dir(root.join("content").join(folder))
+        .expect("content/claims or content/sources")
         .filter_map(|e| e.ok().map(|e| e.path()))
         .filter(|p| p.extension().is_some_and(|e| e == "md"))
         .collect();
     files.sort();
-    let file = files.first().expect("a claim").clone();
+    let file = files.first().expect("a document").clone();
     let id = file.file_stem().unwrap().to_string_lossy().into_owned();
     let original = std::fs::read_to_string(&file).unwrap();
 
@@ -63,11 +71,11 @@ fn main() {
     }
     let first_build = started.elapsed();
     std::thread::spawn(move || for _ in out.lines() {});
-    let path = format!("/claims/{id}/");
+    let path = format!("/{folder}/{id}/");
     let mut times = Vec::with_capacity(edits);
     for i in 0..edits {
         let marker = format!("latency-marker-{i}-{}", std::process::id());
-        let edited = replace_claim(&original, &marker);
+        let edited = replace_field(&original, field, &marker);
         // Let the previous rebuild finish (the pages listing the whole site come after the edited one).
         std::thread::sleep(Duration::from_millis(settle));
         let t0 = Instant::now();
@@ -91,7 +99,7 @@ fn main() {
     let ms = |d: Duration| d.as_secs_f64() * 1000.0;
     let pick = |q: f64| times[((times.len() as f64 - 1.0) * q).round() as usize];
     println!(
-        "{}: first build and serve {:.0} ms; save-to-served over {} edits: median {:.1} ms, p90 {:.1} ms, min {:.1} ms, max {:.1} ms",
+        "{} ({kind} edits): first build and serve {:.0} ms; save-to-served over {} edits: median {:.1} ms, p90 {:.1} ms, min {:.1} ms, max {:.1} ms",
         root.display(),
         ms(first_build),
         times.len(),
@@ -102,18 +110,15 @@ fn main() {
     );
 }
 
-/// The claim file with its statement replaced by one holding `marker`.
-fn replace_claim(text: &str, marker: &str) -> String {
+/// The file with `field` (the statement, the title) replaced by one holding `marker`.
+fn replace_field(text: &str, field: &str, marker: &str) -> String {
     let mut out = String::new();
     let mut done = false;
+    let (toml, yaml) = (format!("{field} = "), format!("{field}: "));
     for line in text.lines() {
-        if !done && (line.starts_with("claim = ") || line.starts_with("claim: ")) {
-            let sep = if line.starts_with("claim = ") {
-                "claim = "
-            } else {
-                "claim: "
-            };
-            out.push_str(&format!("{sep}\"Edited claim {marker}.\""));
+        if !done && (line.starts_with(&toml) || line.starts_with(&yaml)) {
+            let sep = if line.starts_with(&toml) { &toml } else { &yaml };
+            out.push_str(&format!("{sep}\"Edited {field} {marker}.\""));
             done = true;
         } else {
             out.push_str(line);

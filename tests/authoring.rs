@@ -8,8 +8,9 @@ use std::path::{Path, PathBuf};
 use common::*;
 use factbrief::markdown::{rendered_text, Trust};
 
+/// The five raw seed articles `import` is tested on, kept with the tests.
 fn seeds() -> Vec<PathBuf> {
-    let dir = repo_root().join("../shared/seeds");
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/seeds");
     let mut files: Vec<PathBuf> = fs::read_dir(&dir)
         .unwrap_or_else(|e| panic!("{}: {e}", dir.display()))
         .map(|e| e.unwrap().path())

@@ -1,4 +1,4 @@
-//! The output contract of quoted passages (FORMAT.md, Output), checked on the example briefing:
+//! The output contract of quoted passages (docs/format.md, marked passages), checked on the example briefing:
 //! every quote is marked under `q-<id>-<n>`, the marked text is the quote, each name has
 //! exactly one element with its id, and each claim page links to it.
 

@@ -1,4 +1,4 @@
-//! Finding a quote in a source's rendered text, as FORMAT.md's "Quotes" says:
+//! Finding a quote in a source's rendered text, as docs/format.md says of quotes:
 //! differences of white space, quotation marks and apostrophes, dashes and
 //! `...` against `…` are ignored.
 

@@ -75,7 +75,7 @@ pub struct Scale {
 }
 
 impl Scale {
-    /// FORMAT.md's default: five ordered verdicts plus `misleading` and `unproven`.
+    /// The format's default (docs/format.md): five ordered verdicts plus `misleading` and `unproven`.
     pub fn default_scale() -> Scale {
         let v = |key: &str, label: &str, rating| Verdict {
             key: key.into(),

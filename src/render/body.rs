@@ -24,7 +24,7 @@ pub struct Html {
     pub has_code: bool,
 }
 
-/// Render `text` to HTML; `passages` (sorted by start) are marked as FORMAT.md's Output section says.
+/// Render `text` to HTML; `passages` (sorted by start) are marked as docs/format.md's section on marked passages says.
 pub fn render(text: &str, trust: Trust, links: &dyn LinkResolver, passages: &[Passage]) -> Html {
     let mut out: Vec<Event<'_>> = Vec::new();
     let mut marker = Marker::new(passages);
