@@ -55,7 +55,7 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport> {
     // Refuse an unsafe output folder before doing any work.
     write::check_output_location(&options.root, &output)?;
     let clock = Instant::now();
-    let mut pipeline = Pipeline::open(options.clone(), RenderOptions::default())?;
+    let mut pipeline = Pipeline::open(options.clone(), RenderOptions::default())?.single_run();
     let opened = clock.elapsed();
     let mut run = pipeline.build()?;
     // Reading the files counts as loading.

@@ -14,7 +14,7 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use crate::build::BuildOptions;
-use crate::diagnostic::{Diagnostic, Error, Result};
+use crate::diagnostic::{Diagnostic, Error, Findings, Result};
 use crate::link::{self, Site};
 use crate::load::{Changed, DocId, LoadOptions, Store};
 use crate::render::theme::{StaticSource, Theme};
@@ -54,6 +54,8 @@ pub struct Pipeline {
     render_options: RenderOptions,
     store: Store,
     memo: link::Memo,
+    /// Keep the memo between runs (for `serve`); a single build lets it go after linking.
+    memoize: bool,
     theme: Theme,
     /// The site of the last good run; none before the first, or after a failure.
     site: Option<Site>,
@@ -62,7 +64,7 @@ pub struct Pipeline {
     /// Output paths of the static files.
     static_paths: BTreeSet<String>,
     files: Arc<Files>,
-    warnings: Vec<Diagnostic>,
+    warnings: Findings,
     /// Pages listing the whole site, left for [`Pipeline::finish`] by [`Pipeline::apply_fast`].
     pending: Vec<Page>,
 }
@@ -88,14 +90,22 @@ impl Pipeline {
             render_options,
             store,
             memo: link::Memo::default(),
+            memoize: true,
             theme,
             site: None,
             with_code: BTreeSet::new(),
             static_paths: BTreeSet::new(),
             files: Arc::new(Files::new()),
-            warnings: Vec::new(),
+            warnings: Findings::default(),
             pending: Vec::new(),
         })
+    }
+
+    /// For a single run (`build`, `check`): what linking remembers for the next
+    /// run is let go as soon as linking is done, which lowers peak memory.
+    pub fn single_run(mut self) -> Pipeline {
+        self.memoize = false;
+        self
     }
 
     /// Link and render everything.
@@ -128,8 +138,13 @@ impl Pipeline {
         &self.static_paths
     }
 
-    /// The warnings of the last good run.
+    /// The warnings of the last good run, sorted by file and line.
     pub fn warnings(&self) -> &[Diagnostic] {
+        self.warnings.sorted()
+    }
+
+    /// The warnings of the last good run, as found (cheap to compare with [`Findings::same_as`]).
+    pub fn findings(&self) -> &Findings {
         &self.warnings
     }
 
@@ -257,9 +272,19 @@ impl Pipeline {
         }
         let content_changed = scope.all || !scope.docs.is_empty();
 
+        // Pages that showed the changed documents (a citation removed), found
+        // before the old site is let go: linking then updates its graph in place.
+        let mut touched: BTreeSet<Page> = BTreeSet::new();
+        if let (false, Some(old)) = (scope.all, self.site.as_ref()) {
+            for d in &scope.docs {
+                touched.extend(Page::affected_by(old, d));
+            }
+        }
+
         // Load and link, when the content changed.
         let mut new_site = None;
         if content_changed {
+            self.site = None;
             let load_options = LoadOptions {
                 drafts: self.options.drafts,
             };
@@ -271,6 +296,9 @@ impl Pipeline {
                     let base = self.options.base_url.as_deref();
                     link::link_with(content, base, diags, &mut self.memo)
                 });
+            if !self.memoize {
+                self.memo = link::Memo::default();
+            }
             match linked {
                 Ok((site, warnings)) => {
                     self.warnings = warnings;
@@ -286,8 +314,7 @@ impl Pipeline {
         };
 
         // The pages to render: all, or those whose dependencies meet what changed.
-        let all = Page::all(site);
-        let page_templates: BTreeSet<&str> = all.iter().map(Page::template).collect();
+        // A template no page kind renders with (`base.html`, a partial) may be in any page.
         let render_all = scope.all
             || scope
                 .docs
@@ -296,24 +323,19 @@ impl Pipeline {
             || scope
                 .templates
                 .iter()
-                .any(|t| !page_templates.contains(t.as_str()));
+                .any(|t| !Page::TEMPLATES.contains(&t.as_str()));
         let mut pages: Vec<Page> = if render_all {
-            all
+            Page::all(site)
         } else {
-            let exists: BTreeSet<&Page> = all.iter().collect();
-            let mut touched: BTreeSet<Page> = BTreeSet::new();
+            // Pages that show the changed documents now.
             for d in &scope.docs {
-                // Pages that showed the document (a citation removed) and that show it now.
-                if let Some(old) = self.site.as_ref() {
-                    touched.extend(Page::affected_by(old, d));
-                }
                 touched.extend(Page::affected_by(site, d));
             }
             for t in &scope.templates {
-                touched.extend(all.iter().filter(|p| p.template() == t).cloned());
+                touched.extend(Page::all(site).into_iter().filter(|p| p.template() == t));
             }
             touched.extend(std::mem::take(&mut self.pending));
-            touched.retain(|p| exists.contains(p));
+            touched.retain(|p| p.exists_in(site));
             touched.into_iter().collect()
         };
         self.pending.clear();

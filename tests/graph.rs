@@ -28,7 +28,7 @@ fn edits_touch_the_pages_that_show_them() {
     // A source: itself and every claim citing it, and nothing else of its kind.
     let voa_id = "voa-2021-12-30-urges-reduce-tensions";
     let deps = site.dependents(&voa);
-    for (id, linked) in &site.claims {
+    for (id, linked) in site.claims.iter() {
         let cites = linked.evidence.iter().any(|e| e.source == voa_id)
             || linked.appears_in.iter().any(|s| s == voa_id);
         assert_eq!(

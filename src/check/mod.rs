@@ -44,7 +44,7 @@ impl CheckReport {
 /// Content problems are returned in the report; only problems that stop the
 /// check itself (an unreadable folder) are errors of this function.
 pub fn check(options: &BuildOptions) -> Result<CheckReport> {
-    let mut pipeline = Pipeline::open(options.clone(), RenderOptions::default())?;
+    let mut pipeline = Pipeline::open(options.clone(), RenderOptions::default())?.single_run();
     match pipeline.build() {
         Ok(_) => {}
         Err(Error::Content(diagnostics)) => {

@@ -4,7 +4,10 @@
 //! the first one, so an editor sees everything to fix in one run. [`report`]
 //! shows them to people (with the offending lines) or to tools (JSON).
 
+pub mod findings;
 pub mod report;
+
+pub use findings::Findings;
 
 use std::fmt;
 use std::path::{Path, PathBuf};
@@ -164,6 +167,11 @@ pub struct Diagnostics {
 }
 
 impl Diagnostics {
+    /// The diagnostics recorded so far.
+    pub fn into_vec(self) -> Vec<Diagnostic> {
+        self.items
+    }
+
     /// Record one.
     pub fn push(&mut self, d: Diagnostic) {
         self.items.push(d);

@@ -18,11 +18,11 @@ pub mod settings;
 
 use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 use std::ops::Range;
-use std::sync::{Arc, Mutex, OnceLock};
+use std::sync::{Arc, OnceLock};
 
 use rayon::prelude::*;
 
-use crate::diagnostic::{did_you_mean, Diagnostic, Diagnostics, Result, Severity};
+use crate::diagnostic::{did_you_mean, Diagnostic, Diagnostics, Findings, Result, Severity};
 use crate::load::front_matter::LineIndex;
 use crate::load::{
     id::passage_name, ClaimMeta, Content, Date, DocId, Document, IndexMeta, Kind, PageMeta,
@@ -39,11 +39,26 @@ pub struct Site {
     /// Settings from `_index.md`, completed with defaults.
     pub settings: Settings,
     /// Every claim's resolved references, by claim id.
-    pub claims: BTreeMap<String, LinkedClaim>,
+    pub claims: Arc<BTreeMap<String, Arc<LinkedClaim>>>,
     /// Every source's resolved references, by source id.
-    pub sources: BTreeMap<String, LinkedSource>,
-    /// The documents each document's Markdown links to.
-    pub links: BTreeMap<DocId, BTreeSet<DocId>>,
+    pub sources: Arc<BTreeMap<String, LinkedSource>>,
+    /// The documents each document's Markdown links to (documents with links only).
+    pub links: Arc<BTreeMap<DocId, Arc<Resolved>>>,
+    /// The outlets of the sources.
+    pub outlets: Arc<HashSet<String>>,
+}
+
+/// The `source:`/`claim:`/`page:` links of one document, resolved.
+#[derive(Debug)]
+pub struct Resolved {
+    /// The document.
+    pub from: DocId,
+    /// The documents it links to.
+    pub targets: BTreeSet<DocId>,
+    /// Its links that point to no document.
+    errors: Arc<[Diagnostic]>,
+    /// The links this was resolved from (the same while the document is).
+    links: Links,
 }
 
 /// A claim's resolved references.
@@ -127,7 +142,7 @@ pub fn link(
     content: Content,
     base_override: Option<&str>,
     diags: Diagnostics,
-) -> Result<(Site, Vec<Diagnostic>)> {
+) -> Result<(Site, Findings)> {
     link_with(content, base_override, diags, &mut Memo::default())
 }
 
@@ -152,6 +167,24 @@ pub struct Memo {
     claims: HashMap<String, Arc<ClaimResult>>,
     pages: HashMap<String, (Arc<Document<PageMeta>>, Links)>,
     index: Option<(Arc<Document<IndexMeta>>, Links)>,
+    /// What the last link was given.
+    last: Option<Content>,
+    /// What the last link made of it, updated where what it depends on changed.
+    graph: Graph,
+}
+
+/// The assembled graph, shared with the [`Site`] it was made for. While that
+/// site is dropped before the next link, it is updated in place.
+#[derive(Default)]
+struct Graph {
+    claims: Arc<BTreeMap<String, Arc<LinkedClaim>>>,
+    sources: Arc<BTreeMap<String, LinkedSource>>,
+    /// Each document's links, resolved.
+    links: Arc<BTreeMap<DocId, Arc<Resolved>>>,
+    /// For each source, the claims whose evidence or `appears_in` names it.
+    cited_by: HashMap<String, BTreeSet<String>>,
+    /// The outlets of the sources.
+    outlets: Arc<HashSet<String>>,
 }
 
 /// What one pass over a source's Markdown finds; kept while the document is the same.
@@ -159,15 +192,14 @@ struct SourceScan {
     doc: Arc<Document<SourceMeta>>,
     /// The rendered text quotes are matched in.
     text: String,
-    /// The text normalised for matching, made when a quote is first looked up
-    /// and dropped after the link (it is several times the size of the text).
-    normalized: Mutex<Option<Arc<quote::Normalized>>>,
     /// Content words, made when a claim's `appears_in` first names the source.
     words: OnceLock<HashSet<String>>,
     /// Links of the body and of the `note`.
     links: Links,
     /// Problems of the source alone (unsafe URL, unfilled fields).
-    warnings: Vec<Diagnostic>,
+    warnings: Arc<[Diagnostic]>,
+    /// The warning given when no claim cites the source.
+    uncited: Arc<[Diagnostic]>,
 }
 
 impl SourceScan {
@@ -206,17 +238,11 @@ impl SourceScan {
         SourceScan {
             doc: doc.clone(),
             text: scan.text,
-            normalized: Mutex::new(None),
             words: OnceLock::new(),
             links: links.into(),
-            warnings,
+            warnings: warnings.into(),
+            uncited: Arc::new([editorial::uncited(doc)]),
         }
-    }
-
-    fn normalized(&self) -> Arc<quote::Normalized> {
-        let mut slot = self.normalized.lock().unwrap_or_else(|p| p.into_inner());
-        slot.get_or_insert_with(|| Arc::new(quote::Normalized::new(&self.text)))
-            .clone()
     }
 
     fn words(&self) -> &HashSet<String> {
@@ -253,9 +279,11 @@ struct ClaimResult {
     index: Arc<Document<IndexMeta>>,
     /// Each source id it names, and what that was.
     cited: Vec<(String, Cited)>,
-    linked: LinkedClaim,
+    linked: Arc<LinkedClaim>,
     /// Its errors and warnings.
-    diags: Vec<Diagnostic>,
+    diags: Arc<[Diagnostic]>,
+    /// Whether some of `diags` is an error.
+    failed: bool,
     /// Links of its body and evidence notes.
     links: Links,
 }
@@ -272,28 +300,61 @@ enum Outcome {
 pub fn link_with(
     content: Content,
     base_override: Option<&str>,
-    mut diags: Diagnostics,
+    load_diags: Diagnostics,
     memo: &mut Memo,
-) -> Result<(Site, Vec<Diagnostic>)> {
+) -> Result<(Site, Findings)> {
+    let mut findings = Findings::default();
+    findings.extend(load_diags.into_vec());
+    let mut diags = Diagnostics::default();
     let settings = settings::settings(&content.index, base_override, &mut diags);
+    findings.extend(std::mem::take(&mut diags).into_vec());
+    let last = memo.last.take();
+    let same = |f: &dyn Fn(&Content) -> bool| last.as_ref().is_some_and(f);
+    let same_sources = same(&|l| Arc::ptr_eq(&l.sources, &content.sources));
+    let same_elsewhere = same(&|l| {
+        Arc::ptr_eq(&l.index, &content.index)
+            && l.drafts == content.drafts
+            && l.unreadable == content.unreadable
+    });
+    // Which documents exist: what link resolution depends on.
+    let same_ids = same_elsewhere
+        && same(&|l| {
+            same_keys(&l.sources, &content.sources)
+                && same_keys(&l.claims, &content.claims)
+                && same_keys(&l.pages, &content.pages)
+        });
 
     // Sources: scanned again only when their document changed.
-    let old_sources = std::mem::take(&mut memo.sources);
-    let scans: Vec<Arc<SourceScan>> = content
-        .sources
-        .par_iter()
-        .map(|(id, doc)| match old_sources.get(id) {
-            Some(s) if Arc::ptr_eq(&s.doc, doc) => s.clone(),
-            _ => Arc::new(SourceScan::new(doc)),
-        })
-        .collect();
-    drop(old_sources);
-    memo.sources = content
-        .sources
-        .keys()
-        .cloned()
-        .zip(scans.iter().cloned())
-        .collect();
+    let mut stale_sources: Vec<&str> = Vec::new();
+    let mut outlets_changed = !same_ids;
+    if !same_sources {
+        let stale: Vec<&Arc<Document<SourceMeta>>> = content
+            .sources
+            .iter()
+            .filter(|(id, doc)| {
+                !memo
+                    .sources
+                    .get(*id)
+                    .is_some_and(|s| Arc::ptr_eq(&s.doc, doc))
+            })
+            .map(|(_, doc)| doc)
+            .collect();
+        stale_sources = stale.iter().map(|d| d.id.as_str()).collect();
+        let scanned: Vec<Arc<SourceScan>> = stale
+            .into_par_iter()
+            .map(|doc| Arc::new(SourceScan::new(doc)))
+            .collect();
+        for scan in scanned {
+            let outlet = scan.doc.meta.outlet.clone();
+            if let Some(old) = memo.sources.insert(scan.doc.id.clone(), scan) {
+                outlets_changed |= old.doc.meta.outlet != outlet;
+            }
+        }
+        if memo.sources.len() > content.sources.len() {
+            memo.sources
+                .retain(|id, _| content.sources.contains_key(id));
+        }
+    }
 
     // Claims: linked again only when they or what they cite changed.
     let cite = |id: &str| -> Cited {
@@ -307,36 +368,72 @@ pub fn link_with(
             Cited::Missing
         }
     };
-    let results: Vec<Arc<ClaimResult>> = content
-        .claims
+    let docs: Vec<(&String, &Arc<Document<ClaimMeta>>)> = content.claims.iter().collect();
+    // While the same documents exist, only the claims citing a source scanned
+    // anew can have had what they cite change.
+    let suspects: Option<HashSet<&str>> = same_ids.then(|| {
+        stale_sources
+            .iter()
+            .filter_map(|s| memo.graph.cited_by.get(*s))
+            .flatten()
+            .map(String::as_str)
+            .collect()
+    });
+    let kept: Vec<Option<Arc<ClaimResult>>> = docs
         .par_iter()
         .map(|(id, doc)| {
-            if let Some(old) = memo.claims.get(id) {
-                // A result with errors is made again: its advice may name other documents.
-                let same = Arc::ptr_eq(&old.doc, doc)
-                    && !old.diags.iter().any(|d| d.severity == Severity::Error)
-                    && Arc::ptr_eq(&old.index, &content.index)
-                    && old.cited.iter().all(|(s, was)| was.same(&cite(s)));
-                if same {
-                    return old.clone();
-                }
-            }
-            Arc::new(link_claim(doc, &content, &settings, &cite))
+            let old = memo.claims.get(*id)?;
+            let unchanged_sources = match &suspects {
+                Some(suspects) => !suspects.contains(id.as_str()),
+                None => false,
+            };
+            // A result with errors is made again: its advice may name other documents.
+            let fresh = Arc::ptr_eq(&old.doc, doc)
+                && !old.failed
+                && Arc::ptr_eq(&old.index, &content.index)
+                && (unchanged_sources || old.cited.iter().all(|(s, was)| was.same(&cite(s))));
+            fresh.then(|| old.clone())
         })
         .collect();
-    for scan in &scans {
-        *scan.normalized.lock().unwrap_or_else(|p| p.into_inner()) = None;
+    // The quotes of the claims linked again, found source by source: a source's
+    // text is normalised once for all its quotes, and let go right after.
+    let mut wanted: HashMap<&str, Vec<&str>> = HashMap::new();
+    for ((_, doc), kept) in docs.iter().zip(&kept) {
+        if kept.is_none() {
+            for ev in &doc.meta.evidence {
+                if let (Some(q), true) = (&ev.quote, memo.sources.contains_key(&ev.source)) {
+                    wanted.entry(ev.source.as_str()).or_default().push(q);
+                }
+            }
+        }
     }
-    memo.claims = content
-        .claims
-        .keys()
-        .cloned()
-        .zip(results.iter().cloned())
+    let found: HashMap<&str, HashMap<&str, Outcome>> = wanted
+        .into_par_iter()
+        .filter_map(|(source, quotes)| {
+            let scan = memo.sources.get(source)?;
+            Some((source, find_quotes(scan, quotes)))
+        })
+        .collect();
+    let results: Vec<Arc<ClaimResult>> = docs
+        .par_iter()
+        .zip(kept)
+        .map(|((_, doc), kept)| {
+            kept.unwrap_or_else(|| {
+                let outcome =
+                    |source: &str, q: &str| found.get(source).and_then(|f| f.get(q)).cloned();
+                Arc::new(link_claim(doc, &content, &settings, &cite, &outcome))
+            })
+        })
         .collect();
 
-    // Passage names flatten `/` to `--`: two claims must not share one.
+    // Passage names flatten `/` to `--`: two claims must not share one. Only
+    // ids with a `/` or a `--` can meet that way.
     let mut flat: HashMap<String, &str> = HashMap::new();
-    for claim in content.claims.values() {
+    for claim in content
+        .claims
+        .values()
+        .filter(|c| c.id.contains('/') || c.id.contains("--"))
+    {
         let name = claim.id.replace('/', "--");
         if let Some(other) = flat.get(&name) {
             let other = &content.claims[*other];
@@ -360,85 +457,150 @@ pub fn link_with(
         }
     }
 
-    // The graph: citations and passages of each source, from the claims.
-    let mut sources: BTreeMap<String, LinkedSource> = content
-        .sources
-        .keys()
-        .map(|id| (id.clone(), LinkedSource::default()))
-        .collect();
-    let mut appears_anywhere: HashSet<&str> = HashSet::new();
-    let mut claims = BTreeMap::new();
-    let mut link_uses: Vec<(DocId, Links)> = Vec::new();
-    for (id, r) in content.claims.keys().zip(&results) {
-        for e in &r.linked.evidence {
-            if let Some(s) = sources.get_mut(&e.source) {
-                s.citations.push(Citation {
-                    claim: id.clone(),
-                    n: e.n,
-                });
-                if let Some(p) = &e.passage {
-                    s.passages.push(Passage {
-                        name: p.name.clone(),
-                        range: p.range.clone(),
-                    });
+    // The graph. While the same documents exist, only what depends on the
+    // claims linked anew and the sources scanned anew is assembled again;
+    // when documents came or went, all of it.
+    let full = !same_ids;
+    if full {
+        memo.graph = Graph::default();
+        memo.claims.clear();
+    }
+    let mut dirty_claims: Vec<(&str, &Arc<ClaimResult>)> = Vec::new();
+    let mut dirty_sources: BTreeSet<&str> = stale_sources.iter().copied().collect();
+    let graph = &mut memo.graph;
+    for ((id, _), r) in docs.iter().zip(&results) {
+        let old = memo.claims.insert((*id).clone(), r.clone());
+        if old.as_ref().is_some_and(|o| Arc::ptr_eq(o, r)) {
+            continue;
+        }
+        dirty_claims.push((id.as_str(), r));
+        // Sources the claim named before and names now show it differently.
+        if let Some(old) = old {
+            for (s, _) in &old.cited {
+                if let Some(set) = graph.cited_by.get_mut(s) {
+                    set.remove(id.as_str());
+                }
+                if let Some((k, _)) = content.sources.get_key_value(s) {
+                    dirty_sources.insert(k);
                 }
             }
         }
-        appears_anywhere.extend(r.linked.appears_in.iter().map(String::as_str));
-        diags.extend(r.diags.iter().cloned());
-        if !r.links.is_empty() {
-            link_uses.push((DocId::claim(id.clone()), r.links.clone()));
-        }
-        claims.insert(id.clone(), r.linked.clone());
-    }
-    for s in sources.values_mut() {
-        if s.passages.len() > 1 {
-            s.passages
-                .sort_by(|a, b| (a.range.start, &a.name).cmp(&(b.range.start, &b.name)));
+        for (s, c) in &r.cited {
+            if let (Cited::Source(_), Some((k, _))) = (c, content.sources.get_key_value(s)) {
+                graph
+                    .cited_by
+                    .entry(s.clone())
+                    .or_default()
+                    .insert((*id).clone());
+                dirty_sources.insert(k);
+            }
         }
     }
-    for (id, scan) in content.sources.keys().zip(&scans) {
-        if sources[id].citations.is_empty() && !appears_anywhere.contains(id.as_str()) {
-            diags.push(editorial::uncited(&scan.doc));
-        }
-        diags.extend(scan.warnings.iter().cloned());
-        if !scan.links.is_empty() {
-            link_uses.push((DocId::source(id.clone()), scan.links.clone()));
-        }
+    if full {
+        dirty_sources.extend(content.sources.keys().map(String::as_str));
+    }
+    let claims = Arc::make_mut(&mut graph.claims);
+    for (id, r) in &dirty_claims {
+        claims.insert((*id).to_owned(), r.linked.clone());
+    }
+    let sources = Arc::make_mut(&mut graph.sources);
+    let nobody = BTreeSet::new();
+    for s in &dirty_sources {
+        let citing = graph.cited_by.get(*s).unwrap_or(&nobody);
+        sources.insert((*s).to_owned(), linked_source(s, citing, &graph.claims));
     }
 
-    // Links of the overview and the free pages.
+    // Links inside Markdown: resolved again for the documents whose links
+    // changed, and for all when documents came or went.
+    let mut link_docs: Vec<(DocId, Links)> = Vec::new();
     let index_links = match &memo.index {
         Some((doc, links)) if Arc::ptr_eq(doc, &content.index) => links.clone(),
         _ => text_links(content.index.body(), content.index.body_line),
     };
     memo.index = Some((content.index.clone(), index_links.clone()));
-    link_uses.push((DocId::Index, index_links));
+    link_docs.push((DocId::Index, index_links));
     let old_pages = std::mem::take(&mut memo.pages);
-    for (id, doc) in &content.pages {
+    for (id, doc) in content.pages.iter() {
         let links = match old_pages.get(id) {
             Some((d, links)) if Arc::ptr_eq(d, doc) => links.clone(),
             _ => text_links(doc.body(), doc.body_line),
         };
         memo.pages.insert(id.clone(), (doc.clone(), links.clone()));
-        link_uses.push((DocId::page(id.clone()), links));
+        link_docs.push((DocId::page(id.clone()), links));
     }
-
-    // Links inside Markdown.
-    let mut links: BTreeMap<DocId, BTreeSet<DocId>> = BTreeMap::new();
-    for (from, uses) in link_uses {
-        for u in uses.iter() {
-            match resolve_link(&from, u, &content) {
-                Ok(Some(target)) => {
-                    links.entry(from.clone()).or_default().insert(target);
-                }
-                Ok(None) => {}
-                Err(d) => diags.push(d),
+    if full {
+        for (id, r) in docs.iter().zip(&results) {
+            link_docs.push((DocId::claim(id.0.clone()), r.links.clone()));
+        }
+        for id in content.sources.keys() {
+            if let Some(scan) = memo.sources.get(id) {
+                link_docs.push((DocId::source(id.clone()), scan.links.clone()));
+            }
+        }
+    } else {
+        for (id, r) in &dirty_claims {
+            link_docs.push((DocId::claim((*id).to_owned()), r.links.clone()));
+        }
+        for id in &stale_sources {
+            if let Some(scan) = memo.sources.get(*id) {
+                link_docs.push((DocId::source((*id).to_owned()), scan.links.clone()));
+            }
+        }
+    }
+    let links = Arc::make_mut(&mut graph.links);
+    for (from, uses) in link_docs {
+        if uses.is_empty() {
+            links.remove(&from);
+            continue;
+        }
+        match links.get(&from) {
+            Some(r) if Arc::ptr_eq(&r.links, &uses) => {}
+            _ => {
+                let r = Arc::new(resolve_links(from.clone(), uses, &content));
+                links.insert(from, r);
             }
         }
     }
 
-    let warnings = diags.into_result()?;
+    if outlets_changed {
+        graph.outlets = Arc::new(
+            content
+                .sources
+                .values()
+                .map(|s| s.meta.outlet.clone())
+                .collect(),
+        );
+    }
+
+    // What was found: of the load and settings (above), each claim, each source, each link.
+    findings.reserve(results.len() + 2 * content.sources.len() + graph.links.len() + 1);
+    findings.extend(diags.into_vec());
+    for r in &results {
+        findings.push_chunk(&r.diags);
+    }
+    for (id, scan) in content
+        .sources
+        .keys()
+        .filter_map(|id| Some((id, memo.sources.get(id)?)))
+    {
+        findings.push_chunk(&scan.warnings);
+        if graph.cited_by.get(id).is_none_or(BTreeSet::is_empty) {
+            findings.push_chunk(&scan.uncited);
+        }
+    }
+    for r in graph.links.values() {
+        findings.push_chunk(&r.errors);
+    }
+    let (claims, sources, links, outlets) = (
+        graph.claims.clone(),
+        graph.sources.clone(),
+        graph.links.clone(),
+        graph.outlets.clone(),
+    );
+
+    let findings = findings.into_result();
+    memo.last = Some(content.clone());
+    let warnings = findings?;
     Ok((
         Site {
             content,
@@ -446,9 +608,65 @@ pub fn link_with(
             claims,
             sources,
             links,
+            outlets,
         },
         warnings,
     ))
+}
+
+/// The citations and passages of source `id`, from the claims `citing` it.
+fn linked_source(
+    id: &str,
+    citing: &BTreeSet<String>,
+    claims: &BTreeMap<String, Arc<LinkedClaim>>,
+) -> LinkedSource {
+    let mut out = LinkedSource::default();
+    for c in citing {
+        let Some(linked) = claims.get(c) else {
+            continue;
+        };
+        for e in linked.evidence.iter().filter(|e| e.source == id) {
+            out.citations.push(Citation {
+                claim: c.clone(),
+                n: e.n,
+            });
+            if let Some(p) = &e.passage {
+                out.passages.push(Passage {
+                    name: p.name.clone(),
+                    range: p.range.clone(),
+                });
+            }
+        }
+    }
+    out.passages
+        .sort_by(|a, b| (a.range.start, &a.name).cmp(&(b.range.start, &b.name)));
+    out
+}
+
+/// Whether two maps have the same keys (cheap when they are the same map).
+fn same_keys<V>(a: &Arc<BTreeMap<String, V>>, b: &Arc<BTreeMap<String, V>>) -> bool {
+    Arc::ptr_eq(a, b) || (a.len() == b.len() && a.keys().eq(b.keys()))
+}
+
+/// Resolve the links of document `from`.
+fn resolve_links(from: DocId, links: Links, content: &Content) -> Resolved {
+    let mut targets = BTreeSet::new();
+    let mut errors = Vec::new();
+    for u in links.iter() {
+        match resolve_link(&from, u, content) {
+            Ok(Some(target)) => {
+                targets.insert(target);
+            }
+            Ok(None) => {}
+            Err(d) => errors.push(d),
+        }
+    }
+    Resolved {
+        from,
+        targets,
+        errors: errors.into(),
+        links,
+    }
 }
 
 /// Resolve one claim: its verdict on the scale, its evidence, quotes and
@@ -458,6 +676,7 @@ fn link_claim(
     content: &Content,
     settings: &Settings,
     cite: &(dyn Fn(&str) -> Cited + Sync),
+    outcome: &(dyn Fn(&str, &str) -> Option<Outcome> + Sync),
 ) -> ClaimResult {
     let mut diags: Vec<Diagnostic> = Vec::new();
     let spans = &doc.spans;
@@ -517,7 +736,11 @@ fn link_claim(
                 continue;
             }
         };
-        let passage = match ev.quote.as_deref().map(|q| find_quote(&scan, q)) {
+        let found = ev
+            .quote
+            .as_deref()
+            .map(|q| outcome(&ev.source, q).unwrap_or(Outcome::Missing(None)));
+        let passage = match found {
             None => None,
             Some(Outcome::Found(range, occurrences)) => Some(PassageRef {
                 name: passage_name(&doc.id, n),
@@ -595,22 +818,33 @@ fn link_claim(
         doc: doc.clone(),
         index: content.index.clone(),
         cited,
-        linked,
-        diags,
+        linked: Arc::new(linked),
+        failed: diags.iter().any(|d| d.severity == Severity::Error),
+        diags: diags.into(),
         links: links.into(),
     }
 }
 
-/// Where `quote` is in the source's rendered text.
-fn find_quote(scan: &SourceScan, quote: &str) -> Outcome {
-    if quote::Normalized::new(quote).text.is_empty() {
-        return Outcome::Empty;
+/// Where each of `quotes` is in the source's rendered text.
+fn find_quotes<'q>(scan: &SourceScan, quotes: Vec<&'q str>) -> HashMap<&'q str, Outcome> {
+    let mut hay: Option<quote::Normalized> = None;
+    let mut out = HashMap::with_capacity(quotes.len());
+    for q in quotes {
+        if out.contains_key(q) {
+            continue;
+        }
+        let o = if quote::Normalized::new(q).text.is_empty() {
+            Outcome::Empty
+        } else {
+            let hay = hay.get_or_insert_with(|| quote::Normalized::new(&scan.text));
+            match quote::find(&scan.text, hay, q) {
+                Some((range, n)) => Outcome::Found(range, n),
+                None => Outcome::Missing(quote::closest(&scan.text, hay, q)),
+            }
+        };
+        out.insert(q, o);
     }
-    let hay = scan.normalized();
-    match quote::find(&scan.text, &hay, quote) {
-        Some((range, n)) => Outcome::Found(range, n),
-        None => Outcome::Missing(quote::closest(&scan.text, &hay, quote)),
-    }
+    out
 }
 
 /// The error for evidence `n` of `doc` whose quote (at file line `line`) is not in `source`.
@@ -771,9 +1005,9 @@ impl Site {
             }
             DocId::Index | DocId::Doc(Kind::Page, _) => {}
         }
-        for (from, targets) in &self.links {
-            if targets.contains(doc) {
-                out.insert(from.clone());
+        for r in self.links.values() {
+            if r.targets.contains(doc) {
+                out.insert(r.from.clone());
             }
         }
         out

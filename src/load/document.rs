@@ -76,8 +76,8 @@ impl DocId {
 /// Where the fields of a front matter sit in its file, found once when the file is read.
 #[derive(Debug, Clone, Default)]
 pub struct Spans {
-    /// 1-based file line of each key's first `key = ` / `key:` line (or `[[key]]` header).
-    keys: Vec<(Box<str>, u32)>,
+    /// 1-based file line of each known key's first `key = ` / `key:` line (or `[[key]]` header).
+    keys: Vec<(&'static str, u32)>,
     /// Per entry of the `[[evidence]]` array: its first line and the line of each field it sets.
     entries: Vec<EntrySpan>,
     /// 1-based file line where the front matter text starts.
@@ -91,10 +91,16 @@ struct EntrySpan {
 }
 
 impl Spans {
-    /// The spans of `front_matter`, which starts at file line `first_line`; `entry_fields`
-    /// are the fields of `[[evidence]]` entries to locate (none for documents without evidence).
-    pub fn new(front_matter: &str, first_line: usize, entry_fields: &[&'static str]) -> Spans {
-        let mut keys: Vec<(Box<str>, u32)> = Vec::new();
+    /// The spans of `front_matter`, which starts at file line `first_line`: of the
+    /// `fields` it may set, and of the `entry_fields` of its `[[evidence]]`
+    /// entries (none for documents without evidence).
+    pub fn new(
+        front_matter: &str,
+        first_line: usize,
+        fields: &[&'static str],
+        entry_fields: &[&'static str],
+    ) -> Spans {
+        let mut keys: Vec<(&'static str, u32)> = Vec::new();
         let to_file = |rel: usize| u32::try_from(first_line + rel - 1).unwrap_or(u32::MAX);
         for (i, line) in front_matter.lines().enumerate() {
             let l = line.trim_start();
@@ -110,8 +116,10 @@ impl Spans {
                 }
                 &l[..end]
             };
-            if !keys.iter().any(|(k, _)| &**k == key) {
-                keys.push((key.into(), to_file(i + 1)));
+            if let Some(known) = fields.iter().find(|f| **f == key) {
+                if !keys.iter().any(|(k, _)| k == known) {
+                    keys.push((known, to_file(i + 1)));
+                }
             }
         }
         let mut entries = Vec::new();
@@ -141,7 +149,7 @@ impl Spans {
     pub fn key(&self, key: &str) -> Option<usize> {
         self.keys
             .iter()
-            .find(|(k, _)| &**k == key)
+            .find(|(k, _)| *k == key)
             .map(|&(_, l)| l as usize)
     }
 
@@ -193,9 +201,14 @@ impl<M> Document<M> {
         text: Arc<str>,
         (front_matter, front_matter_line): (std::ops::Range<usize>, usize),
         (body, body_line): (std::ops::Range<usize>, usize),
-        entry_fields: &[&'static str],
+        (fields, entry_fields): (&[&'static str], &[&'static str]),
     ) -> Document<M> {
-        let spans = Spans::new(&text[front_matter.clone()], front_matter_line, entry_fields);
+        let spans = Spans::new(
+            &text[front_matter.clone()],
+            front_matter_line,
+            fields,
+            entry_fields,
+        );
         Document {
             id,
             file,
@@ -556,12 +569,12 @@ pub type Docs<M> = BTreeMap<String, Arc<Document<M>>>;
 pub struct Content {
     /// `content/_index.md`.
     pub index: Arc<Document<IndexMeta>>,
-    /// The sources.
-    pub sources: Docs<SourceMeta>,
+    /// The sources (shared with the next build while none of them changes).
+    pub sources: Arc<Docs<SourceMeta>>,
     /// The claims.
-    pub claims: Docs<ClaimMeta>,
+    pub claims: Arc<Docs<ClaimMeta>>,
     /// The free pages.
-    pub pages: Docs<PageMeta>,
+    pub pages: Arc<Docs<PageMeta>>,
     /// Drafts left out of this build, to explain references to them.
     pub drafts: BTreeSet<DocId>,
     /// Documents whose files could not be read (already reported), so

@@ -48,6 +48,27 @@ pub struct Store {
     pages: BTreeMap<String, Slot<PageMeta>>,
     /// Problems of files that are no document (bad ids, walk errors, stray files), by file.
     problems: BTreeMap<PathBuf, Vec<Diagnostic>>,
+    /// The documents of each kind as the last [`Store::content`] sorted them, while
+    /// none of that kind changed: a rebuild shares them instead of sorting again.
+    sorted: std::sync::Mutex<SortedKinds>,
+}
+
+/// The documents of one kind sorted for a build, with the drafts (`bool`) setting they were sorted for.
+type SortedKind<M> = Option<(bool, Arc<Sorted<M>>)>;
+
+#[derive(Default)]
+struct SortedKinds {
+    sources: SortedKind<SourceMeta>,
+    claims: SortedKind<ClaimMeta>,
+    pages: SortedKind<PageMeta>,
+}
+
+/// The documents of one kind for a build.
+struct Sorted<M> {
+    docs: Arc<Docs<M>>,
+    left_out: Vec<DocId>,
+    unreadable: Vec<DocId>,
+    diags: Vec<Diagnostic>,
 }
 
 /// What a changed path was, for [`Store::update`].
@@ -78,6 +99,7 @@ impl Store {
             claims: BTreeMap::new(),
             pages: BTreeMap::new(),
             problems: BTreeMap::new(),
+            sorted: Default::default(),
         };
         let index_file = content_dir.join("_index.md");
         if index_file.is_file() {
@@ -166,6 +188,13 @@ impl Store {
         };
         let root = self.root.clone();
         let exists = meta.is_some();
+        let mut sorted = self.sorted.lock().unwrap_or_else(|p| p.into_inner());
+        match kind {
+            Kind::Source => sorted.sources = None,
+            Kind::Claim => sorted.claims = None,
+            Kind::Page => sorted.pages = None,
+        }
+        drop(sorted);
         match kind {
             Kind::Source => update_slot(&mut self.sources, &root, &path, &id, exists),
             Kind::Claim => update_slot(&mut self.claims, &root, &path, &id, exists),
@@ -225,15 +254,33 @@ impl Store {
         };
         let mut drafts = BTreeSet::new();
         let mut unreadable = BTreeSet::new();
-        let mut sort = Sorter {
-            drafts: options.drafts,
-            left_out: &mut drafts,
-            unreadable: &mut unreadable,
-            diags: &mut diags,
-        };
-        let sources = sort.collect(Kind::Source, &self.sources, |m| m.draft);
-        let claims = sort.collect(Kind::Claim, &self.claims, |m| m.draft);
-        let pages = sort.collect(Kind::Page, &self.pages, |m| m.draft);
+        let mut cache = self.sorted.lock().unwrap_or_else(|p| p.into_inner());
+        macro_rules! take {
+            ($sorted:expr) => {
+                drafts.extend($sorted.left_out.iter().cloned());
+                unreadable.extend($sorted.unreadable.iter().cloned());
+                diags.extend($sorted.diags.iter().cloned());
+            };
+        }
+        let d = options.drafts;
+        let sources = cached(&mut cache.sources, d, || {
+            sort(Kind::Source, &self.sources, d, |m| m.draft)
+        });
+        take!(sources);
+        let claims = cached(&mut cache.claims, d, || {
+            sort(Kind::Claim, &self.claims, d, |m| m.draft)
+        });
+        take!(claims);
+        let pages = cached(&mut cache.pages, d, || {
+            sort(Kind::Page, &self.pages, d, |m| m.draft)
+        });
+        take!(pages);
+        drop(cache);
+        let (sources, claims, pages) = (
+            sources.docs.clone(),
+            claims.docs.clone(),
+            pages.docs.clone(),
+        );
         let Some(index) = index else {
             diags.into_result()?;
             return Err(crate::diagnostic::Error::Usage(
@@ -270,39 +317,50 @@ fn update_slot<M: Meta>(
     }
 }
 
-/// Sorts the documents of the store into those of a build, drafts left out
-/// unless asked for, unreadable ones reported.
-struct Sorter<'a> {
+/// The sorted documents of a kind from `slot`, or sorted anew (and kept there).
+fn cached<M>(
+    slot: &mut SortedKind<M>,
     drafts: bool,
-    left_out: &'a mut BTreeSet<DocId>,
-    unreadable: &'a mut BTreeSet<DocId>,
-    diags: &'a mut Diagnostics,
+    sort: impl FnOnce() -> Sorted<M>,
+) -> Arc<Sorted<M>> {
+    match slot {
+        Some((d, sorted)) if *d == drafts => sorted.clone(),
+        _ => {
+            let sorted = Arc::new(sort());
+            *slot = Some((drafts, sorted.clone()));
+            sorted
+        }
+    }
 }
 
-impl Sorter<'_> {
-    fn collect<M>(
-        &mut self,
-        kind: Kind,
-        slots: &BTreeMap<String, Slot<M>>,
-        is_draft: impl Fn(&M) -> bool,
-    ) -> Docs<M> {
-        let mut out = Docs::new();
-        for (id, slot) in slots {
-            match slot {
-                Ok(d) if self.drafts || !is_draft(&d.meta) => {
-                    out.insert(id.clone(), d.clone());
-                }
-                Ok(_) => {
-                    self.left_out.insert(DocId::Doc(kind, id.clone()));
-                }
-                Err(d) => {
-                    self.unreadable.insert(DocId::Doc(kind, id.clone()));
-                    self.diags.push(d.clone());
-                }
+/// The documents of `kind` for a build: drafts left out unless `drafts`, unreadable ones reported.
+fn sort<M>(
+    kind: Kind,
+    slots: &BTreeMap<String, Slot<M>>,
+    drafts: bool,
+    is_draft: impl Fn(&M) -> bool,
+) -> Sorted<M> {
+    let mut out = Sorted {
+        docs: Arc::new(Docs::new()),
+        left_out: Vec::new(),
+        unreadable: Vec::new(),
+        diags: Vec::new(),
+    };
+    let mut docs = Docs::new();
+    for (id, slot) in slots {
+        match slot {
+            Ok(d) if drafts || !is_draft(&d.meta) => {
+                docs.insert(id.clone(), d.clone());
+            }
+            Ok(_) => out.left_out.push(DocId::Doc(kind, id.clone())),
+            Err(d) => {
+                out.unreadable.push(DocId::Doc(kind, id.clone()));
+                out.diags.push(d.clone());
             }
         }
-        out
     }
+    out.docs = Arc::new(docs);
+    out
 }
 
 /// The front matter of a kind of document.
@@ -476,7 +534,7 @@ fn read_document<M: DeserializeOwned>(
     root: &Path,
     file: &Path,
     id: String,
-    fields: &[&str],
+    fields: &[&'static str],
     entry_fields: &[&'static str],
 ) -> std::result::Result<Document<M>, Diagnostic> {
     let relpath = rel(root, file);
@@ -512,7 +570,7 @@ fn read_document<M: DeserializeOwned>(
         text.clone(),
         parts.0,
         parts.1,
-        entry_fields,
+        (fields, entry_fields),
     ))
 }
 

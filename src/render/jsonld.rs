@@ -36,7 +36,7 @@ pub fn claim_review(site: &Site, id: &str, path: &str) -> String {
     item.insert("@type".into(), "Claim".into());
     if let Some(who) = &doc.meta.claimant {
         // A claimant that is one of the outlets is an organisation; otherwise a person.
-        let is_outlet = site.content.sources.values().any(|s| &s.meta.outlet == who);
+        let is_outlet = site.outlets.contains(who.as_str());
         item.insert(
             "author".into(),
             json!({ "@type": if is_outlet { "Organization" } else { "Person" }, "name": who }),

@@ -113,6 +113,26 @@ impl Page {
         }
     }
 
+    /// The templates pages are rendered with (any other is a part of them).
+    pub const TEMPLATES: [&'static str; 11] = [
+        "index.html",
+        "claim.html",
+        "source.html",
+        "page.html",
+        "claims.html",
+        "sources.html",
+        "matrix.html",
+        "timeline.html",
+        "404.html",
+        "feed.xml",
+        "sitemap.xml",
+    ];
+
+    /// Whether the page is a page of `site` (its document is there).
+    pub fn exists_in(&self, site: &Site) -> bool {
+        self.doc().is_none_or(|d| site.content.contains(&d))
+    }
+
     /// The template this page is rendered with.
     pub fn template(&self) -> &'static str {
         match self {

@@ -3,7 +3,6 @@
 //! Paths in views are relative to the site root (`claims/x/`); templates put
 //! the page's `root` in front, so links work under any URL prefix.
 
-use std::collections::HashMap;
 use std::sync::OnceLock;
 
 use serde::Serialize;
@@ -116,25 +115,25 @@ pub struct SourceCard<'a> {
 /// (a rebuild of a few pages makes only the cards those pages show).
 pub struct Cards<'a> {
     site: &'a Site,
-    claims: HashMap<&'a str, OnceLock<ClaimCard<'a>>>,
-    sources: HashMap<&'a str, OnceLock<SourceCard<'a>>>,
+    /// Claim ids in order, and a slot for each one's card.
+    claim_ids: Vec<&'a str>,
+    // Boxed: few cards are made for a rebuild of a few pages, and empty slots stay small.
+    claims: Vec<OnceLock<Box<ClaimCard<'a>>>>,
+    source_ids: Vec<&'a str>,
+    sources: Vec<OnceLock<Box<SourceCard<'a>>>>,
 }
 
 impl<'a> Cards<'a> {
     /// The cards of `site`.
     pub fn new(site: &'a Site) -> Cards<'a> {
+        let claim_ids: Vec<&str> = site.claims.keys().map(String::as_str).collect();
+        let source_ids: Vec<&str> = site.sources.keys().map(String::as_str).collect();
         Cards {
             site,
-            claims: site
-                .claims
-                .keys()
-                .map(|id| (id.as_str(), OnceLock::new()))
-                .collect(),
-            sources: site
-                .sources
-                .keys()
-                .map(|id| (id.as_str(), OnceLock::new()))
-                .collect(),
+            claims: claim_ids.iter().map(|_| OnceLock::new()).collect(),
+            sources: source_ids.iter().map(|_| OnceLock::new()).collect(),
+            claim_ids,
+            source_ids,
         }
     }
 
@@ -145,8 +144,13 @@ impl<'a> Cards<'a> {
 
     /// The card of claim `id`, a claim of the site.
     pub fn claim(&self, id: &str) -> &ClaimCard<'a> {
+        let slot = self
+            .claim_ids
+            .binary_search(&id)
+            .ok()
+            .and_then(|i| self.claims.get(i));
         let (Some(slot), Some(doc), Some(linked)) = (
-            self.claims.get(id),
+            slot,
             self.site.content.claims.get(id),
             self.site.claims.get(id),
         ) else {
@@ -165,7 +169,7 @@ impl<'a> Cards<'a> {
                 Some(v) => (v.key.as_str(), v.label.as_str(), v.rating),
                 None => (linked.verdict.as_str(), linked.verdict.as_str(), None),
             };
-            ClaimCard {
+            Box::new(ClaimCard {
                 id: &doc.id,
                 path: doc_dir(Kind::Claim, &doc.id),
                 claim: &doc.meta.claim,
@@ -180,14 +184,19 @@ impl<'a> Cards<'a> {
                 reviewed: linked.reviewed.as_ref().map(DateView::from),
                 tags: &doc.meta.tags,
                 counts,
-            }
+            })
         })
     }
 
     /// The card of source `id`, a source of the site.
     pub fn source(&self, id: &str) -> &SourceCard<'a> {
+        let slot = self
+            .source_ids
+            .binary_search(&id)
+            .ok()
+            .and_then(|i| self.sources.get(i));
         let (Some(slot), Some(doc), Some(linked)) = (
-            self.sources.get(id),
+            slot,
             self.site.content.sources.get(id),
             self.site.sources.get(id),
         ) else {
@@ -205,7 +214,7 @@ impl<'a> Cards<'a> {
                     counts.add(e.stance);
                 }
             }
-            SourceCard {
+            Box::new(SourceCard {
                 id: &doc.id,
                 path: doc_dir(Kind::Source, &doc.id),
                 title: &doc.meta.title,
@@ -220,7 +229,7 @@ impl<'a> Cards<'a> {
                     .filter(|u| crate::link::is_web_url(u)),
                 authors: &doc.meta.authors,
                 counts,
-            }
+            })
         })
     }
 }

@@ -153,7 +153,7 @@ pub fn serve(options: ServeOptions) -> Result<()> {
     if options.open {
         open_browser(&url);
     }
-    let mut shown = pipeline.warnings().to_vec();
+    let mut shown = pipeline.findings().clone();
     for batch in batches {
         // The pages an edit touches first, then the pages listing the whole site.
         let result = pipeline.apply_fast(&batch).and_then(|mut r| {
@@ -172,10 +172,10 @@ pub fn serve(options: ServeOptions) -> Result<()> {
         match result {
             Ok(r) => {
                 // Warnings are printed when they change, not after every save.
-                if pipeline.warnings() != shown {
+                if !pipeline.findings().same_as(&shown) && pipeline.warnings() != shown.sorted() {
                     report::print(pipeline.warnings(), &root, report::Format::Human);
-                    shown = pipeline.warnings().to_vec();
                 }
+                shown = pipeline.findings().clone();
                 println!("{}", summary(&r));
             }
             Err(e) => {

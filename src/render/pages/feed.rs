@@ -33,7 +33,8 @@ pub(in crate::render) fn fill(cx: &mut PageCx) {
         .trim_end_matches(':')
         .to_owned(),
     };
-    let mut order: Vec<(&String, &crate::link::LinkedClaim)> = site.claims.iter().collect();
+    let mut order: Vec<(&String, &std::sync::Arc<crate::link::LinkedClaim>)> =
+        site.claims.iter().collect();
     order.sort_by(|a, b| (b.1.reviewed, a.0).cmp(&(a.1.reviewed, b.0)));
     let entries: Vec<FeedEntry> = order
         .iter()

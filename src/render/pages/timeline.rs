@@ -10,7 +10,7 @@ pub(in crate::render) fn fill(cx: &mut PageCx) {
     let cards = cx.cards();
     let c = &site.content;
     let mut entries: Vec<(Date, u8, &str, TimelineItem)> = Vec::new();
-    for (id, s) in &c.sources {
+    for (id, s) in c.sources.iter() {
         entries.push((
             s.meta.published,
             0,
@@ -24,7 +24,7 @@ pub(in crate::render) fn fill(cx: &mut PageCx) {
         ));
     }
     let mut undated = Vec::new();
-    for (id, cl) in &c.claims {
+    for (id, cl) in c.claims.iter() {
         let reviewed = site.claims.get(id).and_then(|l| l.reviewed);
         let (date, date_is) = match (cl.meta.claimed, reviewed) {
             (Some(d), _) => (d, "claimed"),
