@@ -117,7 +117,11 @@ fn replace_field(text: &str, field: &str, marker: &str) -> String {
     let (toml, yaml) = (format!("{field} = "), format!("{field}: "));
     for line in text.lines() {
         if !done && (line.starts_with(&toml) || line.starts_with(&yaml)) {
-            let sep = if line.starts_with(&toml) { &toml } else { &yaml };
+            let sep = if line.starts_with(&toml) {
+                &toml
+            } else {
+                &yaml
+            };
             out.push_str(&format!("{sep}\"Edited {field} {marker}.\""));
             done = true;
         } else {
