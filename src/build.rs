@@ -3,6 +3,7 @@
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
+use crate::diagnostic::Code;
 use crate::diagnostic::{Diagnostic, Error, Result};
 use crate::link::{self, Site};
 use crate::load::{self, LoadOptions};
@@ -128,14 +129,14 @@ pub(crate) fn check_collisions(
                 }
             };
             diags.push(
-                Diagnostic::error("output-collision", file, format!("two files would be written to {path}: this static file and a generated page (or the folder of one)"))
+                Diagnostic::error(Code::OutputCollision, file, format!("two files would be written to {path}: this static file and a generated page (or the folder of one)"))
                     .with_help("rename or remove the static file; generated pages take these paths"),
             );
         }
         if path == write::MANIFEST {
             diags.push(
                 Diagnostic::error(
-                    "reserved-name",
+                    Code::ReservedName,
                     format!("static/{path}"),
                     "this name is reserved for factbrief's list of written files",
                 )

@@ -212,7 +212,7 @@ fn a_failed_rebuild_keeps_the_last_good_site_and_recovers() {
     assert!(err
         .diagnostics()
         .iter()
-        .any(|d| d.code == "quote-not-found"));
+        .any(|d| d.code == factbrief::diagnostic::Code::QuoteNotFound));
     assert_eq!(served(&ws), good, "the last good site is still served");
     fs::write(&claim, text.replace("mostly-true", "true")).unwrap();
     let r = ws

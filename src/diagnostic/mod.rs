@@ -2,9 +2,13 @@
 //!
 //! Every stage reports what is wrong as [`Diagnostic`]s rather than stopping at
 //! the first one, so an editor sees everything to fix in one run. [`report`]
-//! shows them to people (with the offending lines) or to tools (JSON).
+//! shows them to people (with the offending lines) or to tools (JSON). Each has
+//! a [`Code`], the stable name tools match on.
 
+pub mod code;
 pub mod report;
+
+pub use code::Code;
 
 use std::fmt;
 use std::path::{Path, PathBuf};
@@ -23,8 +27,8 @@ pub enum Severity {
 pub struct Diagnostic {
     /// Error or warning.
     pub severity: Severity,
-    /// A stable name of the kind of problem (`unknown-field`, `quote-not-found`...), for tools.
-    pub code: &'static str,
+    /// The kind of problem; [`Code::as_str`] is its stable name (`unknown-field`...), for tools.
+    pub code: Code,
     /// The file at fault, relative to the site root where possible.
     pub file: PathBuf,
     /// 1-based line, when known.
@@ -39,7 +43,7 @@ pub struct Diagnostic {
 
 impl Diagnostic {
     /// An error of kind `code` in `file`, not yet located to a line.
-    pub fn error(code: &'static str, file: impl Into<PathBuf>, message: impl Into<String>) -> Self {
+    pub fn error(code: Code, file: impl Into<PathBuf>, message: impl Into<String>) -> Self {
         Diagnostic {
             severity: Severity::Error,
             code,
@@ -52,11 +56,7 @@ impl Diagnostic {
     }
 
     /// A warning of kind `code` about `file`.
-    pub fn warning(
-        code: &'static str,
-        file: impl Into<PathBuf>,
-        message: impl Into<String>,
-    ) -> Self {
+    pub fn warning(code: Code, file: impl Into<PathBuf>, message: impl Into<String>) -> Self {
         Diagnostic {
             severity: Severity::Warning,
             ..Diagnostic::error(code, file, message)
@@ -220,7 +220,7 @@ mod tests {
     #[test]
     fn display_names_file_line_and_help() {
         let d = Diagnostic::error(
-            "unknown-field",
+            Code::UnknownField,
             "content/claims/a.md",
             "unknown field `verdit`",
         )

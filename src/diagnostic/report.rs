@@ -58,7 +58,7 @@ fn human_in(files: &mut Files, d: &Diagnostic, root: &Path, color: bool) -> Stri
             d.column.map(|c| c as usize),
         )
     });
-    let title = level.primary_title(d.message.as_str()).id(d.code);
+    let title = level.primary_title(d.message.as_str()).id(d.code.as_str());
     let first = match &excerpt {
         Some((text, start_line, span)) => title.element(
             Snippet::source(text.as_str())
@@ -183,7 +183,7 @@ fn json_in(files: &mut Files, d: &Diagnostic, root: &Path) -> String {
             Severity::Error => "error",
             Severity::Warning => "warning",
         },
-        code: d.code,
+        code: d.code.as_str(),
         file: d.file.display().to_string(),
         line: d.line,
         column: column_in(files, d, root),
@@ -228,6 +228,7 @@ pub fn print(diags: &[Diagnostic], root: &Path, format: Format) {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::diagnostic::Code;
 
     #[test]
     fn human_shows_the_line_and_a_caret() {
@@ -239,7 +240,7 @@ mod tests {
         )
         .unwrap();
         let d = Diagnostic::error(
-            "unknown-field",
+            Code::UnknownField,
             "content/claims/a.md",
             "unknown field `verdit`",
         )
@@ -261,7 +262,7 @@ mod tests {
     #[test]
     fn json_is_one_line_with_every_field() {
         let d = Diagnostic::warning(
-            "uncited-source",
+            Code::UncitedSource,
             "content/sources/x.md",
             "no claim cites this source",
         );

@@ -10,6 +10,7 @@ use super::{
     claim_texts, editorial, link_claim, markdown, quote, quote_empty, quote_missing, resolve_link,
     scan_links, CachedSource, DocRef, LinkCache, Outcome, Passage, PassageRef, Site,
 };
+use crate::diagnostic::Code;
 use crate::diagnostic::{Diagnostic, Diagnostics, Result};
 use crate::load::front_matter::LineIndex;
 use crate::load::{id::passage_name, Content, Entries};
@@ -210,7 +211,7 @@ pub fn relink_claims(
         warnings
             .iter()
             .filter(|d| !claim_files.contains(d.file.as_path()))
-            .filter(|d| !(d.code == "uncited-source" && source_files.contains(d.file.as_path())))
+            .filter(|d| !(d.code == Code::UncitedSource && source_files.contains(d.file.as_path())))
             .cloned(),
     );
     site.content = content;

@@ -7,6 +7,7 @@ use std::sync::Arc;
 use rayon::prelude::*;
 
 use super::{quote::Normalized, LinkedClaim, LinkedSource, Settings};
+use crate::diagnostic::Code;
 use crate::diagnostic::{Diagnostic, Diagnostics};
 use crate::load::{locate_key, ClaimMeta, Content, Document, Entries, SourceMeta, Stance};
 
@@ -83,7 +84,7 @@ pub(crate) fn claim_warnings(
             if let Some(what) = odd {
                 out.push(
                     Diagnostic::warning(
-                        "verdict-vs-evidence",
+                        Code::VerdictVsEvidence,
                         &doc.file,
                         format!(
                             "the verdict is `{}` but the claim has {what} evidence",
@@ -100,7 +101,7 @@ pub(crate) fn claim_warnings(
     // No quoted evidence at all.
     if !doc.meta.evidence.is_empty() && doc.meta.evidence.iter().all(|e| e.quote.is_none()) {
         out.push(
-                Diagnostic::warning("no-quoted-evidence", &doc.file, "no evidence entry quotes its source")
+                Diagnostic::warning(Code::NoQuotedEvidence, &doc.file, "no evidence entry quotes its source")
                     .at_line(fm_line(locate_key(&doc.front_matter, "evidence")))
                     .with_help("add a `quote` to the evidence, so readers can see the passage the verdict rests on"),
             );
@@ -120,7 +121,7 @@ pub(crate) fn claim_warnings(
             if p.occurrences > 1 {
                 out.push(
                         Diagnostic::warning(
-                            "repeated-quote",
+                            Code::RepeatedQuote,
                             &doc.file,
                             format!(
                                 "evidence {}: the quote occurs {} times in source `{}`; the first occurrence is linked",
@@ -135,7 +136,7 @@ pub(crate) fn claim_warnings(
             if !cited.insert((e.source, p.range.start, p.range.end)) {
                 out.push(
                     Diagnostic::warning(
-                        "duplicate-citation",
+                        Code::DuplicateCitation,
                         &doc.file,
                         format!(
                             "evidence {}: the same passage of `{}` is cited twice by this claim",
@@ -152,7 +153,7 @@ pub(crate) fn claim_warnings(
             if reviewed.day() < source.meta.published.day() {
                 out.push(
                         Diagnostic::warning(
-                            "reviewed-before-published",
+                            Code::ReviewedBeforePublished,
                             &doc.file,
                             format!(
                                 "the claim was reviewed on {} but cites `{}`, published on {}",
@@ -181,7 +182,7 @@ pub(crate) fn claim_warnings(
         if found * 2 < words.len() {
             out.push(
                     Diagnostic::warning(
-                        "not-in-appearance",
+                        Code::NotInAppearance,
                         &doc.file,
                         format!(
                             "appears_in names `{}`, but it contains few of the claim's words ({found} of {})",
@@ -205,7 +206,7 @@ pub(crate) fn claim_warnings(
 
 /// The warning for a source no claim cites or names.
 pub(crate) fn uncited(doc: &Document<SourceMeta>) -> Diagnostic {
-    Diagnostic::warning("uncited-source", &doc.file, "no claim cites this source")
+    Diagnostic::warning(Code::UncitedSource, &doc.file, "no claim cites this source")
         .with_help("cite it from a claim's evidence, or remove it from the briefing")
 }
 
@@ -224,7 +225,7 @@ fn unfilled(
             let field = line.split(['=', ':']).next().unwrap_or("").trim();
             diags.push(
                 Diagnostic::warning(
-                    "unfilled-field",
+                    Code::UnfilledField,
                     file,
                     format!("`{field}` is still to be filled in"),
                 )

@@ -16,6 +16,7 @@ use std::sync::Arc;
 
 use rayon::prelude::*;
 
+use crate::diagnostic::Code;
 use crate::diagnostic::{did_you_mean, Diagnostic, Diagnostics, Result};
 use crate::load::front_matter::LineIndex;
 use crate::load::ClaimMeta;
@@ -147,7 +148,7 @@ pub fn link_cached(
         if let Some(url) = src.meta.url.as_deref().filter(|u| !is_web_url(u)) {
             diags.push(
                 Diagnostic::warning(
-                    "unsafe-url",
+                    Code::UnsafeUrl,
                     &src.file,
                     format!("url `{url}` is not a web address; it is shown without a link"),
                 )
@@ -166,7 +167,7 @@ pub fn link_cached(
             let other = &content.claims[other];
             diags.push(
                 Diagnostic::error(
-                    "id-collision",
+                    Code::IdCollision,
                     &claim.file,
                     format!(
                         "the claim ids `{}` and `{}` give their passages the same names",
@@ -347,7 +348,7 @@ pub(crate) fn link_claim(
             }
             diags.push(
                 Diagnostic::error(
-                    "unknown-verdict",
+                    Code::UnknownVerdict,
                     &claim.file,
                     format!(
                         "`{}` is not a verdict of the rating scale",
@@ -376,7 +377,7 @@ pub(crate) fn link_claim(
             None if content.is_unreadable("source", &ev.source) => {}
             None => diags.push(
                 Diagnostic::error(
-                    "unknown-source",
+                    Code::UnknownSource,
                     &claim.file,
                     format!(
                         "evidence {} cites `{}`, which is not a source",
@@ -401,7 +402,7 @@ pub(crate) fn link_claim(
             None if content.is_unreadable("source", id) => {}
             None => diags.push(
                 Diagnostic::error(
-                    "unknown-source",
+                    Code::UnknownSource,
                     &claim.file,
                     format!("appears_in names `{id}`, which is not a source"),
                 )
@@ -445,7 +446,7 @@ pub(crate) fn quote_missing(
         None => format!("{} has no text to quote from", source.file.display()),
     };
     Diagnostic::error(
-        "quote-not-found",
+        Code::QuoteNotFound,
         &doc.file,
         format!("evidence {n}: the quote is not in source `{}`", source.id),
     )
@@ -456,7 +457,7 @@ pub(crate) fn quote_missing(
 /// The error for evidence `n` of `doc` whose quote (at front-matter line `line`) is empty.
 pub(crate) fn quote_empty(doc: &Document<ClaimMeta>, n: usize, line: usize) -> Diagnostic {
     Diagnostic::error(
-        "empty-quote",
+        Code::EmptyQuote,
         &doc.file,
         format!("evidence {n}: the quote is empty"),
     )
@@ -510,7 +511,7 @@ fn resolve_link(u: &LinkUse, content: &Content) -> std::result::Result<Option<Do
         DocRef::Page(i) => &content.pages[i].file,
     };
     Err(Diagnostic::error(
-        "broken-link",
+        Code::BrokenLink,
         file,
         format!("the link `{}` points to no {}", u.dest, l.kind),
     )

@@ -15,6 +15,7 @@ use std::sync::Arc;
 use rayon::prelude::*;
 use serde::de::DeserializeOwned;
 
+use crate::diagnostic::Code;
 use crate::diagnostic::{Diagnostic, Diagnostics, Result};
 pub use date::Date;
 pub use document::*;
@@ -67,7 +68,7 @@ impl Store {
         let content_dir = root.join("content");
         if !content_dir.is_dir() {
             return Err(crate::diagnostic::Error::Content(vec![Diagnostic::error(
-                "no-content",
+                Code::NoContent,
                 "content/",
                 format!("no `content/` folder in {}", root.display()),
             )
@@ -198,7 +199,7 @@ impl Store {
             None => {
                 diags.push(
                     Diagnostic::error(
-                        "no-index",
+                        Code::NoIndex,
                         "content/_index.md",
                         "the briefing has no `content/_index.md`",
                     )
@@ -304,7 +305,7 @@ fn check_claims(content: &Content, diags: &mut Diagnostics) {
         if claim.meta.evidence.is_empty() {
             let line = locate_key(&claim.front_matter, "evidence").unwrap_or(1);
             diags.push(
-                Diagnostic::error("no-evidence", &claim.file, "the claim has no evidence")
+                Diagnostic::error(Code::NoEvidence, &claim.file, "the claim has no evidence")
                     .at_line(claim.front_matter_line + line - 1)
                     .with_help("add at least one [[evidence]] entry with `source` and `stance`"),
             );
@@ -315,7 +316,7 @@ fn check_claims(content: &Content, diags: &mut Diagnostics) {
 fn stray_kind_file(rel_path: &Path, name: &str) -> Diagnostic {
     // `Report.MD`, `notes.markdown`, `a.txt`: say so rather than skip it silently.
     Diagnostic::warning(
-        "stray-file",
+        Code::StrayFile,
         rel_path,
         format!("`{name}` is not read: only `.md` files are"),
     )
@@ -326,7 +327,7 @@ fn stray_kind_file(rel_path: &Path, name: &str) -> Diagnostic {
 
 fn bad_id(rel_path: &Path, bad: id::BadId) -> Diagnostic {
     let mut d = Diagnostic::error(
-        "bad-id",
+        Code::BadId,
         rel_path,
         format!("`{}` is not a valid id", bad.segment),
     );
@@ -379,11 +380,11 @@ fn scan_kind<M: DeserializeOwned + Send + Sync>(
                     .unwrap_or_else(|| rel(root, &folder));
                 let (code, msg) = if e.loop_ancestor().is_some() {
                     (
-                        "symlink-loop",
+                        Code::SymlinkLoop,
                         "a symbolic link loops back to a folder that contains it".to_owned(),
                     )
                 } else {
-                    ("unreadable", format!("cannot read: {e}"))
+                    (Code::Unreadable, format!("cannot read: {e}"))
                 };
                 problems.entry(path.clone()).or_default().push(
                     Diagnostic::error(code, path, msg)
@@ -434,7 +435,7 @@ fn stray_files(root: &Path, content_dir: &Path) -> Vec<Diagnostic> {
     for p in stray {
         diags.push(
             Diagnostic::warning(
-                "stray-file",
+                Code::StrayFile,
                 rel(root, &p),
                 "this is not read: content/ holds only _index.md, sources/, claims/ and pages/",
             )
@@ -453,8 +454,12 @@ fn read_document<M: DeserializeOwned>(
 ) -> std::result::Result<Document<M>, Diagnostic> {
     let relpath = rel(root, file);
     let bytes = std::fs::read(file).map_err(|e| {
-        Diagnostic::error("unreadable", &relpath, format!("cannot read the file: {e}"))
-            .with_help("check that it exists and is readable")
+        Diagnostic::error(
+            Code::Unreadable,
+            &relpath,
+            format!("cannot read the file: {e}"),
+        )
+        .with_help("check that it exists and is readable")
     })?;
     let raw = String::from_utf8(bytes).map_err(|e| {
         let valid = e.utf8_error().valid_up_to();
@@ -462,7 +467,7 @@ fn read_document<M: DeserializeOwned>(
             std::str::from_utf8(&e.as_bytes()[..valid]).unwrap_or(""),
             valid,
         );
-        Diagnostic::error("not-utf8", &relpath, "the file is not valid UTF-8 text")
+        Diagnostic::error(Code::NotUtf8, &relpath, "the file is not valid UTF-8 text")
             .at(line, col)
             .with_help("save it as UTF-8 (most editors offer this under \"Save with encoding\")")
     })?;

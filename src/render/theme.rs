@@ -7,6 +7,7 @@ use std::path::{Path, PathBuf};
 use include_dir::{include_dir, Dir};
 use tera::Tera;
 
+use crate::diagnostic::Code;
 use crate::diagnostic::{Diagnostic, Error, Result};
 
 static TEMPLATES: Dir<'static> = include_dir!("$CARGO_MANIFEST_DIR/templates");
@@ -51,7 +52,7 @@ impl Theme {
             }
             let text = std::fs::read_to_string(&path).map_err(|e| {
                 Error::Content(vec![Diagnostic::error(
-                    "template",
+                    Code::Template,
                     crate::load::rel(root, &path),
                     format!("cannot read the template: {e}"),
                 )
@@ -92,7 +93,7 @@ impl Theme {
         let help = "fix the template at this line; Tera's syntax is described at https://keats.github.io/tera/";
         if let tera::ErrorKind::SyntaxError(r) | tera::ErrorKind::RenderingError(r) = err.kind() {
             return Diagnostic::error(
-                "template",
+                Code::Template,
                 self.template_file(r.filename()),
                 r.message().to_owned(),
             )
@@ -109,11 +110,11 @@ impl Theme {
         // Checks made when templates are added (unknown filters, tests, includes)
         // come as report text: `error: <what>` then ` --> <template>:<line>:<col>`.
         if let Some((what, name, line, col)) = parse_report(&message) {
-            return Diagnostic::error("template", self.template_file(name), what.to_owned())
+            return Diagnostic::error(Code::Template, self.template_file(name), what.to_owned())
                 .at(line, col)
                 .with_help(help);
         }
-        Diagnostic::error("template", "templates/", message)
+        Diagnostic::error(Code::Template, "templates/", message)
             .with_help("check the templates named in the message")
     }
 
