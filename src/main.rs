@@ -2,11 +2,13 @@
 
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
+use std::sync::Arc;
 
 use clap::{Parser, Subcommand, ValueEnum};
 
 use factbrief::build::display_path;
 use factbrief::diagnostic::report::{self, Format};
+use factbrief::diagnostic::{attach_texts, Diagnostic};
 use factbrief::{BuildOptions, Error};
 
 // Rendering thousands of pages allocates many small strings and values;
@@ -216,7 +218,7 @@ fn build(site: Site, output: Option<PathBuf>, timings: bool, format: Format) -> 
     let options = options(site, output);
     match factbrief::build(&options) {
         Ok(result) => {
-            report::print(&result.warnings, &options.root, format);
+            print(result.warnings.clone(), &options.root, format);
             let warnings = match result.warnings.len() {
                 0 => String::new(),
                 1 => ", 1 warning".into(),
@@ -249,7 +251,7 @@ fn check(site: Site, format: Format, deny_warnings: bool) -> ExitCode {
         Ok(r) => r,
         Err(e) => return fail(&e, &options.root, format),
     };
-    report::print(&result.diagnostics, &options.root, format);
+    print(result.diagnostics.clone(), &options.root, format);
     if format == Format::Human {
         if !result.external.is_empty() {
             println!("External links (listed, not fetched):");
@@ -287,7 +289,7 @@ fn check(site: Site, format: Format, deny_warnings: bool) -> ExitCode {
 fn fail(e: &Error, root: &Path, format: Format) -> ExitCode {
     match e {
         Error::Content(diags) => {
-            report::print(diags, root, format);
+            print(diags.clone(), root, format);
             if format == Format::Human {
                 eprintln!("{}; nothing was written", report::summary(diags));
             }
@@ -295,4 +297,22 @@ fn fail(e: &Error, root: &Path, format: Format) -> ExitCode {
         _ => eprintln!("error: {e}"),
     }
     ExitCode::FAILURE
+}
+
+/// Print `diags` in `format`, with excerpts of the files they point into.
+fn print(mut diags: Vec<Diagnostic>, root: &Path, format: Format) {
+    // PIPELINE: replace with texts from the Store
+    attach_texts(&mut diags, |file| text_on_disk(root, file));
+    report::print(&diags, format);
+}
+
+/// The cleaned text of `file` (relative to `root`) as it is on disk now.
+fn text_on_disk(root: &Path, file: &Path) -> Option<Arc<str>> {
+    let path = root.join(file);
+    let meta = std::fs::metadata(&path).ok()?;
+    if !meta.is_file() || meta.len() > 64 << 20 {
+        return None;
+    }
+    let raw = String::from_utf8_lossy(&std::fs::read(&path).ok()?).into_owned();
+    Some(Arc::from(factbrief::load::front_matter::clean_text(raw)))
 }

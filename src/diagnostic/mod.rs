@@ -10,8 +10,10 @@ pub mod report;
 
 pub use code::Code;
 
+use std::collections::HashMap;
 use std::fmt;
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 /// How serious a diagnostic is: errors fail the build, warnings do not.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
@@ -22,14 +24,26 @@ pub enum Severity {
     Warning,
 }
 
-/// One problem, located in a file, with a hint of what to do.
+/// A secondary place a diagnostic points at, in the same file (e.g. "first cited here").
 #[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Label {
+    /// 1-based line.
+    pub line: u32,
+    /// 1-based column, when known.
+    pub column: Option<u32>,
+    /// What this place has to do with the problem.
+    pub message: String,
+}
+
+/// One problem, located in a file, with a hint of what to do.
+#[derive(Clone)]
 pub struct Diagnostic {
     /// Error or warning.
     pub severity: Severity,
     /// The kind of problem; [`Code::as_str`] is its stable name (`unknown-field`...), for tools.
     pub code: Code,
-    /// The file at fault, relative to the site root where possible.
+    /// The file at fault, relative to the site root where possible
+    /// (empty when there is none, e.g. a port already in use).
     pub file: PathBuf,
     /// 1-based line, when known.
     pub line: Option<u32>,
@@ -39,6 +53,45 @@ pub struct Diagnostic {
     pub message: String,
     /// What to do about it.
     pub help: Option<String>,
+    /// Other places of the same file that explain the problem.
+    pub labels: Vec<Label>,
+    /// The cleaned text of `file` as it was diagnosed (line 1 is its first line),
+    /// for excerpts; `None` when there is no text to show. Not compared by `==`.
+    pub text: Option<Arc<str>>,
+}
+
+impl PartialEq for Diagnostic {
+    /// Equal when they say the same thing about the same place; the text shown is not compared.
+    fn eq(&self, other: &Self) -> bool {
+        self.severity == other.severity
+            && self.code == other.code
+            && self.file == other.file
+            && self.line == other.line
+            && self.column == other.column
+            && self.message == other.message
+            && self.help == other.help
+            && self.labels == other.labels
+    }
+}
+
+impl Eq for Diagnostic {}
+
+impl fmt::Debug for Diagnostic {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        // The text is a whole file: say only how long it is.
+        let text = self.text.as_ref().map(|t| format!("<{} bytes>", t.len()));
+        f.debug_struct("Diagnostic")
+            .field("severity", &self.severity)
+            .field("code", &self.code)
+            .field("file", &self.file)
+            .field("line", &self.line)
+            .field("column", &self.column)
+            .field("message", &self.message)
+            .field("help", &self.help)
+            .field("labels", &self.labels)
+            .field("text", &text)
+            .finish()
+    }
 }
 
 impl Diagnostic {
@@ -52,6 +105,8 @@ impl Diagnostic {
             column: None,
             message: message.into(),
             help: None,
+            labels: Vec::new(),
+            text: None,
         }
     }
 
@@ -81,6 +136,37 @@ impl Diagnostic {
         self.help = Some(help.into());
         self
     }
+
+    /// Point also at 1-based `line` of the same file, saying `message` about it.
+    pub fn with_label(mut self, line: usize, message: impl Into<String>) -> Self {
+        self.labels.push(Label {
+            line: saturate(line),
+            column: None,
+            message: message.into(),
+        });
+        self
+    }
+
+    /// Give the cleaned text of the file the lines refer to, for excerpts.
+    pub fn with_text(mut self, text: Arc<str>) -> Self {
+        self.text = Some(text);
+        self
+    }
+}
+
+/// Give every diagnostic located to a line, and without a text yet, the text of
+/// its file: `text_of(&d.file)`, asked once per file.
+pub fn attach_texts(diags: &mut [Diagnostic], text_of: impl Fn(&Path) -> Option<Arc<str>>) {
+    let mut texts: HashMap<PathBuf, Option<Arc<str>>> = HashMap::new();
+    for d in diags
+        .iter_mut()
+        .filter(|d| d.text.is_none() && d.line.is_some())
+    {
+        d.text = texts
+            .entry(d.file.clone())
+            .or_insert_with(|| text_of(&d.file))
+            .clone();
+    }
 }
 
 fn saturate(n: usize) -> u32 {
@@ -93,13 +179,18 @@ impl fmt::Display for Diagnostic {
             Severity::Error => "error",
             Severity::Warning => "warning",
         };
-        writeln!(f, "{kind}: {}", self.message)?;
-        write!(f, "  --> {}", self.file.display())?;
-        if let Some(line) = self.line {
-            write!(f, ":{line}")?;
-            if let Some(col) = self.column {
-                write!(f, ":{col}")?;
+        write!(f, "{kind}: {}", self.message)?;
+        if !self.file.as_os_str().is_empty() {
+            write!(f, "\n  --> {}", self.file.display())?;
+            if let Some(line) = self.line {
+                write!(f, ":{line}")?;
+                if let Some(col) = self.column {
+                    write!(f, ":{col}")?;
+                }
             }
+        }
+        for label in &self.labels {
+            write!(f, "\n  = note: line {}: {}", label.line, label.message)?;
         }
         if let Some(help) = &self.help {
             write!(f, "\n  = help: {help}")?;
@@ -230,5 +321,34 @@ mod tests {
             d.to_string(),
             "error: unknown field `verdit`\n  --> content/claims/a.md:3:1\n  = help: did you mean `verdict`?"
         );
+    }
+
+    #[test]
+    fn equality_ignores_the_text() {
+        let d = Diagnostic::warning(Code::StrayFile, "content/a.txt", "not read").at_line(2);
+        assert_eq!(d.clone().with_text("a\nb\n".into()), d);
+        assert_ne!(d.clone().with_label(1, "here"), d);
+    }
+
+    #[test]
+    fn texts_are_attached_once_per_file_to_located_diagnostics() {
+        let mut diags = vec![
+            Diagnostic::error(Code::UnknownField, "a.md", "x").at_line(1),
+            Diagnostic::error(Code::WrongType, "a.md", "y").at_line(2),
+            Diagnostic::warning(Code::UncitedSource, "b.md", "z"),
+            Diagnostic::error(Code::Template, "c.html", "w")
+                .at_line(1)
+                .with_text("kept".into()),
+        ];
+        let asked = std::cell::RefCell::new(Vec::new());
+        attach_texts(&mut diags, |p| {
+            asked.borrow_mut().push(p.to_path_buf());
+            Some(Arc::from(format!("text of {}", p.display())))
+        });
+        assert_eq!(asked.into_inner(), [PathBuf::from("a.md")]);
+        assert_eq!(diags[0].text.as_deref(), Some("text of a.md"));
+        assert_eq!(diags[1].text.as_deref(), Some("text of a.md"));
+        assert_eq!(diags[2].text, None);
+        assert_eq!(diags[3].text.as_deref(), Some("kept"));
     }
 }

@@ -1,7 +1,7 @@
 //! Editorial checks: things that are not wrong enough to stop a build but that
 //! an editor should look at before publishing. All are warnings.
 
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 use std::sync::Arc;
 
 use rayon::prelude::*;
@@ -107,15 +107,16 @@ pub(crate) fn claim_warnings(
             );
     }
 
-    let mut cited: HashSet<(usize, usize, usize)> = HashSet::new();
+    // Each passage cited, with the (1-based) evidence entry that cited it first.
+    let mut cited: HashMap<(usize, usize, usize), usize> = HashMap::new();
     let mut entries: Option<Entries> = None;
+    // The line of the quote of evidence entry `n` (1-based).
+    let mut quote_line = |n: usize| {
+        let entries = entries.get_or_insert_with(|| Entries::new(&doc.front_matter, "evidence"));
+        fm_line(entries.field(n - 1, "quote"))
+    };
     for e in &linked.evidence {
         let source = &content.sources[e.source];
-        let mut quote_line = || {
-            let entries =
-                entries.get_or_insert_with(|| Entries::new(&doc.front_matter, "evidence"));
-            fm_line(entries.field(e.n - 1, "quote"))
-        };
         if let Some(p) = &e.passage {
             // A quote found more than once.
             if p.occurrences > 1 {
@@ -128,12 +129,15 @@ pub(crate) fn claim_warnings(
                                 e.n, p.occurrences, source.id
                             ),
                         )
-                        .at_line(quote_line())
+                        .at_line(quote_line(e.n))
                         .with_help("quote a few more words so the passage is the one meant"),
                     );
             }
             // The same passage cited twice.
-            if !cited.insert((e.source, p.range.start, p.range.end)) {
+            let first = *cited
+                .entry((e.source, p.range.start, p.range.end))
+                .or_insert(e.n);
+            if first != e.n {
                 out.push(
                     Diagnostic::warning(
                         Code::DuplicateCitation,
@@ -143,7 +147,8 @@ pub(crate) fn claim_warnings(
                             e.n, source.id
                         ),
                     )
-                    .at_line(quote_line())
+                    .at_line(quote_line(e.n))
+                    .with_label(quote_line(first), "first cited here")
                     .with_help("remove one of the two entries, or merge their notes"),
                 );
             }
@@ -254,6 +259,45 @@ pub(crate) fn content_words(text: &str) -> Vec<String> {
 #[cfg(test)]
 mod tests {
     use super::content_words;
+    use crate::diagnostic::{Code, Label};
+
+    #[test]
+    fn a_duplicate_citation_points_at_the_first_one() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path();
+        let files = [
+            ("content/_index.md", "+++\ntitle = \"T\"\n+++\n"),
+            (
+                "content/sources/report.md",
+                "+++\ntitle = \"R\"\noutlet = \"W\"\npublished = 2021-12-30\n+++\n\nAround 100,000 troops massed.\n",
+            ),
+            (
+                "content/claims/c.md",
+                "+++\nclaim = \"x\"\nverdict = \"true\"\n\n[[evidence]]\nsource = \"report\"\nstance = \"supports\"\nquote = \"100,000 troops\"\n\n[[evidence]]\nsource = \"report\"\nstance = \"context\"\nnote = \"again\"\nquote = \"100,000  troops\"\n+++\nText.\n",
+            ),
+        ];
+        for (path, text) in files {
+            let path = root.join(path);
+            std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+            std::fs::write(path, text).unwrap();
+        }
+        let (content, diags) =
+            crate::load::load(root, &crate::load::LoadOptions { drafts: false }).unwrap();
+        let (_, warnings) = crate::link::link(content, None, diags).unwrap();
+        let d = warnings
+            .iter()
+            .find(|d| d.code == Code::DuplicateCitation)
+            .unwrap_or_else(|| panic!("no duplicate-citation in {warnings:#?}"));
+        assert_eq!(d.line, Some(14), "the second quote");
+        assert_eq!(
+            d.labels,
+            [Label {
+                line: 8,
+                column: None,
+                message: "first cited here".into()
+            }]
+        );
+    }
 
     #[test]
     fn words_are_compared_loosely() {

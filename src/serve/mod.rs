@@ -6,11 +6,12 @@ pub mod http;
 pub mod watch;
 
 use std::net::TcpListener;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 use crate::build::BuildOptions;
 use crate::diagnostic::report;
-use crate::diagnostic::{Error, Result};
+use crate::diagnostic::{attach_texts, Diagnostic, Error, Result};
 use crate::incremental::{Rebuild, Workspace};
 use crate::render::RenderOptions;
 
@@ -136,7 +137,7 @@ pub fn serve(options: ServeOptions) -> Result<()> {
     let root = options.root.clone();
     match first {
         Ok(r) => {
-            report::print(&workspace.warnings, &root, report::Format::Human);
+            print_human(workspace.warnings.clone(), &root);
             println!("Built {} pages in {} ms", r.rendered, r.elapsed.as_millis());
         }
         Err(e) => shared.fail(&failure(&e, &root)),
@@ -172,7 +173,7 @@ pub fn serve(options: ServeOptions) -> Result<()> {
             Ok(r) => {
                 // Warnings are printed when they change, not after every save.
                 if workspace.warnings != shown {
-                    report::print(&workspace.warnings, &root, report::Format::Human);
+                    print_human(workspace.warnings.clone(), &root);
                     shown = workspace.warnings.clone();
                 }
                 println!("{}", summary(&r));
@@ -187,17 +188,17 @@ pub fn serve(options: ServeOptions) -> Result<()> {
 }
 
 /// Print the problems of a failed rebuild and return them as plain text for the overlay.
-fn failure(e: &Error, root: &std::path::Path) -> String {
+fn failure(e: &Error, root: &Path) -> String {
     match e {
         Error::Content(diags) => {
-            report::print(diags, root, report::Format::Human);
+            let diags = print_human(diags.clone(), root);
             eprintln!(
                 "{}; still serving the last good build",
-                report::summary(diags)
+                report::summary(&diags)
             );
             diags
                 .iter()
-                .map(|d| report::human(d, root, false))
+                .map(|d| report::human(d, false))
                 .collect::<Vec<_>>()
                 .join("\n\n")
         }
@@ -206,6 +207,25 @@ fn failure(e: &Error, root: &std::path::Path) -> String {
             other.to_string()
         }
     }
+}
+
+/// Print `diags` for people, with excerpts of their files; hand them back with their texts.
+fn print_human(mut diags: Vec<Diagnostic>, root: &Path) -> Vec<Diagnostic> {
+    // PIPELINE: replace with texts from the Store
+    attach_texts(&mut diags, |file| text_on_disk(root, file));
+    report::print(&diags, report::Format::Human);
+    diags
+}
+
+/// The cleaned text of `file` (relative to `root`) as it is on disk now.
+fn text_on_disk(root: &Path, file: &Path) -> Option<Arc<str>> {
+    let path = root.join(file);
+    let meta = std::fs::metadata(&path).ok()?;
+    if !meta.is_file() || meta.len() > 64 << 20 {
+        return None;
+    }
+    let raw = String::from_utf8_lossy(&std::fs::read(&path).ok()?).into_owned();
+    Some(Arc::from(crate::load::front_matter::clean_text(raw)))
 }
 
 /// The line printed after each rebuild: what changed, what was rendered, how long it took.
