@@ -295,7 +295,7 @@ impl Workspace {
             None
         };
         let Some(site) = new_site.as_ref().or(self.site.as_ref()) else {
-            return Err(Error::Usage("nothing to rebuild".into()));
+            return Err(Error::usage("", "nothing to rebuild"));
         };
 
         let all = Page::all(site);

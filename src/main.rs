@@ -164,7 +164,7 @@ fn main() -> ExitCode {
             };
             match factbrief::serve::serve(options) {
                 Ok(()) => ExitCode::SUCCESS,
-                Err(e) => fail(&e, &root, Format::Human),
+                Err(e) => fail(e, &root, Format::Human),
             }
         }
         Command::Init { dir } => match factbrief::init::init(&dir) {
@@ -175,7 +175,7 @@ fn main() -> ExitCode {
                 println!("Next: factbrief build --root {}", dir.display());
                 ExitCode::SUCCESS
             }
-            Err(e) => fail(&e, &dir, Format::Human),
+            Err(e) => fail(e, &dir, Format::Human),
         },
         Command::New { root, what } => {
             let made = match what {
@@ -187,7 +187,7 @@ fn main() -> ExitCode {
                     println!("created {} (a draft: fill in the fields marked FILL IN, then remove `draft = true`)", display_path(&path));
                     ExitCode::SUCCESS
                 }
-                Err(e) => fail(&e, &root, Format::Human),
+                Err(e) => fail(e, &root, Format::Human),
             }
         }
         Command::Import { root, files } => {
@@ -199,7 +199,7 @@ fn main() -> ExitCode {
                     println!("Fill in the fields marked FILL IN (factbrief check lists them).");
                     ExitCode::SUCCESS
                 }
-                Err(e) => fail(&e, &root, Format::Human),
+                Err(e) => fail(e, &root, Format::Human),
             }
         }
     }
@@ -241,7 +241,7 @@ fn build(site: Site, output: Option<PathBuf>, timings: bool, format: Format) -> 
             }
             ExitCode::SUCCESS
         }
-        Err(e) => fail(&e, &options.root, format),
+        Err(e) => fail(e, &options.root, format),
     }
 }
 
@@ -249,7 +249,7 @@ fn check(site: Site, format: Format, deny_warnings: bool) -> ExitCode {
     let options = options(site, None);
     let result = match factbrief::check::check(&options) {
         Ok(r) => r,
-        Err(e) => return fail(&e, &options.root, format),
+        Err(e) => return fail(e, &options.root, format),
     };
     print(result.diagnostics.clone(), &options.root, format);
     if format == Format::Human {
@@ -286,15 +286,14 @@ fn check(site: Site, format: Format, deny_warnings: bool) -> ExitCode {
     }
 }
 
-fn fail(e: &Error, root: &Path, format: Format) -> ExitCode {
-    match e {
-        Error::Content(diags) => {
-            print(diags.clone(), root, format);
-            if format == Format::Human {
-                eprintln!("{}; nothing was written", report::summary(diags));
-            }
-        }
-        _ => eprintln!("error: {e}"),
+/// Print what stopped the command, in `format`; exit status 1.
+fn fail(e: Error, root: &Path, format: Format) -> ExitCode {
+    let content = matches!(e, Error::Content(_));
+    let diags = e.into_diagnostics();
+    let summary = report::summary(&diags);
+    print(diags, root, format);
+    if content && format == Format::Human {
+        eprintln!("{summary}; nothing was written");
     }
     ExitCode::FAILURE
 }

@@ -679,3 +679,24 @@ fn undated_claims_are_on_the_timeline() {
     assert!(html.contains("Date not known"), "{html}");
     assert!(html.contains("claims/troops/"), "{html}");
 }
+
+#[test]
+fn usage_errors_are_diagnostics_with_their_help_apart() {
+    let dir = tempfile::tempdir().unwrap();
+    small_site(dir.path());
+    let o = run(dir.path(), &["build", "--output", "."]);
+    let (_, stderr) = texts(&o);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(
+        stderr.starts_with("error[usage]: refusing to write into .: it is the site root"),
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains("help: use a folder of its own, such as --output public"),
+        "{stderr}"
+    );
+    assert!(
+        !stderr.contains("= help"),
+        "help is not baked into the message: {stderr}"
+    );
+}

@@ -213,9 +213,10 @@ pub enum Error {
         /// What the operating system said.
         source: std::io::Error,
     },
-    /// The command was used in a way that cannot work (e.g. an unsafe output folder).
+    /// The command was used in a way that cannot work (e.g. an unsafe output
+    /// folder): one diagnostic of code [`Code::Usage`].
     #[error("{0}")]
-    Usage(String),
+    Usage(Box<Diagnostic>),
 }
 
 impl Error {
@@ -227,13 +228,43 @@ impl Error {
         }
     }
 
-    /// The diagnostics, if this is a content error.
-    pub fn diagnostics(&self) -> &[Diagnostic] {
+    /// A usage error about `file` (the path concerned; empty when there is none).
+    pub fn usage(file: impl Into<PathBuf>, message: impl Into<String>) -> Self {
+        Error::Usage(Box::new(Diagnostic::error(Code::Usage, file, message)))
+    }
+
+    /// A usage error about `file`, with advice on what to do instead.
+    pub fn usage_with_help(
+        file: impl Into<PathBuf>,
+        message: impl Into<String>,
+        help: impl Into<String>,
+    ) -> Self {
+        Error::Usage(Box::new(
+            Diagnostic::error(Code::Usage, file, message).with_help(help),
+        ))
+    }
+
+    /// What went wrong, as diagnostics (one for a usage or I/O error).
+    pub fn diagnostics(&self) -> Vec<Diagnostic> {
         match self {
-            Error::Content(d) => d,
-            _ => &[],
+            Error::Content(d) => d.clone(),
+            Error::Usage(d) => vec![(**d).clone()],
+            Error::Io { path, source } => vec![io_diagnostic(path, source)],
         }
     }
+
+    /// What went wrong, as diagnostics, without copying them.
+    pub fn into_diagnostics(self) -> Vec<Diagnostic> {
+        match self {
+            Error::Content(d) => d,
+            Error::Usage(d) => vec![*d],
+            Error::Io { path, source } => vec![io_diagnostic(&path, &source)],
+        }
+    }
+}
+
+fn io_diagnostic(path: &Path, source: &std::io::Error) -> Diagnostic {
+    Diagnostic::error(Code::Io, path, source.to_string())
 }
 
 fn render_all(diags: &[Diagnostic]) -> String {
@@ -350,5 +381,24 @@ mod tests {
         assert_eq!(diags[1].text.as_deref(), Some("text of a.md"));
         assert_eq!(diags[2].text, None);
         assert_eq!(diags[3].text.as_deref(), Some("kept"));
+    }
+
+    #[test]
+    fn every_error_is_diagnostics() {
+        let usage = Error::usage_with_help("public", "refusing", "use another folder");
+        let d = usage.diagnostics();
+        assert_eq!(
+            (d[0].code, d[0].help.as_deref()),
+            (Code::Usage, Some("use another folder"))
+        );
+        let io = Error::io(
+            Path::new("public/x"),
+            std::io::Error::new(std::io::ErrorKind::PermissionDenied, "denied"),
+        );
+        let d = io.into_diagnostics();
+        assert_eq!(
+            (d[0].code, d[0].file.as_path(), d[0].message.as_str()),
+            (Code::Io, Path::new("public/x"), "denied")
+        );
     }
 }

@@ -240,8 +240,9 @@ impl Store {
         );
         let Some(index) = index else {
             diags.into_result()?;
-            return Err(crate::diagnostic::Error::Usage(
-                "content/_index.md could not be read".into(),
+            return Err(crate::diagnostic::Error::usage(
+                "content/_index.md",
+                "content/_index.md could not be read",
             ));
         };
         let content = Content {

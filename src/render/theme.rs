@@ -179,7 +179,7 @@ fn site_files(dir: &Path, dotfiles: bool) -> Result<Vec<(String, PathBuf)>> {
     {
         let entry = entry.map_err(|e| {
             let path = e.path().unwrap_or(dir).to_path_buf();
-            Error::Usage(format!("cannot read {}: {e}", path.display()))
+            Error::usage(&path, format!("cannot read {}: {e}", path.display()))
         })?;
         let hidden = !dotfiles && entry.file_name().to_string_lossy().starts_with('.');
         if entry.file_type().is_file() && !hidden {

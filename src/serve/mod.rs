@@ -101,9 +101,11 @@ pub fn bind(bind: &str, port: u16) -> Result<TcpListener> {
             }
         }
     }
-    Err(Error::Usage(format!(
-        "cannot listen on {bind}:{port}: {err}\n  = help: choose another port with --port, or stop what is using it"
-    )))
+    Err(Error::usage_with_help(
+        "",
+        format!("cannot listen on {bind}:{port}: {err}"),
+        "choose another port with --port, or stop what is using it",
+    ))
 }
 
 /// Serve until the process is stopped.
@@ -111,7 +113,7 @@ pub fn serve(options: ServeOptions) -> Result<()> {
     let listener = bind(&options.bind, options.port)?;
     let addr = listener
         .local_addr()
-        .map_err(|e| Error::Usage(format!("cannot listen: {e}")))?;
+        .map_err(|e| Error::usage("", format!("cannot listen: {e}")))?;
     let host = if addr.ip().is_unspecified() {
         "127.0.0.1".to_owned()
     } else {
@@ -189,24 +191,16 @@ pub fn serve(options: ServeOptions) -> Result<()> {
 
 /// Print the problems of a failed rebuild and return them as plain text for the overlay.
 fn failure(e: &Error, root: &Path) -> String {
-    match e {
-        Error::Content(diags) => {
-            let diags = print_human(diags.clone(), root);
-            eprintln!(
-                "{}; still serving the last good build",
-                report::summary(&diags)
-            );
-            diags
-                .iter()
-                .map(|d| report::human(d, false))
-                .collect::<Vec<_>>()
-                .join("\n\n")
-        }
-        other => {
-            eprintln!("error: {other}");
-            other.to_string()
-        }
-    }
+    let diags = print_human(e.diagnostics(), root);
+    eprintln!(
+        "{}; still serving the last good build",
+        report::summary(&diags)
+    );
+    diags
+        .iter()
+        .map(|d| report::human(d, false))
+        .collect::<Vec<_>>()
+        .join("\n\n")
 }
 
 /// Print `diags` for people, with excerpts of their files; hand them back with their texts.
