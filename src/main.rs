@@ -1,5 +1,6 @@
 //! The `factbrief` command line: parses arguments and hands over to the library.
 
+use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::sync::Arc;
@@ -218,14 +219,13 @@ fn build(site: Site, output: Option<PathBuf>, timings: bool, format: Format) -> 
     let options = options(site, output);
     match factbrief::build(&options) {
         Ok(result) => {
-            print(result.warnings.clone(), &options.root, format);
             let warnings = match result.warnings.len() {
                 0 => String::new(),
                 1 => ", 1 warning".into(),
                 n => format!(", {n} warnings"),
             };
-            println!(
-                "Built {} pages and copied {} static files into {} in {} ms{warnings}",
+            let mut said = format!(
+                "Built {} pages and copied {} static files into {} in {} ms{warnings}\n",
                 result.pages,
                 result.statics,
                 display_path(&result.output),
@@ -237,8 +237,10 @@ fn build(site: Site, output: Option<PathBuf>, timings: bool, format: Format) -> 
                     .iter()
                     .map(|(name, d)| format!("{name} {} ms", d.as_millis()))
                     .collect();
-                println!("Stages: {}", parts.join(", "));
+                said.push_str(&format!("Stages: {}\n", parts.join(", ")));
             }
+            print(result.warnings, &options.root, format);
+            say(format, &said);
             ExitCode::SUCCESS
         }
         Err(e) => fail(e, &options.root, format),
@@ -251,10 +253,14 @@ fn check(site: Site, format: Format, deny_warnings: bool) -> ExitCode {
         Ok(r) => r,
         Err(e) => return fail(e, &options.root, format),
     };
-    print(result.diagnostics.clone(), &options.root, format);
+    let failed = result.has_errors() || (deny_warnings && result.has_warnings());
+    let summary = report::summary(&result.diagnostics);
+    print(result.diagnostics, &options.root, format);
+    // In JSON, the diagnostics are all there is to say.
     if format == Format::Human {
+        let mut said = String::new();
         if !result.external.is_empty() {
-            println!("External links (listed, not fetched):");
+            said.push_str("External links (listed, not fetched):\n");
             for (url, pages) in &result.external {
                 let first = pages.iter().next().map(String::as_str).unwrap_or("");
                 let more = if pages.len() > 1 {
@@ -262,7 +268,7 @@ fn check(site: Site, format: Format, deny_warnings: bool) -> ExitCode {
                 } else {
                     String::new()
                 };
-                println!("  {url}  (from {first}{more})");
+                said.push_str(&format!("  {url}  (from {first}{more})\n"));
             }
         }
         let rendered = if result.pages > 0 {
@@ -273,13 +279,13 @@ fn check(site: Site, format: Format, deny_warnings: bool) -> ExitCode {
         } else {
             String::new()
         };
-        println!(
-            "Checked {}: {rendered}{}",
+        said.push_str(&format!(
+            "Checked {}: {rendered}{summary}\n",
             display_path(&options.root),
-            report::summary(&result.diagnostics)
-        );
+        ));
+        say(format, &said);
     }
-    if result.has_errors() || (deny_warnings && result.has_warnings()) {
+    if failed {
         ExitCode::FAILURE
     } else {
         ExitCode::SUCCESS
@@ -314,4 +320,14 @@ fn text_on_disk(root: &Path, file: &Path) -> Option<Arc<str>> {
     }
     let raw = String::from_utf8_lossy(&std::fs::read(&path).ok()?).into_owned();
     Some(Arc::from(factbrief::load::front_matter::clean_text(raw)))
+}
+
+/// Say `text` (lines for people) on standard output, or on standard error in
+/// JSON mode, where standard output holds only diagnostics.
+fn say(format: Format, text: &str) {
+    // A closed pipe (`factbrief build | head`) is not worth a panic.
+    let _ = match format {
+        Format::Human => std::io::stdout().lock().write_all(text.as_bytes()),
+        Format::Json => std::io::stderr().lock().write_all(text.as_bytes()),
+    };
 }

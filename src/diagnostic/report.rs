@@ -16,10 +16,10 @@ use super::{Diagnostic, Label, Severity};
 /// How to print diagnostics.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum Format {
-    /// For people.
+    /// For people, on standard error.
     #[default]
     Human,
-    /// One JSON object per line, for CI and editors.
+    /// One JSON object per line on standard output, for CI and editors.
     Json,
 }
 
@@ -329,15 +329,28 @@ pub fn summary(diags: &[Diagnostic]) -> String {
     )
 }
 
-/// Print `diags` to standard error in `format`.
+/// Print `diags` in `format`: for people on standard error, as JSON lines on
+/// standard output (where nothing else goes in that format).
 pub fn print(diags: &[Diagnostic], format: Format) {
-    let color = stderr_wants_color();
-    let mut lines = Lines::default();
-    let texts = diags.iter().map(|d| match format {
-        Format::Human => format!("{}\n\n", human_in(&mut lines, d, color)),
-        Format::Json => format!("{}\n", json_in(&mut lines, d)),
-    });
-    write_all(&mut std::io::stderr().lock(), texts);
+    match format {
+        Format::Human => {
+            let color = stderr_wants_color();
+            let mut lines = Lines::default();
+            let texts = diags
+                .iter()
+                .map(|d| format!("{}\n\n", human_in(&mut lines, d, color)));
+            write_all(&mut std::io::stderr().lock(), texts);
+        }
+        Format::Json => {
+            let mut lines = Lines::default();
+            let texts = diags
+                .iter()
+                .map(|d| format!("{}\n", json_in(&mut lines, d)));
+            let mut out = std::io::stdout().lock();
+            write_all(&mut out, texts);
+            let _ = out.flush();
+        }
+    }
 }
 
 fn write_all(out: &mut impl Write, texts: impl Iterator<Item = String>) {
