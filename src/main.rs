@@ -17,9 +17,28 @@ use factbrief::{BuildOptions, Error};
 #[global_allocator]
 static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
+/// What every command's exit status means (the same words end `--help`).
+const EXIT_STATUS: &str = "\
+Exit status:
+  0  success (for `check`: no errors, and no warnings with --deny-warnings)
+  1  the briefing has errors (or warnings, with `check --deny-warnings`), or the
+     command could not do its work: an unsafe output folder, a file that cannot
+     be read or written, a port in use (diagnostic codes `usage` and `io`)
+  2  the command line is wrong: an unknown command or option, a missing or
+     invalid value (reported by the argument parser, before anything is read)";
+
+/// What `--format json` prints, and where (ends the `--help` of build and check).
+const JSON_OUTPUT: &str = "\
+With --format json, every problem (failures of the command included) is one JSON
+object per line on standard output, and nothing else is printed there:
+{\"severity\",\"code\",\"file\",\"line\",\"column\",\"message\",\"help\"} and, when a
+problem points at other lines too, \"labels\": [{\"line\",\"column\",\"message\"}].
+In that format, what is said for people (such as \"Built ... pages\") goes to
+standard error.";
+
 /// factbrief: build fact-check briefings whose every claim is proven against its documents.
 #[derive(Parser)]
-#[command(name = "factbrief", version, about, long_about = None)]
+#[command(name = "factbrief", version, about, long_about = None, after_help = EXIT_STATUS)]
 struct Cli {
     #[command(subcommand)]
     command: Command,
@@ -49,6 +68,7 @@ enum OutputFormat {
 #[derive(Subcommand)]
 enum Command {
     /// Build the site into the output folder (public/ by default).
+    #[command(after_help = format!("{JSON_OUTPUT}\n\n{EXIT_STATUS}"))]
     Build {
         #[command(flatten)]
         site: Site,
@@ -63,6 +83,7 @@ enum Command {
         format: OutputFormat,
     },
     /// Check the briefing (quotes, links, ids, verdicts, editorial warnings) without writing anything.
+    #[command(after_help = format!("{JSON_OUTPUT}\n\n{EXIT_STATUS}"))]
     Check {
         #[command(flatten)]
         site: Site,

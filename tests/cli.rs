@@ -785,3 +785,30 @@ fn usage_errors_are_diagnostics_with_their_help_apart() {
         "help is not baked into the message: {stderr}"
     );
 }
+
+#[test]
+fn help_documents_the_exit_status() {
+    for args in [&["--help"][..], &["build", "--help"], &["check", "--help"]] {
+        let o = run(&repo_root(), args);
+        let (stdout, _) = texts(&o);
+        assert!(o.status.success());
+        assert!(stdout.contains("Exit status:"), "{args:?}:\n{stdout}");
+        for status in [
+            "  0  success",
+            "  1  the briefing has errors",
+            "  2  the command line is wrong",
+        ] {
+            assert!(
+                stdout.contains(status),
+                "{args:?}: {status:?} missing from:\n{stdout}"
+            );
+        }
+    }
+    let o = run(&repo_root(), &["check", "--help"]);
+    assert!(texts(&o)
+        .0
+        .contains("one JSON\nobject per line on standard output"));
+    // What the help says of 2: the argument parser's errors.
+    let o = run(&repo_root(), &["build", "--no-such-option"]);
+    assert_eq!(o.status.code(), Some(2));
+}
