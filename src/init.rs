@@ -69,10 +69,14 @@ ask for a correction.
 /// Returns the files written.
 pub fn init(dir: &Path) -> Result<Vec<PathBuf>> {
     if dir.join("content").exists() {
-        return Err(Error::Usage(format!(
-            "{} already has a content/ folder; refusing to overwrite it\n  = help: choose an empty folder",
-            dir.display()
-        )));
+        return Err(Error::usage_with_help(
+            dir.join("content"),
+            format!(
+                "{} already has a content/ folder; refusing to overwrite it",
+                dir.display()
+            ),
+            "choose an empty folder",
+        ));
     }
     let mut written = Vec::new();
     for (rel, text) in FILES {

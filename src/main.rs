@@ -1,5 +1,6 @@
 //! The `factbrief` command line: parses arguments and hands over to the library.
 
+use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
@@ -7,6 +8,7 @@ use clap::{Parser, Subcommand, ValueEnum};
 
 use factbrief::build::display_path;
 use factbrief::diagnostic::report::{self, Format};
+use factbrief::diagnostic::Diagnostic;
 use factbrief::{BuildOptions, Error};
 
 // Rendering thousands of pages allocates many small strings and values;
@@ -14,9 +16,28 @@ use factbrief::{BuildOptions, Error};
 #[global_allocator]
 static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
+/// What every command's exit status means (the same words end `--help`).
+const EXIT_STATUS: &str = "\
+Exit status:
+  0  success (for `check`: no errors, and no warnings with --deny-warnings)
+  1  the briefing has errors (or warnings, with `check --deny-warnings`), or the
+     command could not do its work: an unsafe output folder, a file that cannot
+     be read or written, a port in use (diagnostic codes `usage` and `io`)
+  2  the command line is wrong: an unknown command or option, a missing or
+     invalid value (reported by the argument parser, before anything is read)";
+
+/// What `--format json` prints, and where (ends the `--help` of build and check).
+const JSON_OUTPUT: &str = "\
+With --format json, every problem (failures of the command included) is one JSON
+object per line on standard output, and nothing else is printed there:
+{\"severity\",\"code\",\"file\",\"line\",\"column\",\"message\",\"help\"} and, when a
+problem points at other lines too, \"labels\": [{\"line\",\"column\",\"message\"}].
+In that format, what is said for people (such as \"Built ... pages\") goes to
+standard error.";
+
 /// factbrief: build fact-check briefings whose every claim is proven against its documents.
 #[derive(Parser)]
-#[command(name = "factbrief", version, about, long_about = None)]
+#[command(name = "factbrief", version, about, long_about = None, after_help = EXIT_STATUS)]
 struct Cli {
     #[command(subcommand)]
     command: Command,
@@ -46,6 +67,7 @@ enum OutputFormat {
 #[derive(Subcommand)]
 enum Command {
     /// Build the site into the output folder (public/ by default).
+    #[command(after_help = format!("{JSON_OUTPUT}\n\n{EXIT_STATUS}"))]
     Build {
         #[command(flatten)]
         site: Site,
@@ -60,6 +82,7 @@ enum Command {
         format: OutputFormat,
     },
     /// Check the briefing (quotes, links, ids, verdicts, editorial warnings) without writing anything.
+    #[command(after_help = format!("{JSON_OUTPUT}\n\n{EXIT_STATUS}"))]
     Check {
         #[command(flatten)]
         site: Site,
@@ -162,7 +185,7 @@ fn main() -> ExitCode {
             };
             match factbrief::serve::serve(options) {
                 Ok(()) => ExitCode::SUCCESS,
-                Err(e) => fail(&e, &root, Format::Human),
+                Err(e) => fail(e, &root, Format::Human),
             }
         }
         Command::Init { dir } => match factbrief::init::init(&dir) {
@@ -173,7 +196,7 @@ fn main() -> ExitCode {
                 println!("Next: factbrief build --root {}", dir.display());
                 ExitCode::SUCCESS
             }
-            Err(e) => fail(&e, &dir, Format::Human),
+            Err(e) => fail(e, &dir, Format::Human),
         },
         Command::New { root, what } => {
             let made = match what {
@@ -185,7 +208,7 @@ fn main() -> ExitCode {
                     println!("created {} (a draft: fill in the fields marked FILL IN, then remove `draft = true`)", display_path(&path));
                     ExitCode::SUCCESS
                 }
-                Err(e) => fail(&e, &root, Format::Human),
+                Err(e) => fail(e, &root, Format::Human),
             }
         }
         Command::Import { root, files } => {
@@ -197,7 +220,7 @@ fn main() -> ExitCode {
                     println!("Fill in the fields marked FILL IN (factbrief check lists them).");
                     ExitCode::SUCCESS
                 }
-                Err(e) => fail(&e, &root, Format::Human),
+                Err(e) => fail(e, &root, Format::Human),
             }
         }
     }
@@ -216,14 +239,13 @@ fn build(site: Site, output: Option<PathBuf>, timings: bool, format: Format) -> 
     let options = options(site, output);
     match factbrief::build(&options) {
         Ok(result) => {
-            report::print(&result.warnings, &options.root, format);
             let warnings = match result.warnings.len() {
                 0 => String::new(),
                 1 => ", 1 warning".into(),
                 n => format!(", {n} warnings"),
             };
-            println!(
-                "Built {} pages and copied {} static files into {} in {} ms{warnings}",
+            let mut said = format!(
+                "Built {} pages and copied {} static files into {} in {} ms{warnings}\n",
                 result.pages,
                 result.statics,
                 display_path(&result.output),
@@ -235,11 +257,13 @@ fn build(site: Site, output: Option<PathBuf>, timings: bool, format: Format) -> 
                     .iter()
                     .map(|(name, d)| format!("{name} {} ms", d.as_millis()))
                     .collect();
-                println!("Stages: {}", parts.join(", "));
+                said.push_str(&format!("Stages: {}\n", parts.join(", ")));
             }
+            print(result.warnings, &options.root, format);
+            say(format, &said);
             ExitCode::SUCCESS
         }
-        Err(e) => fail(&e, &options.root, format),
+        Err(e) => fail(e, &options.root, format),
     }
 }
 
@@ -247,12 +271,16 @@ fn check(site: Site, format: Format, deny_warnings: bool) -> ExitCode {
     let options = options(site, None);
     let result = match factbrief::check::check(&options) {
         Ok(r) => r,
-        Err(e) => return fail(&e, &options.root, format),
+        Err(e) => return fail(e, &options.root, format),
     };
-    report::print(&result.diagnostics, &options.root, format);
+    let failed = result.has_errors() || (deny_warnings && result.has_warnings());
+    let summary = report::summary(&result.diagnostics);
+    print(result.diagnostics, &options.root, format);
+    // In JSON, the diagnostics are all there is to say.
     if format == Format::Human {
+        let mut said = String::new();
         if !result.external.is_empty() {
-            println!("External links (listed, not fetched):");
+            said.push_str("External links (listed, not fetched):\n");
             for (url, pages) in &result.external {
                 let first = pages.iter().next().map(String::as_str).unwrap_or("");
                 let more = if pages.len() > 1 {
@@ -260,7 +288,7 @@ fn check(site: Site, format: Format, deny_warnings: bool) -> ExitCode {
                 } else {
                     String::new()
                 };
-                println!("  {url}  (from {first}{more})");
+                said.push_str(&format!("  {url}  (from {first}{more})\n"));
             }
         }
         let rendered = if result.pages > 0 {
@@ -271,28 +299,43 @@ fn check(site: Site, format: Format, deny_warnings: bool) -> ExitCode {
         } else {
             String::new()
         };
-        println!(
-            "Checked {}: {rendered}{}",
+        said.push_str(&format!(
+            "Checked {}: {rendered}{summary}\n",
             display_path(&options.root),
-            report::summary(&result.diagnostics)
-        );
+        ));
+        say(format, &said);
     }
-    if result.has_errors() || (deny_warnings && result.has_warnings()) {
+    if failed {
         ExitCode::FAILURE
     } else {
         ExitCode::SUCCESS
     }
 }
 
-fn fail(e: &Error, root: &Path, format: Format) -> ExitCode {
-    match e {
-        Error::Content(diags) => {
-            report::print(diags, root, format);
-            if format == Format::Human {
-                eprintln!("{}; nothing was written", report::summary(diags));
-            }
-        }
-        _ => eprintln!("error: {e}"),
+/// Print what stopped the command, in `format`; exit status 1.
+fn fail(e: Error, root: &Path, format: Format) -> ExitCode {
+    let content = matches!(e, Error::Content(_));
+    let diags = e.into_diagnostics();
+    let summary = report::summary(&diags);
+    print(diags, root, format);
+    if content && format == Format::Human {
+        eprintln!("{summary}; nothing was written");
     }
     ExitCode::FAILURE
+}
+
+/// Print `diags` in `format`. Each carries the text it points into, as the
+/// pipeline read it: nothing is read again from the disk for an excerpt.
+fn print(diags: Vec<Diagnostic>, _root: &Path, format: Format) {
+    report::print(&diags, format);
+}
+
+/// Say `text` (lines for people) on standard output, or on standard error in
+/// JSON mode, where standard output holds only diagnostics.
+fn say(format: Format, text: &str) {
+    // A closed pipe (`factbrief build | head`) is not worth a panic.
+    let _ = match format {
+        Format::Human => std::io::stdout().lock().write_all(text.as_bytes()),
+        Format::Json => std::io::stderr().lock().write_all(text.as_bytes()),
+    };
 }

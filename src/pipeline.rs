@@ -14,6 +14,7 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use crate::build::BuildOptions;
+use crate::diagnostic::Code;
 use crate::diagnostic::{Diagnostic, Error, Findings, Result};
 use crate::link::{self, Site};
 use crate::load::{Changed, DocId, LoadOptions, Store};
@@ -146,11 +147,6 @@ impl Pipeline {
     /// The warnings of the last good run, as found (cheap to compare with [`Findings::same_as`]).
     pub fn findings(&self) -> &Findings {
         &self.warnings
-    }
-
-    /// The text of a file of the site as this pipeline read it, for excerpts in diagnostics.
-    pub fn text(&self, file: &Path) -> Option<Arc<str>> {
-        self.store.text(file).or_else(|| self.theme.text(file))
     }
 
     /// Apply changed input files (relative to the root, or absolute under it).
@@ -310,7 +306,7 @@ impl Pipeline {
             lap("link");
         }
         let Some(site) = new_site.as_ref().or(self.site.as_ref()) else {
-            return Err(Error::Usage("nothing to build".into()));
+            return Err(Error::usage("", "nothing to build"));
         };
 
         // The pages to render: all, or those whose dependencies meet what changed.
@@ -437,14 +433,14 @@ fn check_collisions(pages: &Files, theme: &Theme) -> Result<()> {
                 }
             };
             diags.push(
-                Diagnostic::error("output-collision", file, format!("two files would be written to {path}: this static file and a generated page (or the folder of one)"))
+                Diagnostic::error(Code::OutputCollision, file, format!("two files would be written to {path}: this static file and a generated page (or the folder of one)"))
                     .with_help("rename or remove the static file; generated pages take these paths"),
             );
         }
         if path == write::MANIFEST {
             diags.push(
                 Diagnostic::error(
-                    "reserved-name",
+                    Code::ReservedName,
                     format!("static/{path}"),
                     "this name is reserved for factbrief's list of written files",
                 )

@@ -33,20 +33,30 @@ pub fn check_output_location(root: &Path, output: &Path) -> Result<()> {
     let out = absolute(output);
     let shown = output.display();
     if out == root {
-        return Err(Error::Usage(format!(
-            "refusing to write into {shown}: it is the site root, and a build replaces its output folder\n  = help: use a folder of its own, such as --output public"
-        )));
+        return Err(Error::usage_with_help(
+            output,
+            format!(
+                "refusing to write into {shown}: it is the site root, and a build replaces its output folder"
+            ),
+            "use a folder of its own, such as --output public",
+        ));
     }
     if root.starts_with(&out) {
-        return Err(Error::Usage(format!(
-            "refusing to write into {shown}: it contains the site root\n  = help: use a folder inside the site, such as --output public"
-        )));
+        return Err(Error::usage_with_help(
+            output,
+            format!("refusing to write into {shown}: it contains the site root"),
+            "use a folder inside the site, such as --output public",
+        ));
     }
     for input in ["content", "templates", "static"] {
         if out.starts_with(root.join(input)) {
-            return Err(Error::Usage(format!(
-                "refusing to write into {shown}: it is inside {input}/, which factbrief reads\n  = help: use a folder of its own, such as --output public"
-            )));
+            return Err(Error::usage_with_help(
+                output,
+                format!(
+                    "refusing to write into {shown}: it is inside {input}/, which factbrief reads"
+                ),
+                "use a folder of its own, such as --output public",
+            ));
         }
     }
     Ok(())
@@ -89,10 +99,14 @@ fn check_owned(output: &Path) -> Result<()> {
         return Ok(());
     }
     if !output.is_dir() {
-        return Err(Error::Usage(format!(
-            "refusing to write into {}: it is a file, not a folder\n  = help: choose another --output",
-            output.display()
-        )));
+        return Err(Error::usage_with_help(
+            output,
+            format!(
+                "refusing to write into {}: it is a file, not a folder",
+                output.display()
+            ),
+            "choose another --output",
+        ));
     }
     let manifest = fs::read_to_string(output.join(MANIFEST)).ok();
     let listed: BTreeSet<&str> = manifest
@@ -104,8 +118,8 @@ fn check_owned(output: &Path) -> Result<()> {
         .min_depth(1)
         .sort_by_file_name()
     {
-        let entry =
-            entry.map_err(|e| Error::Usage(format!("cannot read {}: {e}", output.display())))?;
+        let entry = entry
+            .map_err(|e| Error::usage(output, format!("cannot read {}: {e}", output.display())))?;
         if entry.file_type().is_dir() {
             continue;
         }
@@ -128,11 +142,15 @@ fn check_owned(output: &Path) -> Result<()> {
     } else {
         String::new()
     };
-    Err(Error::Usage(format!(
-        "refusing to write into {}: it holds files factbrief did not write ({}{more}), and a build replaces the whole folder\n  = help: choose another --output, or move those files away",
-        output.display(),
-        shown.join(", ")
-    )))
+    Err(Error::usage_with_help(
+        output,
+        format!(
+            "refusing to write into {}: it holds files factbrief did not write ({}{more}), and a build replaces the whole folder",
+            output.display(),
+            shown.join(", ")
+        ),
+        "choose another --output, or move those files away",
+    ))
 }
 
 /// Write `files` as the new content of `output`, replacing the old one only on success.
@@ -154,10 +172,13 @@ pub fn write_site(root: &Path, output: &Path, files: &Files) -> Result<WriteRepo
         .file_name()
         .map(|n| n.to_string_lossy().into_owned())
         .ok_or_else(|| {
-            Error::Usage(format!(
-                "refusing to write into {}: give the output folder a name",
-                output.display()
-            ))
+            Error::usage(
+                output,
+                format!(
+                    "refusing to write into {}: give the output folder a name",
+                    output.display()
+                ),
+            )
         })?;
     let staging = parent.join(format!(".{name}.factbrief-new"));
     let old = parent.join(format!(".{name}.factbrief-old"));
@@ -198,7 +219,7 @@ fn remove_tree(dir: &Path) -> Result<()> {
     let mut dirs = Vec::new();
     for entry in walkdir::WalkDir::new(dir) {
         let entry =
-            entry.map_err(|e| Error::Usage(format!("cannot read {}: {e}", dir.display())))?;
+            entry.map_err(|e| Error::usage(dir, format!("cannot read {}: {e}", dir.display())))?;
         if entry.file_type().is_dir() {
             dirs.push(entry.into_path());
         } else {

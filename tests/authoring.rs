@@ -200,10 +200,10 @@ fn importing_the_seeds_reproduces_their_text() {
     // The site builds; check lists what is left to fill in.
     assert!(run(root, &["build"]).status.success());
     let o = run(root, &["check", "--format", "json"]);
-    let (_, stderr) = texts(&o);
+    let (stdout, _) = texts(&o);
     assert_eq!(
-        stderr.matches("\"code\":\"unfilled-field\"").count(),
+        stdout.matches("\"code\":\"unfilled-field\"").count(),
         5 /* outlets */ + 1 /* 001 title */ + 3, /* undated */
-        "{stderr}"
+        "{stdout}"
     );
 }

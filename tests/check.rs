@@ -24,8 +24,8 @@ fn check_json(root: &Path, extra: &[&str]) -> (Vec<Json>, i32) {
     let mut args = vec!["check", "--format", "json"];
     args.extend(extra);
     let o = run(root, &args);
-    let (_, stderr) = texts(&o);
-    let diags = stderr
+    let (stdout, _) = texts(&o);
+    let diags = stdout
         .lines()
         .map(|l| serde_json::from_str(l).unwrap_or_else(|e| panic!("not JSON ({e}): {l}")))
         .collect();
@@ -257,11 +257,16 @@ fn json_rendering() {
     let o = run(dir.path(), &["check", "--format", "json"]);
     assert_eq!(o.status.code(), Some(1));
     let (stdout, stderr) = texts(&o);
+    // Standard output holds the diagnostics and nothing else; nothing goes to standard error.
     assert!(
-        stdout.is_empty(),
-        "JSON mode prints only diagnostics: {stdout}"
+        stderr.is_empty(),
+        "JSON mode prints only diagnostics: {stderr}"
     );
-    insta::assert_snapshot!("check_json", stderr);
+    for line in stdout.lines() {
+        serde_json::from_str::<serde_json::Value>(line)
+            .unwrap_or_else(|e| panic!("not JSON ({e}): {line}"));
+    }
+    insta::assert_snapshot!("check_json", stdout);
 }
 
 #[test]

@@ -679,3 +679,136 @@ fn undated_claims_are_on_the_timeline() {
     assert!(html.contains("Date not known"), "{html}");
     assert!(html.contains("claims/troops/"), "{html}");
 }
+
+/// Every line of `stdout` as JSON; fails on any line that is not.
+fn json_lines(stdout: &str) -> Vec<serde_json::Value> {
+    stdout
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap_or_else(|e| panic!("not JSON ({e}): {l:?}")))
+        .collect()
+}
+
+#[test]
+fn with_format_json_stdout_holds_json_and_nothing_else() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    small_site(root);
+
+    // A usage error found by factbrief (the site root as output): JSON too, exit 1.
+    let o = run(root, &["build", "--format", "json", "--output", "."]);
+    let (stdout, stderr) = texts(&o);
+    assert_eq!(o.status.code(), Some(1), "{stdout}{stderr}");
+    let diags = json_lines(&stdout);
+    assert!(
+        !diags.is_empty(),
+        "no diagnostic on stdout; stderr: {stderr}"
+    );
+    for d in &diags {
+        assert_eq!(d["code"], "usage", "{d}");
+        assert_eq!(d["severity"], "error", "{d}");
+        assert_eq!(d["file"], ".", "{d}");
+        assert!(
+            d["message"]
+                .as_str()
+                .unwrap()
+                .contains("it is the site root"),
+            "{d}"
+        );
+        assert_eq!(
+            d["help"], "use a folder of its own, such as --output public",
+            "the help is a field of its own: {d}"
+        );
+    }
+    assert!(stderr.is_empty(), "{stderr}");
+
+    // An I/O failure: the output folder cannot be made (its parent is a file).
+    write_files(root, &[("a-file", "x")]);
+    let o = run(
+        root,
+        &["build", "--format", "json", "--output", "a-file/out"],
+    );
+    let (stdout, stderr) = texts(&o);
+    assert_eq!(o.status.code(), Some(1), "{stdout}{stderr}");
+    let diags = json_lines(&stdout);
+    assert_eq!(diags.len(), 1, "{stdout}");
+    assert_eq!(diags[0]["code"], "io", "{stdout}");
+    assert_eq!(diags[0]["file"], "a-file", "{stdout}");
+
+    // A successful build says what it did on standard error, not standard output.
+    let o = run(root, &["build", "--format", "json"]);
+    let (stdout, stderr) = texts(&o);
+    assert!(o.status.success(), "{stderr}");
+    assert!(stdout.is_empty(), "{stdout}");
+    assert!(stderr.starts_with("Built "), "{stderr}");
+
+    // A broken site: every diagnostic on stdout, each a JSON line.
+    write_files(
+        root,
+        &[(
+            "content/claims/troops.md",
+            "+++\nclaim = \"x\"\nverdit = \"true\"\n+++\n",
+        )],
+    );
+    let o = run(root, &["check", "--format", "json"]);
+    let (stdout, stderr) = texts(&o);
+    assert_eq!(o.status.code(), Some(1), "{stderr}");
+    let codes: Vec<_> = json_lines(&stdout)
+        .iter()
+        .map(|d| d["code"].as_str().unwrap().to_owned())
+        .collect();
+    assert!(codes.contains(&"unknown-field".to_owned()), "{stdout}");
+    assert!(stderr.is_empty(), "{stderr}");
+    // And the same failures for people go to standard error.
+    let o = run(root, &["build"]);
+    let (stdout, stderr) = texts(&o);
+    assert!(stdout.is_empty(), "{stdout}");
+    assert!(stderr.contains("error[unknown-field]"), "{stderr}");
+}
+
+#[test]
+fn usage_errors_are_diagnostics_with_their_help_apart() {
+    let dir = tempfile::tempdir().unwrap();
+    small_site(dir.path());
+    let o = run(dir.path(), &["build", "--output", "."]);
+    let (_, stderr) = texts(&o);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(
+        stderr.starts_with("error[usage]: refusing to write into .: it is the site root"),
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains("help: use a folder of its own, such as --output public"),
+        "{stderr}"
+    );
+    assert!(
+        !stderr.contains("= help"),
+        "help is not baked into the message: {stderr}"
+    );
+}
+
+#[test]
+fn help_documents_the_exit_status() {
+    for args in [&["--help"][..], &["build", "--help"], &["check", "--help"]] {
+        let o = run(&repo_root(), args);
+        let (stdout, _) = texts(&o);
+        assert!(o.status.success());
+        assert!(stdout.contains("Exit status:"), "{args:?}:\n{stdout}");
+        for status in [
+            "  0  success",
+            "  1  the briefing has errors",
+            "  2  the command line is wrong",
+        ] {
+            assert!(
+                stdout.contains(status),
+                "{args:?}: {status:?} missing from:\n{stdout}"
+            );
+        }
+    }
+    let o = run(&repo_root(), &["check", "--help"]);
+    assert!(texts(&o)
+        .0
+        .contains("one JSON\nobject per line on standard output"));
+    // What the help says of 2: the argument parser's errors.
+    let o = run(&repo_root(), &["build", "--no-such-option"]);
+    assert_eq!(o.status.code(), Some(2));
+}

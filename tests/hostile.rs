@@ -17,8 +17,8 @@ fn check(root: &Path) -> (i32, Vec<Found>, String) {
     let o = run(root, &["check", "--format", "json"]);
     let code = o.status.code().expect("exited, not killed");
     assert_ne!(code, 101, "panicked:\n{}", texts(&o).1);
-    let stderr = texts(&o).1;
-    let diags = stderr
+    let stdout = texts(&o).0;
+    let diags = stdout
         .lines()
         .map(|l| {
             let v: serde_json::Value =
@@ -30,7 +30,7 @@ fn check(root: &Path) -> (i32, Vec<Found>, String) {
             )
         })
         .collect();
-    (code, diags, stderr)
+    (code, diags, stdout)
 }
 
 fn has(diags: &[Found], code: &str, file: &str, line: Option<u64>) -> bool {
@@ -47,8 +47,8 @@ fn byte_order_mark_and_crlf_are_read_and_lines_stay_right() {
     write_files(dir.path(), &[("content/sources/crlf.md", good)]);
     let claim = "\u{feff}+++\r\nclaim = \"x\"\r\nverdict = \"true\"\r\n[[evidence]]\r\nsource = \"crlf\"\r\nstance = \"supports\"\r\nquote = \"one line two\"\r\n+++\r\n";
     write_files(dir.path(), &[("content/claims/crlf.md", claim)]);
-    let (code, diags, stderr) = check(dir.path());
-    assert_eq!(code, 0, "{stderr}");
+    let (code, diags, json) = check(dir.path());
+    assert_eq!(code, 0, "{json}");
     assert!(diags.is_empty(), "{diags:?}");
     write_files(
         dir.path(),
@@ -85,7 +85,7 @@ fn front_matter_that_is_not_a_table() {
             ("content/pages/h.md", "\u{0}\u{0}+++\n"),
         ],
     );
-    let (code, diags, stderr) = check(dir.path());
+    let (code, diags, json) = check(dir.path());
     assert_eq!(code, 1);
     for (page, code) in [
         ("a", "wrong-type"),
@@ -98,7 +98,7 @@ fn front_matter_that_is_not_a_table() {
     ] {
         assert!(
             has(&diags, code, &format!("content/pages/{page}.md"), None),
-            "{page}: {code}\n{stderr}"
+            "{page}: {code}\n{json}"
         );
     }
     assert!(!diags.iter().any(|d| d.1 == "content/pages/d.md"));
@@ -139,19 +139,19 @@ fn symlink_loops_and_dangling_links_are_located() {
     let sources = dir.path().join("content/sources");
     std::os::unix::fs::symlink("..", sources.join("loop")).unwrap();
     std::os::unix::fs::symlink("nowhere.md", sources.join("gone.md")).unwrap();
-    let (code, diags, stderr) = check(dir.path());
-    assert_eq!(code, 1, "{stderr}");
+    let (code, diags, json) = check(dir.path());
+    assert_eq!(code, 1, "{json}");
     assert!(
         diags
             .iter()
             .any(|(c, f, _)| c == "symlink-loop" && f.starts_with("content/sources/loop")),
-        "{stderr}"
+        "{json}"
     );
     assert!(
         diags
             .iter()
             .any(|(c, f, _)| c == "unreadable" && f == "content/sources/gone.md"),
-        "{stderr}"
+        "{json}"
     );
 }
 
@@ -174,7 +174,7 @@ fn a_20_mb_source_is_handled() {
         ],
     );
     let started = Instant::now();
-    let (code, diags, stderr) = check(dir.path());
+    let (code, diags, json) = check(dir.path());
     eprintln!("20 MB source checked in {:?}", started.elapsed());
     assert_eq!(code, 1);
     assert!(
@@ -184,12 +184,12 @@ fn a_20_mb_source_is_handled() {
             "content/claims/huge.md",
             Some(11)
         ),
-        "{stderr}"
+        "{json}"
     );
     assert!(
-        stderr.contains("the quote has `February` where the source has `January.`")
-            || stderr.contains("`February`"),
-        "{stderr}"
+        json.contains("the quote has `February` where the source has `January.`")
+            || json.contains("`February`"),
+        "{json}"
     );
     // Without the bad quote it builds, and the last sentence is marked.
     write_files(dir.path(), &[("content/claims/huge.md", "+++\nclaim = \"x\"\nverdict = \"true\"\n[[evidence]]\nsource = \"huge\"\nstance = \"supports\"\nquote = \"The very last sentence of the transcript.\"\n+++\n")]);
@@ -243,6 +243,6 @@ fn pathological_markdown_does_not_panic() {
     for (i, body) in nasty.iter().enumerate() {
         write_files(dir.path(), &[(&format!("content/sources/n{i}.md"), &format!("+++\ntitle = \"n{i}\"\noutlet = \"W\"\npublished = 2021-12-30\n+++\n\n{body}\n"))]);
     }
-    let (code, _, stderr) = check(dir.path());
-    assert_eq!(code, 0, "{stderr}");
+    let (code, _, json) = check(dir.path());
+    assert_eq!(code, 0, "{json}");
 }

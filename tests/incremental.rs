@@ -236,7 +236,7 @@ fn a_failed_rebuild_keeps_the_last_good_site_and_recovers() {
     assert!(err
         .diagnostics()
         .iter()
-        .any(|d| d.code == "quote-not-found"));
+        .any(|d| d.code == factbrief::diagnostic::Code::QuoteNotFound));
     assert_eq!(served(&ws), good, "the last good site is still served");
     fs::write(&claim, text.replace("mostly-true", "true")).unwrap();
     let r = ws
@@ -271,4 +271,35 @@ fn an_edit_renders_only_what_it_touches() {
     assert!(first.rendered > 40);
     let r = ws.apply(&[PathBuf::from("static/style.css")]).unwrap();
     assert!(r.css_only && r.rendered == 0, "{r:?}");
+}
+
+#[test]
+fn a_diagnostic_shows_the_text_it_was_found_in_not_a_later_save() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    small_site(root);
+    replace_in(
+        root,
+        "content/claims/troops.md",
+        "around 100,000 troops",
+        "around 10,000 troops",
+    );
+    let mut ws = Pipeline::open(options(root), render_options()).unwrap();
+    let err = ws.build().unwrap_err();
+    let d = err
+        .diagnostics()
+        .into_iter()
+        .find(|d| d.code == factbrief::diagnostic::Code::QuoteNotFound)
+        .expect("the quote is not found");
+    // The editor saves again before the report is shown: the excerpt is still
+    // the line that was diagnosed.
+    replace_in(
+        root,
+        "content/claims/troops.md",
+        "around 10,000",
+        "SAVED LATER",
+    );
+    let shown = factbrief::diagnostic::report::human(&d, false);
+    assert!(shown.contains("around 10,000 troops"), "{shown}");
+    assert!(!shown.contains("SAVED LATER"), "{shown}");
 }

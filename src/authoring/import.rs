@@ -169,10 +169,11 @@ pub fn import(root: &Path, files: &[PathBuf]) -> Result<Vec<PathBuf>> {
     for file in files {
         let bytes = std::fs::read(file).map_err(|e| Error::io(file, e))?;
         let text = String::from_utf8(bytes).map_err(|_| {
-            Error::Usage(format!(
-                "{} is not UTF-8 text\n  = help: convert it to UTF-8 first",
-                file.display()
-            ))
+            Error::usage_with_help(
+                file,
+                format!("{} is not UTF-8 text", file.display()),
+                "convert it to UTF-8 first",
+            )
         })?;
         let article = parse(&text);
         let stem = file

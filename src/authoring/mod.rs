@@ -74,8 +74,10 @@ pub fn claim_id(statement: &str) -> String {
 pub fn new_claim(root: &Path, statement: &str) -> Result<PathBuf> {
     let statement = statement.trim();
     if statement.is_empty() {
-        return Err(Error::Usage(
-            "the claim is empty\n  = help: factbrief new claim \"The statement to check.\"".into(),
+        return Err(Error::usage_with_help(
+            "",
+            "the claim is empty",
+            "factbrief new claim \"The statement to check.\"",
         ));
     }
     let (_, path) = free_path(root, "claims", &claim_id(statement));
@@ -110,17 +112,22 @@ note = "{UNFILLED}: why this passage matters"
 pub fn new_source(root: &Path, slug: &str) -> Result<PathBuf> {
     if !id::is_valid(slug) {
         let fixed: Vec<String> = slug.split('/').map(id::slug).collect();
-        return Err(Error::Usage(format!(
-            "`{slug}` is not a valid id\n  = help: ids use lower-case letters a-z, digits, `-` and `_`, such as `{}`",
-            fixed.join("/")
-        )));
+        return Err(Error::usage_with_help(
+            "",
+            format!("`{slug}` is not a valid id"),
+            format!(
+                "ids use lower-case letters a-z, digits, `-` and `_`, such as `{}`",
+                fixed.join("/")
+            ),
+        ));
     }
     let path = root.join("content/sources").join(format!("{slug}.md"));
     if path.exists() {
-        return Err(Error::Usage(format!(
-            "{} already exists\n  = help: choose another id",
-            path.display()
-        )));
+        return Err(Error::usage_with_help(
+            &path,
+            format!("{} already exists", path.display()),
+            "choose another id",
+        ));
     }
     let today = today();
     let text = format!(

@@ -7,6 +7,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::path::PathBuf;
 
 use crate::build::BuildOptions;
+use crate::diagnostic::Code;
 use crate::diagnostic::{Diagnostic, Error, Result, Severity};
 use crate::pipeline::Pipeline;
 use crate::render::{Page, RenderOptions};
@@ -76,7 +77,7 @@ pub fn check(options: &BuildOptions) -> Result<CheckReport> {
             .unwrap_or_else(|| PathBuf::from(format!("(output) {}", b.page)));
         diagnostics.push(
             Diagnostic::error(
-                "broken-output-link",
+                Code::BrokenOutputLink,
                 file,
                 format!(
                     "the page {} links to `{}`, but {}",

@@ -1,22 +1,25 @@
 //! Showing diagnostics: to people in the style of rustc (the offending line of
 //! the file with a caret, coloured on a terminal), or to tools as JSON lines.
+//!
+//! Excerpts come only from [`Diagnostic::text`], the text that was diagnosed:
+//! nothing here reads a file, so what is shown is what was checked.
 
 use std::collections::HashMap;
-use std::io::IsTerminal;
-use std::path::{Path, PathBuf};
+use std::io::{IsTerminal, Write};
+use std::ops::Range;
 
 use annotate_snippets::{AnnotationKind, Group, Level, Renderer, Snippet};
 use serde::Serialize;
 
-use super::{Diagnostic, Severity};
+use super::{Diagnostic, Label, Severity};
 
 /// How to print diagnostics.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum Format {
-    /// For people.
+    /// For people, on standard error.
     #[default]
     Human,
-    /// One JSON object per line, for CI and editors.
+    /// One JSON object per line on standard output, for CI and editors.
     Json,
 }
 
@@ -27,45 +30,209 @@ pub fn stderr_wants_color() -> bool {
         && std::env::var("TERM").map_or(true, |t| t != "dumb")
 }
 
-/// The column of `d`, or, for a diagnostic located to a line only, the column
-/// where that line's value starts (`key = value`), or its first non-blank char.
-fn column_in(files: &mut Files, d: &Diagnostic, root: &Path) -> Option<u32> {
-    if d.column.is_some() {
-        return d.column;
+/// Line numbers of the diagnostics' texts, found once per text (a file with
+/// thousands of diagnostics is not scanned once for each).
+#[derive(Default)]
+struct Lines {
+    /// Where each line starts, by the text's address and length.
+    starts: HashMap<(usize, usize), Vec<usize>>,
+}
+
+impl Lines {
+    /// Line `n` (1-based) of `text`, without its line feed.
+    fn get<'t>(&mut self, text: &'t str, n: u32) -> Option<&'t str> {
+        let starts = self
+            .starts
+            .entry((text.as_ptr() as usize, text.len()))
+            .or_insert_with(|| {
+                std::iter::once(0)
+                    .chain(text.match_indices('\n').map(|(i, _)| i + 1))
+                    .filter(|&s| s < text.len())
+                    .collect()
+            });
+        let i = (n as usize).checked_sub(1)?;
+        let start = *starts.get(i)?;
+        let end = starts.get(i + 1).copied().unwrap_or(text.len());
+        let line = &text[start..end];
+        let line = line.strip_suffix('\n').unwrap_or(line);
+        Some(line.strip_suffix('\r').unwrap_or(line))
     }
+}
+
+/// The column of a place on `line` of `d`'s text: `column` when known, else the
+/// column where that line's value starts (`key = value`), or its first non-blank
+/// character. `None` without a text.
+fn column_of(
+    lines: &mut Lines,
+    d: &Diagnostic,
+    line: Option<u32>,
+    column: Option<u32>,
+) -> Option<u32> {
+    if column.is_some() {
+        return column;
+    }
+    let target = lines.get(d.text.as_deref()?, line?)?;
+    let span = span_in_line(target, None);
+    Some(target[..span.start].chars().count() as u32 + 1)
+}
+
+/// The bytes of `target` (one line) to mark: from the 1-based `column` to the
+/// next blank, or without a column the whole line, or only the value when it is
+/// a `key = value` (or `key: value`) line.
+fn span_in_line(target: &str, column: Option<usize>) -> Range<usize> {
+    match column {
+        Some(c) if c >= 1 => {
+            let start = target
+                .char_indices()
+                .nth(c - 1)
+                .map_or(target.len(), |(i, _)| i);
+            let rest = &target[start..];
+            let len = rest
+                .find(char::is_whitespace)
+                .unwrap_or(rest.len())
+                .max(1)
+                .min(rest.len().max(1));
+            start..(start + len).min(target.len().max(start + 1))
+        }
+        _ => {
+            let mut start = target.len() - target.trim_start().len();
+            let body = &target[start..];
+            let key_len = body
+                .find(|c: char| !(c.is_ascii_alphanumeric() || c == '_' || c == '-'))
+                .unwrap_or(0);
+            let after_key = body[key_len..].trim_start();
+            if key_len > 0 && (after_key.starts_with('=') || after_key.starts_with(": ")) {
+                let value = after_key[1..].trim_start();
+                if !value.is_empty() {
+                    start = target.len() - value.len();
+                }
+            }
+            start..target.trim_end().len().max(start + 1)
+        }
+    }
+}
+
+/// Marks further apart than this many lines are shown as separate excerpts.
+const JOIN_WITHIN: u32 = 6;
+
+/// A place to mark in an excerpt: its line, column, and label (none for the primary one).
+struct Mark<'a> {
+    line: u32,
+    column: Option<u32>,
+    label: Option<&'a str>,
+}
+
+/// Consecutive lines of a diagnostic's text to show, with what to mark in them.
+struct Section<'a> {
+    /// The lines shown, each ending with a line feed.
+    text: String,
+    /// The number of the first line shown.
+    line_start: usize,
+    /// The bytes of `text` to mark, and how: the primary place, or a label.
+    marks: Vec<(Range<usize>, Option<&'a str>)>,
+}
+
+/// The excerpts of `d`: the one of its line (with the line before, for
+/// context) first, then those of its labels further away; and the labels whose
+/// line is not in the text. `None` without a text, or when the line is not in it.
+fn sections<'a>(
+    lines: &mut Lines,
+    d: &'a Diagnostic,
+) -> Option<(Vec<Section<'a>>, Vec<&'a Label>)> {
+    let text = d.text.as_deref()?;
     let line = d.line?;
-    let (text, _, span) = excerpt(files, &root.join(&d.file), line as usize, None)?;
-    let line_start = text[..span.start].rfind('\n').map_or(0, |i| i + 1);
-    Some(text[line_start..span.start].chars().count() as u32 + 1)
+    lines.get(text, line)?;
+    let (placed, unplaced): (Vec<&Label>, Vec<&Label>) = d
+        .labels
+        .iter()
+        .partition(|l| lines.get(text, l.line).is_some());
+    let mut marks: Vec<Mark> = placed
+        .iter()
+        .map(|l| Mark {
+            line: l.line,
+            column: l.column,
+            label: Some(l.message.as_str()),
+        })
+        .collect();
+    marks.push(Mark {
+        line,
+        column: d.column,
+        label: None,
+    });
+    marks.sort_by_key(|m| m.line);
+    // Runs of marks close to each other.
+    let mut runs: Vec<Vec<Mark>> = Vec::new();
+    for m in marks {
+        match runs.last_mut() {
+            Some(run) if run.last().is_some_and(|p| m.line - p.line <= JOIN_WITHIN) => run.push(m),
+            _ => runs.push(vec![m]),
+        }
+    }
+    // The run of the primary place first.
+    runs.sort_by_key(|run| run.iter().all(|m| m.label.is_some()));
+    let mut out = Vec::new();
+    for run in runs {
+        let primary = run.iter().any(|m| m.label.is_none());
+        let last = run.iter().map(|m| m.line).max().unwrap_or(line);
+        let mut first = run.iter().map(|m| m.line).min().unwrap_or(line);
+        if primary {
+            first = first.min(line.saturating_sub(1).max(1));
+        }
+        let mut shown = String::new();
+        let mut starts = Vec::new();
+        for n in first..=last {
+            let l = lines.get(text, n).unwrap_or("");
+            starts.push(shown.len());
+            shown.push_str(l);
+            shown.push('\n');
+        }
+        let marks = run
+            .iter()
+            .map(|m| {
+                let i = (m.line - first) as usize;
+                let target = lines.get(text, m.line).unwrap_or("");
+                let r = span_in_line(target, m.column.map(|c| c as usize));
+                (starts[i] + r.start..starts[i] + r.end, m.label)
+            })
+            .collect();
+        out.push(Section {
+            text: shown,
+            line_start: first as usize,
+            marks,
+        });
+    }
+    Some((out, unplaced))
 }
 
-/// Render one diagnostic for people. `root` is the site root its file is relative to.
-pub fn human(d: &Diagnostic, root: &Path, color: bool) -> String {
-    human_in(&mut Files::default(), d, root, color)
+/// Render one diagnostic for people, with an excerpt of its text when it has one.
+pub fn human(d: &Diagnostic, color: bool) -> String {
+    human_in(&mut Lines::default(), d, color)
 }
 
-fn human_in(files: &mut Files, d: &Diagnostic, root: &Path, color: bool) -> String {
+fn human_in(lines: &mut Lines, d: &Diagnostic, color: bool) -> String {
     let level = match d.severity {
         Severity::Error => Level::ERROR,
         Severity::Warning => Level::WARNING,
     };
     let path = d.file.display().to_string();
-    let excerpt = d.line.and_then(|line| {
-        excerpt(
-            files,
-            &root.join(&d.file),
-            line as usize,
-            d.column.map(|c| c as usize),
-        )
-    });
-    let title = level.primary_title(d.message.as_str()).id(d.code);
-    let first = match &excerpt {
-        Some((text, start_line, span)) => title.element(
-            Snippet::source(text.as_str())
-                .line_start(*start_line)
-                .path(path.as_str())
-                .annotation(AnnotationKind::Primary.span(span.clone())),
-        ),
+    let title = level.primary_title(d.message.as_str()).id(d.code.as_str());
+    let mut first = Group::with_title(title);
+    let unplaced = match sections(lines, d) {
+        Some((sections, unplaced)) => {
+            for s in sections {
+                let marks = s.marks.into_iter().map(|(span, label)| match label {
+                    None => AnnotationKind::Primary.span(span),
+                    Some(label) => AnnotationKind::Context.span(span).label(label),
+                });
+                first = first.element(
+                    Snippet::source(s.text)
+                        .line_start(s.line_start)
+                        .path(path.as_str())
+                        .annotations(marks),
+                );
+            }
+            unplaced
+        }
         None => {
             // No text to show (a built-in template, a folder, a command-line option): say where.
             let location = match (d.line, d.column) {
@@ -73,9 +240,16 @@ fn human_in(files: &mut Files, d: &Diagnostic, root: &Path, color: bool) -> Stri
                 (Some(l), None) => format!("{path}:{l}"),
                 _ => path.clone(),
             };
-            title.element(Level::NOTE.message(format!("in {location}")))
+            if !location.is_empty() {
+                first = first.element(Level::NOTE.message(format!("in {location}")));
+            }
+            d.labels.iter().collect()
         }
     };
+    // Labels the excerpt cannot show are said in words.
+    for l in unplaced {
+        first = first.element(Level::NOTE.message(format!("line {}: {}", l.line, l.message)));
+    }
     let mut groups = vec![first];
     if let Some(help) = &d.help {
         groups.push(Group::with_title(
@@ -90,75 +264,11 @@ fn human_in(files: &mut Files, d: &Diagnostic, root: &Path, color: bool) -> Stri
     renderer.render(&groups)
 }
 
-/// The lines to show for `line` of `file`: (text, its first line number, the span to mark).
-/// The lines of the files diagnostics point into, each file read once.
-#[derive(Default)]
-struct Files {
-    cache: HashMap<PathBuf, Option<Vec<String>>>,
-}
-
-impl Files {
-    fn lines(&mut self, file: &Path) -> Option<&[String]> {
-        self.cache
-            .entry(file.to_path_buf())
-            .or_insert_with(|| {
-                let meta = std::fs::metadata(file).ok()?;
-                if !meta.is_file() || meta.len() > 64 << 20 {
-                    return None;
-                }
-                let raw = String::from_utf8_lossy(&std::fs::read(file).ok()?).into_owned();
-                let text = crate::load::front_matter::clean_text(raw);
-                Some(text.lines().map(str::to_owned).collect())
-            })
-            .as_deref()
-    }
-}
-
-fn excerpt(
-    files: &mut Files,
-    file: &Path,
-    line: usize,
-    column: Option<usize>,
-) -> Option<(String, usize, std::ops::Range<usize>)> {
-    let lines = files.lines(file)?;
-    let target = lines.get(line.checked_sub(1)?)?.as_str();
-    // One line of context before, when there is one.
-    let (shown, start_line, offset) = match line.checked_sub(2).and_then(|i| lines.get(i)) {
-        Some(prev) => (format!("{prev}\n{target}\n"), line - 1, prev.len() + 1),
-        None => (format!("{target}\n"), line, 0),
-    };
-    let span = match column {
-        Some(c) if c >= 1 => {
-            let start = target
-                .char_indices()
-                .nth(c - 1)
-                .map_or(target.len(), |(i, _)| i);
-            let rest = &target[start..];
-            let len = rest
-                .find(char::is_whitespace)
-                .unwrap_or(rest.len())
-                .max(1)
-                .min(rest.len().max(1));
-            offset + start..offset + (start + len).min(target.len().max(start + 1))
-        }
-        _ => {
-            // The whole line, or only the value when it is a `key = value` line.
-            let mut start = target.len() - target.trim_start().len();
-            let body = &target[start..];
-            let key_len = body
-                .find(|c: char| !(c.is_ascii_alphanumeric() || c == '_' || c == '-'))
-                .unwrap_or(0);
-            let after_key = body[key_len..].trim_start();
-            if key_len > 0 && (after_key.starts_with('=') || after_key.starts_with(": ")) {
-                let value = after_key[1..].trim_start();
-                if !value.is_empty() {
-                    start = target.len() - value.len();
-                }
-            }
-            offset + start..offset + target.trim_end().len().max(start + 1)
-        }
-    };
-    Some((shown, start_line, span))
+#[derive(Serialize)]
+struct JsonLabel<'a> {
+    line: u32,
+    column: Option<u32>,
+    message: &'a str,
 }
 
 #[derive(Serialize)]
@@ -170,25 +280,36 @@ struct JsonDiagnostic<'a> {
     column: Option<u32>,
     message: &'a str,
     help: Option<&'a str>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    labels: Vec<JsonLabel<'a>>,
 }
 
-/// One diagnostic as a line of JSON; `root` is the site root its file is relative to.
-pub fn json(d: &Diagnostic, root: &Path) -> String {
-    json_in(&mut Files::default(), d, root)
+/// One diagnostic as a line of JSON (without the line feed).
+pub fn json(d: &Diagnostic) -> String {
+    json_in(&mut Lines::default(), d)
 }
 
-fn json_in(files: &mut Files, d: &Diagnostic, root: &Path) -> String {
+fn json_in(lines: &mut Lines, d: &Diagnostic) -> String {
     let j = JsonDiagnostic {
         severity: match d.severity {
             Severity::Error => "error",
             Severity::Warning => "warning",
         },
-        code: d.code,
+        code: d.code.as_str(),
         file: d.file.display().to_string(),
         line: d.line,
-        column: column_in(files, d, root),
+        column: column_of(lines, d, d.line, d.column),
         message: &d.message,
         help: d.help.as_deref(),
+        labels: d
+            .labels
+            .iter()
+            .map(|l| JsonLabel {
+                line: l.line,
+                column: column_of(lines, d, Some(l.line), l.column),
+                message: &l.message,
+            })
+            .collect(),
     };
     serde_json::to_string(&j).unwrap_or_default()
 }
@@ -208,18 +329,34 @@ pub fn summary(diags: &[Diagnostic]) -> String {
     )
 }
 
-/// Print `diags` to standard error in `format`.
-pub fn print(diags: &[Diagnostic], root: &Path, format: Format) {
-    let color = stderr_wants_color();
-    let mut files = Files::default();
-    let mut err = std::io::stderr().lock();
-    for d in diags {
-        let text = match format {
-            Format::Human => format!("{}\n", human_in(&mut files, d, root, color)),
-            Format::Json => json_in(&mut files, d, root),
-        };
+/// Print `diags` in `format`: for people on standard error, as JSON lines on
+/// standard output (where nothing else goes in that format).
+pub fn print(diags: &[Diagnostic], format: Format) {
+    match format {
+        Format::Human => {
+            let color = stderr_wants_color();
+            let mut lines = Lines::default();
+            let texts = diags
+                .iter()
+                .map(|d| format!("{}\n\n", human_in(&mut lines, d, color)));
+            write_all(&mut std::io::stderr().lock(), texts);
+        }
+        Format::Json => {
+            let mut lines = Lines::default();
+            let texts = diags
+                .iter()
+                .map(|d| format!("{}\n", json_in(&mut lines, d)));
+            let mut out = std::io::stdout().lock();
+            write_all(&mut out, texts);
+            let _ = out.flush();
+        }
+    }
+}
+
+fn write_all(out: &mut impl Write, texts: impl Iterator<Item = String>) {
+    for text in texts {
         // A closed pipe (`factbrief check | head`) is not worth a panic.
-        if std::io::Write::write_all(&mut err, format!("{text}\n").as_bytes()).is_err() {
+        if out.write_all(text.as_bytes()).is_err() {
             return;
         }
     }
@@ -228,24 +365,21 @@ pub fn print(diags: &[Diagnostic], root: &Path, format: Format) {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::diagnostic::Code;
+
+    const CLAIM: &str = "+++\nclaim = \"x\"\nverdit = \"true\"\n+++\n";
 
     #[test]
     fn human_shows_the_line_and_a_caret() {
-        let dir = tempfile::tempdir().unwrap();
-        std::fs::create_dir_all(dir.path().join("content/claims")).unwrap();
-        std::fs::write(
-            dir.path().join("content/claims/a.md"),
-            "+++\nclaim = \"x\"\nverdit = \"true\"\n+++\n",
-        )
-        .unwrap();
         let d = Diagnostic::error(
-            "unknown-field",
+            Code::UnknownField,
             "content/claims/a.md",
             "unknown field `verdit`",
         )
         .at(3, 1)
-        .with_help("did you mean `verdict`?");
-        let out = human(&d, dir.path(), false);
+        .with_help("did you mean `verdict`?")
+        .with_text(CLAIM.into());
+        let out = human(&d, false);
         assert!(
             out.contains("error[unknown-field]: unknown field `verdit`"),
             "{out}"
@@ -255,19 +389,64 @@ mod tests {
         assert!(out.contains("^^^^^^"), "{out}");
         assert!(out.contains("help: did you mean `verdict`?"), "{out}");
         assert!(!out.contains('\u{1b}'), "no colour codes when plain");
-        assert!(human(&d, dir.path(), true).contains('\u{1b}'));
+        assert!(human(&d, true).contains('\u{1b}'));
+    }
+
+    #[test]
+    fn without_text_the_place_is_said_but_not_shown() {
+        // A file on disk is never read: only the text given is shown.
+        let d = Diagnostic::error(Code::UnknownField, "Cargo.toml", "unknown field `verdit`")
+            .at_line(3)
+            .with_label(1, "first here");
+        let out = human(&d, false);
+        assert!(out.contains("note: in Cargo.toml:3"), "{out}");
+        assert!(out.contains("note: line 1: first here"), "{out}");
+        assert!(!out.contains(" | "), "no excerpt: {out}");
+        // No column is made up without the text.
+        assert!(
+            json(&d).contains(r#""line":3,"column":null"#),
+            "{}",
+            json(&d)
+        );
+    }
+
+    #[test]
+    fn a_usage_error_without_a_file_says_no_place() {
+        let d = Diagnostic::error(Code::Usage, "", "cannot listen on 127.0.0.1:1: denied");
+        let out = human(&d, false);
+        assert!(out.starts_with("error[usage]: cannot listen"), "{out}");
+        assert!(!out.contains("note"), "{out}");
+    }
+
+    #[test]
+    fn labels_are_secondary_annotations_and_json_fields() {
+        let text = "+++\nclaim = \"x\"\n[[evidence]]\nquote = \"troops\"\n[[evidence]]\nnote = \"n\"\nquote = \"troops\"\n+++\n";
+        let d = Diagnostic::warning(Code::DuplicateCitation, "c.md", "cited twice")
+            .at_line(7)
+            .with_label(4, "first cited here")
+            .with_text(text.into());
+        let out = human(&d, false);
+        assert!(out.contains("4 | quote = \"troops\""), "{out}");
+        assert!(out.contains("7 | quote = \"troops\""), "{out}");
+        assert!(out.contains("first cited here"), "{out}");
+        assert!(out.contains("^^^^^^^^"), "the primary caret: {out}");
+        assert!(out.contains("--------"), "the secondary underline: {out}");
+        assert!(
+            json(&d).ends_with(r#""labels":[{"line":4,"column":9,"message":"first cited here"}]}"#),
+            "{}",
+            json(&d)
+        );
     }
 
     #[test]
     fn json_is_one_line_with_every_field() {
         let d = Diagnostic::warning(
-            "uncited-source",
+            Code::UncitedSource,
             "content/sources/x.md",
             "no claim cites this source",
         );
-        let j = json(&d, Path::new("/nonexistent"));
         assert_eq!(
-            j,
+            json(&d),
             r#"{"severity":"warning","code":"uncited-source","file":"content/sources/x.md","line":null,"column":null,"message":"no claim cites this source","help":null}"#
         );
     }

@@ -1,10 +1,11 @@
 //! Editorial checks: things that are not wrong enough to stop a build but that
 //! an editor should look at before publishing. All are warnings.
 
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 use std::sync::Arc;
 
 use super::{quote::Normalized, LinkedClaim, Settings};
+use crate::diagnostic::Code;
 use crate::diagnostic::Diagnostic;
 use crate::load::{ClaimMeta, Document, SourceMeta, Stance};
 
@@ -40,7 +41,7 @@ pub(crate) fn claim_warnings<'w>(
             if let Some(what) = odd {
                 out.push(
                     Diagnostic::warning(
-                        "verdict-vs-evidence",
+                        Code::VerdictVsEvidence,
                         &doc.file,
                         format!(
                             "the verdict is `{}` but the claim has {what} evidence",
@@ -57,13 +58,14 @@ pub(crate) fn claim_warnings<'w>(
     // No quoted evidence at all.
     if !doc.meta.evidence.is_empty() && doc.meta.evidence.iter().all(|e| e.quote.is_none()) {
         out.push(
-                Diagnostic::warning("no-quoted-evidence", &doc.file, "no evidence entry quotes its source")
+                Diagnostic::warning(Code::NoQuotedEvidence, &doc.file, "no evidence entry quotes its source")
                     .at_line(spans.key_or_start("evidence"))
                     .with_help("add a `quote` to the evidence, so readers can see the passage the verdict rests on"),
             );
     }
 
-    let mut cited: HashSet<(&str, usize, usize)> = HashSet::new();
+    // Each passage cited, with the (1-based) evidence entry that cited it first.
+    let mut cited: HashMap<(&str, usize, usize), usize> = HashMap::new();
     for e in &linked.evidence {
         let Some(source) = source_doc(&e.source) else {
             continue;
@@ -74,7 +76,7 @@ pub(crate) fn claim_warnings<'w>(
             if p.occurrences > 1 {
                 out.push(
                         Diagnostic::warning(
-                            "repeated-quote",
+                            Code::RepeatedQuote,
                             &doc.file,
                             format!(
                                 "evidence {}: the quote occurs {} times in source `{}`; the first occurrence is linked",
@@ -86,10 +88,13 @@ pub(crate) fn claim_warnings<'w>(
                     );
             }
             // The same passage cited twice.
-            if !cited.insert((&e.source, p.range.start, p.range.end)) {
+            let first = *cited
+                .entry((&e.source, p.range.start, p.range.end))
+                .or_insert(e.n);
+            if first != e.n {
                 out.push(
                     Diagnostic::warning(
-                        "duplicate-citation",
+                        Code::DuplicateCitation,
                         &doc.file,
                         format!(
                             "evidence {}: the same passage of `{}` is cited twice by this claim",
@@ -97,6 +102,7 @@ pub(crate) fn claim_warnings<'w>(
                         ),
                     )
                     .at_line(quote_line())
+                    .with_label(spans.entry(first - 1, "quote"), "first cited here")
                     .with_help("remove one of the two entries, or merge their notes"),
                 );
             }
@@ -106,7 +112,7 @@ pub(crate) fn claim_warnings<'w>(
             if reviewed.day() < source.meta.published.day() {
                 out.push(
                         Diagnostic::warning(
-                            "reviewed-before-published",
+                            Code::ReviewedBeforePublished,
                             &doc.file,
                             format!(
                                 "the claim was reviewed on {} but cites `{}`, published on {}",
@@ -135,7 +141,7 @@ pub(crate) fn claim_warnings<'w>(
         if found * 2 < words.len() {
             out.push(
                     Diagnostic::warning(
-                        "not-in-appearance",
+                        Code::NotInAppearance,
                         &doc.file,
                         format!(
                             "appears_in names `{}`, but it contains few of the claim's words ({found} of {})",
@@ -153,7 +159,7 @@ pub(crate) fn claim_warnings<'w>(
 
 /// The warning for a source no claim cites or names.
 pub(crate) fn uncited(doc: &Document<SourceMeta>) -> Diagnostic {
-    Diagnostic::warning("uncited-source", &doc.file, "no claim cites this source")
+    Diagnostic::warning(Code::UncitedSource, &doc.file, "no claim cites this source")
         .with_help("cite it from a claim's evidence, or remove it from the briefing")
 }
 
@@ -168,7 +174,7 @@ pub(crate) fn unfilled<M>(doc: &Document<M>, diags: &mut Vec<Diagnostic>) {
             let field = line.split(['=', ':']).next().unwrap_or("").trim();
             diags.push(
                 Diagnostic::warning(
-                    "unfilled-field",
+                    Code::UnfilledField,
                     file,
                     format!("`{field}` is still to be filled in"),
                 )

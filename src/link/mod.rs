@@ -22,7 +22,10 @@ use std::sync::{Arc, OnceLock};
 
 use rayon::prelude::*;
 
-use crate::diagnostic::{did_you_mean, Diagnostic, Diagnostics, Findings, Result, Severity};
+use crate::diagnostic::Code;
+use crate::diagnostic::{
+    attach_texts, did_you_mean, Diagnostic, Diagnostics, Findings, Result, Severity,
+};
 use crate::load::front_matter::LineIndex;
 use crate::load::{
     id::passage_name, ClaimMeta, Content, Date, DocId, Document, IndexMeta, Kind, PageMeta,
@@ -226,7 +229,7 @@ impl SourceScan {
         if let Some(url) = doc.meta.url.as_deref().filter(|u| !is_web_url(u)) {
             warnings.push(
                 Diagnostic::warning(
-                    "unsafe-url",
+                    Code::UnsafeUrl,
                     &doc.file,
                     format!("url `{url}` is not a web address; it is shown without a link"),
                 )
@@ -235,6 +238,7 @@ impl SourceScan {
             );
         }
         editorial::unfilled(doc, &mut warnings);
+        let warnings = in_text(warnings, &doc.text);
         SourceScan {
             doc: doc.clone(),
             text: scan.text,
@@ -307,7 +311,7 @@ pub fn link_with(
     findings.extend(load_diags.into_vec());
     let mut diags = Diagnostics::default();
     let settings = settings::settings(&content.index, base_override, &mut diags);
-    findings.extend(std::mem::take(&mut diags).into_vec());
+    findings.extend(in_text(diags.take(), &content.index.text));
     let last = memo.last.take();
     let same = |f: &dyn Fn(&Content) -> bool| last.as_ref().is_some_and(f);
     let same_sources = same(&|l| Arc::ptr_eq(&l.sources, &content.sources));
@@ -439,7 +443,7 @@ pub fn link_with(
             let other = &content.claims[*other];
             diags.push(
                 Diagnostic::error(
-                    "id-collision",
+                    Code::IdCollision,
                     &claim.file,
                     format!(
                         "the claim ids `{}` and `{}` give their passages the same names",
@@ -643,6 +647,12 @@ fn linked_source(
     out
 }
 
+/// `diags`, those located to a line showing their excerpt from `text` (their file's).
+fn in_text(mut diags: Vec<Diagnostic>, text: &Arc<str>) -> Vec<Diagnostic> {
+    attach_texts(&mut diags, |_| Some(text.clone()));
+    diags
+}
+
 /// Whether two maps have the same keys (cheap when they are the same map).
 fn same_keys<V>(a: &Arc<BTreeMap<String, V>>, b: &Arc<BTreeMap<String, V>>) -> bool {
     Arc::ptr_eq(a, b) || (a.len() == b.len() && a.keys().eq(b.keys()))
@@ -661,6 +671,10 @@ fn resolve_links(from: DocId, links: Links, content: &Content) -> Resolved {
             Err(d) => errors.push(d),
         }
     }
+    let errors = match content.text(&from) {
+        Some(text) => in_text(errors, text),
+        None => errors,
+    };
     Resolved {
         from,
         targets,
@@ -697,7 +711,7 @@ fn link_claim(
         }
         diags.push(
             Diagnostic::error(
-                "unknown-verdict",
+                Code::UnknownVerdict,
                 &doc.file,
                 format!(
                     "`{}` is not a verdict of the rating scale",
@@ -726,7 +740,7 @@ fn link_claim(
             _ => {
                 diags.push(
                     Diagnostic::error(
-                        "unknown-source",
+                        Code::UnknownSource,
                         &doc.file,
                         format!("evidence {n} cites `{}`, which is not a source", ev.source),
                     )
@@ -780,7 +794,7 @@ fn link_claim(
             Cited::Unreadable => {}
             _ => diags.push(
                 Diagnostic::error(
-                    "unknown-source",
+                    Code::UnknownSource,
                     &doc.file,
                     format!("appears_in names `{id}`, which is not a source"),
                 )
@@ -814,6 +828,7 @@ fn link_claim(
             links.extend(field_links(note, spans.entry(i, "note")));
         }
     }
+    let diags = in_text(diags, &doc.text);
     ClaimResult {
         doc: doc.clone(),
         index: content.index.clone(),
@@ -872,7 +887,7 @@ fn quote_missing(
         None => format!("{} has no text to quote from", source.file.display()),
     };
     Diagnostic::error(
-        "quote-not-found",
+        Code::QuoteNotFound,
         &doc.file,
         format!("evidence {n}: the quote is not in source `{}`", source.id),
     )
@@ -883,7 +898,7 @@ fn quote_missing(
 /// The error for evidence `n` of `doc` whose quote (at file line `line`) is empty.
 fn quote_empty(doc: &Document<ClaimMeta>, n: usize, line: usize) -> Diagnostic {
     Diagnostic::error(
-        "empty-quote",
+        Code::EmptyQuote,
         &doc.file,
         format!("evidence {n}: the quote is empty"),
     )
@@ -921,7 +936,7 @@ fn resolve_link(
     };
     let file = content.file(from).unwrap_or(std::path::Path::new(""));
     Err(Diagnostic::error(
-        "broken-link",
+        Code::BrokenLink,
         file,
         format!("the link `{}` points to no {}", u.dest, l.kind),
     )

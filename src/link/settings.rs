@@ -1,6 +1,7 @@
 //! The briefing's settings from `content/_index.md`, checked and completed
 //! with defaults: where the site is served, and the rating scale.
 
+use crate::diagnostic::Code;
 use crate::diagnostic::{Diagnostic, Diagnostics};
 use crate::load::{Date, Document, IndexMeta, VerdictDef};
 
@@ -143,9 +144,9 @@ pub fn settings(
         },
         Some(s) => BaseUrl::parse(s).unwrap_or_else(|msg| {
             let d = if base_override.is_some() {
-                Diagnostic::error("bad-base-url", "--base-url", msg)
+                Diagnostic::error(Code::BadBaseUrl, "--base-url", msg)
             } else {
-                Diagnostic::error("bad-base-url", &index.file, format!("base_url: {msg}"))
+                Diagnostic::error(Code::BadBaseUrl, &index.file, format!("base_url: {msg}"))
                     .at_line(line_of("base_url"))
             };
             diags.push(d.with_help("write e.g. `https://example.org/briefing/` or `/briefing/`"));
@@ -182,7 +183,7 @@ fn custom_scale(
         if verdicts.iter().any(|v| v.key == d.key) {
             diags.push(
                 Diagnostic::error(
-                    "duplicate-verdict",
+                    Code::DuplicateVerdict,
                     &index.file,
                     format!("the verdict key `{}` is defined twice", d.key),
                 )
@@ -192,7 +193,7 @@ fn custom_scale(
         }
         if !crate::load::id::is_valid_segment(&d.key) {
             diags.push(
-                Diagnostic::error("bad-verdict", &index.file, format!("the verdict key `{}` is not valid", d.key))
+                Diagnostic::error(Code::BadVerdict, &index.file, format!("the verdict key `{}` is not valid", d.key))
                     .at_line(line)
                     .with_help("keys use lower-case letters a-z, digits, `-` and `_`, such as `mostly-accurate`"),
             );
@@ -203,7 +204,7 @@ fn custom_scale(
         {
             diags.push(
                 Diagnostic::error(
-                    "bad-verdict",
+                    Code::BadVerdict,
                     &index.file,
                     format!("two verdicts have rating {r}"),
                 )
@@ -219,7 +220,7 @@ fn custom_scale(
     }
     if verdicts.is_empty() {
         diags.push(
-            Diagnostic::error("bad-verdict", &index.file, "`verdicts` is empty")
+            Diagnostic::error(Code::BadVerdict, &index.file, "`verdicts` is empty")
                 .at_line(line)
                 .with_help("define at least one [[verdicts]] entry, or remove `verdicts` to use the default scale"),
         );
@@ -227,7 +228,7 @@ fn custom_scale(
     let best = verdicts.iter().filter_map(|v| v.rating).max().unwrap_or(0);
     if verdicts.iter().any(|v| v.rating == Some(0)) {
         diags.push(
-            Diagnostic::error("bad-verdict", &index.file, "a verdict has rating 0")
+            Diagnostic::error(Code::BadVerdict, &index.file, "a verdict has rating 0")
                 .at_line(line)
                 .with_help("ratings run from 1 (worst) to N (best)"),
         );

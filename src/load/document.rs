@@ -550,6 +550,16 @@ impl Content {
         }
     }
 
+    /// The text of document `doc` as it was read, if it is in this build.
+    pub fn text(&self, doc: &DocId) -> Option<&Arc<str>> {
+        match doc {
+            DocId::Index => Some(&self.index.text),
+            DocId::Doc(Kind::Source, id) => self.sources.get(id).map(|d| &d.text),
+            DocId::Doc(Kind::Claim, id) => self.claims.get(id).map(|d| &d.text),
+            DocId::Doc(Kind::Page, id) => self.pages.get(id).map(|d| &d.text),
+        }
+    }
+
     /// The file of document `doc`, if it is in this build.
     pub fn file(&self, doc: &DocId) -> Option<&std::path::Path> {
         match doc {

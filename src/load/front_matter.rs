@@ -5,6 +5,7 @@ use std::path::Path;
 
 use serde::de::DeserializeOwned;
 
+use crate::diagnostic::Code;
 use crate::diagnostic::{did_you_mean, Diagnostic};
 
 /// Which language the front matter is written in.
@@ -77,7 +78,7 @@ pub fn split<'a>(text: &'a str, file: &Path) -> Result<Split<'a>, Diagnostic> {
             } else {
                 "the file does not start with front matter".to_owned()
             };
-            return Err(Diagnostic::error("no-front-matter", file, msg).at(1, 1).with_help(
+            return Err(Diagnostic::error(Code::NoFrontMatter, file, msg).at(1, 1).with_help(
                 "start the file with a line `+++`, the fields in TOML, and another `+++` line (or the same with `---` and YAML)",
             ));
         }
@@ -98,7 +99,7 @@ pub fn split<'a>(text: &'a str, file: &Path) -> Result<Split<'a>, Diagnostic> {
         offset += line.len();
     }
     Err(Diagnostic::error(
-        "unterminated-front-matter",
+        Code::UnterminatedFrontMatter,
         file,
         format!("the front matter opened with `{delim}` on line 1 is never closed"),
     )
@@ -172,7 +173,7 @@ fn explain(message: &str, file: &Path, fields: &[&str]) -> Diagnostic {
             ),
             None => format!("remove it; the known fields are: {}", known.join(", ")),
         };
-        return Diagnostic::error("unknown-field", file, format!("unknown field `{name}`"))
+        return Diagnostic::error(Code::UnknownField, file, format!("unknown field `{name}`"))
             .with_help(help);
     }
     if let Some(name) = backticked_after(message, "unknown variant `") {
@@ -182,7 +183,7 @@ fn explain(message: &str, file: &Path, fields: &[&str]) -> Diagnostic {
             help = format!("did you mean `{s}`? {help}");
         }
         return Diagnostic::error(
-            "bad-value",
+            Code::BadValue,
             file,
             format!("`{name}` is not an allowed value here"),
         )
@@ -190,22 +191,22 @@ fn explain(message: &str, file: &Path, fields: &[&str]) -> Diagnostic {
     }
     if let Some(name) = backticked_after(message, "missing field `") {
         return Diagnostic::error(
-            "missing-field",
+            Code::MissingField,
             file,
             format!("the required field `{name}` is missing"),
         )
         .with_help(format!("add `{name}` to the front matter"));
     }
     if message.contains("invalid type") {
-        return Diagnostic::error("wrong-type", file, format!("wrong type of value: {message}"))
+        return Diagnostic::error(Code::WrongType, file, format!("wrong type of value: {message}"))
             .with_help("check the field against the format: lists are written [\"a\", \"b\"], evidence as [[evidence]] tables");
     }
     if message.contains("duplicate") {
-        return Diagnostic::error("duplicate-field", file, message.to_owned())
+        return Diagnostic::error(Code::DuplicateField, file, message.to_owned())
             .with_help("keep one of them");
     }
     Diagnostic::error(
-        "front-matter-syntax",
+        Code::FrontMatterSyntax,
         file,
         format!("the front matter cannot be read: {message}"),
     )

@@ -15,6 +15,7 @@ use std::sync::Arc;
 use rayon::prelude::*;
 use serde::de::DeserializeOwned;
 
+use crate::diagnostic::Code;
 use crate::diagnostic::{Diagnostic, Diagnostics, Result};
 pub use date::Date;
 pub use document::*;
@@ -86,7 +87,7 @@ impl Store {
         let content_dir = root.join("content");
         if !content_dir.is_dir() {
             return Err(crate::diagnostic::Error::Content(vec![Diagnostic::error(
-                "no-content",
+                Code::NoContent,
                 "content/",
                 format!("no `content/` folder in {}", root.display()),
             )
@@ -203,31 +204,6 @@ impl Store {
         Some(Changed::Doc(DocId::Doc(kind, id)))
     }
 
-    /// The text of `file` (relative to the root) as it was read, if it is a document of the store.
-    pub fn text(&self, file: &Path) -> Option<Arc<str>> {
-        fn of<M>(slot: Option<&Slot<M>>) -> Option<Arc<str>> {
-            slot?.as_ref().ok().map(|d| d.text.clone())
-        }
-        if file == Path::new("content/_index.md") {
-            return of(self.index.as_ref());
-        }
-        for kind in Kind::ALL {
-            let Ok(rel) = file.strip_prefix(Path::new("content").join(kind.folder())) else {
-                continue;
-            };
-            let id = rel
-                .with_extension("")
-                .to_string_lossy()
-                .replace(std::path::MAIN_SEPARATOR, "/");
-            return match kind {
-                Kind::Source => of(self.sources.get(&id)),
-                Kind::Claim => of(self.claims.get(&id)),
-                Kind::Page => of(self.pages.get(&id)),
-            };
-        }
-        None
-    }
-
     /// The content to build (drafts left out unless asked for) and every problem found.
     pub fn content(&self, options: &LoadOptions) -> Result<(Content, Diagnostics)> {
         let mut diags = Diagnostics::default();
@@ -243,7 +219,7 @@ impl Store {
             None => {
                 diags.push(
                     Diagnostic::error(
-                        "no-index",
+                        Code::NoIndex,
                         "content/_index.md",
                         "the briefing has no `content/_index.md`",
                     )
@@ -283,8 +259,9 @@ impl Store {
         );
         let Some(index) = index else {
             diags.into_result()?;
-            return Err(crate::diagnostic::Error::Usage(
-                "content/_index.md could not be read".into(),
+            return Err(crate::diagnostic::Error::usage(
+                "content/_index.md",
+                "content/_index.md could not be read",
             ));
         };
         let content = Content {
@@ -389,8 +366,9 @@ fn check_claims(content: &Content, diags: &mut Diagnostics) {
     for claim in content.claims.values() {
         if claim.meta.evidence.is_empty() {
             diags.push(
-                Diagnostic::error("no-evidence", &claim.file, "the claim has no evidence")
+                Diagnostic::error(Code::NoEvidence, &claim.file, "the claim has no evidence")
                     .at_line(claim.spans.key_or_start("evidence"))
+                    .with_text(claim.text.clone())
                     .with_help("add at least one [[evidence]] entry with `source` and `stance`"),
             );
         }
@@ -400,7 +378,7 @@ fn check_claims(content: &Content, diags: &mut Diagnostics) {
 fn stray_kind_file(rel_path: &Path, name: &str) -> Diagnostic {
     // `Report.MD`, `notes.markdown`, `a.txt`: say so rather than skip it silently.
     Diagnostic::warning(
-        "stray-file",
+        Code::StrayFile,
         rel_path,
         format!("`{name}` is not read: only `.md` files are"),
     )
@@ -411,7 +389,7 @@ fn stray_kind_file(rel_path: &Path, name: &str) -> Diagnostic {
 
 fn bad_id(rel_path: &Path, bad: id::BadId) -> Diagnostic {
     let mut d = Diagnostic::error(
-        "bad-id",
+        Code::BadId,
         rel_path,
         format!("`{}` is not a valid id", bad.segment),
     );
@@ -463,11 +441,11 @@ fn scan_kind<M: Meta>(
                     .unwrap_or_else(|| rel(root, &folder));
                 let (code, msg) = if e.loop_ancestor().is_some() {
                     (
-                        "symlink-loop",
+                        Code::SymlinkLoop,
                         "a symbolic link loops back to a folder that contains it".to_owned(),
                     )
                 } else {
-                    ("unreadable", format!("cannot read: {e}"))
+                    (Code::Unreadable, format!("cannot read: {e}"))
                 };
                 problems.entry(path.clone()).or_default().push(
                     Diagnostic::error(code, path, msg)
@@ -519,7 +497,7 @@ fn stray_files(root: &Path, content_dir: &Path) -> Vec<Diagnostic> {
     for p in stray {
         diags.push(
             Diagnostic::warning(
-                "stray-file",
+                Code::StrayFile,
                 rel(root, &p),
                 "this is not read: content/ holds only _index.md, sources/, claims/ and pages/",
             )
@@ -539,8 +517,12 @@ fn read_document<M: DeserializeOwned>(
 ) -> std::result::Result<Document<M>, Diagnostic> {
     let relpath = rel(root, file);
     let bytes = std::fs::read(file).map_err(|e| {
-        Diagnostic::error("unreadable", &relpath, format!("cannot read the file: {e}"))
-            .with_help("check that it exists and is readable")
+        Diagnostic::error(
+            Code::Unreadable,
+            &relpath,
+            format!("cannot read the file: {e}"),
+        )
+        .with_help("check that it exists and is readable")
     })?;
     let raw = String::from_utf8(bytes).map_err(|e| {
         let valid = e.utf8_error().valid_up_to();
@@ -548,13 +530,17 @@ fn read_document<M: DeserializeOwned>(
             std::str::from_utf8(&e.as_bytes()[..valid]).unwrap_or(""),
             valid,
         );
-        Diagnostic::error("not-utf8", &relpath, "the file is not valid UTF-8 text")
+        let shown = front_matter::clean_text(String::from_utf8_lossy(e.as_bytes()).into_owned());
+        Diagnostic::error(Code::NotUtf8, &relpath, "the file is not valid UTF-8 text")
             .at(line, col)
+            .with_text(shown.into())
             .with_help("save it as UTF-8 (most editors offer this under \"Save with encoding\")")
     })?;
     let text: Arc<str> = Arc::from(front_matter::clean_text(raw));
-    let split = front_matter::split(&text, &relpath)?;
-    let meta = front_matter::parse::<M>(&split, &relpath, fields)?;
+    // Problems are shown with the text they were found in.
+    let split = front_matter::split(&text, &relpath).map_err(|d| d.with_text(text.clone()))?;
+    let meta = front_matter::parse::<M>(&split, &relpath, fields)
+        .map_err(|d| d.with_text(text.clone()))?;
     let range = |part: &str| {
         let start = part.as_ptr() as usize - text.as_ptr() as usize;
         start..start + part.len()

@@ -8,6 +8,7 @@ use std::sync::Arc;
 use include_dir::{include_dir, Dir};
 use tera::Tera;
 
+use crate::diagnostic::Code;
 use crate::diagnostic::{Diagnostic, Error, Result};
 
 static TEMPLATES: Dir<'static> = include_dir!("$CARGO_MANIFEST_DIR/templates");
@@ -30,8 +31,8 @@ pub struct Theme {
     pub statics: BTreeMap<String, StaticSource>,
     /// Templates the site overrides or adds (names), to name the right file in errors.
     site_templates: Vec<String>,
-    /// The text of the site's templates, by name, for excerpts in diagnostics.
-    site_texts: BTreeMap<String, Arc<str>>,
+    /// The text of every template, by name, for excerpts in diagnostics.
+    texts: BTreeMap<String, Arc<str>>,
 }
 
 impl Theme {
@@ -54,7 +55,7 @@ impl Theme {
             }
             let text = std::fs::read_to_string(&path).map_err(|e| {
                 Error::Content(vec![Diagnostic::error(
-                    "template",
+                    Code::Template,
                     crate::load::rel(root, &path),
                     format!("cannot read the template: {e}"),
                 )
@@ -66,15 +67,15 @@ impl Theme {
             }
             sources.insert(name, text);
         }
-        let site_texts = site_templates
+        let texts = sources
             .iter()
-            .filter_map(|n| sources.get(n).map(|t| (n.clone(), Arc::from(t.as_str()))))
+            .map(|(n, t)| (n.clone(), Arc::from(t.as_str())))
             .collect();
         let mut theme = Theme {
             tera: Tera::new(),
             statics: BTreeMap::new(),
             site_templates,
-            site_texts,
+            texts,
         };
         if let Err(e) = theme
             .tera
@@ -99,13 +100,16 @@ impl Theme {
     pub fn diagnose(&self, err: &tera::Error) -> Diagnostic {
         let help = "fix the template at this line; Tera's syntax is described at https://keats.github.io/tera/";
         if let tera::ErrorKind::SyntaxError(r) | tera::ErrorKind::RenderingError(r) = err.kind() {
-            return Diagnostic::error(
-                "template",
-                self.template_file(r.filename()),
-                r.message().to_owned(),
-            )
-            .at(r.span().start_line, r.span().start_col + 1)
-            .with_help(help);
+            return self.in_text(
+                Diagnostic::error(
+                    Code::Template,
+                    self.template_file(r.filename()),
+                    r.message().to_owned(),
+                )
+                .at(r.span().start_line, r.span().start_col + 1)
+                .with_help(help),
+                r.filename(),
+            );
         }
         let mut message = err.to_string();
         let mut source = std::error::Error::source(err);
@@ -117,24 +121,23 @@ impl Theme {
         // Checks made when templates are added (unknown filters, tests, includes)
         // come as report text: `error: <what>` then ` --> <template>:<line>:<col>`.
         if let Some((what, name, line, col)) = parse_report(&message) {
-            return Diagnostic::error("template", self.template_file(name), what.to_owned())
-                .at(line, col)
-                .with_help(help);
+            return self.in_text(
+                Diagnostic::error(Code::Template, self.template_file(name), what.to_owned())
+                    .at(line, col)
+                    .with_help(help),
+                name,
+            );
         }
-        Diagnostic::error("template", "templates/", message)
+        Diagnostic::error(Code::Template, "templates/", message)
             .with_help("check the templates named in the message")
     }
 
-    /// The text of `file` (`templates/<name>`, relative to the root), if it is a template of the site.
-    pub fn text(&self, file: &Path) -> Option<Arc<str>> {
-        let name = file.strip_prefix("templates").ok()?;
-        self.site_texts
-            .get(
-                name.to_string_lossy()
-                    .replace(std::path::MAIN_SEPARATOR, "/")
-                    .as_str(),
-            )
-            .cloned()
+    /// `d`, showing its excerpt from template `name`.
+    fn in_text(&self, d: Diagnostic, name: &str) -> Diagnostic {
+        match self.texts.get(name) {
+            Some(t) => d.with_text(t.clone()),
+            None => d,
+        }
     }
 
     /// How to name template `name` in a message: the site's file, or the built-in one.
@@ -198,7 +201,7 @@ fn site_files(dir: &Path, dotfiles: bool) -> Result<Vec<(String, PathBuf)>> {
     {
         let entry = entry.map_err(|e| {
             let path = e.path().unwrap_or(dir).to_path_buf();
-            Error::Usage(format!("cannot read {}: {e}", path.display()))
+            Error::usage(&path, format!("cannot read {}: {e}", path.display()))
         })?;
         let hidden = !dotfiles && entry.file_name().to_string_lossy().starts_with('.');
         if entry.file_type().is_file() && !hidden {

@@ -100,9 +100,11 @@ pub fn bind(bind: &str, port: u16) -> Result<TcpListener> {
             }
         }
     }
-    Err(Error::Usage(format!(
-        "cannot listen on {bind}:{port}: {err}\n  = help: choose another port with --port, or stop what is using it"
-    )))
+    Err(Error::usage_with_help(
+        "",
+        format!("cannot listen on {bind}:{port}: {err}"),
+        "choose another port with --port, or stop what is using it",
+    ))
 }
 
 /// Serve until the process is stopped.
@@ -110,7 +112,7 @@ pub fn serve(options: ServeOptions) -> Result<()> {
     let listener = bind(&options.bind, options.port)?;
     let addr = listener
         .local_addr()
-        .map_err(|e| Error::Usage(format!("cannot listen: {e}")))?;
+        .map_err(|e| Error::usage("", format!("cannot listen: {e}")))?;
     let host = if addr.ip().is_unspecified() {
         "127.0.0.1".to_owned()
     } else {
@@ -137,10 +139,10 @@ pub fn serve(options: ServeOptions) -> Result<()> {
     let root = options.root.clone();
     match first {
         Ok(r) => {
-            report::print(pipeline.warnings(), &root, report::Format::Human);
+            report::print(pipeline.warnings(), report::Format::Human);
             println!("Built {} pages in {} ms", r.rendered, r.elapsed.as_millis());
         }
-        Err(e) => shared.fail(&failure(&e, &root)),
+        Err(e) => shared.fail(&failure(&e)),
     }
     // Watch before saying the site is served, so that no save after that line is missed.
     let (_watcher, batches) = watch::watch(&root)?;
@@ -173,13 +175,13 @@ pub fn serve(options: ServeOptions) -> Result<()> {
             Ok(r) => {
                 // Warnings are printed when they change, not after every save.
                 if !pipeline.findings().same_as(&shown) && pipeline.warnings() != shown.sorted() {
-                    report::print(pipeline.warnings(), &root, report::Format::Human);
+                    report::print(pipeline.warnings(), report::Format::Human);
                 }
                 shown = pipeline.findings().clone();
                 println!("{}", summary(&r));
             }
             Err(e) => {
-                let text = failure(&e, &root);
+                let text = failure(&e);
                 shared.fail(&text);
             }
         }
@@ -187,26 +189,21 @@ pub fn serve(options: ServeOptions) -> Result<()> {
     Ok(())
 }
 
-/// Print the problems of a failed rebuild and return them as plain text for the overlay.
-fn failure(e: &Error, root: &std::path::Path) -> String {
-    match e {
-        Error::Content(diags) => {
-            report::print(diags, root, report::Format::Human);
-            eprintln!(
-                "{}; still serving the last good build",
-                report::summary(diags)
-            );
-            diags
-                .iter()
-                .map(|d| report::human(d, root, false))
-                .collect::<Vec<_>>()
-                .join("\n\n")
-        }
-        other => {
-            eprintln!("error: {other}");
-            other.to_string()
-        }
-    }
+/// Print the problems of a failed rebuild and return them as plain text for the
+/// overlay. Their excerpts come from the texts the pipeline read, so they show
+/// the save that was diagnosed, not a newer one.
+fn failure(e: &Error) -> String {
+    let diags = e.diagnostics();
+    report::print(&diags, report::Format::Human);
+    eprintln!(
+        "{}; still serving the last good build",
+        report::summary(&diags)
+    );
+    diags
+        .iter()
+        .map(|d| report::human(d, false))
+        .collect::<Vec<_>>()
+        .join("\n\n")
 }
 
 /// The line printed after each rebuild: what changed, what was rendered, how long it took.

@@ -30,13 +30,15 @@ pub fn watch(root: &Path) -> Result<(RecommendedWatcher, Receiver<Vec<PathBuf>>)
             }
         }
     })
-    .map_err(|e| Error::Usage(format!("cannot watch {}: {e}", root.display())))?;
+    .map_err(|e| Error::usage(root, format!("cannot watch {}: {e}", root.display())))?;
     for dir in ["content", "templates", "static"] {
         let path = root.join(dir);
         if path.is_dir() {
             watcher
                 .watch(&path, RecursiveMode::Recursive)
-                .map_err(|e| Error::Usage(format!("cannot watch {}: {e}", path.display())))?;
+                .map_err(|e| {
+                    Error::usage(&path, format!("cannot watch {}: {e}", path.display()))
+                })?;
         }
     }
     let (tx, rx) = mpsc::channel();
