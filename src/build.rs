@@ -23,6 +23,16 @@ pub struct BuildOptions {
 }
 
 impl BuildOptions {
+    /// Build the site under `root` into `root/public`, with its own base URL, drafts left out.
+    pub fn new(root: impl Into<PathBuf>) -> BuildOptions {
+        BuildOptions {
+            root: root.into(),
+            output: None,
+            base_url: None,
+            drafts: false,
+        }
+    }
+
     /// The output folder this build writes.
     pub fn output_dir(&self) -> PathBuf {
         self.output

@@ -6,9 +6,9 @@ use std::process::ExitCode;
 
 use clap::{Parser, Subcommand, ValueEnum};
 
-use factbrief::build::display_path;
 use factbrief::diagnostic::report::{self, Format};
 use factbrief::diagnostic::Diagnostic;
+use factbrief::display_path;
 use factbrief::{BuildOptions, Error};
 
 // Rendering thousands of pages allocates many small strings and values;
@@ -269,7 +269,7 @@ fn build(site: Site, output: Option<PathBuf>, timings: bool, format: Format) -> 
 
 fn check(site: Site, format: Format, deny_warnings: bool) -> ExitCode {
     let options = options(site, None);
-    let result = match factbrief::check::check(&options) {
+    let result = match factbrief::check(&options) {
         Ok(r) => r,
         Err(e) => return fail(e, &options.root, format),
     };

@@ -1,7 +1,7 @@
 //! The Markdown dialect of factbrief, shared by the link and render stages.
 //!
 //! Both stages must agree on what "the text as rendered" is, because quotes are
-//! found in it by one stage and marked in the HTML by the other. [`walk_text`]
+//! found in it by one stage and marked in the HTML by the other. [`rendered_text`]
 //! is that single definition.
 
 use std::ops::Range;

@@ -7,9 +7,9 @@ use std::fs;
 use std::path::{Path, PathBuf};
 
 use common::*;
-use factbrief::build::BuildOptions;
 use factbrief::pipeline::Pipeline;
 use factbrief::render::RenderOptions;
+use factbrief::BuildOptions;
 
 fn options(root: &Path) -> BuildOptions {
     BuildOptions {
