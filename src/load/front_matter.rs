@@ -54,11 +54,16 @@ pub fn is_control(c: char) -> bool {
 
 /// `text` without control characters other than tab and line feed.
 pub fn strip_controls(text: String) -> String {
-    // Bytes first: control characters are below 0x20, 0x7f, or start with 0xc2 (C1).
-    let maybe = text
-        .bytes()
-        .any(|b| (b < 0x20 && b != b'\t' && b != b'\n') || b == 0x7f || b == 0xc2);
-    if maybe && text.chars().any(is_control) {
+    // Bytes first, in one pass: control characters are below 0x20, 0x7f, or C1
+    // (U+0080 to U+009F: 0xc2 then 0x80 to 0x9f). Other chars starting with
+    // 0xc2, such as `·` or `£`, which most pages have, are no reason to look again.
+    let bytes = text.as_bytes();
+    let maybe = bytes.iter().enumerate().any(|(i, &b)| {
+        (b < 0x20 && b != b'\t' && b != b'\n')
+            || b == 0x7f
+            || (b == 0xc2 && bytes.get(i + 1).is_some_and(|n| (0x80..=0x9f).contains(n)))
+    });
+    if maybe {
         text.chars().filter(|&c| !is_control(c)).collect()
     } else {
         text
@@ -286,6 +291,16 @@ mod tests {
         let p = Path::new("content/x.md");
         let s = split(text, p)?;
         parse(&s, p, FIELDS)
+    }
+
+    #[test]
+    fn control_characters_are_dropped_and_nothing_else() {
+        let kept = "a·b £ c\u{a0}d\te\nf ü 日本".to_owned();
+        assert_eq!(strip_controls(kept.clone()), kept);
+        assert_eq!(
+            strip_controls("a\u{7}b\u{85}c\u{9f}d\u{7f}e\rf·".to_owned()),
+            "abcdef·"
+        );
     }
 
     #[test]
