@@ -33,6 +33,13 @@ fn full(root: &Path) -> Option<BTreeMap<String, Vec<u8>>> {
     Some(served(&p))
 }
 
+/// The warnings of a full build of `root` by a fresh pipeline.
+fn full_warnings(root: &Path) -> Vec<factbrief::Diagnostic> {
+    let mut p = Pipeline::open(options(root), render_options()).unwrap();
+    p.build().unwrap();
+    p.warnings().to_vec()
+}
+
 fn served(ws: &Pipeline) -> BTreeMap<String, Vec<u8>> {
     ws.files()
         .iter()
@@ -58,7 +65,13 @@ impl Rng {
 }
 
 fn source(i: usize, extra: &str) -> String {
-    format!("+++\ntitle = \"Source {i}{extra}\"\noutlet = \"Outlet {i}\"\npublished = 2021-12-{:02}\n+++\n\nShared words here. Unique sentence number {i} of the set.\n\nMore *text* with `code` and [a link](https://x.org/{i}).\n", 1 + i % 28)
+    // Every third source has a warning of its own (a URL that is not a web address).
+    let url = if i % 3 == 0 {
+        "url = \"ftp://x.org\"\n"
+    } else {
+        ""
+    };
+    format!("+++\ntitle = \"Source {i}{extra}\"\noutlet = \"Outlet {i}\"\npublished = 2021-12-{:02}\n{url}+++\n\nShared words here. Unique sentence number {i} of the set.\n\nMore *text* with `code` and [a link](https://x.org/{i}).\n", 1 + i % 28)
 }
 
 fn claim(i: usize, verdict: &str, sources: &[usize]) -> String {
@@ -178,6 +191,13 @@ fn random_edit_sequences_equal_full_builds() {
                         }
                         fs::remove_file(root.join(format!("content/sources/s{s}.md"))).unwrap();
                         changed.push(PathBuf::from(format!("content/sources/s{s}.md")));
+                        // Now and then one comes in its place in the same save, so the count stays.
+                        if rng.next(2) == 0 {
+                            let n = next_id;
+                            next_id += 1;
+                            sources.push(n);
+                            write(format!("content/sources/s{n}.md"), &source(n, ""), &mut changed);
+                        }
                     }
                 }
                 4 => {
@@ -192,6 +212,13 @@ fn random_edit_sequences_equal_full_builds() {
                         let c = claims.remove(rng.next(claims.len()));
                         fs::remove_file(root.join(format!("content/claims/c{c}.md"))).unwrap();
                         changed.push(PathBuf::from(format!("content/claims/c{c}.md")));
+                        if rng.next(2) == 0 {
+                            let n = next_id;
+                            next_id += 1;
+                            claims.push(n);
+                            let s = sources[rng.next(sources.len())];
+                            write(format!("content/claims/c{n}.md"), &claim(n, "mixed", &[s]), &mut changed);
+                        }
                     }
                 }
                 6 => write("content/pages/about.md".into(), &format!("+++\ntitle = \"About {step}\"\nweight = 1\n+++\nAbout.\n"), &mut changed),
@@ -211,6 +238,11 @@ fn random_edit_sequences_equal_full_builds() {
                         Some(served(&ws)),
                         full(root),
                         "seed {seed} step {step}: {r:?}"
+                    );
+                    assert_eq!(
+                        ws.warnings(),
+                        full_warnings(root),
+                        "seed {seed} step {step}: the same warnings"
                     );
                 }
                 Err(e) => panic!("seed {seed} step {step}: {e}"),

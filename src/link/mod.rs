@@ -188,6 +188,8 @@ struct Graph {
     cited_by: HashMap<String, BTreeSet<String>>,
     /// The outlets of the sources.
     outlets: Arc<HashSet<String>>,
+    /// The warning of each source no claim cites or names.
+    uncited: BTreeMap<String, Arc<[Diagnostic]>>,
 }
 
 /// What one pass over a source's Markdown finds; kept while the document is the same.
@@ -354,7 +356,8 @@ pub fn link_with(
                 outlets_changed |= old.doc.meta.outlet != outlet;
             }
         }
-        if memo.sources.len() > content.sources.len() {
+        // Sources that went away (the same number may have come and gone).
+        if !same(&|l| same_keys(&l.sources, &content.sources)) {
             memo.sources
                 .retain(|id, _| content.sources.contains_key(id));
         }
@@ -512,6 +515,11 @@ pub fn link_with(
     for s in &dirty_sources {
         let citing = graph.cited_by.get(*s).unwrap_or(&nobody);
         sources.insert((*s).to_owned(), linked_source(s, citing, &graph.claims));
+        // No claim cites the source or names it in `appears_in`.
+        match memo.sources.get(*s).filter(|_| citing.is_empty()) {
+            Some(scan) => graph.uncited.insert((*s).to_owned(), scan.uncited.clone()),
+            None => graph.uncited.remove(*s),
+        };
     }
 
     // Links inside Markdown: resolved again for the documents whose links
@@ -582,15 +590,13 @@ pub fn link_with(
     for r in &results {
         findings.push_chunk(&r.diags);
     }
-    for (id, scan) in content
-        .sources
-        .keys()
-        .filter_map(|id| Some((id, memo.sources.get(id)?)))
-    {
+    // (In no particular order: findings are sorted by file and line when read,
+    // and a document's own diagnostics keep their order.)
+    for scan in memo.sources.values() {
         findings.push_chunk(&scan.warnings);
-        if graph.cited_by.get(id).is_none_or(BTreeSet::is_empty) {
-            findings.push_chunk(&scan.uncited);
-        }
+    }
+    for uncited in graph.uncited.values() {
+        findings.push_chunk(uncited);
     }
     for r in graph.links.values() {
         findings.push_chunk(&r.errors);
