@@ -55,6 +55,8 @@ pub enum Code {
     NotUtf8,
     /// A static file and a generated page would be written to the same path.
     OutputCollision,
+    /// A symbolic link in `content/`, `templates/` or `static/` leads outside the site root.
+    OutsideSite,
     /// An evidence entry's quote is not found in the source it cites.
     QuoteNotFound,
     /// A quote occurs more than once in its source, so the first occurrence is linked (a warning).
@@ -95,7 +97,7 @@ pub enum Code {
 
 impl Code {
     /// Every code, in the order of their names.
-    pub const ALL: [Code; 40] = [
+    pub const ALL: [Code; 41] = [
         Code::BadBaseUrl,
         Code::BadId,
         Code::BadValue,
@@ -118,6 +120,7 @@ impl Code {
         Code::NotInAppearance,
         Code::NotUtf8,
         Code::OutputCollision,
+        Code::OutsideSite,
         Code::QuoteNotFound,
         Code::RepeatedQuote,
         Code::ReservedName,
@@ -168,6 +171,7 @@ impl Code {
             Code::ReservedName => "reserved-name",
             Code::ReviewedBeforePublished => "reviewed-before-published",
             Code::StrayFile => "stray-file",
+            Code::OutsideSite => "outside-site",
             Code::SymlinkLoop => "symlink-loop",
             Code::Template => "template",
             Code::UncitedSource => "uncited-source",

@@ -7,6 +7,7 @@ pub mod date;
 pub mod document;
 pub mod front_matter;
 pub mod id;
+pub mod inside;
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
@@ -103,7 +104,17 @@ impl Store {
             sorted: Default::default(),
         };
         let index_file = content_dir.join("_index.md");
-        if index_file.is_file() {
+        let site = inside::SiteRoot::new(root);
+        let linked =
+            |p: &Path| std::fs::symlink_metadata(p).is_ok_and(|m| m.file_type().is_symlink());
+        if linked(&content_dir) && site.leads_outside(&content_dir) {
+            return Err(crate::diagnostic::Error::Content(vec![
+                site.outside(&content_dir)
+            ]));
+        }
+        if linked(&index_file) && site.leads_outside(&index_file) {
+            store.index = Some(Err(site.outside(&index_file)));
+        } else if index_file.is_file() {
             store.index = Some(
                 read_document(
                     root,
@@ -414,12 +425,21 @@ fn scan_kind<M: Meta>(
         return slots;
     }
     let mut files = Vec::new();
-    for entry in walkdir::WalkDir::new(&folder)
+    let site = inside::SiteRoot::new(root);
+    let mut walk = walkdir::WalkDir::new(&folder)
         .follow_links(true)
         .sort_by_file_name()
-    {
+        .into_iter();
+    while let Some(entry) = walk.next() {
         match entry {
             Ok(e) => {
+                if let Some(d) = site.check_entry(&e) {
+                    if e.file_type().is_dir() {
+                        walk.skip_current_dir();
+                    }
+                    problems.entry(d.file.clone()).or_default().push(d);
+                    continue;
+                }
                 let name = e.file_name().to_string_lossy().into_owned();
                 if !e.file_type().is_file() || name.starts_with('.') {
                     continue;
@@ -530,10 +550,9 @@ fn read_document<M: DeserializeOwned>(
             std::str::from_utf8(&e.as_bytes()[..valid]).unwrap_or(""),
             valid,
         );
-        let shown = front_matter::clean_text(String::from_utf8_lossy(e.as_bytes()).into_owned());
+        // Located, but shown without an excerpt: only readable text of the site is shown.
         Diagnostic::error(Code::NotUtf8, &relpath, "the file is not valid UTF-8 text")
             .at(line, col)
-            .with_text(shown.into())
             .with_help("save it as UTF-8 (most editors offer this under \"Save with encoding\")")
     })?;
     let text: Arc<str> = Arc::from(front_matter::clean_text(raw));

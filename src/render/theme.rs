@@ -46,7 +46,7 @@ impl Theme {
         }
         let mut site_templates = Vec::new();
         let tdir = root.join("templates");
-        for (name, path) in site_files(&tdir, false)? {
+        for (name, path) in site_files(root, &tdir, false)? {
             if !matches!(
                 Path::new(&name).extension().and_then(|e| e.to_str()),
                 Some("html" | "xml" | "txt" | "json")
@@ -90,7 +90,7 @@ impl Theme {
                 StaticSource::Embedded(file.contents()),
             );
         }
-        for (name, path) in site_files(&root.join("static"), true)? {
+        for (name, path) in site_files(root, &root.join("static"), true)? {
             theme.statics.insert(name, StaticSource::File(path));
         }
         Ok(theme)
@@ -190,24 +190,37 @@ fn slash_path(p: &Path) -> String {
 
 /// Files under `dir` (if it exists) by `/`-separated relative name; dot-files
 /// (`.nojekyll`, `.htaccess`) are kept when `dotfiles`.
-fn site_files(dir: &Path, dotfiles: bool) -> Result<Vec<(String, PathBuf)>> {
+fn site_files(root: &Path, dir: &Path, dotfiles: bool) -> Result<Vec<(String, PathBuf)>> {
     let mut out = Vec::new();
     if !dir.is_dir() {
         return Ok(out);
     }
-    for entry in walkdir::WalkDir::new(dir)
+    let site = crate::load::inside::SiteRoot::new(root);
+    let mut outside = Vec::new();
+    let mut walk = walkdir::WalkDir::new(dir)
         .follow_links(true)
         .sort_by_file_name()
-    {
+        .into_iter();
+    while let Some(entry) = walk.next() {
         let entry = entry.map_err(|e| {
             let path = e.path().unwrap_or(dir).to_path_buf();
             Error::usage(&path, format!("cannot read {}: {e}", path.display()))
         })?;
+        if let Some(d) = site.check_entry(&entry) {
+            if entry.file_type().is_dir() {
+                walk.skip_current_dir();
+            }
+            outside.push(d);
+            continue;
+        }
         let hidden = !dotfiles && entry.file_name().to_string_lossy().starts_with('.');
         if entry.file_type().is_file() && !hidden {
             let rel = entry.path().strip_prefix(dir).unwrap_or(entry.path());
             out.push((slash_path(rel), entry.into_path()));
         }
+    }
+    if !outside.is_empty() {
+        return Err(Error::Content(outside));
     }
     Ok(out)
 }

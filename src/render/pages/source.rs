@@ -22,11 +22,13 @@ pub(in crate::render) fn fill(cx: &mut PageCx, id: &str) {
         "retrieved",
         &doc.meta.retrieved.as_ref().map(DateView::from),
     );
+    // Every field of a source file is untrusted, the note too: raw HTML shown
+    // as text, unsafe URLs dropped, images as links, as in the body.
     let note = doc
         .meta
         .note
         .as_deref()
-        .map(|n| cx.md(n, Trust::Editor, &[]));
+        .map(|n| cx.md(n, Trust::Untrusted, &[]));
     cx.insert("note", &note);
     let body = cx.md(doc.body(), Trust::Untrusted, &linked.passages);
     cx.insert("body", &body);
