@@ -246,3 +246,129 @@ fn pathological_markdown_does_not_panic() {
     let (code, _, json) = check(dir.path());
     assert_eq!(code, 0, "{json}");
 }
+
+#[test]
+fn deeply_nested_yaml_is_refused_at_once() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    small_site(root);
+    // 100,000 `[` took the YAML parser 43 s; the guard answers before parsing.
+    let deep = format!(
+        "---\ntitle: x\noutlet: y\npublished: 2021-12-30\nauthors: {}\n---\nText.\n",
+        "[".repeat(100_000)
+    );
+    write_files(root, &[("content/sources/deep.md", &deep)]);
+    let (code, diags, out) = check(root);
+    assert_eq!(code, 1, "{out}");
+    assert!(
+        has(
+            &diags,
+            "front-matter-syntax",
+            "content/sources/deep.md",
+            Some(5)
+        ),
+        "{out}"
+    );
+    assert!(out.contains("more than 64 levels"), "{out}");
+    // Ordinary nesting is fine.
+    let shallow = "---\ntitle: x\noutlet: y\npublished: 2021-12-30\nauthors: [\"a\", \"b [c]\"]  # [[[[\n---\nText.\n";
+    write_files(root, &[("content/sources/deep.md", shallow)]);
+    let (_, diags, out) = check(root);
+    assert!(
+        !diags
+            .iter()
+            .any(|(_, f, _)| f == "content/sources/deep.md" && !out.contains("uncited")),
+        "{out}"
+    );
+}
+
+#[test]
+fn characters_xml_forbids_never_reach_the_feed_or_sitemap() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    small_site(root);
+    // TOML escapes can write any char into a title or a claim.
+    replace_in(
+        root,
+        "content/_index.md",
+        "title = \"Test briefing\"",
+        "title = \"Test \\uFFFE briefing \\uFFFF\\u0001\"",
+    );
+    replace_in(
+        root,
+        "content/claims/troops.md",
+        "claim = \"Russia",
+        "claim = \"\\uFFFF\\u0085Russia",
+    );
+    let out = run(root, &["build"]);
+    assert!(out.status.success(), "{}", texts(&out).1);
+    for file in [
+        "feed.xml",
+        "sitemap.xml",
+        "index.html",
+        "claims/troops/index.html",
+    ] {
+        let text = fs::read_to_string(root.join("public").join(file)).unwrap();
+        assert!(
+            !text.contains(['\u{fffe}', '\u{ffff}', '\u{1}', '\u{85}']),
+            "{file} has a character XML 1.0 does not allow"
+        );
+    }
+    let feed = fs::read_to_string(root.join("public/feed.xml")).unwrap();
+    assert!(feed.contains("Test  briefing"), "{feed}");
+}
+
+#[test]
+fn a_quote_needs_a_letter_or_digit_and_never_splits_a_letter() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    small_site(root);
+    write_files(
+        root,
+        &[(
+            "content/sources/accents.md",
+            "+++\ntitle = \"A\"\noutlet = \"W\"\npublished = 2021-12-30\n+++\n\nLe cafe\u{301} est ouvert. Un \u{202e}test\u{202c} ici.\n",
+        )],
+    );
+    let claim = |quote: &str| {
+        format!("+++\nclaim = \"c\"\nverdict = \"true\"\n[[evidence]]\nsource = \"accents\"\nstance = \"supports\"\nquote = \"{quote}\"\n+++\n")
+    };
+    // A lone combining accent, a lone direction override: no letter, refused.
+    for (i, q) in ["\\u0301", "\\u202E", "--", "…"].iter().enumerate() {
+        write_files(root, &[(&format!("content/claims/q{i}.md"), &claim(q))]);
+    }
+    // The letter without its combining accent would split what readers see as one `é`.
+    write_files(root, &[("content/claims/split.md", &claim("Le cafe"))]);
+    // The whole of it is found.
+    write_files(
+        root,
+        &[(
+            "content/claims/whole.md",
+            &claim("Le cafe\\u0301 est ouvert"),
+        )],
+    );
+    let (code, diags, out) = check(root);
+    assert_eq!(code, 1, "{out}");
+    for i in 0..4 {
+        let file = format!("content/claims/q{i}.md");
+        assert!(
+            has(&diags, "empty-quote", &file, Some(7)),
+            "{file} accepted:\n{out}"
+        );
+    }
+    assert!(
+        has(
+            &diags,
+            "quote-not-found",
+            "content/claims/split.md",
+            Some(7)
+        ),
+        "{out}"
+    );
+    assert!(
+        !diags
+            .iter()
+            .any(|(c, f, _)| f == "content/claims/whole.md" && c != "verdict-vs-evidence"),
+        "{out}"
+    );
+}

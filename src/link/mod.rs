@@ -300,6 +300,8 @@ enum Outcome {
     Found(Range<usize>, usize),
     Missing(Option<quote::Closest>),
     Empty,
+    /// The quote has no letter or digit.
+    NoWords,
 }
 
 /// [`link`], reusing and refreshing `memo` from an earlier link of mostly the same content.
@@ -781,6 +783,18 @@ fn link_claim(
                 diags.push(quote_empty(doc, n, spans.entry(i, "quote")));
                 None
             }
+            Some(Outcome::NoWords) => {
+                diags.push(
+                    Diagnostic::error(
+                        Code::EmptyQuote,
+                        &doc.file,
+                        format!("evidence {n}: the quote has no letter or digit"),
+                    )
+                    .at_line(spans.entry(i, "quote"))
+                    .with_help("quote the words of the passage, not only punctuation or marks"),
+                );
+                None
+            }
         };
         evidence.push(LinkedEvidence {
             n,
@@ -856,6 +870,9 @@ fn find_quotes<'q>(scan: &SourceScan, quotes: Vec<&'q str>) -> HashMap<&'q str, 
         }
         let o = if quote::Normalized::new(q).text.is_empty() {
             Outcome::Empty
+        } else if !q.chars().any(char::is_alphanumeric) {
+            // A lone mark, dash or direction override would mark half a letter or nothing.
+            Outcome::NoWords
         } else {
             let hay = hay.get_or_insert_with(|| quote::Normalized::new(&scan.text));
             match quote::find(&scan.text, hay, q) {

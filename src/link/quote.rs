@@ -106,7 +106,16 @@ impl Normalized {
         let inside_word = (word(before) && word(first)) || (word(last) && word(after));
         let inside_char = (r.start > 0 && splits(r.start - 1, r.start))
             || (r.end < self.origin.len() && splits(r.end - 1, r.end));
-        !(in_number || inside_word || inside_char)
+        // Nor inside what a reader sees as one character: a letter and its
+        // combining accent, an emoji sequence.
+        let inside_grapheme = !self.grapheme_boundary(r.start) || !self.grapheme_boundary(r.end);
+        !(in_number || inside_word || inside_char || inside_grapheme)
+    }
+
+    /// Whether byte `at` of the matching form is a boundary between graphemes.
+    fn grapheme_boundary(&self, at: usize) -> bool {
+        let mut cursor = unicode_segmentation::GraphemeCursor::new(at, self.text.len(), true);
+        cursor.is_boundary(&self.text, 0).unwrap_or(true)
     }
 }
 

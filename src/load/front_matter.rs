@@ -47,12 +47,13 @@ pub fn clean_text(raw: String) -> String {
     strip_controls(text)
 }
 
-/// Whether `c` is a control character other than tab and line feed.
+/// Whether `c` is a control character other than tab and line feed, or one of
+/// the two noncharacters XML 1.0 does not allow (U+FFFE, U+FFFF).
 pub fn is_control(c: char) -> bool {
-    c.is_control() && c != '\t' && c != '\n'
+    (c.is_control() && c != '\t' && c != '\n') || c == '\u{fffe}' || c == '\u{ffff}'
 }
 
-/// `text` without control characters other than tab and line feed.
+/// `text` without control characters other than tab and line feed, nor U+FFFE and U+FFFF.
 pub fn strip_controls(text: String) -> String {
     // Bytes first, in one pass: control characters are below 0x20, 0x7f, or C1
     // (U+0080 to U+009F: 0xc2 then 0x80 to 0x9f). Other chars starting with
@@ -62,6 +63,10 @@ pub fn strip_controls(text: String) -> String {
         (b < 0x20 && b != b'\t' && b != b'\n')
             || b == 0x7f
             || (b == 0xc2 && bytes.get(i + 1).is_some_and(|n| (0x80..=0x9f).contains(n)))
+            // U+FFFE and U+FFFF: 0xef 0xbf 0xbe or 0xbf.
+            || (b == 0xef
+                && bytes.get(i + 1) == Some(&0xbf)
+                && bytes.get(i + 2).is_some_and(|n| *n == 0xbe || *n == 0xbf))
     });
     if maybe {
         text.chars().filter(|&c| !is_control(c)).collect()
@@ -132,6 +137,22 @@ pub fn parse<T: DeserializeOwned>(
             }
         },
         Format::Yaml => {
+            // The YAML parser takes time quadratic in the depth of nested `[`/`{`:
+            // no front matter needs more than a few levels.
+            if let Some(at) = too_deep(split.front_matter) {
+                let (line, col) = line_col(split.front_matter, at);
+                return Err(Diagnostic::error(
+                    Code::FrontMatterSyntax,
+                    file,
+                    format!(
+                        "the front matter nests lists or tables more than {MAX_DEPTH} levels deep"
+                    ),
+                )
+                .at(split.front_matter_line + line - 1, col)
+                .with_help(
+                    "front matter needs only a few levels: check the brackets around this line",
+                ));
+            }
             // An empty YAML document is no table at all; read it as an empty one
             // so the message is about the missing fields.
             let src = if split.front_matter.trim().is_empty() {
@@ -159,6 +180,38 @@ pub fn parse<T: DeserializeOwned>(
     };
     let file_line = split.front_matter_line + line - 1;
     Err(explain(&message, file, fields).at(file_line, column))
+}
+
+/// How deep `[` and `{` may nest in YAML front matter.
+const MAX_DEPTH: usize = 64;
+
+/// The byte offset where YAML flow collections nest deeper than [`MAX_DEPTH`],
+/// if they do. Quoted strings and comments are skipped; block nesting (by
+/// indentation) is bounded by the line length and is not counted.
+fn too_deep(yaml: &str) -> Option<usize> {
+    let mut depth = 0usize;
+    let mut quote: Option<char> = None;
+    let mut comment = false;
+    let mut prev = '\n';
+    for (i, c) in yaml.char_indices() {
+        match (quote, c) {
+            _ if comment => comment = c != '\n',
+            (Some(q), _) if c == q => quote = None,
+            (Some(_), _) => {}
+            (None, '"' | '\'') => quote = Some(c),
+            (None, '#') if prev.is_whitespace() => comment = true,
+            (None, '[' | '{') => {
+                depth += 1;
+                if depth > MAX_DEPTH {
+                    return Some(i);
+                }
+            }
+            (None, ']' | '}') => depth = depth.saturating_sub(1),
+            _ => {}
+        }
+        prev = c;
+    }
+    None
 }
 
 /// Turn serde's message into one an editor can act on.
@@ -298,8 +351,8 @@ mod tests {
         let kept = "a·b £ c\u{a0}d\te\nf ü 日本".to_owned();
         assert_eq!(strip_controls(kept.clone()), kept);
         assert_eq!(
-            strip_controls("a\u{7}b\u{85}c\u{9f}d\u{7f}e\rf·".to_owned()),
-            "abcdef·"
+            strip_controls("a\u{7}b\u{85}c\u{9f}d\u{7f}e\rf·\u{fffe}\u{ffff}g\u{fffd}".to_owned()),
+            "abcdef·g\u{fffd}"
         );
     }
 

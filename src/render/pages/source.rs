@@ -1,6 +1,8 @@
 //! `sources/<id>/index.html`: the source's metadata, the editor's note, the
 //! claims citing it by stance, and its text with the quoted passages marked.
 
+use std::collections::HashMap;
+
 use super::super::view::{group_by_stance, Citation, CitedPassage, DateView};
 use super::super::PageCx;
 use crate::link::Passage;
@@ -35,6 +37,8 @@ pub(in crate::render) fn fill(cx: &mut PageCx, id: &str) {
     cx.insert("passage_css", &passage_css(&linked.passages));
     // Claims citing this source, grouped by stance, one entry per claim and stance.
     let mut items: Vec<(Stance, Citation)> = Vec::new();
+    // Where each (stance, claim) is in `items`: a source may be cited by thousands of claims.
+    let mut at: HashMap<(Stance, &str), usize> = HashMap::new();
     for c in &linked.citations {
         let (Some(claim_doc), Some(ev)) = (
             site.content.claims.get(&c.claim),
@@ -52,18 +56,18 @@ pub(in crate::render) fn fill(cx: &mut PageCx, id: &str) {
                     quote: q,
                 })
         });
-        match items
-            .iter_mut()
-            .find(|(s, it)| *s == ev.stance && it.claim.id == c.claim)
-        {
-            Some((_, it)) => it.passages.extend(passage),
-            None => items.push((
-                ev.stance,
-                Citation {
-                    claim: cards.claim(&c.claim),
-                    passages: passage.into_iter().collect(),
-                },
-            )),
+        match at.get(&(ev.stance, c.claim.as_str())) {
+            Some(&i) => items[i].1.passages.extend(passage),
+            None => {
+                at.insert((ev.stance, c.claim.as_str()), items.len());
+                items.push((
+                    ev.stance,
+                    Citation {
+                        claim: cards.claim(&c.claim),
+                        passages: passage.into_iter().collect(),
+                    },
+                ));
+            }
         }
     }
     cx.insert("cited_by", &group_by_stance(items));
