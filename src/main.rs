@@ -1,7 +1,7 @@
 //! The `factbrief` command line: parses arguments and hands over to the library.
 
 use std::io::Write;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::process::ExitCode;
 
 use clap::{Parser, Subcommand, ValueEnum};
@@ -185,7 +185,7 @@ fn main() -> ExitCode {
             };
             match factbrief::serve::serve(options) {
                 Ok(()) => ExitCode::SUCCESS,
-                Err(e) => fail(e, &root, Format::Human),
+                Err(e) => fail(e, Format::Human),
             }
         }
         Command::Init { dir } => match factbrief::init::init(&dir) {
@@ -196,7 +196,7 @@ fn main() -> ExitCode {
                 println!("Next: factbrief build --root {}", dir.display());
                 ExitCode::SUCCESS
             }
-            Err(e) => fail(e, &dir, Format::Human),
+            Err(e) => fail(e, Format::Human),
         },
         Command::New { root, what } => {
             let made = match what {
@@ -208,7 +208,7 @@ fn main() -> ExitCode {
                     println!("created {} (a draft: fill in the fields marked FILL IN, then remove `draft = true`)", display_path(&path));
                     ExitCode::SUCCESS
                 }
-                Err(e) => fail(e, &root, Format::Human),
+                Err(e) => fail(e, Format::Human),
             }
         }
         Command::Import { root, files } => {
@@ -220,7 +220,7 @@ fn main() -> ExitCode {
                     println!("Fill in the fields marked FILL IN (factbrief check lists them).");
                     ExitCode::SUCCESS
                 }
-                Err(e) => fail(e, &root, Format::Human),
+                Err(e) => fail(e, Format::Human),
             }
         }
     }
@@ -259,11 +259,11 @@ fn build(site: Site, output: Option<PathBuf>, timings: bool, format: Format) -> 
                     .collect();
                 said.push_str(&format!("Stages: {}\n", parts.join(", ")));
             }
-            print(result.warnings, &options.root, format);
+            print(result.warnings, format);
             say(format, &said);
             ExitCode::SUCCESS
         }
-        Err(e) => fail(e, &options.root, format),
+        Err(e) => fail(e, format),
     }
 }
 
@@ -271,11 +271,11 @@ fn check(site: Site, format: Format, deny_warnings: bool) -> ExitCode {
     let options = options(site, None);
     let result = match factbrief::check(&options) {
         Ok(r) => r,
-        Err(e) => return fail(e, &options.root, format),
+        Err(e) => return fail(e, format),
     };
     let failed = result.has_errors() || (deny_warnings && result.has_warnings());
     let summary = report::summary(&result.diagnostics);
-    print(result.diagnostics, &options.root, format);
+    print(result.diagnostics, format);
     // In JSON, the diagnostics are all there is to say.
     if format == Format::Human {
         let mut said = String::new();
@@ -313,11 +313,11 @@ fn check(site: Site, format: Format, deny_warnings: bool) -> ExitCode {
 }
 
 /// Print what stopped the command, in `format`; exit status 1.
-fn fail(e: Error, root: &Path, format: Format) -> ExitCode {
+fn fail(e: Error, format: Format) -> ExitCode {
     let content = matches!(e, Error::Content(_));
     let diags = e.into_diagnostics();
     let summary = report::summary(&diags);
-    print(diags, root, format);
+    print(diags, format);
     if content && format == Format::Human {
         eprintln!("{summary}; nothing was written");
     }
@@ -326,7 +326,7 @@ fn fail(e: Error, root: &Path, format: Format) -> ExitCode {
 
 /// Print `diags` in `format`. Each carries the text it points into, as the
 /// pipeline read it: nothing is read again from the disk for an excerpt.
-fn print(diags: Vec<Diagnostic>, _root: &Path, format: Format) {
+fn print(diags: Vec<Diagnostic>, format: Format) {
     report::print(&diags, format);
 }
 

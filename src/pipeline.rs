@@ -62,12 +62,18 @@ pub struct Pipeline {
     site: Option<Site>,
     /// Pages that have highlighted code (and so need `syntax.css`).
     with_code: BTreeSet<String>,
-    /// Output paths of the static files.
+    /// The rendered pages (and `syntax.css`), by output path.
+    pages: Files,
+    /// The static files, by output path.
+    statics: Files,
+    /// Their paths.
     static_paths: BTreeSet<String>,
     files: Arc<Files>,
     warnings: Findings,
     /// Pages listing the whole site, left for [`Pipeline::finish`] by [`Pipeline::apply_fast`].
     pending: Vec<Page>,
+    /// The theme could not be loaded last time: load it again at the next run.
+    theme_stale: bool,
 }
 
 /// What changed, as far as pages are concerned.
@@ -76,6 +82,8 @@ struct Scope {
     docs: Vec<DocId>,
     templates: Vec<String>,
     statics: bool,
+    /// Files of `content/` that are no document changed (their problems did).
+    problems: bool,
     /// Everything must be rendered (a folder changed, the first run, after a failure).
     all: bool,
 }
@@ -95,10 +103,13 @@ impl Pipeline {
             theme,
             site: None,
             with_code: BTreeSet::new(),
+            pages: Files::new(),
+            statics: Files::new(),
             static_paths: BTreeSet::new(),
             files: Arc::new(Files::new()),
             warnings: Findings::default(),
             pending: Vec::new(),
+            theme_stale: false,
         })
     }
 
@@ -183,7 +194,9 @@ impl Pipeline {
             match first.as_deref() {
                 Some("content") => match self.store.update(p) {
                     Some(Changed::Doc(d)) => scope.docs.push(d),
-                    Some(Changed::Other) => {}
+                    // A stray file or a bad id: no page shows it, but the
+                    // problems of the content changed.
+                    Some(Changed::Other) => scope.problems = true,
                     None => scope.all = true,
                 },
                 Some("templates") => scope
@@ -194,10 +207,23 @@ impl Pipeline {
             }
         }
         if scope.all {
-            self.store = Store::scan(&root)?;
+            match Store::scan(&root) {
+                Ok(store) => self.store = store,
+                Err(e) => return Err(self.failed(e)),
+            }
         }
-        if !scope.templates.is_empty() || scope.statics {
-            self.theme = Theme::load(&root)?;
+        if !scope.templates.is_empty() || scope.statics || self.theme_stale {
+            match Theme::load(&root) {
+                Ok(theme) => {
+                    self.theme = theme;
+                    self.theme_stale = false;
+                }
+                // Loaded again at the next run, whatever it changes.
+                Err(e) => {
+                    self.theme_stale = true;
+                    return Err(self.failed(e));
+                }
+            }
         }
         self.run(rel, scope, true)
     }
@@ -214,14 +240,12 @@ impl Pipeline {
         };
         let rendered = match render::render(site, &mut self.theme, &pages, &self.render_options) {
             Ok(r) => r,
-            Err(e) => {
-                self.site = None;
-                return Err(e);
-            }
+            Err(e) => return Err(self.failed(e)),
         };
-        let mut files: Files = (*self.files).clone();
+        let mut files = std::mem::take(&mut self.pages);
         self.store_rendered(&mut files, rendered);
-        self.files = Arc::new(files);
+        self.pages = files;
+        self.publish();
         let elapsed = start.elapsed();
         Ok(Some(Rebuild {
             changed: Vec::new(),
@@ -233,6 +257,13 @@ impl Pipeline {
             elapsed,
             stages: vec![("render", elapsed)],
         }))
+    }
+
+    /// The files to serve or write: the pages and the static files.
+    fn publish(&mut self) {
+        let mut files = self.pages.clone();
+        files.extend(self.statics.iter().map(|(k, v)| (k.clone(), v.clone())));
+        self.files = Arc::new(files);
     }
 
     /// Put rendered pages in `files`, keeping `syntax.css` in step with the pages that need it.
@@ -266,19 +297,22 @@ impl Pipeline {
         if self.site.is_none() {
             scope.all = true;
         }
-        let content_changed = scope.all || !scope.docs.is_empty();
+        let content_changed = scope.all || scope.problems || !scope.docs.is_empty();
 
         // Pages that showed the changed documents (a citation removed), found
         // before the old site is let go: linking then updates its graph in place.
         let mut touched: BTreeSet<Page> = BTreeSet::new();
+        let mut old_outlets = None;
         if let (false, Some(old)) = (scope.all, self.site.as_ref()) {
             for d in &scope.docs {
                 touched.extend(Page::affected_by(old, d));
             }
+            old_outlets = Some(old.outlets.clone());
         }
 
         // Load and link, when the content changed.
         let mut new_site = None;
+        let mut new_warnings = None;
         if content_changed {
             self.site = None;
             let load_options = LoadOptions {
@@ -297,7 +331,7 @@ impl Pipeline {
             }
             match linked {
                 Ok((site, warnings)) => {
-                    self.warnings = warnings;
+                    new_warnings = Some(warnings);
                     new_site = Some(site);
                 }
                 // The last good files stay as they were; the next run renders every page.
@@ -327,6 +361,22 @@ impl Pipeline {
             for d in &scope.docs {
                 touched.extend(Page::affected_by(site, d));
             }
+            // A claim page says whether its claimant is one of the outlets.
+            if let Some(old) = old_outlets.filter(|o| !Arc::ptr_eq(o, &site.outlets)) {
+                let changed: BTreeSet<&String> = old.symmetric_difference(&site.outlets).collect();
+                touched.extend(
+                    site.content
+                        .claims
+                        .values()
+                        .filter(|c| {
+                            c.meta
+                                .claimant
+                                .as_ref()
+                                .is_some_and(|w| changed.contains(w))
+                        })
+                        .map(|c| Page::Claim(c.id.clone())),
+                );
+            }
             for t in &scope.templates {
                 touched.extend(Page::all(site).into_iter().filter(|p| p.template() == t));
             }
@@ -351,7 +401,7 @@ impl Pipeline {
         let mut files: Files = if render_all {
             Files::new()
         } else {
-            (*self.files).clone()
+            std::mem::take(&mut self.pages)
         };
         let mut removed = 0;
         if render_all {
@@ -373,27 +423,34 @@ impl Pipeline {
             }
         }
         self.store_rendered(&mut files, rendered);
+        self.pages = files;
         if scope.statics || render_all {
-            for p in std::mem::take(&mut self.static_paths) {
-                files.remove(p.as_str());
-            }
-            if let Err(e) = check_collisions(&files, &self.theme) {
-                return Err(self.failed(e));
-            }
+            let mut statics = Files::new();
             for (path, src) in &self.theme.statics {
                 let bytes = match src {
                     StaticSource::Embedded(b) => b.to_vec(),
-                    StaticSource::File(f) => std::fs::read(f).map_err(|e| Error::io(f, e))?,
+                    StaticSource::File(f) => match std::fs::read(f) {
+                        Ok(b) => b,
+                        Err(e) => return Err(self.failed(Error::io(f, e))),
+                    },
                 };
-                self.static_paths.insert(path.clone());
-                files.insert(path.as_str().into(), Arc::new(bytes));
+                statics.insert(path.as_str().into(), Arc::new(bytes));
             }
+            self.static_paths = statics.keys().map(|k| k.to_string()).collect();
+            self.statics = statics;
+        }
+        // A static file may not take the place of a page, old or new.
+        if let Err(e) = check_collisions(&self.pages, &self.theme) {
+            return Err(self.failed(e));
         }
         let rendered = pages.len();
         if let Some(s) = new_site {
             self.site = Some(s);
         }
-        self.files = Arc::new(files);
+        if let Some(w) = new_warnings {
+            self.warnings = w;
+        }
+        self.publish();
         Ok(Rebuild {
             changed,
             rendered,

@@ -335,3 +335,204 @@ fn a_diagnostic_shows_the_text_it_was_found_in_not_a_later_save() {
     assert!(shown.contains("around 10,000 troops"), "{shown}");
     assert!(!shown.contains("SAVED LATER"), "{shown}");
 }
+
+/// Apply `changed` to `ws` and check the result equals a fresh full build
+/// (the same files, or an error for both).
+fn same_as_full(ws: &mut Pipeline, root: &Path, changed: &[&str], what: &str) {
+    let changed: Vec<PathBuf> = changed.iter().map(PathBuf::from).collect();
+    match (ws.apply(&changed), full(root)) {
+        (Ok(_), Some(files)) => {
+            assert_eq!(served(ws), files, "{what}: the same files");
+            assert_eq!(
+                ws.warnings(),
+                full_warnings(root),
+                "{what}: the same warnings"
+            );
+        }
+        (Err(_), None) => {}
+        (Ok(_), None) => panic!("{what}: the rebuild succeeded, a full build fails"),
+        (Err(e), Some(_)) => panic!("{what}: the rebuild failed, a full build succeeds: {e}"),
+    }
+}
+
+#[test]
+fn edits_that_are_no_document_still_count() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    small_site(root);
+    let (mut ws, first) = open(root);
+    first.unwrap();
+    // A file with a bad id fails a full build, and so the rebuild.
+    write_files(root, &[("content/claims/New Claim.md", "+++\n+++\n")]);
+    same_as_full(&mut ws, root, &["content/claims/New Claim.md"], "bad id");
+    fs::remove_file(root.join("content/claims/New Claim.md")).unwrap();
+    same_as_full(
+        &mut ws,
+        root,
+        &["content/claims/New Claim.md"],
+        "bad id gone",
+    );
+    // A stray file is a warning, which goes when it goes.
+    write_files(root, &[("content/sources/notes.txt", "notes")]);
+    same_as_full(&mut ws, root, &["content/sources/notes.txt"], "stray file");
+    fs::remove_file(root.join("content/sources/notes.txt")).unwrap();
+    same_as_full(
+        &mut ws,
+        root,
+        &["content/sources/notes.txt"],
+        "stray file gone",
+    );
+    // A folder moved away in one event.
+    write_files(
+        root,
+        &[(
+            "content/claims/sub/one.md",
+            &claim(1, "true", &[0])
+                .replace("s0", "report")
+                .replace("Unique sentence number 0", "around 100,000 troops"),
+        )],
+    );
+    same_as_full(
+        &mut ws,
+        root,
+        &["content/claims/sub/one.md"],
+        "claim in a folder",
+    );
+    fs::remove_dir_all(root.join("content/claims/sub")).unwrap();
+    same_as_full(&mut ws, root, &["content/claims/sub"], "folder gone");
+}
+
+#[test]
+fn a_claim_page_follows_the_outlets() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    small_site(root);
+    // The claimant is typed an organisation when it is one of the outlets,
+    // also the outlet of a source the claim does not cite.
+    replace_in(
+        root,
+        "content/claims/troops.md",
+        "verdict = ",
+        "claimant = \"Agency\"\nverdict = ",
+    );
+    let (mut ws, first) = open(root);
+    first.unwrap();
+    let other = "+++\ntitle = \"O\"\noutlet = \"Agency\"\npublished = 2021-12-30\n+++\nText.\n";
+    write_files(root, &[("content/sources/other.md", other)]);
+    same_as_full(
+        &mut ws,
+        root,
+        &["content/sources/other.md"],
+        "an outlet that is the claimant comes",
+    );
+    replace_in(
+        root,
+        "content/sources/other.md",
+        "outlet = \"Agency\"",
+        "outlet = \"Press\"",
+    );
+    same_as_full(
+        &mut ws,
+        root,
+        &["content/sources/other.md"],
+        "and is renamed",
+    );
+}
+
+#[test]
+fn a_broken_template_in_a_batch_leaves_nothing_stale() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    small_site(root);
+    let (mut ws, first) = open(root);
+    first.unwrap();
+    replace_in(
+        root,
+        "content/claims/troops.md",
+        "Analysis.",
+        "Analysis, edited.",
+    );
+    write_files(root, &[("templates/claim.html", "{% extends \"base.html\" %}{% block content %}{{ claim.claim | nosuchfilter }}{% endblock content %}")]);
+    same_as_full(
+        &mut ws,
+        root,
+        &["content/claims/troops.md", "templates/claim.html"],
+        "broken template",
+    );
+    replace_in(
+        root,
+        "content/pages/about.md",
+        "About us.",
+        "About us, edited.",
+    );
+    same_as_full(
+        &mut ws,
+        root,
+        &["content/pages/about.md"],
+        "a save while the template is broken",
+    );
+    fs::remove_file(root.join("templates/claim.html")).unwrap();
+    same_as_full(&mut ws, root, &["templates/claim.html"], "template fixed");
+}
+
+#[test]
+fn a_new_page_where_a_static_file_is_fails_as_a_full_build_does() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    small_site(root);
+    write_files(
+        root,
+        &[("static/claims/second/index.html", "<p>static</p>")],
+    );
+    let (mut ws, first) = open(root);
+    first.unwrap();
+    write_files(
+        root,
+        &[(
+            "content/claims/second.md",
+            &fs::read_to_string(root.join("content/claims/troops.md")).unwrap(),
+        )],
+    );
+    same_as_full(
+        &mut ws,
+        root,
+        &["content/claims/second.md"],
+        "a claim where a static file is",
+    );
+    fs::remove_file(root.join("content/claims/second.md")).unwrap();
+    same_as_full(
+        &mut ws,
+        root,
+        &["content/claims/second.md"],
+        "the claim gone",
+    );
+}
+
+#[cfg(unix)]
+#[test]
+fn a_link_out_of_the_site_saved_while_serving_is_never_read() {
+    let outside = tempfile::tempdir().unwrap();
+    let secret = outside.path().join("secret.md");
+    fs::write(&secret, "+++\ntitle = \"SECRET\"\nbroken = [\n+++\n").unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    small_site(root);
+    let (mut ws, first) = open(root);
+    first.unwrap();
+    std::os::unix::fs::symlink(&secret, root.join("content/sources/leak.md")).unwrap();
+    let err = ws
+        .apply(&[PathBuf::from("content/sources/leak.md")])
+        .unwrap_err();
+    let shown: Vec<String> = err
+        .diagnostics()
+        .iter()
+        .map(|d| factbrief::diagnostic::report::human(d, false))
+        .collect();
+    assert!(
+        err.diagnostics()
+            .iter()
+            .any(|d| d.code == factbrief::Code::OutsideSite),
+        "{shown:?}"
+    );
+    assert!(!shown.concat().contains("SECRET"), "{shown:?}");
+}

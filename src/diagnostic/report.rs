@@ -87,11 +87,14 @@ fn span_in_line(target: &str, column: Option<usize>) -> Range<usize> {
                 .nth(c - 1)
                 .map_or(target.len(), |(i, _)| i);
             let rest = &target[start..];
-            let len = rest
-                .find(char::is_whitespace)
-                .unwrap_or(rest.len())
-                .max(1)
-                .min(rest.len().max(1));
+            // The word at the column, or its one char (whole: a multi-byte blank
+            // such as U+00A0 must not be cut), or one past the end of the line.
+            let word = rest.find(char::is_whitespace).unwrap_or(rest.len());
+            let len = if word > 0 {
+                word
+            } else {
+                rest.chars().next().map_or(1, char::len_utf8)
+            };
             start..(start + len).min(target.len().max(start + 1))
         }
         _ => {
@@ -368,6 +371,18 @@ mod tests {
     use crate::diagnostic::Code;
 
     const CLAIM: &str = "+++\nclaim = \"x\"\nverdit = \"true\"\n+++\n";
+
+    #[test]
+    fn a_column_on_a_multi_byte_blank_does_not_cut_it() {
+        let text: std::sync::Arc<str> = "title =\u{a0}\"x\"\nnext\u{3000}line\n".into();
+        for (line, column) in [(1, 8), (2, 5), (1, 30)] {
+            let d = Diagnostic::error(super::super::Code::FrontMatterSyntax, "a.md", "m")
+                .at(line, column)
+                .with_text(text.clone());
+            let shown = human(&d, false);
+            assert!(shown.contains("a.md"), "{shown}");
+        }
+    }
 
     #[test]
     fn human_shows_the_line_and_a_caret() {

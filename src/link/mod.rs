@@ -138,17 +138,6 @@ pub struct Passage {
     pub range: Range<usize>,
 }
 
-/// Resolve everything in `content` with nothing remembered; `base_override` is `--base-url`.
-/// `diags` holds what earlier stages found; the link fails if any of it, or of
-/// its own findings, is an error.
-pub fn link(
-    content: Content,
-    base_override: Option<&str>,
-    diags: Diagnostics,
-) -> Result<(Site, Findings)> {
-    link_with(content, base_override, diags, &mut Memo::default())
-}
-
 /// Link destinations of a text with their 1-based line and column in its file.
 type Links = Arc<[LinkAt]>;
 
@@ -225,7 +214,11 @@ impl SourceScan {
             })
             .collect();
         if let Some(note) = &doc.meta.note {
-            links.extend(field_links(note, doc.spans.key_or_start("note")));
+            links.extend(field_links(
+                note,
+                Trust::Untrusted,
+                doc.spans.key_or_start("note"),
+            ));
         }
         let mut warnings = Vec::new();
         if let Some(url) = doc.meta.url.as_deref().filter(|u| !is_web_url(u)) {
@@ -286,6 +279,8 @@ struct ClaimResult {
     /// Each source id it names, and what that was.
     cited: Vec<(String, Cited)>,
     linked: Arc<LinkedClaim>,
+    /// For each source it cites, its evidence entries citing it (indices into `linked.evidence`).
+    by_source: HashMap<String, Vec<usize>>,
     /// Its errors and warnings.
     diags: Arc<[Diagnostic]>,
     /// Whether some of `diags` is an error.
@@ -516,7 +511,7 @@ pub fn link_with(
     let nobody = BTreeSet::new();
     for s in &dirty_sources {
         let citing = graph.cited_by.get(*s).unwrap_or(&nobody);
-        sources.insert((*s).to_owned(), linked_source(s, citing, &graph.claims));
+        sources.insert((*s).to_owned(), linked_source(s, citing, &memo.claims));
         // No claim cites the source or names it in `appears_in`.
         match memo.sources.get(*s).filter(|_| citing.is_empty()) {
             Some(scan) => graph.uncited.insert((*s).to_owned(), scan.uncited.clone()),
@@ -630,14 +625,15 @@ pub fn link_with(
 fn linked_source(
     id: &str,
     citing: &BTreeSet<String>,
-    claims: &BTreeMap<String, Arc<LinkedClaim>>,
+    results: &HashMap<String, Arc<ClaimResult>>,
 ) -> LinkedSource {
     let mut out = LinkedSource::default();
     for c in citing {
-        let Some(linked) = claims.get(c) else {
+        let Some((r, entries)) = results.get(c).and_then(|r| Some((r, r.by_source.get(id)?)))
+        else {
             continue;
         };
-        for e in linked.evidence.iter().filter(|e| e.source == id) {
+        for e in entries.iter().filter_map(|&i| r.linked.evidence.get(i)) {
             out.citations.push(Citation {
                 claim: c.clone(),
                 n: e.n,
@@ -730,12 +726,15 @@ fn link_claim(
             .with_help(help),
         );
     }
+    // Each source named, once, in the order first named (a claim may name thousands).
     let mut cited: Vec<(String, Cited)> = Vec::new();
+    let mut named: HashMap<String, usize> = HashMap::new();
     let mut cite_once = |id: &str| -> Cited {
-        if let Some((_, c)) = cited.iter().find(|(s, _)| s == id) {
-            return c.clone();
+        if let Some(&i) = named.get(id) {
+            return cited[i].1.clone();
         }
         let c = cite(id);
+        named.insert(id.to_owned(), cited.len());
         cited.push((id.to_owned(), c.clone()));
         c
     };
@@ -829,12 +828,14 @@ fn link_claim(
         appears_in,
         reviewed: doc.meta.reviewed.or(settings.published),
     };
-    let source_doc = |id: &str| {
-        cited.iter().find_map(|(s, c)| match c {
-            Cited::Source(scan) if s == id => Some(scan.doc.clone()),
+    let docs: HashMap<&str, &Arc<Document<SourceMeta>>> = cited
+        .iter()
+        .filter_map(|(s, c)| match c {
+            Cited::Source(scan) => Some((s.as_str(), &scan.doc)),
             _ => None,
         })
-    };
+        .collect();
+    let source_doc = |id: &str| docs.get(id).map(|d| (*d).clone());
     let words = |id: &str| {
         appear_words
             .iter()
@@ -845,13 +846,18 @@ fn link_claim(
     let mut links = text_links(doc.body(), doc.body_line).to_vec();
     for (i, ev) in doc.meta.evidence.iter().enumerate() {
         if let Some(note) = &ev.note {
-            links.extend(field_links(note, spans.entry(i, "note")));
+            links.extend(field_links(note, Trust::Editor, spans.entry(i, "note")));
         }
     }
     let diags = in_text(diags, &doc.text);
+    let mut by_source: HashMap<String, Vec<usize>> = HashMap::new();
+    for (i, e) in linked.evidence.iter().enumerate() {
+        by_source.entry(e.source.clone()).or_default().push(i);
+    }
     ClaimResult {
         doc: doc.clone(),
         index: content.index.clone(),
+        by_source,
         cited,
         linked: Arc::new(linked),
         failed: diags.iter().any(|d| d.severity == Severity::Error),
@@ -1000,8 +1006,8 @@ fn text_links(text: &str, first_line: usize) -> Links {
 }
 
 /// The links of a front-matter field's Markdown, all located at the field's line.
-fn field_links(text: &str, line: usize) -> impl Iterator<Item = LinkAt> {
-    markdown::scan(text, Trust::Editor, false)
+fn field_links(text: &str, trust: Trust, line: usize) -> impl Iterator<Item = LinkAt> {
+    markdown::scan(text, trust, false)
         .links
         .into_iter()
         .map(move |(dest, _)| LinkAt {

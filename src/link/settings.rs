@@ -98,7 +98,8 @@ impl Scale {
     }
 
     /// The position of `key` in the scale.
-    pub fn position(&self, key: &str) -> Option<usize> {
+    #[cfg(test)]
+    fn position(&self, key: &str) -> Option<usize> {
         self.verdicts.iter().position(|v| v.key == key)
     }
 

@@ -104,18 +104,21 @@ impl Spans {
         let to_file = |rel: usize| u32::try_from(first_line + rel - 1).unwrap_or(u32::MAX);
         for (i, line) in front_matter.lines().enumerate() {
             let l = line.trim_start();
-            let key = if let Some(inner) = l.strip_prefix("[[").and_then(|r| r.strip_suffix("]]")) {
-                inner
-            } else {
-                let end = l
-                    .find(|c: char| c.is_whitespace() || c == '=' || c == ':')
-                    .unwrap_or(l.len());
-                let rest = l[end..].trim_start();
-                if end == 0 || !(rest.starts_with('=') || rest.starts_with(':')) {
-                    continue;
-                }
-                &l[..end]
-            };
+            // `[[evidence]]`, also written `[[ evidence ]]` or with a comment after it.
+            let header = l.split('#').next().unwrap_or("").trim_end();
+            let key =
+                if let Some(inner) = header.strip_prefix("[[").and_then(|r| r.strip_suffix("]]")) {
+                    inner.trim()
+                } else {
+                    let end = l
+                        .find(|c: char| c.is_whitespace() || c == '=' || c == ':')
+                        .unwrap_or(l.len());
+                    let rest = l[end..].trim_start();
+                    if end == 0 || !(rest.starts_with('=') || rest.starts_with(':')) {
+                        continue;
+                    }
+                    &l[..end]
+                };
             if let Some(known) = fields.iter().find(|f| **f == key) {
                 if !keys.iter().any(|(k, _)| k == known) {
                     keys.push((known, to_file(i + 1)));

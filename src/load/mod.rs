@@ -28,15 +28,6 @@ pub struct LoadOptions {
     pub drafts: bool,
 }
 
-/// Load the briefing under `root` (the folder holding `content/`).
-///
-/// Returns the content and every problem found (errors included, so that the
-/// link stage can add its own before the build stops). Fails outright only
-/// when there is no usable `content/_index.md`.
-pub fn load(root: &Path, options: &LoadOptions) -> Result<(Content, Diagnostics)> {
-    Store::scan(root)?.content(options)
-}
-
 /// A document slot: the document, or why its file could not be read.
 type Slot<M> = std::result::Result<Arc<Document<M>>, Diagnostic>;
 
@@ -141,7 +132,15 @@ impl Store {
     pub fn update(&mut self, rel_path: &Path) -> Option<Changed> {
         let path = self.root.join(rel_path);
         let meta = std::fs::symlink_metadata(&path).ok();
-        if meta.as_ref().is_some_and(|m| !m.is_file()) {
+        // A folder, a link: scan again, which checks where links lead. A file
+        // reached through a linked folder may lie outside the site: likewise.
+        if meta.as_ref().is_some_and(|m| !m.is_file())
+            || (meta.is_some() && inside::SiteRoot::new(&self.root).leads_outside(&path))
+        {
+            return None;
+        }
+        // Something that went away and was no document (a folder, say): scan again.
+        if meta.is_none() && path.extension().is_none_or(|e| e != "md") {
             return None;
         }
         let mut parts = rel_path
@@ -587,7 +586,7 @@ pub fn rel(root: &Path, path: &Path) -> PathBuf {
 }
 
 /// 1-based line within `front_matter` where top-level `key` is set.
-pub fn locate_key(front_matter: &str, key: &str) -> Option<usize> {
+pub(crate) fn locate_key(front_matter: &str, key: &str) -> Option<usize> {
     front_matter
         .lines()
         .position(|l| {
@@ -605,7 +604,7 @@ pub fn locate_key(front_matter: &str, key: &str) -> Option<usize> {
 
 /// Where each entry of an array of tables (`[[evidence]]` in TOML, a `- ` list in
 /// YAML) starts and ends in a front matter, found once for many look-ups.
-pub struct Entries<'a> {
+pub(crate) struct Entries<'a> {
     lines: Vec<&'a str>,
     /// (first line, end line) of each entry, 0-based, end exclusive.
     spans: Vec<(usize, usize)>,
@@ -613,7 +612,7 @@ pub struct Entries<'a> {
 
 impl<'a> Entries<'a> {
     /// Find the entries of `array` (`[[array]]` tables in TOML, `array:` list items in YAML).
-    pub fn new(front_matter: &'a str, array: &str) -> Entries<'a> {
+    pub(crate) fn new(front_matter: &'a str, array: &str) -> Entries<'a> {
         let lines: Vec<&str> = front_matter.lines().collect();
         let header = format!("[[{array}]]");
         // `[[evidence]]`, also written `[[ evidence ]]` or with a comment after it.
@@ -685,12 +684,12 @@ impl<'a> Entries<'a> {
     }
 
     /// 1-based line where entry `index` starts.
-    pub fn start(&self, index: usize) -> Option<usize> {
+    pub(crate) fn start(&self, index: usize) -> Option<usize> {
         self.spans.get(index).map(|&(start, _)| start + 1)
     }
 
     /// 1-based line of `field` in entry `index`, if the entry sets it.
-    pub fn own_field(&self, index: usize, field: &str) -> Option<usize> {
+    pub(crate) fn own_field(&self, index: usize, field: &str) -> Option<usize> {
         let &(start, end) = self.spans.get(index)?;
         (start..end)
             .find(|&i| {
@@ -707,7 +706,8 @@ impl<'a> Entries<'a> {
     }
 
     /// 1-based line of `field` in entry `index`, else of the entry's first line.
-    pub fn field(&self, index: usize, field: &str) -> Option<usize> {
+    #[cfg(test)]
+    fn field(&self, index: usize, field: &str) -> Option<usize> {
         let &(start, end) = self.spans.get(index)?;
         let found = (start..end).find(|&i| {
             let l = self.lines[i]

@@ -20,16 +20,22 @@ const MAX_BURST: Duration = Duration::from_millis(250);
 /// Keep the watcher alive as long as batches are wanted.
 pub fn watch(root: &Path) -> Result<(RecommendedWatcher, Receiver<Vec<PathBuf>>)> {
     let (raw_tx, raw_rx) = mpsc::channel::<PathBuf>();
-    let mut watcher = notify::recommended_watcher(move |res: notify::Result<notify::Event>| {
-        if let Ok(event) = res {
-            if matches!(event.kind, notify::EventKind::Access(_)) {
-                return;
+    // Symbolic links are not followed: a linked folder leading outside the site
+    // must not be watched (a scan reports it), and one inside is watched anyway.
+    let config = notify::Config::default().with_follow_symlinks(false);
+    let mut watcher = RecommendedWatcher::new(
+        move |res: notify::Result<notify::Event>| {
+            if let Ok(event) = res {
+                if matches!(event.kind, notify::EventKind::Access(_)) {
+                    return;
+                }
+                for p in event.paths {
+                    let _ = raw_tx.send(p);
+                }
             }
-            for p in event.paths {
-                let _ = raw_tx.send(p);
-            }
-        }
-    })
+        },
+        config,
+    )
     .map_err(|e| Error::usage(root, format!("cannot watch {}: {e}", root.display())))?;
     for dir in ["content", "templates", "static"] {
         let path = root.join(dir);
