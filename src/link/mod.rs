@@ -200,19 +200,7 @@ impl SourceScan {
     fn new(doc: &Arc<Document<SourceMeta>>) -> SourceScan {
         let body = doc.body();
         let scan = markdown::scan(body, Trust::Untrusted, true);
-        let index = LineIndex::new(body);
-        let mut links: Vec<LinkAt> = scan
-            .links
-            .into_iter()
-            .map(|(dest, off)| {
-                let (l, column) = index.line_col(off);
-                LinkAt {
-                    dest,
-                    line: doc.body_line + l - 1,
-                    column,
-                }
-            })
-            .collect();
+        let mut links = located(body, doc.body_line, scan.links);
         if let Some(note) = &doc.meta.note {
             links.extend(field_links(
                 note,
@@ -990,9 +978,18 @@ fn unknown_source_help(content: &Content, id: &str) -> String {
 
 /// The links of a Markdown text that starts at file line `first_line`.
 fn text_links(text: &str, first_line: usize) -> Links {
+    located(
+        text,
+        first_line,
+        markdown::scan(text, Trust::Editor, false).links,
+    )
+    .into()
+}
+
+/// Links found at byte offsets of `text` (which starts at file line `first_line`), located.
+fn located(text: &str, first_line: usize, links: Vec<(String, usize)>) -> Vec<LinkAt> {
     let index = LineIndex::new(text);
-    markdown::scan(text, Trust::Editor, false)
-        .links
+    links
         .into_iter()
         .map(|(dest, off)| {
             let (l, column) = index.line_col(off);

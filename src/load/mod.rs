@@ -708,18 +708,7 @@ impl<'a> Entries<'a> {
     /// 1-based line of `field` in entry `index`, else of the entry's first line.
     #[cfg(test)]
     fn field(&self, index: usize, field: &str) -> Option<usize> {
-        let &(start, end) = self.spans.get(index)?;
-        let found = (start..end).find(|&i| {
-            let l = self.lines[i]
-                .trim_start()
-                .trim_start_matches("- ")
-                .trim_start();
-            l.strip_prefix(field).is_some_and(|r| {
-                let r = r.trim_start();
-                r.starts_with('=') || r.starts_with(':')
-            })
-        });
-        Some(found.unwrap_or(start) + 1)
+        self.own_field(index, field).or_else(|| self.start(index))
     }
 }
 
