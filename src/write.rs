@@ -2,9 +2,12 @@
 //!
 //! The new site is written into a staging folder beside the output folder,
 //! `.<name>.factbrief-new-<pid>-<nanos>`, and swapped in only when complete, so
-//! a failed or interrupted build never leaves a half-written site. The swap is
-//! two renames, the previous site through `.<name>.factbrief-old-<pid>-<nanos>`,
-//! then removed.
+//! a failed or interrupted build never leaves a half-written site. On Linux
+//! the swap is one `renameat2(RENAME_EXCHANGE)`: the output path names a whole
+//! site at every instant, and the staging path then holds the previous site,
+//! which is removed. Elsewhere (or on a file system without the exchange) it
+//! is two renames through `.<name>.factbrief-old-<pid>-<nanos>`, with an
+//! instant where the output path is missing.
 //!
 //! Builds into the same output folder take turns: each holds an advisory lock
 //! on `.<name>.factbrief-lock` beside the output folder from before it looks at
@@ -59,11 +62,14 @@ struct Hooks {
     remove: fn(&Path) -> Result<()>,
     /// How long to wait for another build's lock.
     lock_timeout: Duration,
+    /// Swap with one atomic exchange where the system has one.
+    exchange: bool,
 }
 
 const HOOKS: Hooks = Hooks {
     remove: remove_tree,
     lock_timeout: LOCK_TIMEOUT,
+    exchange: true,
 };
 
 /// Refuse output folders that would put the site's own files at risk.
@@ -296,7 +302,7 @@ fn write_with(root: &Path, output: &Path, files: &Files, hooks: &Hooks) -> Resul
         return Err(e);
     }
     let aside = parent.join(format!(".{name}.factbrief-old-{stamp}"));
-    if let Some(previous) = swap(&staging, output, &aside)? {
+    if let Some(previous) = swap(&staging, output, &aside, hooks.exchange)? {
         if let Err(e) = (hooks.remove)(&previous) {
             warnings.push(cleanup_warning(
                 &previous,
@@ -443,8 +449,11 @@ fn recover(
 /// Put the complete site in `staging` at `output`; returns the folder that now
 /// holds the previous site, if there was one.
 ///
-/// The previous site is renamed to `aside` and the new one into place.
-fn swap(staging: &Path, output: &Path, aside: &Path) -> Result<Option<PathBuf>> {
+/// With `exchange`, on Linux, one `renameat2(RENAME_EXCHANGE)` swaps the two
+/// folders, so `output` always names a whole site and `staging` then holds the
+/// previous one. Elsewhere, or where the file system refuses the exchange, the
+/// previous site is renamed to `aside` and the new one into place.
+fn swap(staging: &Path, output: &Path, aside: &Path, exchange: bool) -> Result<Option<PathBuf>> {
     match fs::symlink_metadata(output) {
         Err(e) if e.kind() == io::ErrorKind::NotFound => {
             fs::rename(staging, output).map_err(|e| Error::io(output, e))?;
@@ -452,6 +461,11 @@ fn swap(staging: &Path, output: &Path, aside: &Path) -> Result<Option<PathBuf>> 
         }
         Err(e) => return Err(Error::io(output, e)),
         Ok(_) => {}
+    }
+    // Any failure of the exchange leaves both folders as they were (it is
+    // atomic), and the renames below report a real problem themselves.
+    if exchange && exchange_folders(staging, output).is_ok() {
+        return Ok(Some(staging.to_path_buf()));
     }
     fs::rename(output, aside).map_err(|e| Error::io(output, e))?;
     if let Err(e) = fs::rename(staging, output) {
@@ -461,6 +475,19 @@ fn swap(staging: &Path, output: &Path, aside: &Path) -> Result<Option<PathBuf>> 
         return Err(Error::io(output, e));
     }
     Ok(Some(aside.to_path_buf()))
+}
+
+/// Swap the folders `a` and `b` in one step.
+#[cfg(target_os = "linux")]
+fn exchange_folders(a: &Path, b: &Path) -> io::Result<()> {
+    use rustix::fs::{renameat_with, RenameFlags, CWD};
+    renameat_with(CWD, a, CWD, b, RenameFlags::EXCHANGE).map_err(io::Error::from)
+}
+
+/// Swap the folders `a` and `b` in one step: not available here.
+#[cfg(not(target_os = "linux"))]
+fn exchange_folders(_a: &Path, _b: &Path) -> io::Result<()> {
+    Err(io::ErrorKind::Unsupported.into())
 }
 
 /// Remove a folder factbrief wrote, its files in parallel (a large site has thousands).
@@ -576,18 +603,19 @@ mod tests {
 
     #[test]
     fn a_previous_site_that_cannot_be_removed_is_a_warning_not_an_error() {
-        {
+        for exchange in [true, false] {
             let dir = tempfile::tempdir().unwrap();
             let out = dir.path().join("public");
             write_site(dir.path(), &out, &site("one")).unwrap();
             let failing = Hooks {
                 remove: cannot_remove,
+                exchange,
                 ..HOOKS
             };
             let report = write_with(dir.path(), &out, &site("two"), &failing).unwrap();
             // The new site is in place.
             let index = fs::read_to_string(out.join("index.html")).unwrap();
-            assert_eq!(index, "two index.html");
+            assert_eq!(index, "two index.html", "exchange: {exchange}");
             // The warning names the folder holding the previous site, which is still there.
             assert_eq!(report.warnings.len(), 1, "{:?}", report.warnings);
             let warning = &report.warnings[0];
@@ -596,8 +624,17 @@ mod tests {
             let kept = fs::read_to_string(warning.file.join("index.html")).unwrap();
             assert_eq!(kept, "one index.html");
             assert!(warning.message.contains("busy, as a test"), "{warning}");
+            // After an exchange the staging folder holds the previous site.
+            let kind = if exchange && cfg!(target_os = "linux") {
+                "new"
+            } else {
+                "old"
+            };
             let name = warning.file.file_name().unwrap().to_string_lossy();
-            assert!(name.starts_with(".public.factbrief-old-"), "{name}");
+            assert!(
+                name.starts_with(&format!(".public.factbrief-{kind}-")),
+                "{name}"
+            );
             // The next build clears it.
             let report = write_site(dir.path(), &out, &site("three")).unwrap();
             assert!(report.warnings.is_empty(), "{:?}", report.warnings);
@@ -607,10 +644,10 @@ mod tests {
 
     #[test]
     fn the_swap_leaves_the_site_and_the_lock_file_only() {
-        {
+        for exchange in [true, false] {
             let dir = tempfile::tempdir().unwrap();
             let out = dir.path().join("public");
-            let hooks = HOOKS;
+            let hooks = Hooks { exchange, ..HOOKS };
             for word in ["one", "two", "three"] {
                 let report = write_with(dir.path(), &out, &site(word), &hooks).unwrap();
                 assert!(report.warnings.is_empty());
