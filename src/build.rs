@@ -48,7 +48,8 @@ pub struct BuildReport {
     pub pages: usize,
     /// Static files copied.
     pub statics: usize,
-    /// Warnings found on the way.
+    /// Warnings found on the way: the briefing's, then what could not be
+    /// cleared beside the output folder (code `cleanup`).
     pub warnings: Vec<Diagnostic>,
     /// Time taken.
     pub elapsed: Duration,
@@ -76,10 +77,13 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport> {
     let clock = Instant::now();
     let report = write::write_site(&options.root, &output, &files)?;
     run.stages.push(("write", clock.elapsed()));
+    let mut warnings = pipeline.warnings().to_vec();
+    // What could not be cleared beside the output: the site is in place all the same.
+    warnings.extend(report.warnings);
     Ok(BuildReport {
         pages: report.files - pipeline.statics(),
         statics: pipeline.statics(),
-        warnings: pipeline.warnings().to_vec(),
+        warnings,
         elapsed: start.elapsed(),
         output,
         stages: run.stages,

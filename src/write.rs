@@ -1,18 +1,39 @@
 //! Write: put the rendered site in the output folder, all or nothing.
 //!
-//! The new site is written beside the output folder and swapped in only when
-//! complete, so a failed or interrupted build never leaves a half-written site.
+//! The new site is written into a staging folder beside the output folder,
+//! `.<name>.factbrief-new-<pid>-<nanos>`, and swapped in only when complete, so
+//! a failed or interrupted build never leaves a half-written site. On Linux
+//! the swap is one `renameat2(RENAME_EXCHANGE)`: the output path names a whole
+//! site at every instant, and the staging path then holds the previous site,
+//! which is removed. Elsewhere (or on a file system without the exchange) it
+//! is two renames through `.<name>.factbrief-old-<pid>-<nanos>`, with an
+//! instant where the output path is missing.
+//!
+//! Builds into the same output folder take turns: each holds an advisory lock
+//! on `.<name>.factbrief-lock` beside the output folder from before it looks at
+//! the folder until the swap is done. The lock file stays: deleting it would
+//! let a build that opened it just before lock a file no longer on disk while
+//! a third build locks a new one, both at once. Under the lock no other build
+//! writes, so every staging or old-site folder of that output is a leftover of
+//! a killed build: if the output is missing, the newest old site is put back;
+//! the others are removed.
+//!
 //! factbrief deletes only what it wrote: the output folder keeps a manifest of
-//! its files, and a folder holding anything else is refused.
+//! its files, and a folder holding anything else is refused (a leftover
+//! holding anything else is left in place, with a warning). Once the new site
+//! is in place the write has succeeded: what could not be removed beside it is
+//! a warning of code `cleanup` naming the folder.
 
 use std::collections::BTreeSet;
 use std::fs;
+use std::io;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
+use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
 use rayon::prelude::*;
 
-use crate::diagnostic::{Error, Result};
+use crate::diagnostic::{Code, Diagnostic, Error, Result};
 use crate::pipeline::{Bytes, Files};
 
 /// The file in the output folder listing everything factbrief wrote there.
@@ -20,12 +41,36 @@ pub const MANIFEST: &str = ".factbrief-manifest";
 const MANIFEST_HEADER: &str =
     "# Files written by factbrief; it rewrites this folder on each build.\n";
 
+/// How long a build waits for another build into the same output folder.
+const LOCK_TIMEOUT: Duration = Duration::from_secs(120);
+/// How often a waiting build looks whether the other one is done.
+const LOCK_POLL: Duration = Duration::from_millis(50);
+
 /// What was written.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone)]
 pub struct WriteReport {
     /// Files written (pages and static files).
     pub files: usize,
+    /// What could not be cleared beside the output folder (code `cleanup`):
+    /// the site is in place all the same.
+    pub warnings: Vec<Diagnostic>,
 }
+
+/// What [`write_site`] does that a unit test may replace.
+struct Hooks {
+    /// Remove a folder factbrief wrote.
+    remove: fn(&Path) -> Result<()>,
+    /// How long to wait for another build's lock.
+    lock_timeout: Duration,
+    /// Swap with one atomic exchange where the system has one.
+    exchange: bool,
+}
+
+const HOOKS: Hooks = Hooks {
+    remove: remove_tree,
+    lock_timeout: LOCK_TIMEOUT,
+    exchange: true,
+};
 
 /// Refuse output folders that would put the site's own files at risk.
 pub fn check_output_location(root: &Path, output: &Path) -> Result<()> {
@@ -108,22 +153,36 @@ fn check_owned(output: &Path) -> Result<()> {
             "choose another --output",
         ));
     }
-    let manifest = fs::read_to_string(output.join(MANIFEST)).ok();
+    let foreign = foreign_files(output)?;
+    if foreign.is_empty() {
+        return Ok(());
+    }
+    Err(Error::usage_with_help(
+        output,
+        format!(
+            "refusing to write into {}: it holds files factbrief did not write ({}), and a build replaces the whole folder",
+            output.display(),
+            some_of(&foreign)
+        ),
+        "choose another --output, or move those files away",
+    ))
+}
+
+/// The files under `dir` (relative, with `/`) that its manifest does not list.
+fn foreign_files(dir: &Path) -> Result<Vec<String>> {
+    let manifest = fs::read_to_string(dir.join(MANIFEST)).ok();
     let listed: BTreeSet<&str> = manifest
         .as_deref()
         .map(|m| m.lines().filter(|l| !l.starts_with('#')).collect())
         .unwrap_or_default();
     let mut foreign = Vec::new();
-    for entry in walkdir::WalkDir::new(output)
-        .min_depth(1)
-        .sort_by_file_name()
-    {
-        let entry = entry
-            .map_err(|e| Error::usage(output, format!("cannot read {}: {e}", output.display())))?;
+    for entry in walkdir::WalkDir::new(dir).min_depth(1).sort_by_file_name() {
+        let entry =
+            entry.map_err(|e| Error::usage(dir, format!("cannot read {}: {e}", dir.display())))?;
         if entry.file_type().is_dir() {
             continue;
         }
-        let rel = entry.path().strip_prefix(output).unwrap_or(entry.path());
+        let rel = entry.path().strip_prefix(dir).unwrap_or(entry.path());
         let rel = rel
             .components()
             .map(|c| c.as_os_str().to_string_lossy())
@@ -133,28 +192,31 @@ fn check_owned(output: &Path) -> Result<()> {
             foreign.push(rel);
         }
     }
-    if foreign.is_empty() {
-        return Ok(());
-    }
-    let shown: Vec<String> = foreign.iter().take(3).cloned().collect();
-    let more = if foreign.len() > 3 {
-        format!(" and {} more", foreign.len() - 3)
+    Ok(foreign)
+}
+
+/// The first three of `names`, and how many more.
+fn some_of(names: &[String]) -> String {
+    let shown: Vec<&str> = names.iter().take(3).map(String::as_str).collect();
+    let more = if names.len() > 3 {
+        format!(" and {} more", names.len() - 3)
     } else {
         String::new()
     };
-    Err(Error::usage_with_help(
-        output,
-        format!(
-            "refusing to write into {}: it holds files factbrief did not write ({}{more}), and a build replaces the whole folder",
-            output.display(),
-            shown.join(", ")
-        ),
-        "choose another --output, or move those files away",
-    ))
+    format!("{}{more}", shown.join(", "))
 }
 
 /// Write `files` as the new content of `output`, replacing the old one only on success.
+///
+/// Waits (saying so once on standard error) while another build writes into
+/// the same folder, and fails after two minutes of it. What could not be
+/// cleared beside the folder once the new site is in place is returned as
+/// warnings, not as an error.
 pub fn write_site(root: &Path, output: &Path, files: &Files) -> Result<WriteReport> {
+    write_with(root, output, files, &HOOKS)
+}
+
+fn write_with(root: &Path, output: &Path, files: &Files, hooks: &Hooks) -> Result<WriteReport> {
     // An output that is a symbolic link: write where it points, and keep the link.
     let resolved;
     let output = if fs::symlink_metadata(output).is_ok_and(|m| m.file_type().is_symlink()) {
@@ -180,41 +242,260 @@ pub fn write_site(root: &Path, output: &Path, files: &Files) -> Result<WriteRepo
                 ),
             )
         })?;
-    let staging = parent.join(format!(".{name}.factbrief-new"));
-    let old = parent.join(format!(".{name}.factbrief-old"));
+    fs::create_dir_all(&parent).map_err(|e| Error::io(&parent, e))?;
 
-    // A build killed between the two renames below leaves the previous site here: put it back.
-    if !output.exists() && old.is_dir() {
-        fs::rename(&old, output).map_err(|e| Error::io(output, e))?;
-    }
+    // Take turns with other builds into this folder: the lock is held until
+    // `_turn` is dropped, on return (or by the system, if this process dies).
+    let lock_path = parent.join(format!(".{name}.factbrief-lock"));
+    let lock_file = fs::OpenOptions::new()
+        .read(true)
+        .write(true)
+        .create(true)
+        .truncate(false)
+        .open(&lock_path)
+        // Another user's lock file: locking needs only reading.
+        .or_else(|_| fs::File::open(&lock_path))
+        .map_err(|e| Error::io(&lock_path, e))?;
+    let mut lock = fd_lock::RwLock::new(lock_file);
+    let deadline = Instant::now() + hooks.lock_timeout;
+    let mut said = false;
+    let _turn = loop {
+        match lock.try_write() {
+            Ok(guard) => break guard,
+            Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
+            Err(e) if e.kind() == io::ErrorKind::WouldBlock => {
+                if Instant::now() >= deadline {
+                    return Err(Error::usage_with_help(
+                        output,
+                        format!(
+                            "another build into {} did not finish within {:?} (it holds {}); gave up waiting for it",
+                            output.display(),
+                            hooks.lock_timeout,
+                            lock_path.display(),
+                        ),
+                        "run this build again once the other one is done",
+                    ));
+                }
+                if !said {
+                    eprintln!(
+                        "waiting for another build into {} to finish (it holds {})",
+                        output.display(),
+                        lock_path.display()
+                    );
+                    said = true;
+                }
+                std::thread::sleep(LOCK_POLL);
+            }
+            Err(e) => return Err(Error::io(&lock_path, e)),
+        }
+    };
+
+    let mut warnings = Vec::new();
+    recover(&parent, &name, output, hooks, &mut warnings)?;
     check_owned(output)?;
 
-    fs::create_dir_all(&parent).map_err(|e| Error::io(&parent, e))?;
-    if staging.exists() {
-        fs::remove_dir_all(&staging).map_err(|e| Error::io(&staging, e))?;
-    }
+    let stamp = unique_stamp();
+    let staging = parent.join(format!(".{name}.factbrief-new-{stamp}"));
     fs::create_dir(&staging).map_err(|e| Error::io(&staging, e))?;
-    let result = fill(&staging, files);
-    if let Err(e) = result {
+    if let Err(e) = fill(&staging, files) {
         let _ = fs::remove_dir_all(&staging);
         return Err(e);
     }
-
-    if output.exists() {
-        if old.exists() {
-            fs::remove_dir_all(&old).map_err(|e| Error::io(&old, e))?;
+    let aside = parent.join(format!(".{name}.factbrief-old-{stamp}"));
+    if let Some(previous) = swap(&staging, output, &aside, hooks.exchange)? {
+        if let Err(e) = (hooks.remove)(&previous) {
+            warnings.push(cleanup_warning(
+                &previous,
+                format!(
+                    "the new site is in {}, but the previous one could not be removed from {} ({e})",
+                    output.display(),
+                    previous.display()
+                ),
+                REMOVE_BY_HAND,
+            ));
         }
-        fs::rename(output, &old).map_err(|e| Error::io(output, e))?;
-        fs::rename(&staging, output).map_err(|e| Error::io(output, e))?;
-        remove_tree(&old)?;
-    } else {
-        fs::rename(&staging, output).map_err(|e| Error::io(output, e))?;
     }
-    Ok(WriteReport { files: files.len() })
+    Ok(WriteReport {
+        files: files.len(),
+        warnings,
+    })
+}
+
+/// `<pid>-<nanoseconds since 1970>`: no two builds' folders have the same name.
+fn unique_stamp() -> String {
+    let nanos = SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map(|d| d.as_nanos())
+        .unwrap_or_default();
+    format!("{}-{nanos}", std::process::id())
+}
+
+/// A `cleanup` warning about `dir`, left beside the output folder.
+fn cleanup_warning(dir: &Path, message: String, help: &str) -> Diagnostic {
+    Diagnostic::warning(Code::Cleanup, dir, message).with_help(help)
+}
+
+/// The advice on a folder factbrief could not remove.
+const REMOVE_BY_HAND: &str =
+    "remove that folder by hand; the next build into the same folder tries again";
+
+/// A folder factbrief makes beside the output folder while it writes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Leftover {
+    /// `.<name>.factbrief-new…`: a new site being written or, after an
+    /// exchange, the previous site about to be removed.
+    Staging,
+    /// `.<name>.factbrief-old…`: the previous site, moved aside by a two-rename swap.
+    OldSite,
+}
+
+/// What `file_name` is if factbrief names so a folder beside the output
+/// folder `name`, with when it was made (0 in the names of earlier versions,
+/// `.<name>.factbrief-new` and `.<name>.factbrief-old`, which have no time).
+fn leftover(name: &str, file_name: &str) -> Option<(Leftover, u128)> {
+    let rest = file_name
+        .strip_prefix('.')?
+        .strip_prefix(name)?
+        .strip_prefix(".factbrief-")?;
+    let (kind, rest) = if let Some(rest) = rest.strip_prefix("new") {
+        (Leftover::Staging, rest)
+    } else if let Some(rest) = rest.strip_prefix("old") {
+        (Leftover::OldSite, rest)
+    } else {
+        return None;
+    };
+    if rest.is_empty() {
+        return Some((kind, 0));
+    }
+    let (pid, nanos) = rest.strip_prefix('-')?.split_once('-')?;
+    let digits = |s: &str| !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit());
+    if !digits(pid) || !digits(nanos) {
+        return None;
+    }
+    Some((kind, nanos.parse().ok()?))
+}
+
+/// Recover from builds into `output` that were killed while writing.
+///
+/// Called under the lock, so no other build is writing into `output`: every
+/// staging or old-site folder of it is a leftover. If `output` is missing (a
+/// build killed between the two renames of a swap), the newest old site is
+/// put back. The other leftovers are removed if they hold only what their
+/// manifest lists; what cannot be removed is a warning.
+fn recover(
+    parent: &Path,
+    name: &str,
+    output: &Path,
+    hooks: &Hooks,
+    warnings: &mut Vec<Diagnostic>,
+) -> Result<()> {
+    let mut found: Vec<(Leftover, u128, PathBuf)> = Vec::new();
+    for entry in fs::read_dir(parent).map_err(|e| Error::io(parent, e))? {
+        let entry = entry.map_err(|e| Error::io(parent, e))?;
+        let file_name = entry.file_name();
+        let Some((kind, made)) = file_name.to_str().and_then(|f| leftover(name, f)) else {
+            continue;
+        };
+        // Only real folders: a file or a link of that name is not factbrief's.
+        if entry.file_type().is_ok_and(|t| t.is_dir()) {
+            found.push((kind, made, entry.path()));
+        }
+    }
+    // Oldest first, so the last old site is the newest.
+    found.sort_by(|a, b| (a.1, &a.2).cmp(&(b.1, &b.2)));
+    let missing =
+        matches!(fs::symlink_metadata(output), Err(e) if e.kind() == io::ErrorKind::NotFound);
+    if missing {
+        if let Some(i) = found
+            .iter()
+            .rposition(|(kind, _, _)| *kind == Leftover::OldSite)
+        {
+            let (_, _, old) = found.remove(i);
+            fs::rename(&old, output).map_err(|e| Error::io(output, e))?;
+        }
+    }
+    for (_, _, dir) in found {
+        let (message, help) = match foreign_files(&dir) {
+            Ok(foreign) if foreign.is_empty() => match (hooks.remove)(&dir) {
+                Ok(()) => continue,
+                Err(e) => (
+                    format!(
+                        "could not remove {}, left by an earlier build into {} ({e})",
+                        dir.display(),
+                        output.display()
+                    ),
+                    REMOVE_BY_HAND,
+                ),
+            },
+            Ok(foreign) => (
+                format!(
+                    "left {} in place: it is named like a leftover of a build into {}, but holds files factbrief did not write ({})",
+                    dir.display(),
+                    output.display(),
+                    some_of(&foreign)
+                ),
+                "move those files away if they are yours, then remove the folder",
+            ),
+            Err(e) => (
+                format!("left {} in place: {e}", dir.display()),
+                REMOVE_BY_HAND,
+            ),
+        };
+        warnings.push(cleanup_warning(&dir, message, help));
+    }
+    Ok(())
+}
+
+/// Put the complete site in `staging` at `output`; returns the folder that now
+/// holds the previous site, if there was one.
+///
+/// With `exchange`, on Linux, one `renameat2(RENAME_EXCHANGE)` swaps the two
+/// folders, so `output` always names a whole site and `staging` then holds the
+/// previous one. Elsewhere, or where the file system refuses the exchange, the
+/// previous site is renamed to `aside` and the new one into place.
+fn swap(staging: &Path, output: &Path, aside: &Path, exchange: bool) -> Result<Option<PathBuf>> {
+    match fs::symlink_metadata(output) {
+        Err(e) if e.kind() == io::ErrorKind::NotFound => {
+            fs::rename(staging, output).map_err(|e| Error::io(output, e))?;
+            return Ok(None);
+        }
+        Err(e) => return Err(Error::io(output, e)),
+        Ok(_) => {}
+    }
+    // Any failure of the exchange leaves both folders as they were (it is
+    // atomic), and the renames below report a real problem themselves.
+    if exchange && exchange_folders(staging, output).is_ok() {
+        return Ok(Some(staging.to_path_buf()));
+    }
+    fs::rename(output, aside).map_err(|e| Error::io(output, e))?;
+    if let Err(e) = fs::rename(staging, output) {
+        // Put the previous site back; what stays beside it the next build clears.
+        let _ = fs::rename(aside, output);
+        let _ = fs::remove_dir_all(staging);
+        return Err(Error::io(output, e));
+    }
+    Ok(Some(aside.to_path_buf()))
+}
+
+/// Swap the folders `a` and `b` in one step.
+#[cfg(target_os = "linux")]
+fn exchange_folders(a: &Path, b: &Path) -> io::Result<()> {
+    use rustix::fs::{renameat_with, RenameFlags, CWD};
+    renameat_with(CWD, a, CWD, b, RenameFlags::EXCHANGE).map_err(io::Error::from)
+}
+
+/// Swap the folders `a` and `b` in one step: not available here.
+#[cfg(not(target_os = "linux"))]
+fn exchange_folders(_a: &Path, _b: &Path) -> io::Result<()> {
+    Err(io::ErrorKind::Unsupported.into())
 }
 
 /// Remove a folder factbrief wrote, its files in parallel (a large site has thousands).
+///
+/// The manifest goes last, so a removal cut short leaves a folder whose every
+/// file is still listed, which the next build recognises as its own.
 fn remove_tree(dir: &Path) -> Result<()> {
+    let manifest = dir.join(MANIFEST);
     let mut files = Vec::new();
     let mut dirs = Vec::new();
     for entry in walkdir::WalkDir::new(dir) {
@@ -222,13 +503,17 @@ fn remove_tree(dir: &Path) -> Result<()> {
             entry.map_err(|e| Error::usage(dir, format!("cannot read {}: {e}", dir.display())))?;
         if entry.file_type().is_dir() {
             dirs.push(entry.into_path());
-        } else {
+        } else if entry.path() != manifest {
             files.push(entry.into_path());
         }
     }
     files
         .par_iter()
         .try_for_each(|f| fs::remove_file(f).map_err(|e| Error::io(f, e)))?;
+    match fs::remove_file(&manifest) {
+        Err(e) if e.kind() != io::ErrorKind::NotFound => return Err(Error::io(&manifest, e)),
+        _ => {}
+    }
     // Deepest first, so each folder is empty when removed.
     dirs.sort_by_key(|d| std::cmp::Reverse(d.components().count()));
     for d in dirs {
@@ -237,8 +522,17 @@ fn remove_tree(dir: &Path) -> Result<()> {
     Ok(())
 }
 
-/// Write the site into `dir`.
+/// Write the site into `dir`: the manifest first, so that a build killed
+/// while writing leaves a folder whose every file is listed.
 fn fill(dir: &Path, files: &Files) -> Result<()> {
+    // Already sorted: the files are a map by path.
+    let mut manifest = String::from(MANIFEST_HEADER);
+    for l in files.keys() {
+        manifest.push_str(l);
+        manifest.push('\n');
+    }
+    let path = dir.join(MANIFEST);
+    fs::write(&path, manifest).map_err(|e| Error::io(&path, e))?;
     let mut folders: BTreeSet<PathBuf> = BTreeSet::new();
     for p in files.keys() {
         if let Some(parent) = Path::new(&**p).parent() {
@@ -252,14 +546,178 @@ fn fill(dir: &Path, files: &Files) -> Result<()> {
     list.par_iter().try_for_each(|(rel, bytes)| {
         let path = dir.join(&***rel);
         fs::write(&path, bytes.as_slice()).map_err(|e| Error::io(&path, e))
-    })?;
-    // Already sorted: the files are a map by path.
-    let listed = files.keys();
-    let mut manifest = String::from(MANIFEST_HEADER);
-    for l in listed {
-        manifest.push_str(l);
-        manifest.push('\n');
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A site of two pages saying `word`.
+    fn site(word: &str) -> Files {
+        let mut files = Files::new();
+        for page in ["index.html", "claims/a/index.html"] {
+            files.insert(page.into(), Arc::new(format!("{word} {page}").into_bytes()));
+        }
+        files
     }
-    let path = dir.join(MANIFEST);
-    fs::write(&path, manifest).map_err(|e| Error::io(&path, e))
+
+    /// The names beside `out` that factbrief made.
+    fn beside(out: &Path) -> Vec<String> {
+        let mut names: Vec<String> = fs::read_dir(out.parent().unwrap())
+            .unwrap()
+            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+            .filter(|n| n.starts_with(".public.factbrief"))
+            .collect();
+        names.sort();
+        names
+    }
+
+    fn cannot_remove(dir: &Path) -> Result<()> {
+        Err(Error::io(
+            dir,
+            io::Error::new(io::ErrorKind::PermissionDenied, "busy, as a test"),
+        ))
+    }
+
+    #[test]
+    fn leftover_names_are_recognised_and_nothing_else() {
+        use Leftover::*;
+        for (file_name, expected) in [
+            (".public.factbrief-new", Some((Staging, 0))),
+            (".public.factbrief-old", Some((OldSite, 0))),
+            (".public.factbrief-new-12-345", Some((Staging, 345))),
+            (".public.factbrief-old-1-2", Some((OldSite, 2))),
+            (".public.factbrief-lock", None),
+            (".public.factbrief-newer", None),
+            (".public.factbrief-new-12", None),
+            (".public.factbrief-new-x-1", None),
+            (".public.factbrief-new-1-", None),
+            (".public.factbrief-new-1-2-3", None),
+            (".other.factbrief-new-1-2", None),
+            ("public", None),
+        ] {
+            assert_eq!(leftover("public", file_name), expected, "{file_name}");
+        }
+    }
+
+    #[test]
+    fn a_previous_site_that_cannot_be_removed_is_a_warning_not_an_error() {
+        for exchange in [true, false] {
+            let dir = tempfile::tempdir().unwrap();
+            let out = dir.path().join("public");
+            write_site(dir.path(), &out, &site("one")).unwrap();
+            let failing = Hooks {
+                remove: cannot_remove,
+                exchange,
+                ..HOOKS
+            };
+            let report = write_with(dir.path(), &out, &site("two"), &failing).unwrap();
+            // The new site is in place.
+            let index = fs::read_to_string(out.join("index.html")).unwrap();
+            assert_eq!(index, "two index.html", "exchange: {exchange}");
+            // The warning names the folder holding the previous site, which is still there.
+            assert_eq!(report.warnings.len(), 1, "{:?}", report.warnings);
+            let warning = &report.warnings[0];
+            assert_eq!(warning.code, Code::Cleanup);
+            assert_eq!(warning.severity, crate::diagnostic::Severity::Warning);
+            let kept = fs::read_to_string(warning.file.join("index.html")).unwrap();
+            assert_eq!(kept, "one index.html");
+            assert!(warning.message.contains("busy, as a test"), "{warning}");
+            // After an exchange the staging folder holds the previous site.
+            let kind = if exchange && cfg!(target_os = "linux") {
+                "new"
+            } else {
+                "old"
+            };
+            let name = warning.file.file_name().unwrap().to_string_lossy();
+            assert!(
+                name.starts_with(&format!(".public.factbrief-{kind}-")),
+                "{name}"
+            );
+            // The next build clears it.
+            let report = write_site(dir.path(), &out, &site("three")).unwrap();
+            assert!(report.warnings.is_empty(), "{:?}", report.warnings);
+            assert_eq!(beside(&out), [".public.factbrief-lock"]);
+        }
+    }
+
+    #[test]
+    fn the_swap_leaves_the_site_and_the_lock_file_only() {
+        for exchange in [true, false] {
+            let dir = tempfile::tempdir().unwrap();
+            let out = dir.path().join("public");
+            let hooks = Hooks { exchange, ..HOOKS };
+            for word in ["one", "two", "three"] {
+                let report = write_with(dir.path(), &out, &site(word), &hooks).unwrap();
+                assert!(report.warnings.is_empty());
+                let index = fs::read_to_string(out.join("index.html")).unwrap();
+                assert_eq!(index, format!("{word} index.html"));
+                assert_eq!(beside(&out), [".public.factbrief-lock"]);
+            }
+        }
+    }
+
+    #[test]
+    fn a_build_waits_for_the_lock_and_gives_up_after_the_timeout() {
+        let dir = tempfile::tempdir().unwrap();
+        let out = dir.path().join("public");
+        write_site(dir.path(), &out, &site("one")).unwrap();
+        // Another build holds the lock (a lock on its own open file, as another process's would be).
+        let mut other = fd_lock::RwLock::new(
+            fs::File::open(dir.path().join(".public.factbrief-lock")).unwrap(),
+        );
+        let held = other.write().unwrap();
+        let impatient = Hooks {
+            lock_timeout: Duration::from_millis(200),
+            ..HOOKS
+        };
+        let start = Instant::now();
+        let err = write_with(dir.path(), &out, &site("two"), &impatient).unwrap_err();
+        assert!(start.elapsed() >= Duration::from_millis(200));
+        let message = err.to_string();
+        assert!(message.contains("another build into"), "{message}");
+        assert!(message.contains(".public.factbrief-lock"), "{message}");
+        assert_eq!(
+            fs::read_to_string(out.join("index.html")).unwrap(),
+            "one index.html",
+            "the output is untouched"
+        );
+        drop(held);
+        write_with(dir.path(), &out, &site("two"), &impatient).unwrap();
+        assert_eq!(
+            fs::read_to_string(out.join("index.html")).unwrap(),
+            "two index.html"
+        );
+    }
+
+    #[test]
+    fn a_removal_cut_short_leaves_a_folder_the_next_build_recognises() {
+        let dir = tempfile::tempdir().unwrap();
+        let out = dir.path().join("public");
+        write_site(dir.path(), &out, &site("one")).unwrap();
+        // As if the previous site's removal stopped after one file: the manifest is still there.
+        let left = dir.path().join(".public.factbrief-new-1-2");
+        fs::rename(&out, &left).unwrap();
+        fs::remove_file(left.join("index.html")).unwrap();
+        write_site(dir.path(), &out, &site("two")).unwrap();
+        assert!(!left.exists());
+        // A partly written staging folder holds its manifest from the start.
+        let staging = dir.path().join(".public.factbrief-new-3-4");
+        fs::create_dir(&staging).unwrap();
+        let files = site("three");
+        fs::write(
+            staging.join(MANIFEST),
+            "# header\nindex.html\nclaims/a/index.html\n",
+        )
+        .unwrap();
+        fs::write(
+            staging.join("index.html"),
+            &**files.values().next().unwrap(),
+        )
+        .unwrap();
+        let report = write_site(dir.path(), &out, &files).unwrap();
+        assert!(report.warnings.is_empty(), "{:?}", report.warnings);
+        assert_eq!(beside(&out), [".public.factbrief-lock"]);
+    }
 }

@@ -23,6 +23,10 @@ pub enum Code {
     BrokenLink,
     /// A link in a rendered page points to no file of the built site.
     BrokenOutputLink,
+    /// A build put its site in place but could not clear something it left
+    /// beside the output folder: the previous site, or the leftover of a killed
+    /// build (a warning naming the folder, to remove by hand).
+    Cleanup,
     /// A claim cites the same passage of a source in two evidence entries.
     DuplicateCitation,
     /// A front-matter field is given twice.
@@ -97,13 +101,14 @@ pub enum Code {
 
 impl Code {
     /// Every code, in the order of their names.
-    pub const ALL: [Code; 41] = [
+    pub const ALL: [Code; 42] = [
         Code::BadBaseUrl,
         Code::BadId,
         Code::BadValue,
         Code::BadVerdict,
         Code::BrokenLink,
         Code::BrokenOutputLink,
+        Code::Cleanup,
         Code::DuplicateCitation,
         Code::DuplicateField,
         Code::DuplicateVerdict,
@@ -150,6 +155,7 @@ impl Code {
             Code::BadVerdict => "bad-verdict",
             Code::BrokenLink => "broken-link",
             Code::BrokenOutputLink => "broken-output-link",
+            Code::Cleanup => "cleanup",
             Code::DuplicateCitation => "duplicate-citation",
             Code::DuplicateField => "duplicate-field",
             Code::DuplicateVerdict => "duplicate-verdict",
