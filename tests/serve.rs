@@ -27,10 +27,16 @@ impl Drop for Server {
 }
 
 fn serve(root: &Path, extra: &[&str]) -> Server {
-    let child = Command::new(env!("CARGO_BIN_EXE_factbrief"))
-        .args(["serve", "--port", "0"])
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_factbrief"));
+    cmd.args(["serve", "--port", "0"])
         .args(extra)
-        .current_dir(root)
+        .current_dir(root);
+    start(cmd)
+}
+
+/// Start `cmd`, a `factbrief serve`, and wait for the port it says it serves on.
+fn start(mut cmd: Command) -> Server {
+    let child = cmd
         .env("NO_COLOR", "1")
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
@@ -61,29 +67,46 @@ fn serve(root: &Path, extra: &[&str]) -> Server {
         let line = rx
             .recv_timeout(deadline.saturating_duration_since(Instant::now()))
             .expect("serve prints its address");
-        if let Some(rest) = line.split("http://127.0.0.1:").nth(1) {
-            server.port = rest.split('/').next().unwrap().parse().unwrap();
+        // "Serving . at http://127.0.0.1:PORT/ ..." or "... http://localhost:PORT/ on this machine ..."
+        if let Some(rest) = line
+            .strip_prefix("Serving ")
+            .and_then(|l| l.split("http://").nth(1))
+        {
+            let authority = rest.split('/').next().unwrap();
+            server.port = authority.rsplit_once(':').unwrap().1.parse().unwrap();
             return server;
         }
     }
 }
 
-/// GET (or HEAD) `path`: status, headers and body.
-fn request(port: u16, method: &str, path: &str) -> (u16, String, Vec<u8>) {
+/// Send `data` as it is and read the answer to the end: status, head and body.
+fn exchange(port: u16, data: &[u8]) -> (u16, String, Vec<u8>) {
     let mut s = TcpStream::connect(("127.0.0.1", port)).unwrap();
     s.set_read_timeout(Some(Duration::from_secs(10))).unwrap();
-    write!(
-        s,
-        "{method} {path} HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n"
-    )
-    .unwrap();
+    // The server may answer and close before it has read all of an oversized request.
+    let _ = s.write_all(data);
     let mut raw = Vec::new();
-    s.read_to_end(&mut raw).unwrap();
-    let split = raw.windows(4).position(|w| w == b"\r\n\r\n").unwrap();
+    // What was read before a reset is kept in `raw`.
+    let _ = s.read_to_end(&mut raw);
+    let split = raw
+        .windows(4)
+        .position(|w| w == b"\r\n\r\n")
+        .unwrap_or_else(|| panic!("no response head: {:?}", String::from_utf8_lossy(&raw)));
     let head = String::from_utf8_lossy(&raw[..split]).into_owned();
     let body = raw[split + 4..].to_vec();
     let status = head.split_whitespace().nth(1).unwrap().parse().unwrap();
     (status, head, body)
+}
+
+/// GET (or HEAD) `path` with `Host: host`: status, headers and body.
+fn request_for(port: u16, host: &str, method: &str, path: &str) -> (u16, String, Vec<u8>) {
+    let data = format!("{method} {path} HTTP/1.1\r\nHost: {host}\r\nConnection: close\r\n\r\n");
+    exchange(port, data.as_bytes())
+}
+
+/// GET (or HEAD) `path`: status, headers and body.
+fn request(port: u16, method: &str, path: &str) -> (u16, String, Vec<u8>) {
+    request_for(port, &format!("127.0.0.1:{port}"), method, path)
 }
 
 fn get(port: u16, path: &str) -> (u16, String) {
@@ -110,7 +133,11 @@ fn wait_for(port: u16, path: &str, what: &str, check: impl Fn(u16, &str) -> bool
 /// The events the server sends, as (event, data) pairs, on a channel.
 fn events(port: u16) -> Receiver<(String, String)> {
     let mut s = TcpStream::connect(("127.0.0.1", port)).unwrap();
-    write!(s, "GET /__factbrief/events HTTP/1.1\r\nHost: x\r\n\r\n").unwrap();
+    write!(
+        s,
+        "GET /__factbrief/events HTTP/1.1\r\nHost: localhost:{port}\r\n\r\n"
+    )
+    .unwrap();
     let (tx, rx) = mpsc::channel();
     std::thread::spawn(move || {
         let mut event = String::new();
@@ -386,3 +413,4 @@ fn a_port_in_use_moves_to_the_next_free_one() {
         )
     );
 }
+
