@@ -489,6 +489,11 @@ fn oversized_and_malformed_requests_are_refused() {
         ),
         ("not HTTP".into(), b"HELLO\r\n\r\n".to_vec(), 400),
         (
+            "blank lines without end".into(),
+            b"\r\n".repeat(10_000),
+            400,
+        ),
+        (
             "an unknown version".into(),
             format!("GET / HTTP/7.0\r\n{host}\r\n").into_bytes(),
             400,

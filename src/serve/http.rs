@@ -372,13 +372,18 @@ async fn connection(
     )
     .await;
     match line {
-        Ok(Ok(true)) => {}
-        Ok(Ok(false)) => {
+        Ok(Ok(Line::Ended)) => {}
+        Ok(Ok(Line::TooLong)) => {
             let body = format!(
                 "414 URI Too Long: the request line is longer than {} bytes\n",
                 limits.max_request_line
             );
             let _ = io.refuse("414 URI Too Long", &body).await;
+            return;
+        }
+        Ok(Ok(Line::Blank)) => {
+            let body = "400 Bad Request: blank lines and no request\n";
+            let _ = io.refuse("400 Bad Request", body).await;
             return;
         }
         // Closed, failed or too slow before a request line: nothing to answer.
@@ -407,6 +412,16 @@ struct Guarded {
     closing: Option<Closing>,
 }
 
+/// What came before the end of the request line.
+enum Line {
+    /// The request line, whole, within the limit.
+    Ended,
+    /// The limit, inside the request line.
+    TooLong,
+    /// The limit, in blank lines only.
+    Blank,
+}
+
 struct Closing {
     write_shut: bool,
     deadline: Pin<Box<Sleep>>,
@@ -429,10 +444,9 @@ impl Guarded {
         }
     }
 
-    /// Read until the end of the request line (blank lines before it skipped, as
-    /// hyper does): `Ok(true)` when it ends within `max` bytes, `Ok(false)` when it
-    /// does not, an error when the client closes first.
-    async fn read_request_line(&mut self, max: usize) -> io::Result<bool> {
+    /// Read until the end of the request line (after the blank lines hyper skips),
+    /// or `max` bytes (blank lines included); an error when the client closes first.
+    async fn read_request_line(&mut self, max: usize) -> io::Result<Line> {
         let mut chunk = [0u8; 4096];
         loop {
             let line = self
@@ -440,13 +454,11 @@ impl Guarded {
                 .iter()
                 .position(|b| !matches!(b, b'\r' | b'\n'))
                 .map(|s| &self.start[s..]);
-            if let Some(line) = line {
-                if line.contains(&b'\n') {
-                    return Ok(true);
-                }
-                if line.len() >= max {
-                    return Ok(false);
-                }
+            match line {
+                Some(line) if line.contains(&b'\n') => return Ok(Line::Ended),
+                Some(_) if self.start.len() >= max => return Ok(Line::TooLong),
+                None if self.start.len() >= max => return Ok(Line::Blank),
+                _ => {}
             }
             let n = self.stream.read(&mut chunk).await?;
             if n == 0 {
