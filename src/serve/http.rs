@@ -309,7 +309,9 @@ fn router(shared: Arc<Shared>, hosts: Hosts) -> Router {
 /// waits for one to end; when accepting fails for want of file descriptors or
 /// memory, it says so (now and then), waits a little longer each time, and goes on.
 async fn accept(listener: TcpListener, app: Router, limits: Limits) {
-    let permits = Arc::new(Semaphore::new(limits.max_connections.max(1)));
+    let permits = Arc::new(Semaphore::new(
+        limits.max_connections.clamp(1, Semaphore::MAX_PERMITS),
+    ));
     let mut http = http1::Builder::new();
     http.keep_alive(false)
         .title_case_headers(true)
