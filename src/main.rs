@@ -98,7 +98,7 @@ enum Command {
         /// The site root, holding content/ (and optionally templates/ and static/).
         #[arg(long, default_value = ".")]
         root: PathBuf,
-        /// The address to listen on.
+        /// The address to listen on (anything but loopback makes the site visible to the network).
         #[arg(long, default_value = "127.0.0.1")]
         bind: String,
         /// The port (the next free one is used if it is taken; 0 for any).
@@ -110,6 +110,11 @@ enum Command {
         /// Open the site in the browser.
         #[arg(long)]
         open: bool,
+        /// Also answer requests for this host name or address (NAME, or NAME:PORT for that
+        /// port only); repeatable. Otherwise only localhost, 127.0.0.1, [::1] and the address
+        /// connected to are answered: other names get 403, against DNS rebinding.
+        #[arg(long = "allow-host", value_name = "NAME", value_parser = factbrief::serve::http::allowed_host)]
+        allow_host: Vec<String>,
     },
     /// Create a minimal briefing that builds, in DIR.
     Init {
@@ -175,6 +180,7 @@ fn main() -> ExitCode {
             port,
             drafts,
             open,
+            allow_host,
         } => {
             let options = factbrief::serve::ServeOptions {
                 root: root.clone(),
@@ -182,6 +188,7 @@ fn main() -> ExitCode {
                 port,
                 drafts,
                 open,
+                allow_hosts: allow_host,
             };
             match factbrief::serve::serve(options) {
                 Ok(()) => ExitCode::SUCCESS,

@@ -27,10 +27,16 @@ impl Drop for Server {
 }
 
 fn serve(root: &Path, extra: &[&str]) -> Server {
-    let child = Command::new(env!("CARGO_BIN_EXE_factbrief"))
-        .args(["serve", "--port", "0"])
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_factbrief"));
+    cmd.args(["serve", "--port", "0"])
         .args(extra)
-        .current_dir(root)
+        .current_dir(root);
+    start(cmd)
+}
+
+/// Start `cmd`, a `factbrief serve`, and wait for the port it says it serves on.
+fn start(mut cmd: Command) -> Server {
+    let child = cmd
         .env("NO_COLOR", "1")
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
@@ -61,29 +67,46 @@ fn serve(root: &Path, extra: &[&str]) -> Server {
         let line = rx
             .recv_timeout(deadline.saturating_duration_since(Instant::now()))
             .expect("serve prints its address");
-        if let Some(rest) = line.split("http://127.0.0.1:").nth(1) {
-            server.port = rest.split('/').next().unwrap().parse().unwrap();
+        // "Serving . at http://127.0.0.1:PORT/ ..." or "... http://localhost:PORT/ on this machine ..."
+        if let Some(rest) = line
+            .strip_prefix("Serving ")
+            .and_then(|l| l.split("http://").nth(1))
+        {
+            let authority = rest.split('/').next().unwrap();
+            server.port = authority.rsplit_once(':').unwrap().1.parse().unwrap();
             return server;
         }
     }
 }
 
-/// GET (or HEAD) `path`: status, headers and body.
-fn request(port: u16, method: &str, path: &str) -> (u16, String, Vec<u8>) {
+/// Send `data` as it is and read the answer to the end: status, head and body.
+fn exchange(port: u16, data: &[u8]) -> (u16, String, Vec<u8>) {
     let mut s = TcpStream::connect(("127.0.0.1", port)).unwrap();
     s.set_read_timeout(Some(Duration::from_secs(10))).unwrap();
-    write!(
-        s,
-        "{method} {path} HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n"
-    )
-    .unwrap();
+    // The server may answer and close before it has read all of an oversized request.
+    let _ = s.write_all(data);
     let mut raw = Vec::new();
-    s.read_to_end(&mut raw).unwrap();
-    let split = raw.windows(4).position(|w| w == b"\r\n\r\n").unwrap();
+    // What was read before a reset is kept in `raw`.
+    let _ = s.read_to_end(&mut raw);
+    let split = raw
+        .windows(4)
+        .position(|w| w == b"\r\n\r\n")
+        .unwrap_or_else(|| panic!("no response head: {:?}", String::from_utf8_lossy(&raw)));
     let head = String::from_utf8_lossy(&raw[..split]).into_owned();
     let body = raw[split + 4..].to_vec();
     let status = head.split_whitespace().nth(1).unwrap().parse().unwrap();
     (status, head, body)
+}
+
+/// GET (or HEAD) `path` with `Host: host`: status, headers and body.
+fn request_for(port: u16, host: &str, method: &str, path: &str) -> (u16, String, Vec<u8>) {
+    let data = format!("{method} {path} HTTP/1.1\r\nHost: {host}\r\nConnection: close\r\n\r\n");
+    exchange(port, data.as_bytes())
+}
+
+/// GET (or HEAD) `path`: status, headers and body.
+fn request(port: u16, method: &str, path: &str) -> (u16, String, Vec<u8>) {
+    request_for(port, &format!("127.0.0.1:{port}"), method, path)
 }
 
 fn get(port: u16, path: &str) -> (u16, String) {
@@ -110,7 +133,11 @@ fn wait_for(port: u16, path: &str, what: &str, check: impl Fn(u16, &str) -> bool
 /// The events the server sends, as (event, data) pairs, on a channel.
 fn events(port: u16) -> Receiver<(String, String)> {
     let mut s = TcpStream::connect(("127.0.0.1", port)).unwrap();
-    write!(s, "GET /__factbrief/events HTTP/1.1\r\nHost: x\r\n\r\n").unwrap();
+    write!(
+        s,
+        "GET /__factbrief/events HTTP/1.1\r\nHost: localhost:{port}\r\n\r\n"
+    )
+    .unwrap();
     let (tx, rx) = mpsc::channel();
     std::thread::spawn(move || {
         let mut event = String::new();
@@ -385,4 +412,224 @@ fn a_port_in_use_moves_to_the_next_free_one() {
             port + 1
         )
     );
+}
+
+#[test]
+fn only_requests_for_this_machine_are_answered() {
+    let dir = tempfile::tempdir().unwrap();
+    small_site(dir.path());
+    let server = serve(dir.path(), &["--allow-host", "mybox.local"]);
+    let port = server.port;
+    for (host, status) in [
+        (format!("127.0.0.1:{port}"), 200),
+        (format!("localhost:{port}"), 200),
+        ("localhost".to_owned(), 200),
+        (format!("[::1]:{port}"), 200),
+        (format!("mybox.local:{port}"), 200),
+        ("MyBox.local".to_owned(), 200),
+        // A page of another site whose name was made to point here (DNS rebinding).
+        (format!("evil.example:{port}"), 403),
+        ("evil.example".to_owned(), 403),
+        (format!("localhost.evil.example:{port}"), 403),
+        ("localhost:1".to_owned(), 403),
+        (format!("127.0.0.1:{port}@evil.example"), 403),
+    ] {
+        assert_eq!(request_for(port, &host, "GET", "/").0, status, "{host}");
+    }
+    let (_, head, body) = request_for(port, "evil.example", "GET", "/");
+    assert!(head.contains("Content-Type: text/plain"), "{head}");
+    let text = String::from_utf8_lossy(&body);
+    assert!(text.contains("--allow-host"), "{text}");
+    // The event stream too: a foreign page cannot follow the rebuilds.
+    let (status, _, _) = request_for(port, "evil.example", "GET", "/__factbrief/events");
+    assert_eq!(status, 403);
+    // No Host at all.
+    let (status, _, _) = exchange(port, b"GET / HTTP/1.1\r\nConnection: close\r\n\r\n");
+    assert_eq!(status, 400);
+}
+
+#[test]
+fn oversized_and_malformed_requests_are_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    small_site(dir.path());
+    let server = serve(dir.path(), &[]);
+    let port = server.port;
+    let host = format!("Host: 127.0.0.1:{port}\r\n");
+    let long_path = format!("/{}", "a".repeat(10_000));
+    let cases: Vec<(String, Vec<u8>, u16)> = vec![
+        (
+            "a 10 kB request line".into(),
+            format!("GET {long_path} HTTP/1.1\r\n{host}\r\n").into_bytes(),
+            414,
+        ),
+        (
+            "a 100 kB request line, never ended".into(),
+            format!("GET /{}", "a".repeat(100_000)).into_bytes(),
+            414,
+        ),
+        (
+            "a 40 kB header".into(),
+            format!(
+                "GET / HTTP/1.1\r\n{host}X-Big: {}\r\n\r\n",
+                "b".repeat(40_000)
+            )
+            .into_bytes(),
+            431,
+        ),
+        (
+            "many headers".into(),
+            format!(
+                "GET / HTTP/1.1\r\n{host}{}\r\n",
+                (0..200)
+                    .map(|i| format!("X-{i}: 1\r\n"))
+                    .collect::<String>()
+            )
+            .into_bytes(),
+            431,
+        ),
+        ("not HTTP".into(), b"HELLO\r\n\r\n".to_vec(), 400),
+        (
+            "blank lines without end".into(),
+            b"\r\n".repeat(10_000),
+            400,
+        ),
+        (
+            "an unknown version".into(),
+            format!("GET / HTTP/7.0\r\n{host}\r\n").into_bytes(),
+            400,
+        ),
+        (
+            "a control character in the target".into(),
+            format!("GET /a\x01b HTTP/1.1\r\n{host}\r\n").into_bytes(),
+            400,
+        ),
+        (
+            "a header without a colon".into(),
+            format!("GET / HTTP/1.1\r\n{host}Broken\r\n\r\n").into_bytes(),
+            400,
+        ),
+    ];
+    for (what, data, status) in cases {
+        let started = Instant::now();
+        assert_eq!(exchange(port, &data).0, status, "{what}");
+        assert!(
+            started.elapsed() < Duration::from_secs(5),
+            "{what}: answered at once"
+        );
+    }
+    // The server is still there.
+    assert_eq!(get(port, "/").0, 200);
+}
+
+#[test]
+fn head_answers_headers_without_a_body() {
+    let dir = tempfile::tempdir().unwrap();
+    small_site(dir.path());
+    let server = serve(dir.path(), &[]);
+    let port = server.port;
+    let (_, _, page) = request(port, "GET", "/claims/troops/");
+    let (status, head, body) = request(port, "HEAD", "/claims/troops/");
+    assert_eq!(status, 200);
+    assert!(body.is_empty(), "no body");
+    assert!(head.contains("Content-Type: text/html"), "{head}");
+    assert!(
+        head.contains(&format!("Content-Length: {}", page.len())),
+        "the length of the page: {head}"
+    );
+    let (status, _, body) = request(port, "HEAD", "/nope/");
+    assert_eq!((status, body.len()), (404, 0));
+    // HEAD on the event stream: its headers, at once, and no stream.
+    let started = Instant::now();
+    let (status, head, body) = request(port, "HEAD", "/__factbrief/events");
+    assert_eq!(status, 200);
+    assert!(head.contains("Content-Type: text/event-stream"), "{head}");
+    assert!(body.is_empty(), "{}", String::from_utf8_lossy(&body));
+    assert!(started.elapsed() < Duration::from_secs(2));
+    let (status, head, _) = request(port, "DELETE", "/__factbrief/events");
+    assert_eq!(status, 405);
+    assert!(head.contains("Allow: GET, HEAD"), "{head}");
+}
+
+#[test]
+fn a_flood_of_idle_connections_does_not_stop_the_server() {
+    let dir = tempfile::tempdir().unwrap();
+    small_site(dir.path());
+    let server = serve(dir.path(), &[]);
+    let port = server.port;
+    let started = Instant::now();
+    // 300 connections to loopback that never finish a request: half say nothing,
+    // half stop in the middle of the headers.
+    let mut idle = Vec::new();
+    for i in 0..300 {
+        let mut s = TcpStream::connect(("127.0.0.1", port)).unwrap();
+        if i % 2 == 1 {
+            s.write_all(format!("GET / HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\nX-").as_bytes())
+                .unwrap();
+        }
+        idle.push(s);
+    }
+    let asked = Instant::now();
+    let (status, page) = get(port, "/claims/troops/");
+    assert_eq!(status, 200);
+    assert!(page.contains("Mostly true"));
+    assert!(
+        asked.elapsed() < Duration::from_secs(3),
+        "served while the flood waits: {:?}",
+        asked.elapsed()
+    );
+    drop(idle);
+    assert_eq!(get(port, "/").0, 200);
+    assert!(started.elapsed() < Duration::from_secs(30));
+}
+
+#[cfg(unix)]
+#[test]
+fn running_out_of_file_descriptors_does_not_stop_the_server() {
+    let dir = tempfile::tempdir().unwrap();
+    small_site(dir.path());
+    let mut cmd = Command::new("sh");
+    cmd.args(["-c", "ulimit -n 64 && exec \"$0\" serve --port 0"])
+        .arg(env!("CARGO_BIN_EXE_factbrief"))
+        .current_dir(dir.path());
+    let server = start(cmd);
+    let port = server.port;
+    // More connections than the server has file descriptors for (the kernel queues them).
+    let clients: Vec<TcpStream> = (0..100)
+        .map(|_| TcpStream::connect(("127.0.0.1", port)).unwrap())
+        .collect();
+    let deadline = Instant::now() + Duration::from_secs(10);
+    let mut said = String::new();
+    while !said.contains("cannot accept a connection") {
+        let left = deadline.saturating_duration_since(Instant::now());
+        match server.stderr.recv_timeout(left) {
+            Ok(line) => said.push_str(&line),
+            Err(_) => panic!("no word of the failed accept: {said}"),
+        }
+    }
+    drop(clients);
+    // Once the connections are gone, the accept loop goes on.
+    let (status, page) = get(port, "/claims/troops/");
+    assert_eq!(status, 200);
+    assert!(page.contains("Mostly true"));
+}
+
+#[test]
+fn a_non_loopback_bind_warns_and_says_where_it_listens() {
+    let dir = tempfile::tempdir().unwrap();
+    small_site(dir.path());
+    let server = serve(dir.path(), &["--bind", "0.0.0.0"]);
+    let port = server.port;
+    let deadline = Instant::now() + Duration::from_secs(5);
+    let mut said = String::new();
+    while !said.contains("visible to the network") && Instant::now() < deadline {
+        if let Ok(l) = server.stderr.recv_timeout(Duration::from_millis(200)) {
+            said.push_str(&l);
+        }
+    }
+    assert!(
+        said.contains("visible to the network")
+            && said.contains(&format!("all interfaces, port {port}")),
+        "{said}"
+    );
+    assert_eq!(get(port, "/").0, 200);
 }

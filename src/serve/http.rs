@@ -1,15 +1,37 @@
-//! A small HTTP/1.1 server for the site in memory: GET and HEAD of the site's
-//! files only, plus the live-reload event stream.
+//! The HTTP server of `factbrief serve`: GET and HEAD of the site's files,
+//! held in memory, plus the live-reload event stream.
 //!
-//! It is written on std's TcpListener rather than with an HTTP crate because
-//! the event stream must be flushed event by event, which tiny_http's chunked
-//! writer does not do, and an async stack is a lot of build for loopback use.
+//! It runs on axum over hyper and tokio, on a runtime of its own thread, so
+//! that the rest of `serve` (the rebuild loop) stays synchronous. Around
+//! hyper's HTTP/1.1 it adds what a server that browsers can reach needs: a
+//! bound on connections (more wait in the kernel's queue), a limit on the
+//! request line (414) beside hyper's on the head (431), time limits for a
+//! slow request head and for a client that stops reading, an accept loop that
+//! backs off and goes on when the process runs out of file descriptors, and a
+//! `Host` check against DNS rebinding.
 
-use std::io::{BufRead, BufReader, Write};
-use std::net::{TcpListener, TcpStream};
-use std::sync::mpsc::{self, Receiver, RecvTimeoutError, Sender};
+use std::convert::Infallible;
+use std::future::Future;
+use std::io;
+use std::net::{IpAddr, SocketAddr};
+use std::pin::Pin;
 use std::sync::{Arc, Mutex, RwLock};
-use std::time::Duration;
+use std::task::{ready, Context, Poll};
+use std::time::{Duration, Instant};
+
+use axum::body::Body;
+use axum::extract::{Request, State};
+use axum::http::{header, HeaderValue, Method, StatusCode};
+use axum::response::sse::{Event, KeepAlive, Sse};
+use axum::response::{IntoResponse, Response};
+use axum::Router;
+use futures_util::stream::{self, StreamExt};
+use hyper::server::conn::http1;
+use hyper_util::rt::{TokioIo, TokioTimer};
+use tokio::io::{AsyncRead, AsyncReadExt, AsyncWrite, AsyncWriteExt, ReadBuf};
+use tokio::net::{TcpListener, TcpStream};
+use tokio::sync::{mpsc, OwnedSemaphorePermit, Semaphore};
+use tokio::time::Sleep;
 
 use crate::pipeline::Files;
 use crate::site_path::{file_for, percent_decode};
@@ -17,13 +39,20 @@ use crate::site_path::{file_for, percent_decode};
 /// Where the browser listens for rebuilds.
 pub const EVENTS_PATH: &str = "/__factbrief/events";
 
+/// Events waiting for one browser; one that falls this far behind is dropped
+/// (its page reconnects, sees a newer build and reloads).
+const CLIENT_QUEUE: usize = 32;
+
+/// An event for the browsers: its name and its JSON data.
+type Message = (&'static str, String);
+
 /// What the server shares with the rebuild loop.
 pub struct Shared {
     files: RwLock<Arc<Files>>,
     /// The diagnostics of a failed rebuild, while the last good site is served.
     error: RwLock<Option<String>>,
     build: Mutex<u64>,
-    clients: Mutex<Vec<Sender<String>>>,
+    clients: Mutex<Vec<mpsc::Sender<Message>>>,
 }
 
 impl Shared {
@@ -58,140 +87,661 @@ impl Shared {
             _ => serde_json::json!({ "build": build, "paths": "*" }),
         };
         let event = if css_only { "css" } else { "reload" };
-        self.broadcast(&format!("event: {event}\ndata: {data}\n\n"));
+        self.broadcast((event, data.to_string()));
     }
 
     /// Keep serving the last good site and show `report` over it.
     pub fn fail(&self, report: &str) {
         *self.error.write().unwrap_or_else(|p| p.into_inner()) = Some(report.to_owned());
-        self.broadcast(&report_event(report));
+        self.broadcast(report_event(report));
     }
 
-    fn broadcast(&self, message: &str) {
+    fn broadcast(&self, message: Message) {
         let mut clients = self.clients.lock().unwrap_or_else(|p| p.into_inner());
-        clients.retain(|c| c.send(message.to_owned()).is_ok());
+        // Gone, or not reading: either way it is dropped.
+        clients.retain(|c| c.try_send(message.clone()).is_ok());
     }
 
-    fn subscribe(&self) -> Receiver<String> {
-        let (tx, rx) = mpsc::channel();
+    fn subscribe(&self) -> mpsc::Receiver<Message> {
+        let (tx, rx) = mpsc::channel(CLIENT_QUEUE);
         self.clients
             .lock()
             .unwrap_or_else(|p| p.into_inner())
             .push(tx);
         rx
     }
-}
 
-fn report_event(report: &str) -> String {
-    let data = serde_json::json!({ "text": report }).to_string();
-    format!("event: report\ndata: {data}\n\n")
-}
+    fn files(&self) -> Arc<Files> {
+        self.files.read().unwrap_or_else(|p| p.into_inner()).clone()
+    }
 
-/// Accept connections until the process ends, each on its own thread.
-pub fn run(listener: TcpListener, shared: Arc<Shared>) {
-    for stream in listener.incoming().flatten() {
-        let shared = shared.clone();
-        std::thread::spawn(move || {
-            let _ = handle(stream, &shared);
-        });
+    fn error(&self) -> Option<String> {
+        self.error.read().unwrap_or_else(|p| p.into_inner()).clone()
+    }
+
+    fn build(&self) -> u64 {
+        *self.build.lock().unwrap_or_else(|p| p.into_inner())
     }
 }
 
-fn handle(stream: TcpStream, shared: &Shared) -> std::io::Result<()> {
-    stream.set_read_timeout(Some(Duration::from_secs(10)))?;
-    let mut reader = BufReader::new(stream.try_clone()?);
-    let mut request_line = String::new();
-    reader.read_line(&mut request_line)?;
-    // Headers are read and ignored: nothing here depends on them.
-    loop {
-        let mut line = String::new();
-        if reader.read_line(&mut line)? == 0 || line == "\r\n" || line == "\n" {
-            break;
+fn report_event(report: &str) -> Message {
+    ("report", serde_json::json!({ "text": report }).to_string())
+}
+
+/// What a client may make the server hold, and for how long.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Limits {
+    /// Connections served at once; more wait in the kernel's queue until one ends.
+    pub max_connections: usize,
+    /// The longest request line (method, target, version), in bytes; longer is answered 414.
+    pub max_request_line: usize,
+    /// The longest request head (request line and headers), in bytes; longer is answered 431.
+    pub max_head: usize,
+    /// How long a client has to send its request line, and then its headers.
+    pub head_timeout: Duration,
+    /// How long a response waits for a client that has stopped reading before
+    /// the connection is dropped.
+    pub write_timeout: Duration,
+}
+
+impl Default for Limits {
+    fn default() -> Limits {
+        Limits {
+            max_connections: 512,
+            max_request_line: 8 * 1024,
+            max_head: 32 * 1024,
+            head_timeout: Duration::from_secs(10),
+            write_timeout: Duration::from_secs(30),
         }
     }
-    let mut parts = request_line.split_whitespace();
-    let (method, target) = (parts.next().unwrap_or(""), parts.next().unwrap_or(""));
-    let mut out = stream;
-    if method != "GET" && method != "HEAD" {
+}
+
+/// The `Host` names the server answers. A page of another site whose name
+/// was made to point at this machine (DNS rebinding) sends its own name, and
+/// is refused, so it cannot read the site or its event stream.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Hosts {
+    port: u16,
+    /// Names given with `--allow-host`, in lower case, each with its port if it was given one.
+    extra: Vec<(String, Option<u16>)>,
+}
+
+impl Hosts {
+    /// The loopback names and the bound address, with `port` or without a port,
+    /// and the names in `extra` (each as [`allowed_host`] reads it).
+    pub fn new(port: u16, extra: &[String]) -> Hosts {
+        let extra = extra
+            .iter()
+            .filter_map(|n| split_host(n))
+            .map(|(name, port)| (name.to_ascii_lowercase(), port))
+            .collect();
+        Hosts { port, extra }
+    }
+
+    /// Whether a request with `Host: host` that came in on the local address
+    /// `local` (the address the client connected to) is answered.
+    pub fn allows(&self, host: &str, local: Option<SocketAddr>) -> bool {
+        let Some((name, port)) = split_host(host) else {
+            return false;
+        };
+        let name = name.to_ascii_lowercase();
+        let given = self.extra.iter().any(|(n, p)| {
+            *n == name
+                && match p {
+                    Some(p) => port == Some(*p),
+                    None => self.port_ok(port),
+                }
+        });
+        if given {
+            return true;
+        }
+        if !self.port_ok(port) {
+            return false;
+        }
+        if matches!(name.as_str(), "localhost" | "127.0.0.1" | "[::1]") {
+            return true;
+        }
+        // The address the client connected to, as it wrote it: for a server bound
+        // to all interfaces, whichever of this machine's addresses it used.
+        let ip = name.trim_start_matches('[').trim_end_matches(']');
+        match (ip.parse::<IpAddr>(), local) {
+            (Ok(ip), Some(local)) => ip.to_canonical() == local.ip().to_canonical(),
+            _ => false,
+        }
+    }
+
+    fn port_ok(&self, port: Option<u16>) -> bool {
+        port.is_none_or(|p| p == self.port)
+    }
+}
+
+/// Read a `--allow-host` value: a host name or IP address (IPv6 in brackets),
+/// optionally with `:PORT`. Returns it as given, or why it is not one.
+pub fn allowed_host(value: &str) -> Result<String, String> {
+    let bad = || {
+        format!("`{value}` is not a host name (such as `mybox.local`, `192.168.1.20` or `[fe80::1]`, optionally with `:PORT`)")
+    };
+    let (name, _) = split_host(value).ok_or_else(bad)?;
+    let plain = name
+        .chars()
+        .all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | '_'));
+    let bracketed = name.starts_with('[')
+        && name.ends_with(']')
+        && name[1..name.len() - 1]
+            .parse::<std::net::Ipv6Addr>()
+            .is_ok();
+    if name.is_empty() || !(plain || bracketed) {
+        return Err(bad());
+    }
+    Ok(value.to_owned())
+}
+
+/// A `Host` value's name and port: `name`, `name:port`, `[v6]` or `[v6]:port`.
+/// `None` when it is none of these.
+fn split_host(host: &str) -> Option<(&str, Option<u16>)> {
+    let (name, port) = if host.starts_with('[') {
+        let end = host.find(']')?;
+        let (name, rest) = host.split_at(end + 1);
+        match rest {
+            "" => (name, None),
+            r => (name, Some(r.strip_prefix(':')?)),
+        }
+    } else {
+        match host.split_once(':') {
+            Some((name, port)) => (name, Some(port)),
+            None => (host, None),
+        }
+    };
+    if name.is_empty() {
+        return None;
+    }
+    let port = match port {
+        None | Some("") => None,
+        Some(p) if p.bytes().all(|b| b.is_ascii_digit()) => Some(p.parse().ok()?),
+        Some(_) => return None,
+    };
+    Some((name, port))
+}
+
+/// Serve `listener` on a tokio runtime in a thread of its own, until the process ends.
+/// Fails only when the runtime or the listener cannot be set up.
+pub fn spawn(
+    listener: std::net::TcpListener,
+    shared: Arc<Shared>,
+    hosts: Hosts,
+    limits: Limits,
+) -> io::Result<()> {
+    listener.set_nonblocking(true)?;
+    // One thread is plenty for a local server; the cores are the rebuilds'.
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_io()
+        .enable_time()
+        .build()?;
+    let listener = {
+        let _entered = runtime.enter();
+        TcpListener::from_std(listener)?
+    };
+    let app = router(shared, hosts);
+    std::thread::Builder::new()
+        .name("factbrief-http".into())
+        .spawn(move || runtime.block_on(accept(listener, app, limits)))?;
+    Ok(())
+}
+
+#[derive(Clone)]
+struct App {
+    shared: Arc<Shared>,
+    hosts: Arc<Hosts>,
+}
+
+/// The local address of the connection a request came on.
+#[derive(Debug, Clone, Copy)]
+struct Local(SocketAddr);
+
+fn router(shared: Arc<Shared>, hosts: Hosts) -> Router {
+    Router::new().fallback(handle).with_state(App {
+        shared,
+        hosts: Arc::new(hosts),
+    })
+}
+
+/// Accept connections until the process ends. At the limit of connections it
+/// waits for one to end; when accepting fails for want of file descriptors or
+/// memory, it says so (now and then), waits a little longer each time, and goes on.
+async fn accept(listener: TcpListener, app: Router, limits: Limits) {
+    let permits = Arc::new(Semaphore::new(
+        limits.max_connections.clamp(1, Semaphore::MAX_PERMITS),
+    ));
+    let mut http = http1::Builder::new();
+    http.keep_alive(false)
+        .title_case_headers(true)
+        .max_header_size(limits.max_head)
+        .max_buf_size(limits.max_head.max(8 * 1024) + 8 * 1024)
+        .header_read_timeout(limits.head_timeout)
+        .timer(TokioTimer::new());
+    let http = Arc::new(http);
+    let mut backoff = Duration::ZERO;
+    let mut said: Option<Instant> = None;
+    loop {
+        let Ok(permit) = permits.clone().acquire_owned().await else {
+            return;
+        };
+        match listener.accept().await {
+            Ok((stream, _)) => {
+                backoff = Duration::ZERO;
+                tokio::spawn(connection(
+                    stream,
+                    permit,
+                    http.clone(),
+                    app.clone(),
+                    limits,
+                ));
+            }
+            // The client gave up before it was accepted: nothing to do.
+            Err(e)
+                if matches!(
+                    e.kind(),
+                    io::ErrorKind::ConnectionAborted
+                        | io::ErrorKind::ConnectionReset
+                        | io::ErrorKind::Interrupted
+                ) => {}
+            Err(e) => {
+                backoff = (backoff * 2).clamp(Duration::from_millis(10), Duration::from_secs(1));
+                if said.is_none_or(|t| t.elapsed() >= Duration::from_secs(10)) {
+                    eprintln!("factbrief serve: cannot accept a connection ({e}); trying again");
+                    said = Some(Instant::now());
+                }
+                tokio::time::sleep(backoff).await;
+            }
+        }
+    }
+}
+
+/// One connection, one request (as HTTP/1.1 allows with `Connection: close`):
+/// the request line is checked here, the rest is hyper's.
+async fn connection(
+    stream: TcpStream,
+    _permit: OwnedSemaphorePermit,
+    http: Arc<http1::Builder>,
+    app: Router,
+    limits: Limits,
+) {
+    let local = stream.local_addr().ok();
+    let mut io = Guarded::new(stream, limits.write_timeout);
+    let line = tokio::time::timeout(
+        limits.head_timeout,
+        io.read_request_line(limits.max_request_line),
+    )
+    .await;
+    match line {
+        Ok(Ok(Line::Ended)) => {}
+        Ok(Ok(Line::TooLong)) => {
+            let body = format!(
+                "414 URI Too Long: the request line is longer than {} bytes\n",
+                limits.max_request_line
+            );
+            let _ = io.refuse("414 URI Too Long", &body).await;
+            return;
+        }
+        Ok(Ok(Line::Blank)) => {
+            let body = "400 Bad Request: blank lines and no request\n";
+            let _ = io.refuse("400 Bad Request", body).await;
+            return;
+        }
+        // Closed, failed or too slow before a request line: nothing to answer.
+        _ => return,
+    }
+    let service = hyper::service::service_fn(move |mut req: hyper::Request<_>| {
+        if let Some(local) = local {
+            req.extensions_mut().insert(Local(local));
+        }
+        let mut app = app.clone();
+        async move { tower_service::Service::call(&mut app, req).await }
+    });
+    let _ = http.serve_connection(TokioIo::new(io), service).await;
+}
+
+/// A client connection as hyper sees it: what was read to check the request
+/// line is read again first; a write that waits longer than the write timeout
+/// fails; and closing drains what the client still sends, so that the close
+/// does not reset the connection and lose the response on the way.
+struct Guarded {
+    stream: TcpStream,
+    start: Vec<u8>,
+    replayed: usize,
+    write_timeout: Duration,
+    stalled: Option<Pin<Box<Sleep>>>,
+    closing: Option<Closing>,
+}
+
+/// What came before the end of the request line.
+enum Line {
+    /// The request line, whole, within the limit.
+    Ended,
+    /// The limit, inside the request line.
+    TooLong,
+    /// The limit, in blank lines only.
+    Blank,
+}
+
+struct Closing {
+    write_shut: bool,
+    deadline: Pin<Box<Sleep>>,
+    drained: usize,
+}
+
+/// How long, and how much, a closing connection is drained.
+const LINGER: Duration = Duration::from_secs(1);
+const LINGER_BYTES: usize = 1 << 20;
+
+impl Guarded {
+    fn new(stream: TcpStream, write_timeout: Duration) -> Guarded {
+        Guarded {
+            stream,
+            start: Vec::new(),
+            replayed: 0,
+            write_timeout,
+            stalled: None,
+            closing: None,
+        }
+    }
+
+    /// Read until the end of the request line (after the blank lines hyper skips),
+    /// or `max` bytes (blank lines included); an error when the client closes first.
+    async fn read_request_line(&mut self, max: usize) -> io::Result<Line> {
+        let mut chunk = [0u8; 4096];
+        loop {
+            let line = self
+                .start
+                .iter()
+                .position(|b| !matches!(b, b'\r' | b'\n'))
+                .map(|s| &self.start[s..]);
+            match line {
+                Some(line) if line.contains(&b'\n') => return Ok(Line::Ended),
+                Some(_) if self.start.len() >= max => return Ok(Line::TooLong),
+                None if self.start.len() >= max => return Ok(Line::Blank),
+                _ => {}
+            }
+            let n = self.stream.read(&mut chunk).await?;
+            if n == 0 {
+                return Err(io::ErrorKind::UnexpectedEof.into());
+            }
+            self.start.extend_from_slice(&chunk[..n]);
+        }
+    }
+
+    /// Answer with `status` and a plain-text `body`, then close.
+    async fn refuse(&mut self, status: &str, body: &str) -> io::Result<()> {
+        let response = format!(
+            "HTTP/1.1 {status}\r\nContent-Type: text/plain; charset=utf-8\r\nContent-Length: {}\r\nCache-Control: no-store\r\nX-Content-Type-Options: nosniff\r\nConnection: close\r\n\r\n{body}",
+            body.len()
+        );
+        let timeout = self.write_timeout;
+        let write = async {
+            self.write_all(response.as_bytes()).await?;
+            self.shutdown().await
+        };
+        tokio::time::timeout(timeout, write)
+            .await
+            .unwrap_or_else(|_| Err(io::ErrorKind::TimedOut.into()))
+    }
+
+    /// A write is waiting: fail once it has waited longer than the write timeout.
+    fn stall<T>(&mut self, cx: &mut Context<'_>) -> Poll<io::Result<T>> {
+        let timeout = self.write_timeout;
+        let timer = self
+            .stalled
+            .get_or_insert_with(|| Box::pin(tokio::time::sleep(timeout)));
+        match timer.as_mut().poll(cx) {
+            Poll::Ready(()) => Poll::Ready(Err(io::Error::new(
+                io::ErrorKind::TimedOut,
+                "the client stopped reading",
+            ))),
+            Poll::Pending => Poll::Pending,
+        }
+    }
+}
+
+impl AsyncRead for Guarded {
+    fn poll_read(
+        self: Pin<&mut Self>,
+        cx: &mut Context<'_>,
+        buf: &mut ReadBuf<'_>,
+    ) -> Poll<io::Result<()>> {
+        let this = self.get_mut();
+        if this.replayed < this.start.len() {
+            let n = buf.remaining().min(this.start.len() - this.replayed);
+            buf.put_slice(&this.start[this.replayed..this.replayed + n]);
+            this.replayed += n;
+            return Poll::Ready(Ok(()));
+        }
+        Pin::new(&mut this.stream).poll_read(cx, buf)
+    }
+}
+
+impl AsyncWrite for Guarded {
+    fn poll_write(
+        self: Pin<&mut Self>,
+        cx: &mut Context<'_>,
+        data: &[u8],
+    ) -> Poll<io::Result<usize>> {
+        let this = self.get_mut();
+        match Pin::new(&mut this.stream).poll_write(cx, data) {
+            Poll::Pending => this.stall(cx),
+            done => {
+                this.stalled = None;
+                done
+            }
+        }
+    }
+
+    fn poll_write_vectored(
+        self: Pin<&mut Self>,
+        cx: &mut Context<'_>,
+        bufs: &[io::IoSlice<'_>],
+    ) -> Poll<io::Result<usize>> {
+        let this = self.get_mut();
+        match Pin::new(&mut this.stream).poll_write_vectored(cx, bufs) {
+            Poll::Pending => this.stall(cx),
+            done => {
+                this.stalled = None;
+                done
+            }
+        }
+    }
+
+    fn is_write_vectored(&self) -> bool {
+        self.stream.is_write_vectored()
+    }
+
+    fn poll_flush(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<io::Result<()>> {
+        Pin::new(&mut self.get_mut().stream).poll_flush(cx)
+    }
+
+    fn poll_shutdown(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<io::Result<()>> {
+        let this = self.get_mut();
+        let closing = this.closing.get_or_insert_with(|| Closing {
+            write_shut: false,
+            deadline: Box::pin(tokio::time::sleep(LINGER)),
+            drained: 0,
+        });
+        if !closing.write_shut {
+            ready!(Pin::new(&mut this.stream).poll_shutdown(cx))?;
+            closing.write_shut = true;
+        }
+        let mut scratch = [0u8; 4096];
+        loop {
+            if closing.drained >= LINGER_BYTES || closing.deadline.as_mut().poll(cx).is_ready() {
+                return Poll::Ready(Ok(()));
+            }
+            let mut buf = ReadBuf::new(&mut scratch);
+            match Pin::new(&mut this.stream).poll_read(cx, &mut buf) {
+                Poll::Ready(Ok(())) if buf.filled().is_empty() => return Poll::Ready(Ok(())),
+                Poll::Ready(Ok(())) => closing.drained += buf.filled().len(),
+                Poll::Ready(Err(_)) => return Poll::Ready(Ok(())),
+                Poll::Pending => return Poll::Pending,
+            }
+        }
+    }
+}
+
+/// Every request: the `Host` check, then the method, then the event stream or a file.
+async fn handle(State(app): State<App>, req: Request) -> Response {
+    if let Some(refusal) = check_host(&app.hosts, &req) {
+        return refusal;
+    }
+    let head = req.method() == Method::HEAD;
+    if req.method() != Method::GET && !head {
+        let mut r = plain(StatusCode::METHOD_NOT_ALLOWED, "only GET and HEAD\n");
+        r.headers_mut()
+            .insert(header::ALLOW, HeaderValue::from_static("GET, HEAD"));
+        return r;
+    }
+    let path = req.uri().path();
+    if path == EVENTS_PATH {
+        return events(&app.shared, head);
+    }
+    site_file(&app.shared, path)
+}
+
+/// `None` when the request names an allowed host; otherwise the refusal.
+fn check_host(hosts: &Hosts, req: &Request) -> Option<Response> {
+    let local = req.extensions().get::<Local>().map(|l| l.0);
+    let mut values = req.headers().get_all(header::HOST).iter();
+    let (Some(host), None) = (values.next(), values.next()) else {
+        return Some(plain(
+            StatusCode::BAD_REQUEST,
+            "400 Bad Request: a request needs one Host header\n",
+        ));
+    };
+    let host = host.to_str().unwrap_or("");
+    // A request in absolute form names its host in the target too.
+    let target_ok = req
+        .uri()
+        .authority()
+        .is_none_or(|a| hosts.allows(a.as_str(), local));
+    if hosts.allows(host, local) && target_ok {
+        return None;
+    }
+    let shown: String = host.chars().take(100).collect();
+    Some(plain(
+        StatusCode::FORBIDDEN,
+        &format!(
+            "403 Forbidden: factbrief serve answers requests for localhost, 127.0.0.1, [::1] or the address it listens on, not for `{shown}`.\nTo serve this name too, run: factbrief serve --allow-host NAME\n"
+        ),
+    ))
+}
+
+/// The response for a site path: the file, a redirect to a folder, the waiting
+/// page before the first good build, or the site's 404 page.
+fn site_file(shared: &Shared, path: &str) -> Response {
+    let rel = match resolve(path) {
+        Ok(rel) => rel,
+        Err(status) => {
+            let status = StatusCode::from_u16(status).unwrap_or(StatusCode::BAD_REQUEST);
+            return plain(status, &format!("{status}\n"));
+        }
+    };
+    let files = shared.files();
+    if let Some(bytes) = files.get(rel.as_str()) {
+        return respond(StatusCode::OK, content_type(&rel), file_body(bytes));
+    }
+    // A folder asked for without its slash: send the browser to it, so relative links work.
+    let folder_index = format!("{}/index.html", rel.trim_end_matches('/'));
+    if !rel.ends_with("index.html") && files.contains_key(folder_index.as_str()) {
+        let location = format!("{}/", path.trim_end_matches('/'));
+        let Ok(location) = HeaderValue::from_str(&location) else {
+            return plain(StatusCode::BAD_REQUEST, "400 Bad Request\n");
+        };
+        let mut r = plain(StatusCode::MOVED_PERMANENTLY, "moved\n");
+        r.headers_mut().insert(header::LOCATION, location);
+        return r;
+    }
+    if files.is_empty() {
+        // No good build yet: say so, with the report, and reload when there is one.
+        let page = waiting_page(&shared.error().unwrap_or_default());
         return respond(
-            &mut out,
-            405,
-            "text/plain; charset=utf-8",
-            b"only GET and HEAD\n",
-            method == "HEAD",
-            &[("Allow", "GET, HEAD")],
+            StatusCode::SERVICE_UNAVAILABLE,
+            "text/html; charset=utf-8",
+            Body::from(page),
         );
     }
-    let head = method == "HEAD";
-    let path = target.split(['?', '#']).next().unwrap_or("");
-    if path == EVENTS_PATH {
-        return events(out, shared);
+    match files.get("404.html") {
+        Some(page) => respond(
+            StatusCode::NOT_FOUND,
+            "text/html; charset=utf-8",
+            file_body(page),
+        ),
+        None => plain(StatusCode::NOT_FOUND, "404 Not Found\n"),
     }
-    match resolve(path) {
-        Err(status) => {
-            let body = format!("{status} {}\n", reason(status));
-            respond(
-                &mut out,
-                status,
-                "text/plain; charset=utf-8",
-                body.as_bytes(),
-                head,
-                &[],
-            )
-        }
-        Ok(rel) => {
-            let files = shared
-                .files
-                .read()
-                .unwrap_or_else(|p| p.into_inner())
-                .clone();
-            if let Some(bytes) = files.get(rel.as_str()) {
-                return respond(&mut out, 200, content_type(&rel), bytes, head, &[]);
-            }
-            // A folder asked for without its slash: send the browser to it, so relative links work.
-            let folder_index = format!("{}/index.html", rel.trim_end_matches('/'));
-            if !rel.ends_with("index.html") && files.contains_key(folder_index.as_str()) {
-                let location = format!("{}/", path.trim_end_matches('/'));
-                return respond(
-                    &mut out,
-                    301,
-                    "text/plain; charset=utf-8",
-                    b"moved\n",
-                    head,
-                    &[("Location", &location)],
-                );
-            }
-            if files.is_empty() {
-                // No good build yet: say so, with the report, and reload when there is one.
-                let error = shared
-                    .error
-                    .read()
-                    .unwrap_or_else(|p| p.into_inner())
-                    .clone()
-                    .unwrap_or_default();
-                let page = waiting_page(&error);
-                return respond(
-                    &mut out,
-                    503,
-                    "text/html; charset=utf-8",
-                    page.as_bytes(),
-                    head,
-                    &[],
-                );
-            }
-            match files.get("404.html") {
-                Some(page) => respond(&mut out, 404, "text/html; charset=utf-8", page, head, &[]),
-                None => respond(
-                    &mut out,
-                    404,
-                    "text/plain; charset=utf-8",
-                    b"404 Not Found\n",
-                    head,
-                    &[],
-                ),
-            }
+}
+
+/// A site file's bytes as a body, without copying them.
+fn file_body(bytes: &crate::pipeline::Bytes) -> Body {
+    struct Owner(crate::pipeline::Bytes);
+    impl AsRef<[u8]> for Owner {
+        fn as_ref(&self) -> &[u8] {
+            &self.0
         }
     }
+    Body::from(bytes::Bytes::from_owner(Owner(bytes.clone())))
+}
+
+fn respond(status: StatusCode, content_type: &'static str, body: Body) -> Response {
+    let mut r = Response::new(body);
+    *r.status_mut() = status;
+    let h = r.headers_mut();
+    h.insert(header::CONTENT_TYPE, HeaderValue::from_static(content_type));
+    h.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    h.insert(
+        header::X_CONTENT_TYPE_OPTIONS,
+        HeaderValue::from_static("nosniff"),
+    );
+    r
+}
+
+fn plain(status: StatusCode, text: &str) -> Response {
+    respond(
+        status,
+        "text/plain; charset=utf-8",
+        Body::from(text.to_owned()),
+    )
+}
+
+/// The Server-Sent Events stream: the current build and state first, then every
+/// rebuild. For HEAD, the same headers, and no stream.
+fn events(shared: &Shared, head: bool) -> Response {
+    if head {
+        return no_store(Sse::new(stream::empty::<Result<Event, Infallible>>()).into_response());
+    }
+    let mut rx = shared.subscribe();
+    let mut first = vec![
+        Event::default().retry(Duration::from_millis(500)),
+        Event::default()
+            .event("hello")
+            .data(serde_json::json!({ "build": shared.build() }).to_string()),
+    ];
+    if let Some(report) = shared.error() {
+        let (name, data) = report_event(&report);
+        first.push(Event::default().event(name).data(data));
+    }
+    let rebuilds = stream::poll_fn(move |cx| rx.poll_recv(cx))
+        .map(|(name, data)| Event::default().event(name).data(data));
+    let events = stream::iter(first).chain(rebuilds).map(Ok::<_, Infallible>);
+    let sse = Sse::new(events)
+        // A comment now and then finds closed connections.
+        .keep_alive(
+            KeepAlive::new()
+                .interval(Duration::from_secs(15))
+                .text("ping"),
+        );
+    no_store(sse.into_response())
+}
+
+fn no_store(mut r: Response) -> Response {
+    r.headers_mut()
+        .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    r
 }
 
 /// The site path a request path names, or the status to refuse it with.
@@ -244,68 +794,6 @@ pub fn content_type(path: &str) -> &'static str {
     }
 }
 
-fn reason(status: u16) -> &'static str {
-    match status {
-        200 => "OK",
-        301 => "Moved Permanently",
-        400 => "Bad Request",
-        404 => "Not Found",
-        405 => "Method Not Allowed",
-        503 => "Service Unavailable",
-        _ => "",
-    }
-}
-
-fn respond(
-    out: &mut TcpStream,
-    status: u16,
-    ctype: &str,
-    body: &[u8],
-    head: bool,
-    extra: &[(&str, &str)],
-) -> std::io::Result<()> {
-    let mut header = format!(
-        "HTTP/1.1 {status} {}\r\nContent-Type: {ctype}\r\nContent-Length: {}\r\nCache-Control: no-store\r\nX-Content-Type-Options: nosniff\r\nConnection: close\r\n",
-        reason(status),
-        body.len()
-    );
-    for (k, v) in extra {
-        header.push_str(&format!("{k}: {v}\r\n"));
-    }
-    header.push_str("\r\n");
-    out.write_all(header.as_bytes())?;
-    if !head {
-        out.write_all(body)?;
-    }
-    out.flush()
-}
-
-/// The Server-Sent Events stream: the current build and state first, then every rebuild.
-fn events(mut out: TcpStream, shared: &Shared) -> std::io::Result<()> {
-    let rx = shared.subscribe();
-    out.write_all(b"HTTP/1.1 200 OK\r\nContent-Type: text/event-stream\r\nCache-Control: no-store\r\nConnection: keep-alive\r\n\r\nretry: 500\n\n")?;
-    let build = *shared.build.lock().unwrap_or_else(|p| p.into_inner());
-    out.write_all(format!("event: hello\ndata: {{\"build\":{build}}}\n\n").as_bytes())?;
-    if let Some(report) = shared
-        .error
-        .read()
-        .unwrap_or_else(|p| p.into_inner())
-        .clone()
-    {
-        out.write_all(report_event(&report).as_bytes())?;
-    }
-    out.flush()?;
-    loop {
-        match rx.recv_timeout(Duration::from_secs(15)) {
-            Ok(message) => out.write_all(message.as_bytes())?,
-            // A comment now and then finds closed connections.
-            Err(RecvTimeoutError::Timeout) => out.write_all(b": ping\n\n")?,
-            Err(RecvTimeoutError::Disconnected) => return Ok(()),
-        }
-        out.flush()?;
-    }
-}
-
 /// The page served before any build succeeded.
 fn waiting_page(report: &str) -> String {
     let escaped = report
@@ -345,6 +833,118 @@ mod tests {
         ] {
             assert!(resolve(bad).is_err(), "{bad}");
         }
+    }
+
+    #[test]
+    fn hosts() {
+        let hosts = Hosts::new(1111, &["mybox.local".into(), "proxy:8080".into()]);
+        let local = Some(SocketAddr::from(([192, 168, 1, 5], 1111)));
+        for ok in [
+            "localhost",
+            "localhost:1111",
+            "LOCALHOST:1111",
+            "localhost:",
+            "127.0.0.1:1111",
+            "[::1]:1111",
+            "[::1]",
+            "192.168.1.5:1111",
+            "mybox.local",
+            "mybox.local:1111",
+            "proxy:8080",
+        ] {
+            assert!(hosts.allows(ok, local), "{ok}");
+        }
+        for bad in [
+            "",
+            ":1111",
+            "evil.example",
+            "evil.example:1111",
+            "localhost:2222",
+            "localhost.:1111",
+            "localhost:1111:1111",
+            "localhost:x",
+            "localhost:99999",
+            "127.0.0.2:1111",
+            "192.168.1.6:1111",
+            "mybox.local:2222",
+            "proxy",
+            "proxy:1111",
+            "[::1]x",
+            "::1",
+            "user@localhost",
+        ] {
+            assert!(!hosts.allows(bad, local), "{bad}");
+        }
+        assert!(!hosts.allows("192.168.1.5:1111", None));
+        let v6 = Some(SocketAddr::from(([0xfe80, 0, 0, 0, 0, 0, 0, 1], 1111)));
+        assert!(hosts.allows("[fe80::1]:1111", v6));
+        assert!(hosts.allows("[FE80:0::1]", v6));
+    }
+
+    #[test]
+    fn allow_host_values() {
+        for ok in ["mybox.local", "192.168.1.20", "[fe80::1]", "dev-box:8080"] {
+            assert_eq!(allowed_host(ok).as_deref(), Ok(ok));
+        }
+        for bad in [
+            "",
+            "a b",
+            "http://x",
+            "x/y",
+            "[zz]",
+            "x:y",
+            ":80",
+            "*.example.org",
+        ] {
+            assert!(allowed_host(bad).is_err(), "{bad}");
+        }
+    }
+
+    /// A GET of `/` on loopback: the status, or `None` when the connection failed.
+    fn status_of_get(port: u16) -> Option<u16> {
+        use std::io::{Read, Write};
+        let mut s = std::net::TcpStream::connect(("127.0.0.1", port)).ok()?;
+        s.set_read_timeout(Some(Duration::from_secs(10))).ok()?;
+        write!(s, "GET / HTTP/1.1\r\nHost: localhost\r\n\r\n").ok()?;
+        let mut raw = String::new();
+        s.read_to_string(&mut raw).ok()?;
+        raw.split_whitespace().nth(1)?.parse().ok()
+    }
+
+    #[test]
+    fn beyond_the_connection_limit_a_client_waits_its_turn() {
+        let mut files = Files::new();
+        files.insert(Arc::from("index.html"), Arc::new(b"<p>hi</p>".to_vec()));
+        let listener = std::net::TcpListener::bind(("127.0.0.1", 0)).unwrap();
+        let port = listener.local_addr().unwrap().port();
+        let limits = Limits {
+            max_connections: 4,
+            head_timeout: Duration::from_millis(400),
+            ..Limits::default()
+        };
+        spawn(
+            listener,
+            Shared::new(Arc::new(files)),
+            Hosts::new(port, &[]),
+            limits,
+        )
+        .unwrap();
+        assert_eq!(status_of_get(port), Some(200));
+        // Four connections that say nothing take every place.
+        let idle: Vec<_> = (0..4)
+            .map(|_| std::net::TcpStream::connect(("127.0.0.1", port)).unwrap())
+            .collect();
+        std::thread::sleep(Duration::from_millis(100));
+        let asked = Instant::now();
+        // The fifth is answered once the first idle one has timed out.
+        assert_eq!(status_of_get(port), Some(200));
+        let waited = asked.elapsed();
+        assert!(
+            waited >= Duration::from_millis(200) && waited < Duration::from_secs(5),
+            "{waited:?}"
+        );
+        drop(idle);
+        assert_eq!(status_of_get(port), Some(200));
     }
 
     #[test]

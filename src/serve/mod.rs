@@ -83,6 +83,9 @@ pub struct ServeOptions {
     pub drafts: bool,
     /// Open the site in a browser.
     pub open: bool,
+    /// More `Host` names to answer besides the loopback names and the address
+    /// connected to (`--allow-host`), each checked by [`http::allowed_host`].
+    pub allow_hosts: Vec<String>,
 }
 
 /// Bind `bind:port`, or the next free port after it (said on standard error).
@@ -113,21 +116,34 @@ pub fn serve(options: ServeOptions) -> Result<()> {
     let addr = listener
         .local_addr()
         .map_err(|e| Error::usage("", format!("cannot listen: {e}")))?;
-    let host = if addr.ip().is_unspecified() {
-        "127.0.0.1".to_owned()
+    let port = addr.port();
+    let everywhere = addr.ip().is_unspecified();
+    let url = if everywhere {
+        format!("http://localhost:{port}/")
     } else {
-        addr.ip().to_string()
+        format!("http://{addr}/")
     };
-    let host = if host.contains(':') {
-        format!("[{host}]")
-    } else {
-        host
-    };
-    let url = format!("http://{host}:{}/", addr.port());
+    if everywhere {
+        eprintln!(
+            "warning: --bind {} makes the site visible to the network: factbrief listens on all interfaces, port {port}",
+            options.bind
+        );
+    } else if !addr.ip().is_loopback() {
+        eprintln!(
+            "warning: --bind {} makes the site visible to the network, at {url}",
+            options.bind
+        );
+    }
     let build_options = BuildOptions {
         root: options.root.clone(),
         output: None,
-        base_url: Some(url.clone()),
+        // Bound to all interfaces, the site is read under whatever address each
+        // reader uses, so absolute links would point the others to the wrong one.
+        base_url: Some(if everywhere {
+            "/".to_owned()
+        } else {
+            url.clone()
+        }),
         drafts: options.drafts,
     };
     let render_options = RenderOptions {
@@ -146,12 +162,15 @@ pub fn serve(options: ServeOptions) -> Result<()> {
     }
     // Watch before saying the site is served, so that no save after that line is missed.
     let (_watcher, batches) = watch::watch(&root)?;
-    let server = shared.clone();
-    std::thread::spawn(move || http::run(listener, server));
-    println!(
-        "Serving {} at {url} (press Ctrl+C to stop)",
-        crate::build::display_path(&root)
-    );
+    let hosts = http::Hosts::new(port, &options.allow_hosts);
+    http::spawn(listener, shared.clone(), hosts, http::Limits::default())
+        .map_err(|e| Error::usage("", format!("cannot start the server: {e}")))?;
+    let shown = crate::build::display_path(&root);
+    if everywhere {
+        println!("Serving {shown} on all interfaces, port {port}: {url} on this machine (press Ctrl+C to stop)");
+    } else {
+        println!("Serving {shown} at {url} (press Ctrl+C to stop)");
+    }
     if options.open {
         open_browser(&url);
     }
