@@ -77,10 +77,21 @@ impl Normalized {
 
     /// Every place the matching-form `needle` occurs as whole words, as matching-form ranges.
     pub fn find_all<'a>(&'a self, needle: &'a str) -> impl Iterator<Item = Range<usize>> + 'a {
-        self.text
-            .match_indices(needle)
-            .map(move |(i, _)| i..i + needle.len())
-            .filter(move |r| self.on_boundaries(r))
+        // Matches may overlap: `00 U 00` inside `0000 U 00 U 00` is refused where
+        // it starts inside `0000`, and found where it starts at the next `00`,
+        // which a search for non-overlapping matches would skip.
+        let mut from = 0;
+        std::iter::from_fn(move || {
+            while let Some(i) = self.text.get(from..).and_then(|t| t.find(needle)) {
+                let start = from + i;
+                from = start + self.text[start..].chars().next().map_or(1, char::len_utf8);
+                let r = start..start + needle.len();
+                if self.on_boundaries(&r) {
+                    return Some(r);
+                }
+            }
+            None
+        })
     }
 
     /// Whether a match neither starts nor ends inside a word (`100` in `1,100`)
@@ -309,6 +320,16 @@ mod tests {
     fn found(source: &str, quote: &str) -> Option<String> {
         let hay = Normalized::new(source);
         find(source, &hay, quote).map(|(r, _)| source[r].to_owned())
+    }
+
+    #[test]
+    fn a_match_overlapping_a_refused_one_is_found() {
+        // Found by fuzzing: the first `00 U 00` starts inside `0000`.
+        let text = "0000\nU\n\n00\t\t\tU\n\n00\tend";
+        let hay = Normalized::new(text);
+        let (range, n) = find(text, &hay, "00 U 00").expect("the quote is there");
+        assert_eq!(&text[range], "00\t\t\tU\n\n00");
+        assert_eq!(n, 1);
     }
 
     #[test]
