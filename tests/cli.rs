@@ -8,13 +8,6 @@ use std::path::Path;
 use common::*;
 
 /// Build `root` into `out`, expecting success; returns stdout.
-fn build_ok(root: &Path, out: &Path) -> String {
-    let o = run(root, &["build", "--output", out.to_str().unwrap()]);
-    let (stdout, stderr) = texts(&o);
-    assert!(o.status.success(), "build failed:\n{stderr}");
-    stdout
-}
-
 /// Build a valid site, break it with `edit`, and check the build fails with
 /// all of `expected` in its message while the previous output stays byte-identical.
 fn fails_and_keeps_output(edit: impl FnOnce(&Path), expected: &[&str]) -> String {
@@ -49,7 +42,7 @@ fn fails_and_keeps_output(edit: impl FnOnce(&Path), expected: &[&str]) -> String
 fn builds_the_example_briefing() {
     let dir = tempfile::tempdir().unwrap();
     let out = dir.path().join("site");
-    let stdout = build_ok(&repo_root(), &out);
+    let stdout = texts(&build_ok(&repo_root(), &out)).0;
     assert!(stdout.starts_with("Built "), "{stdout}");
     assert!(stdout.contains(" ms"), "{stdout}");
     for p in [

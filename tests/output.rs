@@ -48,13 +48,6 @@ fn spawn_build(root: &Path, out: &Path) -> std::process::Child {
         .expect("the factbrief binary runs")
 }
 
-/// Build `root` into `out`, expecting success.
-fn build_ok(root: &Path, out: &Path) -> Output {
-    let o = run(root, &["build", "--output", out.to_str().unwrap()]);
-    assert!(o.status.success(), "build failed:\n{}", texts(&o).1);
-    o
-}
-
 /// The names factbrief might have made beside the output folder `out`.
 fn names_beside(out: &Path) -> Vec<String> {
     let prefix = format!(".{}.factbrief", out.file_name().unwrap().to_string_lossy());

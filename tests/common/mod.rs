@@ -21,6 +21,13 @@ pub fn run(cwd: &Path, args: &[&str]) -> Output {
         .expect("the factbrief binary runs")
 }
 
+/// Build the site under `root` into `out` through the binary, which must succeed.
+pub fn build_ok(root: &Path, out: &Path) -> Output {
+    let o = run(root, &["build", "--output", out.to_str().unwrap()]);
+    assert!(o.status.success(), "build failed:\n{}", texts(&o).1);
+    o
+}
+
 /// Standard output and error of a run, as text.
 pub fn texts(out: &Output) -> (String, String) {
     (
