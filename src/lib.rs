@@ -49,6 +49,8 @@ mod build;
 mod check;
 pub mod diagnostic;
 mod site_path;
+#[doc(hidden)]
+pub mod slug;
 mod write;
 
 #[doc(hidden)]

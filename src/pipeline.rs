@@ -329,6 +329,15 @@ impl Pipeline {
             if !self.memoize {
                 self.memo = link::Memo::default();
             }
+            // A document's page may not take the place of a list's page.
+            let linked = linked.and_then(|(site, warnings)| {
+                let clash = render::collisions(&site);
+                if clash.is_empty() {
+                    Ok((site, warnings))
+                } else {
+                    Err(Error::Content(clash))
+                }
+            });
             match linked {
                 Ok((site, warnings)) => {
                     new_warnings = Some(warnings);
@@ -354,6 +363,7 @@ impl Pipeline {
                 .templates
                 .iter()
                 .any(|t| !Page::TEMPLATES.contains(&t.as_str()));
+        let mut gone: Vec<Page> = Vec::new();
         let mut pages: Vec<Page> = if render_all {
             Page::all(site)
         } else {
@@ -381,6 +391,12 @@ impl Pipeline {
                 touched.extend(Page::all(site).into_iter().filter(|p| p.template() == t));
             }
             touched.extend(std::mem::take(&mut self.pending));
+            // Pages that went away with what changed (a tag no claim has now, the last page of a shorter list).
+            gone = touched
+                .iter()
+                .filter(|p| !p.exists_in(site))
+                .cloned()
+                .collect();
             touched.retain(|p| p.exists_in(site));
             touched.into_iter().collect()
         };
@@ -407,18 +423,20 @@ impl Pipeline {
         if render_all {
             self.with_code.clear();
         } else {
-            // Pages of documents that went away.
-            for d in &scope.docs {
-                if site.content.contains(d) {
-                    continue;
-                }
-                if let Some(p) = Page::of(d) {
-                    let path = p.path();
-                    if files.remove(path.as_str()).is_some() {
-                        self.with_code.remove(&path);
-                        removed += 1;
-                        paths.push(path);
-                    }
+            // Pages of documents that went away, and listings that did.
+            let went: Vec<Page> = scope
+                .docs
+                .iter()
+                .filter(|d| !site.content.contains(d))
+                .filter_map(Page::of)
+                .chain(gone)
+                .collect();
+            for p in went {
+                let path = p.path();
+                if files.remove(path.as_str()).is_some() {
+                    self.with_code.remove(&path);
+                    removed += 1;
+                    paths.push(path);
                 }
             }
         }

@@ -3,7 +3,7 @@
 mod common;
 
 use factbrief::load::DocId;
-use factbrief::render::Page;
+use factbrief::render::{List, Page};
 
 #[test]
 fn edits_touch_the_pages_that_show_them() {
@@ -45,9 +45,11 @@ fn edits_touch_the_pages_that_show_them() {
     let pages = Page::affected_by(site, &claim);
     for p in [
         Page::Index,
-        Page::ClaimList,
-        Page::Matrix,
-        Page::Timeline,
+        Page::List(List::Claims, 1),
+        Page::List(List::Matrix, 1),
+        Page::List(List::Timeline, 1),
+        Page::List(List::Tags, 1),
+        Page::List(List::Verdict("false".into()), 1),
         Page::Feed,
         Page::Sitemap,
         Page::Claim("call-lasted-two-hours".into()),

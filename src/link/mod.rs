@@ -15,6 +15,7 @@
 pub mod editorial;
 pub mod quote;
 pub mod settings;
+pub mod taxonomy;
 
 use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 use std::ops::Range;
@@ -33,6 +34,7 @@ use crate::load::{
 };
 use crate::markdown::{self, Trust};
 pub use settings::{BaseUrl, Scale, Settings, Verdict};
+pub use taxonomy::{Taxonomies, Term};
 
 /// A briefing with every reference resolved. Everything is keyed by document id.
 #[derive(Debug)]
@@ -49,6 +51,8 @@ pub struct Site {
     pub links: Arc<BTreeMap<DocId, Arc<Resolved>>>,
     /// The outlets of the sources.
     pub outlets: Arc<HashSet<String>>,
+    /// Tags, outlets and verdicts, and the order of every list.
+    pub taxonomies: Arc<Taxonomies>,
 }
 
 /// The `source:`/`claim:`/`page:` links of one document, resolved.
@@ -569,6 +573,9 @@ pub fn link_with(
         );
     }
 
+    let (taxonomies, taxonomy_diags) = Taxonomies::new(&content, &graph.claims, &settings);
+    diags.extend(taxonomy_diags);
+
     // What was found: of the load and settings (above), each claim, each source, each link.
     findings.reserve(results.len() + 2 * content.sources.len() + graph.links.len() + 1);
     findings.extend(diags.into_vec());
@@ -604,6 +611,7 @@ pub fn link_with(
             sources,
             links,
             outlets,
+            taxonomies: Arc::new(taxonomies),
         },
         warnings,
     ))

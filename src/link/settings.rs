@@ -128,7 +128,12 @@ pub struct Settings {
     pub updated: Option<Date>,
     /// The rating scale.
     pub scale: Scale,
+    /// Items per page of a list (at least 1).
+    pub paginate_by: usize,
 }
+
+/// Items per page of a list when `paginate_by` is not given.
+pub const PAGINATE_BY: usize = 50;
 
 /// Check `_index.md`'s settings; `base_override` is `--base-url`.
 pub fn settings(
@@ -161,6 +166,18 @@ pub fn settings(
         None => Scale::default_scale(),
         Some(defs) => custom_scale(defs, index, line_of("verdicts"), diags),
     };
+    let paginate_by = match meta.paginate_by {
+        None => PAGINATE_BY,
+        Some(0) => {
+            diags.push(
+                Diagnostic::error(Code::BadValue, &index.file, "paginate_by is 0")
+                    .at_line(line_of("paginate_by"))
+                    .with_help(format!("give the number of items per page of a list, at least 1 (the default is {PAGINATE_BY})")),
+            );
+            PAGINATE_BY
+        }
+        Some(n) => n as usize,
+    };
     Settings {
         title: meta.title.clone(),
         description: meta.description.clone(),
@@ -170,6 +187,7 @@ pub fn settings(
         published: meta.published,
         updated: meta.updated,
         scale,
+        paginate_by,
     }
 }
 

@@ -24,7 +24,7 @@ use crate::markdown::Trust;
 use theme::Theme;
 use view::*;
 
-pub use page::{doc_dir, Page};
+pub use page::{collisions, doc_dir, List, Page};
 
 /// A rendered file.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -218,6 +218,26 @@ impl<'a> PageCx<'_, 'a> {
         self.ctx.insert("page", &meta);
     }
 
+    /// The pager of page `n` of `list` of `items` items, also given to the template as `pager`.
+    fn paginate(&mut self, list: &List, n: usize, items: usize) -> Pager {
+        let per = self.r.site.settings.paginate_by;
+        let pager = Pager::new(n, items, per, |i| list.page_dir(i));
+        self.ctx.insert("pager", &pager);
+        pager
+    }
+
+    /// Cards of the claims `ids`.
+    fn claim_cards(&self, ids: &[String]) -> Vec<&'a ClaimCard<'a>> {
+        let cards = self.r.cards;
+        ids.iter().map(|id| cards.claim(id)).collect()
+    }
+
+    /// Cards of the sources `ids`.
+    fn source_cards(&self, ids: &[String]) -> Vec<&'a SourceCard<'a>> {
+        let cards = self.r.cards;
+        ids.iter().map(|id| cards.source(id)).collect()
+    }
+
     /// Markdown as HTML, with internal links relative to this page.
     fn md(&mut self, text: &str, trust: Trust, passages: &[crate::link::Passage]) -> String {
         let links = Links {
@@ -236,7 +256,9 @@ impl Renderer<'_> {
         let path = page.path();
         let depth = path.matches('/').count();
         let root = match page {
-            Page::NotFound | Page::Feed | Page::Sitemap => site.settings.base.path.clone(),
+            Page::NotFound | Page::Feed | Page::TagFeed(_) | Page::Sitemap => {
+                site.settings.base.path.clone()
+            }
             _ if depth == 0 => "./".to_owned(),
             _ => "../".repeat(depth),
         };
@@ -253,12 +275,24 @@ impl Renderer<'_> {
             Page::Claim(id) => pages::claim::fill(&mut cx, id),
             Page::Source(id) => pages::source::fill(&mut cx, id),
             Page::Free(id) => pages::free::fill(&mut cx, id),
-            Page::ClaimList => pages::claim_list::fill(&mut cx),
-            Page::SourceList => pages::source_list::fill(&mut cx),
-            Page::Matrix => pages::matrix::fill(&mut cx),
-            Page::Timeline => pages::timeline::fill(&mut cx),
+            Page::List(list, n) => {
+                let n = *n;
+                match list {
+                    List::Claims => pages::claim_list::fill(&mut cx, n),
+                    List::Sources => pages::source_list::fill(&mut cx, n),
+                    List::Matrix => pages::matrix::fill(&mut cx, n),
+                    List::Timeline => pages::timeline::fill(&mut cx, n),
+                    List::Tags | List::Verdicts | List::Outlets => {
+                        pages::terms::fill(&mut cx, list, n)
+                    }
+                    List::Tag(slug) => pages::tag::fill(&mut cx, slug, n),
+                    List::Verdict(key) => pages::verdict::fill(&mut cx, key, n),
+                    List::Outlet(slug) => pages::outlet::fill(&mut cx, slug, n),
+                }
+            }
+            Page::TagFeed(slug) => pages::feed::fill(&mut cx, Some(slug)),
             Page::NotFound => cx.meta("Page not found", None, "404"),
-            Page::Feed => pages::feed::fill(&mut cx),
+            Page::Feed => pages::feed::fill(&mut cx, None),
             Page::Sitemap => pages::sitemap::fill(&mut cx),
         }
         let has_code = cx.has_code;
@@ -283,12 +317,5 @@ impl Renderer<'_> {
             },
             has_code,
         ))
-    }
-
-    /// Source cards by publication date, then id.
-    fn sources_by_date(&self) -> Vec<&SourceCard<'_>> {
-        let mut docs: Vec<_> = self.site.content.sources.values().collect();
-        docs.sort_by(|a, b| (a.meta.published, &a.id).cmp(&(b.meta.published, &b.id)));
-        docs.into_iter().map(|d| self.cards.source(&d.id)).collect()
     }
 }

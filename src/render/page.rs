@@ -1,6 +1,9 @@
 //! The pages of a site: one enum of page kinds, with the one URL scheme and
 //! what each page depends on.
 
+use std::collections::HashMap;
+
+use crate::diagnostic::{Code, Diagnostic};
 use crate::link::Site;
 use crate::load::{DocId, Kind};
 
@@ -16,14 +19,10 @@ pub enum Page {
     Source(String),
     /// `pages/<id>/index.html`.
     Free(String),
-    /// `claims/index.html`.
-    ClaimList,
-    /// `sources/index.html`.
-    SourceList,
-    /// `matrix/index.html`.
-    Matrix,
-    /// `timeline/index.html`.
-    Timeline,
+    /// Page `n` (1-based) of a list: `<list>/index.html`, then `<list>/page/<n>/index.html`.
+    List(List, usize),
+    /// `tags/<slug>/feed.xml`: the Atom feed of one tag.
+    TagFeed(String),
     /// `404.html`.
     NotFound,
     /// `feed.xml`.
@@ -32,17 +31,114 @@ pub enum Page {
     Sitemap,
 }
 
-/// The pages that show every document of the site, rendered again on any content change.
-const LISTINGS: [Page; 8] = [
-    Page::Index,
-    Page::ClaimList,
-    Page::SourceList,
-    Page::Matrix,
-    Page::Timeline,
-    Page::NotFound,
-    Page::Feed,
-    Page::Sitemap,
-];
+/// A list of the site, paginated by `paginate_by` items.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum List {
+    /// `claims/`: every claim, latest first.
+    Claims,
+    /// `sources/`: every source, latest first.
+    Sources,
+    /// `matrix/`: claims against the sources they cite, a page of claims at a time.
+    Matrix,
+    /// `timeline/`: sources and claims by date.
+    Timeline,
+    /// `tags/`: every tag with its count.
+    Tags,
+    /// `tags/<slug>/`: the claims of one tag.
+    Tag(String),
+    /// `verdicts/`: every verdict of the scale with its count.
+    Verdicts,
+    /// `verdicts/<key>/`: the claims of one verdict.
+    Verdict(String),
+    /// `outlets/`: every outlet with its count.
+    Outlets,
+    /// `outlets/<slug>/`: the sources of one outlet.
+    Outlet(String),
+}
+
+impl List {
+    /// The list's folder, relative to the site root (`tags/vaccines/`).
+    pub fn dir(&self) -> String {
+        match self {
+            List::Claims => "claims/".into(),
+            List::Sources => "sources/".into(),
+            List::Matrix => "matrix/".into(),
+            List::Timeline => "timeline/".into(),
+            List::Tags => "tags/".into(),
+            List::Tag(s) => format!("tags/{s}/"),
+            List::Verdicts => "verdicts/".into(),
+            List::Verdict(k) => format!("verdicts/{k}/"),
+            List::Outlets => "outlets/".into(),
+            List::Outlet(s) => format!("outlets/{s}/"),
+        }
+    }
+
+    /// The folder of page `n` of the list.
+    pub fn page_dir(&self, n: usize) -> String {
+        if n <= 1 {
+            self.dir()
+        } else {
+            format!("{}page/{n}/", self.dir())
+        }
+    }
+
+    /// How many items the list has in `site`, or `None` when it is not a list of the site.
+    pub fn len(&self, site: &Site) -> Option<usize> {
+        let t = &site.taxonomies;
+        Some(match self {
+            List::Claims | List::Matrix => t.claims.len(),
+            List::Sources => t.sources.len(),
+            List::Timeline => t.claims.len() + t.sources.len(),
+            List::Tags => t.tags.len(),
+            List::Tag(s) => t.tags.get(s)?.items.len(),
+            List::Verdicts => t.verdicts.len(),
+            List::Verdict(k) => t.verdicts.iter().find(|(v, _)| v == k)?.1.len(),
+            List::Outlets => t.outlets.len(),
+            List::Outlet(s) => t.outlets.get(s)?.items.len(),
+        })
+    }
+
+    /// How many pages the list has in `site` (at least one, even when empty).
+    pub fn pages(&self, site: &Site) -> Option<usize> {
+        let per = site.settings.paginate_by;
+        Some(self.len(site)?.div_ceil(per).max(1))
+    }
+
+    /// Every list of `site`.
+    pub fn all(site: &Site) -> Vec<List> {
+        let t = &site.taxonomies;
+        let mut lists = vec![
+            List::Claims,
+            List::Sources,
+            List::Matrix,
+            List::Timeline,
+            List::Tags,
+            List::Verdicts,
+            List::Outlets,
+        ];
+        lists.extend(t.tags.keys().cloned().map(List::Tag));
+        lists.extend(t.verdicts.iter().map(|(k, _)| List::Verdict(k.clone())));
+        lists.extend(t.outlets.keys().cloned().map(List::Outlet));
+        lists
+    }
+
+    /// The template the list's pages are rendered with.
+    pub fn template(&self) -> &'static str {
+        match self {
+            List::Claims => "claims.html",
+            List::Sources => "sources.html",
+            List::Matrix => "matrix.html",
+            List::Timeline => "timeline.html",
+            List::Tags | List::Verdicts | List::Outlets => "terms.html",
+            List::Tag(_) => "tag.html",
+            List::Verdict(_) => "verdict.html",
+            List::Outlet(_) => "outlet.html",
+        }
+    }
+}
+
+/// The pages that list the whole site (rendered again on any content change), but for the lists.
+const LISTINGS: [Page; 4] = [Page::Index, Page::NotFound, Page::Feed, Page::Sitemap];
 
 /// The folder of the page of document `id` of `kind`, relative to the site root (`claims/x/`).
 pub fn doc_dir(kind: Kind, id: &str) -> String {
@@ -53,10 +149,21 @@ impl Page {
     /// Every page of `site`.
     pub fn all(site: &Site) -> Vec<Page> {
         let c = &site.content;
-        let mut pages = LISTINGS.to_vec();
+        let mut pages = Page::listings(site);
         pages.extend(c.claims.keys().cloned().map(Page::Claim));
         pages.extend(c.sources.keys().cloned().map(Page::Source));
         pages.extend(c.pages.keys().cloned().map(Page::Free));
+        pages
+    }
+
+    /// The pages that show every document, or any (index, lists, feeds, sitemap).
+    pub fn listings(site: &Site) -> Vec<Page> {
+        let mut pages = LISTINGS.to_vec();
+        for list in List::all(site) {
+            let n = list.pages(site).unwrap_or(1);
+            pages.extend((1..=n).map(|i| Page::List(list.clone(), i)));
+        }
+        pages.extend(site.taxonomies.tags.keys().cloned().map(Page::TagFeed));
         pages
     }
 
@@ -82,9 +189,9 @@ impl Page {
     }
 
     /// Pages to render again when document `doc` changes (see [`Site::dependents`]).
-    /// The listings (index, lists, matrix, timeline, feed, sitemap) show every document.
+    /// The listings (index, lists, feeds, sitemap) show every document.
     pub fn affected_by(site: &Site, doc: &DocId) -> Vec<Page> {
-        let mut pages = LISTINGS.to_vec();
+        let mut pages = Page::listings(site);
         pages.extend(site.dependents(doc).iter().filter_map(Page::of));
         pages.sort();
         pages.dedup();
@@ -103,10 +210,8 @@ impl Page {
             Page::Claim(id) => format!("{}index.html", doc_dir(Kind::Claim, id)),
             Page::Source(id) => format!("{}index.html", doc_dir(Kind::Source, id)),
             Page::Free(id) => format!("{}index.html", doc_dir(Kind::Page, id)),
-            Page::ClaimList => "claims/index.html".into(),
-            Page::SourceList => "sources/index.html".into(),
-            Page::Matrix => "matrix/index.html".into(),
-            Page::Timeline => "timeline/index.html".into(),
+            Page::List(list, n) => format!("{}index.html", list.page_dir(*n)),
+            Page::TagFeed(slug) => format!("tags/{slug}/feed.xml"),
             Page::NotFound => "404.html".into(),
             Page::Feed => "feed.xml".into(),
             Page::Sitemap => "sitemap.xml".into(),
@@ -114,7 +219,7 @@ impl Page {
     }
 
     /// The templates pages are rendered with (any other is a part of them).
-    pub const TEMPLATES: [&'static str; 11] = [
+    pub const TEMPLATES: [&'static str; 15] = [
         "index.html",
         "claim.html",
         "source.html",
@@ -123,14 +228,22 @@ impl Page {
         "sources.html",
         "matrix.html",
         "timeline.html",
+        "terms.html",
+        "tag.html",
+        "verdict.html",
+        "outlet.html",
         "404.html",
         "feed.xml",
         "sitemap.xml",
     ];
 
-    /// Whether the page is a page of `site` (its document is there).
+    /// Whether the page is a page of `site` (its document, or its list and page number, is there).
     pub fn exists_in(&self, site: &Site) -> bool {
-        self.doc().is_none_or(|d| site.content.contains(&d))
+        match self {
+            Page::List(list, n) => list.pages(site).is_some_and(|pages| *n >= 1 && *n <= pages),
+            Page::TagFeed(slug) => site.taxonomies.tags.contains_key(slug),
+            _ => self.doc().is_none_or(|d| site.content.contains(&d)),
+        }
     }
 
     /// The template this page is rendered with.
@@ -140,13 +253,46 @@ impl Page {
             Page::Claim(_) => "claim.html",
             Page::Source(_) => "source.html",
             Page::Free(_) => "page.html",
-            Page::ClaimList => "claims.html",
-            Page::SourceList => "sources.html",
-            Page::Matrix => "matrix.html",
-            Page::Timeline => "timeline.html",
+            Page::List(list, _) => list.template(),
             Page::NotFound => "404.html",
-            Page::Feed => "feed.xml",
+            Page::Feed | Page::TagFeed(_) => "feed.xml",
             Page::Sitemap => "sitemap.xml",
         }
     }
+}
+
+/// Documents whose page would be written where a page of a list goes (the
+/// claim `page/2` and page 2 of the claims list), as errors naming the file.
+pub fn collisions(site: &Site) -> Vec<Diagnostic> {
+    let pages = Page::all(site);
+    let mut at: HashMap<String, &Page> = HashMap::with_capacity(pages.len());
+    let mut diags = Vec::new();
+    for p in &pages {
+        let path = p.path();
+        let Some(other) = at.insert(path.clone(), p) else {
+            continue;
+        };
+        // Name the document's file; the other page is a list's.
+        let (doc, list) = match (p.doc(), other.doc()) {
+            (Some(d), _) => (d, other),
+            (None, Some(d)) => (d, p),
+            (None, None) => continue,
+        };
+        let Some(file) = site.content.file(&doc) else {
+            continue;
+        };
+        let what = match list {
+            Page::List(l, n) => format!("page {n} of the list {}", l.dir()),
+            other => other.path(),
+        };
+        diags.push(
+            Diagnostic::error(
+                Code::OutputCollision,
+                file,
+                format!("this document's page would be written to {path}, where {what} goes"),
+            )
+            .with_help("rename the file (or its folder): ids under `page/<n>` are taken by the pages of long lists"),
+        );
+    }
+    diags
 }

@@ -10,6 +10,7 @@ use serde::Serialize;
 use super::doc_dir;
 use crate::link::Site;
 use crate::load::{Date, Kind, Stance};
+use crate::slug::slug;
 
 /// A date as templates use it.
 #[derive(Debug, Clone, Serialize)]
@@ -82,6 +83,10 @@ pub struct ClaimCard<'a> {
     pub reviewed: Option<DateView>,
     /// Tags.
     pub tags: &'a [String],
+    /// Tags with their pages (`tags/<slug>/`).
+    pub tag_links: Vec<TermLink<'a>>,
+    /// `verdicts/<key>/`.
+    pub verdict_path: String,
     /// Sources per stance.
     pub counts: Counts,
 }
@@ -97,6 +102,8 @@ pub struct SourceCard<'a> {
     pub title: &'a str,
     /// Publisher.
     pub outlet: &'a str,
+    /// `outlets/<slug>/`.
+    pub outlet_path: String,
     /// Publication date.
     pub published: DateView,
     /// Kind key (`news`, ...).
@@ -183,6 +190,16 @@ impl<'a> Cards<'a> {
                 claimed: doc.meta.claimed.as_ref().map(DateView::from),
                 reviewed: linked.reviewed.as_ref().map(DateView::from),
                 tags: &doc.meta.tags,
+                tag_links: doc
+                    .meta
+                    .tags
+                    .iter()
+                    .map(|t| TermLink {
+                        name: t,
+                        path: format!("tags/{}/", slug(t)),
+                    })
+                    .collect(),
+                verdict_path: format!("verdicts/{key}/"),
                 counts,
             })
         })
@@ -219,6 +236,7 @@ impl<'a> Cards<'a> {
                 path: doc_dir(Kind::Source, &doc.id),
                 title: &doc.meta.title,
                 outlet: &doc.meta.outlet,
+                outlet_path: format!("outlets/{}/", slug(&doc.meta.outlet)),
                 published: DateView::from(&doc.meta.published),
                 kind: kind_key(doc.meta.kind),
                 kind_label: doc.meta.kind.label(),
@@ -336,6 +354,114 @@ pub struct TimelineItem<'a> {
     pub claim: Option<&'a ClaimCard<'a>>,
     /// For a claim: whether the date is when it was made (`claimed`) or checked (`reviewed`).
     pub date_is: &'static str,
+}
+
+/// A tag, outlet or verdict with the path of its page.
+#[derive(Debug, Clone, Serialize)]
+pub struct TermLink<'a> {
+    /// As readers see it.
+    pub name: &'a str,
+    /// `tags/<slug>/`.
+    pub path: String,
+}
+
+/// A tag, outlet or verdict on the index of its kind.
+#[derive(Debug, Serialize)]
+pub struct TermCount<'a> {
+    /// As readers see it.
+    pub name: &'a str,
+    /// Its page (`tags/<slug>/`).
+    pub path: String,
+    /// How many claims (tags, verdicts) or sources (outlets) it has.
+    pub count: usize,
+    /// The verdict's key, for verdicts (for its style).
+    pub key: Option<&'a str>,
+}
+
+/// The page navigation of a paginated list. Paths are relative to the site root.
+#[derive(Debug, Serialize)]
+pub struct Pager {
+    /// This page's number, from 1.
+    pub current: usize,
+    /// How many pages the list has.
+    pub total: usize,
+    /// How many items the list has.
+    pub items: usize,
+    /// The first and last item's position on this page, from 1 (0 and 0 when empty).
+    pub first_item: usize,
+    /// See `first_item`.
+    pub last_item: usize,
+    /// The previous page.
+    pub prev: Option<String>,
+    /// The next page.
+    pub next: Option<String>,
+    /// Numbered links: the first, the last, and two around the current page;
+    /// a link with no number stands for pages left out.
+    pub links: Vec<PagerLink>,
+}
+
+/// A numbered link of a [`Pager`].
+#[derive(Debug, Serialize)]
+pub struct PagerLink {
+    /// The page's number; none for a gap.
+    pub n: Option<usize>,
+    /// Its path.
+    pub path: String,
+    /// Whether it is the page shown.
+    pub current: bool,
+}
+
+impl Pager {
+    /// The pager of page `current` of a list of `items` items at `per` a page,
+    /// whose page `n` is at `dir(n)`.
+    pub fn new(current: usize, items: usize, per: usize, dir: impl Fn(usize) -> String) -> Pager {
+        let total = items.div_ceil(per).max(1);
+        let current = current.clamp(1, total);
+        let mut links = Vec::new();
+        let mut last = 0;
+        for n in 1..=total {
+            let near = n == 1 || n == total || n.abs_diff(current) <= 2;
+            if !near {
+                continue;
+            }
+            if n > last + 1 {
+                links.push(PagerLink {
+                    n: None,
+                    path: String::new(),
+                    current: false,
+                });
+            }
+            links.push(PagerLink {
+                n: Some(n),
+                path: dir(n),
+                current: n == current,
+            });
+            last = n;
+        }
+        let (first_item, last_item) = if items == 0 {
+            (0, 0)
+        } else {
+            ((current - 1) * per + 1, (current * per).min(items))
+        };
+        Pager {
+            current,
+            total,
+            items,
+            first_item,
+            last_item,
+            prev: (current > 1).then(|| dir(current - 1)),
+            next: (current < total).then(|| dir(current + 1)),
+            links,
+        }
+    }
+
+    /// The items of this page out of all of them.
+    pub fn slice<'s, T>(&self, all: &'s [T]) -> &'s [T] {
+        if self.items == 0 {
+            return &[];
+        }
+        all.get(self.first_item - 1..self.last_item).unwrap_or(&[])
+    }
 }
 
 /// A navigation entry.

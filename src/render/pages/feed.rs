@@ -1,4 +1,4 @@
-//! `feed.xml`: an Atom feed of the checks, newest first.
+//! `feed.xml` and `tags/<slug>/feed.xml`: Atom feeds of the checks (of one tag), latest first.
 
 use serde::Serialize;
 
@@ -17,7 +17,8 @@ struct FeedEntry<'a> {
 /// Atom needs a date; this one stands for "never said".
 const NO_DATE: &str = "1970-01-01T00:00:00Z";
 
-pub(in crate::render) fn fill(cx: &mut PageCx) {
+/// The feed of every check, or of the checks tagged `tag` (a slug of the site).
+pub(in crate::render) fn fill(cx: &mut PageCx, tag: Option<&str>) {
     let site = cx.site();
     let cards = cx.cards();
     let s = &site.settings;
@@ -33,11 +34,18 @@ pub(in crate::render) fn fill(cx: &mut PageCx) {
         .trim_end_matches(':')
         .to_owned(),
     };
-    let mut order: Vec<(&String, &std::sync::Arc<crate::link::LinkedClaim>)> =
-        site.claims.iter().collect();
-    order.sort_by(|a, b| (b.1.reviewed, a.0).cmp(&(a.1.reviewed, b.0)));
-    let entries: Vec<FeedEntry> = order
+    let t = &site.taxonomies;
+    let (ids, dir, title) = match tag.and_then(|slug| Some((slug, t.tags.get(slug)?))) {
+        Some((slug, term)) => (
+            &term.items,
+            format!("tags/{slug}/"),
+            format!("{}: {}", s.title, term.name),
+        ),
+        None => (&t.claims, String::new(), s.title.clone()),
+    };
+    let entries: Vec<FeedEntry> = ids
         .iter()
+        .filter_map(|id| Some((id, site.claims.get(id)?)))
         .map(|(id, linked)| {
             let card = cards.claim(id);
             let updated = linked.reviewed.or(s.updated).or(s.published);
@@ -49,16 +57,16 @@ pub(in crate::render) fn fill(cx: &mut PageCx) {
             }
         })
         .collect();
-    let updated = site
-        .claims
-        .values()
-        .filter_map(|c| c.reviewed)
+    let updated = ids
+        .iter()
+        .filter_map(|id| site.claims.get(id)?.reviewed)
         .chain(s.updated)
         .chain(s.published)
         .max();
-    cx.insert("feed_id", &id_of(""));
-    cx.insert("feed_url", &base.url("feed.xml"));
-    cx.insert("home_url", &base.url(""));
+    cx.insert("feed_title", &title);
+    cx.insert("feed_id", &id_of(&dir));
+    cx.insert("feed_url", &base.url(&format!("{dir}feed.xml")));
+    cx.insert("home_url", &base.url(&dir));
     cx.insert(
         "updated",
         &updated.map_or_else(|| NO_DATE.into(), |d| d.rfc3339()),

@@ -1,16 +1,20 @@
-//! `matrix/index.html`: claims against the sources they cite.
+//! `matrix/`: claims against the sources they cite, a page of claims at a time
+//! (in the claims list's order), each page with the sources its claims cite.
 
 use std::collections::BTreeMap;
 
 use super::super::view::{MatrixCell, MatrixRow, SourceCard};
-use super::super::PageCx;
+use super::super::{List, PageCx};
 
 /// Above this many cited sources the matrix is a list per claim rather than a grid.
 const MATRIX_GRID_MAX_COLUMNS: usize = 20;
 
-pub(in crate::render) fn fill(cx: &mut PageCx) {
+pub(in crate::render) fn fill(cx: &mut PageCx, n: usize) {
     cx.meta("Claims against sources", None, "matrix");
     let site = cx.site();
+    let t = &site.taxonomies;
+    let pager = cx.paginate(&List::Matrix, n, t.claims.len());
+    let claim_ids = pager.slice(&t.claims);
     let cards = cx.cards();
     let root = cx.root.clone();
     let c = &site.content;
@@ -18,17 +22,18 @@ pub(in crate::render) fn fill(cx: &mut PageCx) {
         let (da, db) = (&c.sources[*a], &c.sources[*b]);
         (da.meta.published, &da.id).cmp(&(db.meta.published, &db.id))
     };
-    let mut cited: Vec<&str> = site
-        .sources
+    let mut cited: Vec<&str> = claim_ids
         .iter()
-        .filter(|(_, s)| !s.citations.is_empty())
-        .map(|(id, _)| id.as_str())
+        .filter_map(|id| site.claims.get(id))
+        .flat_map(|c| c.evidence.iter().map(|e| e.source.as_str()))
+        .filter(|s| c.sources.contains_key(*s))
         .collect();
     cited.sort_by(by_date);
+    cited.dedup();
     let grid = cited.len() <= MATRIX_GRID_MAX_COLUMNS;
-    let rows: Vec<MatrixRow> = site
-        .claims
+    let rows: Vec<MatrixRow> = claim_ids
         .iter()
+        .filter_map(|id| Some((id, site.claims.get(id)?)))
         .map(|(id, claim)| {
             // Stances and first passage per cited source, in the claim's order.
             let mut per_source: BTreeMap<&str, (Vec<&'static str>, Option<&str>)> = BTreeMap::new();

@@ -1,8 +1,11 @@
-//! `sources/index.html`: every source by date.
+//! `sources/`: every source, latest published first, a page at a time.
 
-use super::super::PageCx;
+use super::super::{List, PageCx};
 
-pub(in crate::render) fn fill(cx: &mut PageCx) {
+pub(in crate::render) fn fill(cx: &mut PageCx, n: usize) {
     cx.meta("All sources", None, "sources");
-    cx.insert("sources", &cx.r.sources_by_date());
+    let t = &cx.site().taxonomies;
+    let pager = cx.paginate(&List::Sources, n, t.sources.len());
+    let sources = cx.source_cards(pager.slice(&t.sources));
+    cx.insert("sources", &sources);
 }

@@ -1,0 +1,248 @@
+//! Taxonomies: the claims of each tag and verdict, the sources of each outlet,
+//! and the order every list shows them in.
+//!
+//! Terms are known by slug (`crate::slug`): two tags that slug the same are one
+//! tag, shown under the spelling most claims use. Made again on every link (it
+//! is one pass over the documents).
+
+use std::cmp::Reverse;
+use std::collections::{BTreeMap, HashMap};
+use std::sync::Arc;
+
+use super::{in_text, LinkedClaim, Settings};
+use crate::diagnostic::{Code, Diagnostic};
+use crate::load::{Content, Date};
+use crate::slug::slug;
+
+/// The lists of a site, each in the order readers see it.
+#[derive(Debug, Default)]
+pub struct Taxonomies {
+    /// Every claim, latest check first (then latest claimed, then id).
+    pub claims: Vec<String>,
+    /// Every source, latest published first (then id).
+    pub sources: Vec<String>,
+    /// Tags by slug.
+    pub tags: BTreeMap<String, Term>,
+    /// Outlets by slug; their `items` are source ids.
+    pub outlets: BTreeMap<String, Term>,
+    /// The claims of each verdict of the scale, in the scale's order (verdicts
+    /// no claim has included, with no claims).
+    pub verdicts: Vec<(String, Vec<String>)>,
+    /// Sources by publication, claims by when they were made (or checked), oldest
+    /// first; claims with no date at the end.
+    pub timeline: Vec<Dated>,
+    /// Each claim's position in `claims`.
+    rank: HashMap<String, usize>,
+}
+
+/// A source or claim on the timeline.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+pub struct Dated {
+    /// When it was published, made or checked.
+    pub date: Option<Date>,
+    /// A claim rather than a source.
+    pub is_claim: bool,
+    /// Its id.
+    pub id: String,
+    /// What the date is: `published`, `claimed`, `reviewed` or `unknown`.
+    pub date_is: &'static str,
+}
+
+/// One tag or outlet.
+#[derive(Debug, Default)]
+pub struct Term {
+    /// As readers see it: the spelling most of its documents use (the first
+    /// in list order on a tie).
+    pub name: String,
+    /// Its claims (tags) or sources (outlets), in list order.
+    pub items: Vec<String>,
+}
+
+/// A slug that is part of a list's own paths: `tags/page/` holds the pages of the tag list.
+const RESERVED: &str = "page";
+
+impl Taxonomies {
+    /// The taxonomies of `content`, and the errors of tags and outlets that make no usable slug.
+    pub fn new(
+        content: &Content,
+        claims: &BTreeMap<String, Arc<LinkedClaim>>,
+        settings: &Settings,
+    ) -> (Taxonomies, Vec<Diagnostic>) {
+        let mut diags = Vec::new();
+        let mut claim_ids: Vec<&String> = content.claims.keys().collect();
+        claim_ids.sort_by_cached_key(|id| {
+            let reviewed = claims.get(*id).and_then(|c| c.reviewed);
+            let claimed = content.claims[*id].meta.claimed;
+            (Reverse(reviewed), Reverse(claimed), *id)
+        });
+        let mut source_ids: Vec<&String> = content.sources.keys().collect();
+        source_ids.sort_by_cached_key(|id| (Reverse(content.sources[*id].meta.published), *id));
+
+        let mut tags = Terms::default();
+        for id in &claim_ids {
+            let doc = &content.claims[*id];
+            for tag in &doc.meta.tags {
+                if let Err(d) = tags.add(tag, id, "tag") {
+                    let line = doc.spans.key_or_start("tags");
+                    diags.extend(in_text(
+                        vec![Diagnostic::error(Code::BadValue, &doc.file, d.0)
+                            .at_line(line)
+                            .with_help(d.1)],
+                        &doc.text,
+                    ));
+                }
+            }
+        }
+        let mut outlets = Terms::default();
+        for id in &source_ids {
+            let doc = &content.sources[*id];
+            if let Err(d) = outlets.add(&doc.meta.outlet, id, "outlet") {
+                let line = doc.spans.key_or_start("outlet");
+                diags.extend(in_text(
+                    vec![Diagnostic::error(Code::BadValue, &doc.file, d.0)
+                        .at_line(line)
+                        .with_help(d.1)],
+                    &doc.text,
+                ));
+            }
+        }
+        let verdicts = settings
+            .scale
+            .verdicts
+            .iter()
+            .map(|v| {
+                let of: Vec<String> = claim_ids
+                    .iter()
+                    .filter(|id| claims.get(**id).is_some_and(|c| c.verdict == v.key))
+                    .map(|id| (*id).clone())
+                    .collect();
+                (v.key.clone(), of)
+            })
+            .collect();
+        let mut timeline: Vec<Dated> = Vec::with_capacity(claim_ids.len() + source_ids.len());
+        for (id, s) in content.sources.iter() {
+            timeline.push(Dated {
+                date: Some(s.meta.published),
+                is_claim: false,
+                id: id.clone(),
+                date_is: "published",
+            });
+        }
+        for (id, c) in content.claims.iter() {
+            let reviewed = claims.get(id).and_then(|l| l.reviewed);
+            let (date, date_is) = match (c.meta.claimed, reviewed) {
+                (Some(d), _) => (Some(d), "claimed"),
+                (None, Some(d)) => (Some(d), "reviewed"),
+                (None, None) => (None, "unknown"),
+            };
+            timeline.push(Dated {
+                date,
+                is_claim: true,
+                id: id.clone(),
+                date_is,
+            });
+        }
+        // By day, then time, sources before claims, then id; undated last.
+        timeline.sort_by_cached_key(|d| {
+            (
+                d.date.is_none(),
+                d.date.map(|d| d.day()),
+                d.date,
+                d.is_claim,
+                d.id.clone(),
+            )
+        });
+        let rank = claim_ids
+            .iter()
+            .enumerate()
+            .map(|(i, id)| ((*id).clone(), i))
+            .collect();
+        let taxonomies = Taxonomies {
+            rank,
+            timeline,
+            claims: claim_ids.into_iter().cloned().collect(),
+            sources: source_ids.into_iter().cloned().collect(),
+            tags: tags.finish(),
+            outlets: outlets.finish(),
+            verdicts,
+        };
+        (taxonomies, diags)
+    }
+
+    /// Claim ids in list order (unknown ids last), each once.
+    pub fn in_claim_order<'s>(&self, ids: impl IntoIterator<Item = &'s str>) -> Vec<&'s str> {
+        let mut ids: Vec<&str> = ids.into_iter().collect();
+        ids.sort_by_key(|id| (self.rank.get(*id).copied().unwrap_or(usize::MAX), *id));
+        ids.dedup();
+        ids
+    }
+
+    /// The claims of verdict `key`.
+    pub fn verdict(&self, key: &str) -> &[String] {
+        self.verdicts
+            .iter()
+            .find(|(k, _)| k == key)
+            .map_or(&[], |(_, c)| c.as_slice())
+    }
+}
+
+/// The spellings of one term and how often each is used, in the order first seen.
+type Spellings = Vec<(String, usize)>;
+
+/// Terms being collected: for each slug, its spellings and its items.
+#[derive(Default)]
+struct Terms {
+    by_slug: BTreeMap<String, (Spellings, Vec<String>)>,
+    slugs: HashMap<String, String>,
+}
+
+impl Terms {
+    /// Add `item` under `name`; the error is a message and a help.
+    fn add(&mut self, name: &str, item: &str, what: &str) -> Result<(), (String, String)> {
+        let s = match self.slugs.get(name) {
+            Some(s) => s.clone(),
+            None => {
+                let s = slug(name);
+                self.slugs.insert(name.to_owned(), s.clone());
+                s
+            }
+        };
+        if s.is_empty() {
+            return Err((
+                format!("the {what} `{name}` has no letter or digit to name its page by"),
+                format!("write the {what} with at least one letter or digit"),
+            ));
+        }
+        if s == RESERVED {
+            return Err((
+                format!("the {what} `{name}` would take the folder `{what}s/{RESERVED}/`, where the pages of the {what} list go"),
+                format!("name the {what} otherwise, e.g. `{name} (1)`"),
+            ));
+        }
+        let (names, items) = self.by_slug.entry(s).or_default();
+        match names.iter_mut().find(|(n, _)| n == name) {
+            Some((_, count)) => *count += 1,
+            None => names.push((name.to_owned(), 1)),
+        }
+        if items.last().is_none_or(|last| last != item) {
+            items.push(item.to_owned());
+        }
+        Ok(())
+    }
+
+    fn finish(self) -> BTreeMap<String, Term> {
+        self.by_slug
+            .into_iter()
+            .map(|(slug, (names, items))| {
+                // Most used; on a tie, the first seen (max_by_key keeps the last maximum).
+                let name = names
+                    .iter()
+                    .rev()
+                    .max_by_key(|(_, count)| *count)
+                    .map(|(n, _)| n.clone())
+                    .unwrap_or_default();
+                (slug, Term { name, items })
+            })
+            .collect()
+    }
+}
