@@ -22,7 +22,7 @@
 //! #     std::fs::create_dir_all(root.join(rel).parent().unwrap())?;
 //! #     std::fs::write(root.join(rel), text)
 //! # };
-//! # write("content/_index.md", "+++\ntitle = \"Desk\"\n+++\n")?;
+//! # write("content/_index.md", "+++\ntitle = \"Desk\"\nbase_url = \"https://desk.example/\"\ncontact = \"desk@example.org\"\n+++\n")?;
 //! # write("content/sources/wire.md", "+++\ntitle = \"Call\"\noutlet = \"Wire\"\npublished = 2021-12-30\n+++\nThe call lasted 50 minutes.\n")?;
 //! # write("content/claims/two-hours.md", "+++\nclaim = \"The call lasted two hours.\"\nverdict = \"false\"\n[[evidence]]\nsource = \"wire\"\nstance = \"contradicts\"\nquote = \"lasted 50 minutes\"\n+++\n")?;
 //! // `root` holds content/_index.md, content/sources/wire.md and content/claims/two-hours.md.

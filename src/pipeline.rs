@@ -302,12 +302,10 @@ impl Pipeline {
         // Pages that showed the changed documents (a citation removed), found
         // before the old site is let go: linking then updates its graph in place.
         let mut touched: BTreeSet<Page> = BTreeSet::new();
-        let mut old_outlets = None;
         if let (false, Some(old)) = (scope.all, self.site.as_ref()) {
             for d in &scope.docs {
                 touched.extend(Page::affected_by(old, d));
             }
-            old_outlets = Some(old.outlets.clone());
         }
 
         // Load and link, when the content changed.
@@ -371,24 +369,12 @@ impl Pipeline {
             for d in &scope.docs {
                 touched.extend(Page::affected_by(site, d));
             }
-            // A claim page says whether its claimant is one of the outlets.
-            if let Some(old) = old_outlets.filter(|o| !Arc::ptr_eq(o, &site.outlets)) {
-                let changed: BTreeSet<&String> = old.symmetric_difference(&site.outlets).collect();
-                touched.extend(
-                    site.content
-                        .claims
-                        .values()
-                        .filter(|c| {
-                            c.meta
-                                .claimant
-                                .as_ref()
-                                .is_some_and(|w| changed.contains(w))
-                        })
-                        .map(|c| Page::Claim(c.id.clone())),
-                );
-            }
             for t in &scope.templates {
-                touched.extend(Page::all(site).into_iter().filter(|p| p.template() == t));
+                touched.extend(
+                    Page::all(site)
+                        .into_iter()
+                        .filter(|p| p.template() == Some(t.as_str())),
+                );
             }
             touched.extend(std::mem::take(&mut self.pending));
             // Pages that went away with what changed (a tag no claim has now, the last page of a shorter list).
@@ -428,7 +414,7 @@ impl Pipeline {
                 .docs
                 .iter()
                 .filter(|d| !site.content.contains(d))
-                .filter_map(Page::of)
+                .flat_map(Page::of_doc)
                 .chain(gone)
                 .collect();
             for p in went {

@@ -189,7 +189,7 @@ fn edits_additions_and_deletions_are_served() {
     std::fs::write(&claim, text.replace("mostly-true", "true")).unwrap();
     next_event(&ev, "reload");
     wait_for(port, "/claims/troops/", "the edit", |s, b| {
-        s == 200 && b.contains(">True</span>")
+        s == 200 && b.contains("<strong>True</strong>")
     });
     // The source it cites lists it with the new verdict too.
     wait_for(port, "/sources/report/", "the source page", |_, b| {
@@ -261,7 +261,7 @@ fn an_error_shows_an_overlay_and_the_next_good_save_removes_it() {
     std::fs::write(&claim, good.replace("mostly-true", "false")).unwrap();
     next_event(&ev, "reload");
     wait_for(port, "/claims/troops/", "the fix", |_, b| {
-        b.contains(">False</span>")
+        b.contains("<strong>False</strong>")
     });
 }
 

@@ -112,7 +112,9 @@ fn check_links(
 #[test]
 fn every_internal_link_and_anchor_resolves() {
     for (base, prefix) in [
-        (None, "/"),
+        // The example's own base_url.
+        (None, "/biden-putin-call/"),
+        (Some("/"), "/"),
         (
             Some("https://factcheck.example/briefings/call/"),
             "/briefings/call/",

@@ -45,6 +45,8 @@ pub enum Code {
     MissingField,
     /// The site root has no `content/` folder.
     NoContent,
+    /// `content/_index.md` gives no `contact` for readers to report errors to (a warning).
+    NoContact,
     /// A claim has no evidence entry.
     NoEvidence,
     /// A document does not start with front matter (`+++` or `---`).
@@ -65,6 +67,9 @@ pub enum Code {
     QuoteNotFound,
     /// A quote occurs more than once in its source, so the first occurrence is linked (a warning).
     RepeatedQuote,
+    /// `base_url` is not an absolute URL, so the sitemap, feeds, JSON-LD and
+    /// share-image addresses are relative (a warning).
+    RelativeBaseUrl,
     /// A static file takes a name factbrief reserves for itself.
     ReservedName,
     /// A claim was reviewed before a source it cites was published (a warning).
@@ -101,7 +106,7 @@ pub enum Code {
 
 impl Code {
     /// Every code, in the order of their names.
-    pub const ALL: [Code; 42] = [
+    pub const ALL: [Code; 44] = [
         Code::BadBaseUrl,
         Code::BadId,
         Code::BadValue,
@@ -117,6 +122,7 @@ impl Code {
         Code::IdCollision,
         Code::Io,
         Code::MissingField,
+        Code::NoContact,
         Code::NoContent,
         Code::NoEvidence,
         Code::NoFrontMatter,
@@ -127,6 +133,7 @@ impl Code {
         Code::OutputCollision,
         Code::OutsideSite,
         Code::QuoteNotFound,
+        Code::RelativeBaseUrl,
         Code::RepeatedQuote,
         Code::ReservedName,
         Code::ReviewedBeforePublished,
@@ -165,6 +172,7 @@ impl Code {
             Code::Io => "io",
             Code::MissingField => "missing-field",
             Code::NoContent => "no-content",
+            Code::NoContact => "no-contact",
             Code::NoEvidence => "no-evidence",
             Code::NoFrontMatter => "no-front-matter",
             Code::NoIndex => "no-index",
@@ -174,6 +182,7 @@ impl Code {
             Code::OutputCollision => "output-collision",
             Code::QuoteNotFound => "quote-not-found",
             Code::RepeatedQuote => "repeated-quote",
+            Code::RelativeBaseUrl => "relative-base-url",
             Code::ReservedName => "reserved-name",
             Code::ReviewedBeforePublished => "reviewed-before-published",
             Code::StrayFile => "stray-file",

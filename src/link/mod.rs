@@ -49,8 +49,6 @@ pub struct Site {
     pub sources: Arc<BTreeMap<String, LinkedSource>>,
     /// The documents each document's Markdown links to (documents with links only).
     pub links: Arc<BTreeMap<DocId, Arc<Resolved>>>,
-    /// The outlets of the sources.
-    pub outlets: Arc<HashSet<String>>,
     /// Tags, outlets and verdicts, and the order of every list.
     pub taxonomies: Arc<Taxonomies>,
 }
@@ -113,6 +111,8 @@ pub struct PassageRef {
     pub occurrences: usize,
     /// Byte range in the source's rendered text.
     pub range: Range<usize>,
+    /// The source's words there, as rendered (for links to the passage in the original).
+    pub text: String,
 }
 
 /// One evidence entry citing a source.
@@ -179,8 +179,6 @@ struct Graph {
     links: Arc<BTreeMap<DocId, Arc<Resolved>>>,
     /// For each source, the claims whose evidence or `appears_in` names it.
     cited_by: HashMap<String, BTreeSet<String>>,
-    /// The outlets of the sources.
-    outlets: Arc<HashSet<String>>,
     /// The warning of each source no claim cites or names.
     uncited: BTreeMap<String, Arc<[Diagnostic]>>,
 }
@@ -321,7 +319,6 @@ pub fn link_with(
 
     // Sources: scanned again only when their document changed.
     let mut stale_sources: Vec<&str> = Vec::new();
-    let mut outlets_changed = !same_ids;
     if !same_sources {
         let stale: Vec<&Arc<Document<SourceMeta>>> = content
             .sources
@@ -340,10 +337,7 @@ pub fn link_with(
             .map(|doc| Arc::new(SourceScan::new(doc)))
             .collect();
         for scan in scanned {
-            let outlet = scan.doc.meta.outlet.clone();
-            if let Some(old) = memo.sources.insert(scan.doc.id.clone(), scan) {
-                outlets_changed |= old.doc.meta.outlet != outlet;
-            }
+            memo.sources.insert(scan.doc.id.clone(), scan);
         }
         // Sources that went away (the same number may have come and gone).
         if !same(&|l| same_keys(&l.sources, &content.sources)) {
@@ -563,16 +557,6 @@ pub fn link_with(
         }
     }
 
-    if outlets_changed {
-        graph.outlets = Arc::new(
-            content
-                .sources
-                .values()
-                .map(|s| s.meta.outlet.clone())
-                .collect(),
-        );
-    }
-
     let (taxonomies, taxonomy_diags) = Taxonomies::new(&content, &graph.claims, &settings);
     diags.extend(taxonomy_diags);
 
@@ -593,11 +577,10 @@ pub fn link_with(
     for r in graph.links.values() {
         findings.push_chunk(&r.errors);
     }
-    let (claims, sources, links, outlets) = (
+    let (claims, sources, links) = (
         graph.claims.clone(),
         graph.sources.clone(),
         graph.links.clone(),
-        graph.outlets.clone(),
     );
 
     let findings = findings.into_result();
@@ -610,7 +593,6 @@ pub fn link_with(
             claims,
             sources,
             links,
-            outlets,
             taxonomies: Arc::new(taxonomies),
         },
         warnings,
@@ -762,6 +744,7 @@ fn link_claim(
             Some(Outcome::Found(range, occurrences)) => Some(PassageRef {
                 name: passage_name(&doc.id, n),
                 occurrences,
+                text: scan.text.get(range.clone()).unwrap_or_default().to_owned(),
                 range,
             }),
             Some(Outcome::Missing(closest)) => {

@@ -130,6 +130,43 @@ pub struct Settings {
     pub scale: Scale,
     /// Items per page of a list (at least 1).
     pub paginate_by: usize,
+    /// How readers reach the desk.
+    pub contact: Option<Contact>,
+}
+
+/// How readers reach the desk: an e-mail address or a web address.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Contact {
+    /// As shown (`corrections@example.org`).
+    pub text: String,
+    /// As linked (`mailto:corrections@example.org`).
+    pub href: String,
+}
+
+impl Contact {
+    /// `s` as a contact: an e-mail address (`name@host.tld`) or an http(s) URL.
+    pub fn parse(s: &str) -> Option<Contact> {
+        let s = s.trim();
+        let s = s.strip_prefix("mailto:").unwrap_or(s);
+        if super::is_web_url(s) {
+            return Some(Contact {
+                text: s.to_owned(),
+                href: s.to_owned(),
+            });
+        }
+        let (user, host) = s.split_once('@')?;
+        let ok = !user.is_empty()
+            && host.contains('.')
+            && !host.starts_with('.')
+            && !host.ends_with('.')
+            && s.chars()
+                .all(|c| !c.is_whitespace() && !c.is_control() && !"<>\"'()[],;:\\".contains(c))
+            && !host.contains('@');
+        ok.then(|| Contact {
+            text: s.to_owned(),
+            href: format!("mailto:{s}"),
+        })
+    }
 }
 
 /// Items per page of a list when `paginate_by` is not given.
@@ -178,6 +215,40 @@ pub fn settings(
         }
         Some(n) => n as usize,
     };
+    let contact = match meta.contact.as_deref() {
+        None => {
+            diags.push(
+                Diagnostic::warning(Code::NoContact, &index.file, "the briefing gives readers no way to report an error")
+                    .with_help("add `contact = \"corrections@example.org\"` (an e-mail address or a web address); it is shown in the footer and with the corrections"),
+            );
+            None
+        }
+        Some(c) => Contact::parse(c).or_else(|| {
+            diags.push(
+                Diagnostic::error(
+                    Code::BadValue,
+                    &index.file,
+                    format!("contact `{c}` is neither an e-mail address nor an http(s) address"),
+                )
+                .at_line(line_of("contact"))
+                .with_help("write e.g. `corrections@example.org` or `https://example.org/contact`"),
+            );
+            None
+        }),
+    };
+    // Only the site's own setting: `--base-url` (as `serve` passes) is a deliberate choice.
+    if base.absolute.is_none() && base_override.is_none() {
+        let d = Diagnostic::warning(
+            Code::RelativeBaseUrl,
+            &index.file,
+            format!("no absolute base_url: the addresses in the sitemap, the feeds and the ClaimReview data (JSON-LD, claimreview.json) will be relative to {}, and pages will carry no canonical URL and no Open Graph URL or share image", base.path),
+        );
+        let d = match meta.base_url {
+            Some(_) => d.at_line(line_of("base_url")),
+            None => d.at_line(line_of("contact")),
+        };
+        diags.push(d.with_help("set `base_url = \"https://example.org/briefing/\"` to where the site will be published (or pass --base-url), so search engines, feed readers and social networks can follow them"));
+    }
     Settings {
         title: meta.title.clone(),
         description: meta.description.clone(),
@@ -188,6 +259,7 @@ pub fn settings(
         updated: meta.updated,
         scale,
         paginate_by,
+        contact,
     }
 }
 

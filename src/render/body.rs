@@ -26,8 +26,22 @@ pub struct Html {
 
 /// Render `text` to HTML; `passages` (sorted by start) are marked as docs/format.md's section on marked passages says.
 pub fn render(text: &str, trust: Trust, links: &dyn LinkResolver, passages: &[Passage]) -> Html {
+    render_with_notes(text, trust, links, passages, &[])
+}
+
+/// As [`render`], and put each of `notes` (offset in the rendered text, HTML;
+/// sorted by offset) just after the text at its offset, outside any mark, and
+/// after the link it falls in (a link may not hold a link).
+pub fn render_with_notes(
+    text: &str,
+    trust: Trust,
+    links: &dyn LinkResolver,
+    passages: &[Passage],
+    notes: &[(usize, String)],
+) -> Html {
     let mut out: Vec<Event<'_>> = Vec::new();
     let mut marker = Marker::new(passages);
+    marker.notes = notes;
     let mut has_code = false;
     let mut code: Option<(String, usize, Vec<Event<'_>>)> = None; // (lang, start pos, events)
 
@@ -37,7 +51,17 @@ pub fn render(text: &str, trust: Trust, links: &dyn LinkResolver, passages: &[Pa
         // An untrusted image becomes a link; inside a link it is only its alt text.
         match &ev {
             Event::Start(Tag::Link { .. }) => link_depth += 1,
-            Event::End(TagEnd::Link) => link_depth = link_depth.saturating_sub(1),
+            Event::End(TagEnd::Link) => {
+                link_depth = link_depth.saturating_sub(1);
+                if link_depth == 0 && !marker.queued.is_empty() {
+                    // After this link closes.
+                    marker.in_link = false;
+                    let e = rewrite_links(ev, trust, links);
+                    out.push(e);
+                    marker.flush(&mut out);
+                    continue;
+                }
+            }
             Event::Start(Tag::Image { .. }) | Event::End(TagEnd::Image)
                 if trust == Trust::Untrusted && link_depth > 0 =>
             {
@@ -45,6 +69,7 @@ pub fn render(text: &str, trust: Trust, links: &dyn LinkResolver, passages: &[Pa
             }
             _ => {}
         }
+        marker.in_link = link_depth > 0;
         let ev = rewrite_links(ev, trust, links);
         // Fenced code: gather it, then highlight if no passage falls inside.
         if let Event::Start(Tag::CodeBlock(kind)) = &ev {
@@ -102,6 +127,10 @@ pub fn render(text: &str, trust: Trust, links: &dyn LinkResolver, passages: &[Pa
         }
         marker.emit(ev, piece, &mut out);
     }
+    // Notes past the text (none, as notes end passages): at the end rather than lost.
+    marker.in_link = false;
+    marker.queue_until(usize::MAX);
+    marker.flush(&mut out);
     let mut html = String::with_capacity(text.len() * 3 / 2);
     pulldown_cmark::html::push_html(&mut html, out.into_iter());
     Html { html, has_code }
@@ -202,6 +231,14 @@ struct Marker<'p> {
     bounds: Vec<usize>,
     /// Whether the last rendered-text piece was text (not a break).
     last_was_text: bool,
+    /// HTML to put after the text at an offset, by offset.
+    notes: &'p [(usize, String)],
+    /// The first note not yet queued.
+    next_note: usize,
+    /// Notes reached but not yet emitted (held while inside a link).
+    queued: String,
+    /// Whether the text being emitted is inside a link.
+    in_link: bool,
 }
 
 impl<'p> Marker<'p> {
@@ -219,6 +256,28 @@ impl<'p> Marker<'p> {
             open: BTreeSet::new(),
             bounds,
             last_was_text: false,
+            notes: &[],
+            next_note: 0,
+            queued: String::new(),
+            in_link: false,
+        }
+    }
+
+    /// Queue the notes whose offset is at most `at`.
+    fn queue_until(&mut self, at: usize) {
+        while let Some((off, html)) = self.notes.get(self.next_note) {
+            if *off > at {
+                break;
+            }
+            self.queued.push_str(html);
+            self.next_note += 1;
+        }
+    }
+
+    /// Emit the queued notes, unless inside a link.
+    fn flush<'a>(&mut self, out: &mut Vec<Event<'a>>) {
+        if !self.in_link && !self.queued.is_empty() {
+            out.push(Event::InlineHtml(std::mem::take(&mut self.queued).into()));
         }
     }
 
@@ -345,10 +404,17 @@ impl<'p> Marker<'p> {
                 out.push(Event::Text(seg.to_owned().into()));
                 out.push(Event::InlineHtml("</mark>".into()));
             }
+            if !self.notes.is_empty() {
+                self.queue_until(stop);
+                if !is_code {
+                    self.flush(out);
+                }
+            }
             cut = stop;
         }
         if is_code {
             out.push(Event::InlineHtml("</code>".into()));
+            self.flush(out);
         }
         self.pos = end;
     }

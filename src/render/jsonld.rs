@@ -1,15 +1,77 @@
-//! schema.org `ClaimReview` for each claim page, as JSON-LD.
+//! schema.org `ClaimReview` for each claim page, as JSON-LD, and every one of
+//! them as a `DataFeed` (`claimreview.json`, the form fact-check aggregators read).
+//!
+//! Fields as Google's ClaimReview documentation lists them: `claimReviewed`,
+//! `reviewRating` (`name` and `alternateName` always; numeric ratings only for
+//! verdicts on the ordered scale), `url`, `author`, `datePublished`,
+//! `dateModified` (the latest correction), and `itemReviewed`, a `Claim` with
+//! its `author` typed by `claimant_type`, `datePublished` and appearances.
 
 use serde_json::{json, Map, Value};
 
 use super::theme::script_safe_json;
 use crate::link::Site;
+use crate::load::ClaimantType;
 
 /// The `ClaimReview` of claim `id`, whose page is at `path`; safe to embed in a `<script>`.
 pub fn claim_review(site: &Site, id: &str, path: &str) -> String {
+    let Some(review) = review(site, id, path, true) else {
+        return String::new();
+    };
+    let json = serde_json::to_string_pretty(&review).unwrap_or_default();
+    script_safe_json(&json)
+}
+
+/// Every claim's `ClaimReview` as a schema.org `DataFeed`, latest check first.
+pub fn data_feed(site: &Site) -> String {
+    let s = &site.settings;
+    let items: Vec<Value> = site
+        .taxonomies
+        .claims
+        .iter()
+        .filter_map(|id| {
+            let path = super::doc_dir(crate::load::Kind::Claim, id);
+            let r = review(site, id, &path, false)?;
+            let mut item = Map::new();
+            item.insert("@type".into(), "DataFeedItem".into());
+            if let Some(d) = r.get("datePublished") {
+                item.insert("dateCreated".into(), d.clone());
+            }
+            if let Some(d) = r.get("dateModified") {
+                item.insert("dateModified".into(), d.clone());
+            }
+            item.insert("url".into(), s.base.url(&path).into());
+            item.insert("item".into(), Value::Array(vec![r]));
+            Some(Value::Object(item))
+        })
+        .collect();
+    let modified = site
+        .content
+        .claims
+        .values()
+        .flat_map(|c| c.meta.corrections.iter().map(|k| k.date))
+        .chain(site.claims.values().filter_map(|c| c.reviewed))
+        .chain(s.updated)
+        .max();
+    let mut feed = Map::new();
+    feed.insert("@context".into(), "https://schema.org".into());
+    feed.insert("@type".into(), "DataFeed".into());
+    feed.insert("name".into(), format!("{}: fact checks", s.title).into());
+    feed.insert("url".into(), s.base.url("claimreview.json").into());
+    if let Some(d) = modified {
+        feed.insert("dateModified".into(), d.iso().into());
+    }
+    feed.insert("dataFeedElement".into(), Value::Array(items));
+    let mut json = serde_json::to_string_pretty(&Value::Object(feed)).unwrap_or_default();
+    json.push('\n');
+    json
+}
+
+/// The `ClaimReview` of claim `id` (with `@context` when `standalone`).
+fn review(site: &Site, id: &str, path: &str, standalone: bool) -> Option<Value> {
     let settings = &site.settings;
     let (Some(doc), Some(linked)) = (site.content.claims.get(id), site.claims.get(id)) else {
-        return String::new();
+        return None;
     };
     let label = site
         .verdict(linked)
@@ -25,6 +87,7 @@ pub fn claim_review(site: &Site, id: &str, path: &str) -> String {
 
     let mut rating = Map::new();
     rating.insert("@type".into(), "Rating".into());
+    rating.insert("name".into(), label.into());
     rating.insert("alternateName".into(), label.into());
     if let Some(r) = rating_value {
         rating.insert("ratingValue".into(), r.into());
@@ -35,12 +98,11 @@ pub fn claim_review(site: &Site, id: &str, path: &str) -> String {
     let mut item = Map::new();
     item.insert("@type".into(), "Claim".into());
     if let Some(who) = &doc.meta.claimant {
-        // A claimant that is one of the outlets is an organisation; otherwise a person.
-        let is_outlet = site.outlets.contains(who.as_str());
-        item.insert(
-            "author".into(),
-            json!({ "@type": if is_outlet { "Organization" } else { "Person" }, "name": who }),
-        );
+        let kind = match doc.meta.claimant_type {
+            ClaimantType::Person => "Person",
+            ClaimantType::Organization => "Organization",
+        };
+        item.insert("author".into(), json!({ "@type": kind, "name": who }));
     }
     if let Some(d) = &doc.meta.claimed {
         item.insert("datePublished".into(), d.iso().into());
@@ -80,7 +142,9 @@ pub fn claim_review(site: &Site, id: &str, path: &str) -> String {
     }
 
     let mut review = Map::new();
-    review.insert("@context".into(), "https://schema.org".into());
+    if standalone {
+        review.insert("@context".into(), "https://schema.org".into());
+    }
     review.insert("@type".into(), "ClaimReview".into());
     review.insert("url".into(), settings.base.url(path).into());
     review.insert("claimReviewed".into(), doc.meta.claim.clone().into());
@@ -88,8 +152,10 @@ pub fn claim_review(site: &Site, id: &str, path: &str) -> String {
     if let Some(d) = &linked.reviewed {
         review.insert("datePublished".into(), d.iso().into());
     }
+    if let Some(d) = doc.meta.corrections.iter().map(|c| c.date).max() {
+        review.insert("dateModified".into(), d.iso().into());
+    }
     review.insert("reviewRating".into(), Value::Object(rating));
     review.insert("itemReviewed".into(), Value::Object(item));
-    let json = serde_json::to_string_pretty(&Value::Object(review)).unwrap_or_default();
-    script_safe_json(&json)
+    Some(Value::Object(review))
 }

@@ -8,6 +8,7 @@ pub mod highlight;
 pub mod jsonld;
 mod page;
 mod pages;
+pub mod text_fragment;
 pub mod theme;
 pub mod view;
 
@@ -34,6 +35,9 @@ pub struct Output {
     /// Its bytes.
     pub bytes: Vec<u8>,
 }
+
+/// The file name of a claim's share image, in the claim's folder.
+pub const SHARE_IMAGE: &str = "share.png";
 
 /// Options of a render.
 #[derive(Debug, Clone, Default)]
@@ -133,16 +137,20 @@ fn site_view(site: &Site) -> SiteView<'_> {
             .scale
             .verdicts
             .iter()
-            .map(|v| VerdictView {
-                key: &v.key,
-                label: &v.label,
-                rating: v.rating,
-                best: s.scale.best,
-            })
+            .map(|v| VerdictView::of(v, s.scale.best))
             .collect(),
         published: s.published.as_ref().map(DateView::from),
         updated: s.updated.as_ref().map(DateView::from),
         generator: format!("factbrief {}", env!("CARGO_PKG_VERSION")),
+        contact: s.contact.as_ref().map(|c| ContactView {
+            text: &c.text,
+            href: &c.href,
+        }),
+        has_corrections: site
+            .content
+            .claims
+            .values()
+            .any(|c| !c.meta.corrections.is_empty()),
     }
 }
 
@@ -180,6 +188,8 @@ struct PageMeta<'a> {
     /// Canonical URL (absolute when `base_url` is).
     url: String,
     kind: &'static str,
+    /// The share image's URL (absolute when `base_url` is), for claims.
+    image: Option<String>,
 }
 
 /// One page being rendered: its context, where it is, and the Markdown it renders.
@@ -208,12 +218,14 @@ impl<'a> PageCx<'_, 'a> {
 
     /// Set `page`: the page's title, description and kind.
     fn meta(&mut self, title: &str, description: Option<&str>, kind: &'static str) {
+        let base = &self.r.site.settings.base;
         let meta = PageMeta {
             title,
             description,
-            url: self.r.site.settings.base.url(&self.dir),
+            url: base.url(&self.dir),
             path: self.dir.clone(),
             kind,
+            image: (kind == "claim").then(|| base.url(&format!("{}{SHARE_IMAGE}", self.dir))),
         };
         self.ctx.insert("page", &meta);
     }
@@ -248,15 +260,40 @@ impl<'a> PageCx<'_, 'a> {
         self.has_code |= h.has_code;
         h.html
     }
+
+    /// As [`PageCx::md`], with `notes` after the text at their offsets (see [`body::render_with_notes`]).
+    fn md_with_notes(
+        &mut self,
+        text: &str,
+        trust: Trust,
+        passages: &[crate::link::Passage],
+        notes: &[(usize, String)],
+    ) -> String {
+        let links = Links {
+            site: self.r.site,
+            root: &self.root,
+        };
+        let h = body::render_with_notes(text, trust, &links, passages, notes);
+        self.has_code |= h.has_code;
+        h.html
+    }
 }
 
 impl Renderer<'_> {
     fn page(&self, page: &Page) -> std::result::Result<(Output, bool), Diagnostic> {
         let site = self.site;
         let path = page.path();
+        // Files made without a template.
+        let made = match page {
+            Page::ClaimReviews => Some(jsonld::data_feed(site).into_bytes()),
+            _ => None,
+        };
+        if let Some(bytes) = made {
+            return Ok((Output { path, bytes }, false));
+        }
         let depth = path.matches('/').count();
         let root = match page {
-            Page::NotFound | Page::Feed | Page::TagFeed(_) | Page::Sitemap => {
+            Page::NotFound | Page::Feed | Page::TagFeed(_) | Page::Sitemap | Page::ClaimReviews => {
                 site.settings.base.path.clone()
             }
             _ if depth == 0 => "./".to_owned(),
@@ -292,6 +329,8 @@ impl Renderer<'_> {
             }
             Page::TagFeed(slug) => pages::feed::fill(&mut cx, Some(slug)),
             Page::NotFound => cx.meta("Page not found", None, "404"),
+            Page::Corrections => pages::corrections::fill(&mut cx),
+            Page::ShareImage(_) | Page::ClaimReviews => {}
             Page::Feed => pages::feed::fill(&mut cx, None),
             Page::Sitemap => pages::sitemap::fill(&mut cx),
         }
@@ -300,7 +339,7 @@ impl Renderer<'_> {
         let mut html = self
             .theme
             .tera
-            .render(page.template(), &cx.ctx)
+            .render(page.template().unwrap_or_default(), &cx.ctx)
             .map_err(|e| self.theme.diagnose(&e))?;
         if let (Some(inject), true) = (&self.options.inject, path.ends_with(".html")) {
             match html.rfind("</body>") {

@@ -23,6 +23,12 @@ pub enum Page {
     List(List, usize),
     /// `tags/<slug>/feed.xml`: the Atom feed of one tag.
     TagFeed(String),
+    /// `claims/<id>/share.png`: the image a shared link to the claim shows.
+    ShareImage(String),
+    /// `corrections/index.html`: every correction of the briefing.
+    Corrections,
+    /// `claimreview.json`: every ClaimReview as a schema.org DataFeed.
+    ClaimReviews,
     /// `404.html`.
     NotFound,
     /// `feed.xml`.
@@ -138,7 +144,14 @@ impl List {
 }
 
 /// The pages that list the whole site (rendered again on any content change), but for the lists.
-const LISTINGS: [Page; 4] = [Page::Index, Page::NotFound, Page::Feed, Page::Sitemap];
+const LISTINGS: [Page; 6] = [
+    Page::Index,
+    Page::NotFound,
+    Page::Feed,
+    Page::Sitemap,
+    Page::Corrections,
+    Page::ClaimReviews,
+];
 
 /// The folder of the page of document `id` of `kind`, relative to the site root (`claims/x/`).
 pub fn doc_dir(kind: Kind, id: &str) -> String {
@@ -167,6 +180,16 @@ impl Page {
         pages
     }
 
+    /// The pages of document `doc` (a claim's page and its share image).
+    pub fn of_doc(doc: &DocId) -> Vec<Page> {
+        match doc {
+            DocId::Doc(Kind::Claim, id) => {
+                vec![Page::Claim(id.clone())]
+            }
+            _ => Page::of(doc).into_iter().collect(),
+        }
+    }
+
     /// The page of document `doc`, if it has one of its own.
     pub fn of(doc: &DocId) -> Option<Page> {
         match doc {
@@ -181,7 +204,7 @@ impl Page {
     pub fn doc(&self) -> Option<DocId> {
         match self {
             Page::Index => Some(DocId::Index),
-            Page::Claim(id) => Some(DocId::claim(id.clone())),
+            Page::Claim(id) | Page::ShareImage(id) => Some(DocId::claim(id.clone())),
             Page::Source(id) => Some(DocId::source(id.clone())),
             Page::Free(id) => Some(DocId::page(id.clone())),
             _ => None,
@@ -192,7 +215,7 @@ impl Page {
     /// The listings (index, lists, feeds, sitemap) show every document.
     pub fn affected_by(site: &Site, doc: &DocId) -> Vec<Page> {
         let mut pages = Page::listings(site);
-        pages.extend(site.dependents(doc).iter().filter_map(Page::of));
+        pages.extend(site.dependents(doc).iter().flat_map(Page::of_doc));
         pages.sort();
         pages.dedup();
         pages
@@ -200,7 +223,10 @@ impl Page {
 
     /// Whether the page lists the whole site (and so may wait while edited pages are served first).
     pub fn is_listing(&self) -> bool {
-        !matches!(self, Page::Claim(_) | Page::Source(_) | Page::Free(_))
+        !matches!(
+            self,
+            Page::Claim(_) | Page::ShareImage(_) | Page::Source(_) | Page::Free(_)
+        )
     }
 
     /// The output path, relative to the output root.
@@ -212,6 +238,9 @@ impl Page {
             Page::Free(id) => format!("{}index.html", doc_dir(Kind::Page, id)),
             Page::List(list, n) => format!("{}index.html", list.page_dir(*n)),
             Page::TagFeed(slug) => format!("tags/{slug}/feed.xml"),
+            Page::ShareImage(id) => format!("{}{}", doc_dir(Kind::Claim, id), super::SHARE_IMAGE),
+            Page::Corrections => "corrections/index.html".into(),
+            Page::ClaimReviews => "claimreview.json".into(),
             Page::NotFound => "404.html".into(),
             Page::Feed => "feed.xml".into(),
             Page::Sitemap => "sitemap.xml".into(),
@@ -219,7 +248,7 @@ impl Page {
     }
 
     /// The templates pages are rendered with (any other is a part of them).
-    pub const TEMPLATES: [&'static str; 15] = [
+    pub const TEMPLATES: [&'static str; 16] = [
         "index.html",
         "claim.html",
         "source.html",
@@ -232,6 +261,7 @@ impl Page {
         "tag.html",
         "verdict.html",
         "outlet.html",
+        "corrections.html",
         "404.html",
         "feed.xml",
         "sitemap.xml",
@@ -246,9 +276,11 @@ impl Page {
         }
     }
 
-    /// The template this page is rendered with.
-    pub fn template(&self) -> &'static str {
-        match self {
+    /// The template this page is rendered with; none for the files made without one.
+    pub fn template(&self) -> Option<&'static str> {
+        Some(match self {
+            Page::ShareImage(_) | Page::ClaimReviews => return None,
+            Page::Corrections => "corrections.html",
             Page::Index => "index.html",
             Page::Claim(_) => "claim.html",
             Page::Source(_) => "source.html",
@@ -257,7 +289,7 @@ impl Page {
             Page::NotFound => "404.html",
             Page::Feed | Page::TagFeed(_) => "feed.xml",
             Page::Sitemap => "sitemap.xml",
-        }
+        })
     }
 }
 

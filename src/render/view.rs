@@ -41,6 +41,41 @@ pub struct VerdictView<'a> {
     pub rating: Option<u32>,
     /// The scale's best rating.
     pub best: u32,
+    /// The shape shown with it, so that colour is never the only sign:
+    /// `check`, `cross`, `half`, `warn`, `question` or `dot`.
+    pub shape: &'static str,
+}
+
+impl<'a> VerdictView<'a> {
+    /// The view of verdict `v` of a scale whose best rating is `best`.
+    pub fn of(v: &'a crate::link::Verdict, best: u32) -> VerdictView<'a> {
+        VerdictView {
+            key: &v.key,
+            label: &v.label,
+            rating: v.rating,
+            best,
+            shape: VerdictView::shape_of(&v.key, v.rating, best),
+        }
+    }
+
+    /// The shape of verdict `key` at `rating` on a 1..`best` scale: the default
+    /// keys have their own; a custom verdict's follows its place on the scale.
+    pub fn shape_of(key: &str, rating: Option<u32>, best: u32) -> &'static str {
+        match key {
+            "true" | "mostly-true" => "check",
+            "false" | "mostly-false" => "cross",
+            "mixed" => "half",
+            "misleading" => "warn",
+            "unproven" => "question",
+            _ => match rating {
+                None => "dot",
+                // Top third, bottom third, between.
+                Some(r) if best > 1 && 3 * (r - 1) >= 2 * (best - 1) => "check",
+                Some(r) if best > 1 && 3 * (r - 1) < best => "cross",
+                Some(_) => "half",
+            },
+        }
+    }
 }
 
 /// How many distinct sources (or citing claims) bear each stance.
@@ -77,6 +112,8 @@ pub struct ClaimCard<'a> {
     pub verdict: VerdictView<'a>,
     /// Who made it.
     pub claimant: Option<&'a str>,
+    /// The desk's conclusion in one sentence.
+    pub summary: Option<&'a str>,
     /// When it was made.
     pub claimed: Option<DateView>,
     /// When it was checked.
@@ -112,10 +149,14 @@ pub struct SourceCard<'a> {
     pub kind_label: &'static str,
     /// The original's URL.
     pub url: Option<&'a str>,
+    /// An archived copy of the original.
+    pub archive_url: Option<&'a str>,
     /// Authors.
     pub authors: &'a [String],
-    /// Citing claims per stance.
+    /// Citing claims per stance (a claim citing it with two stances counts under both).
     pub counts: Counts,
+    /// How many distinct claims cite it.
+    pub cited_by: usize,
 }
 
 /// Cards for every claim and source, each made the first time a page needs it
@@ -185,8 +226,10 @@ impl<'a> Cards<'a> {
                     label,
                     rating,
                     best: site.settings.scale.best,
+                    shape: VerdictView::shape_of(key, rating, site.settings.scale.best),
                 },
                 claimant: doc.meta.claimant.as_deref(),
+                summary: doc.meta.summary.as_deref(),
                 claimed: doc.meta.claimed.as_ref().map(DateView::from),
                 reviewed: linked.reviewed.as_ref().map(DateView::from),
                 tags: &doc.meta.tags,
@@ -223,10 +266,12 @@ impl<'a> Cards<'a> {
             let site = self.site;
             let mut counts = Counts::default();
             let mut seen = std::collections::BTreeSet::new();
+            let mut claims = std::collections::BTreeSet::new();
             for c in &linked.citations {
                 let Some(e) = site.claims.get(&c.claim).and_then(|l| l.entry(c.n)) else {
                     continue;
                 };
+                claims.insert(&c.claim);
                 if seen.insert((e.stance, &c.claim)) {
                     counts.add(e.stance);
                 }
@@ -245,8 +290,14 @@ impl<'a> Cards<'a> {
                     .url
                     .as_deref()
                     .filter(|u| crate::link::is_web_url(u)),
+                archive_url: doc
+                    .meta
+                    .archive_url
+                    .as_deref()
+                    .filter(|u| crate::link::is_web_url(u)),
                 authors: &doc.meta.authors,
                 counts,
+                cited_by: claims.len(),
             })
         })
     }
@@ -281,6 +332,19 @@ pub struct EvidenceView<'a> {
     pub occurrences: usize,
     /// The editor's note, as HTML.
     pub note: Option<String>,
+    /// The passage in the original article (a Text Fragment link), when the source has a `url`.
+    pub original: Option<String>,
+    /// The passage in the archived copy, when the source has an `archive_url`.
+    pub archived: Option<String>,
+}
+
+/// A correction or update of a claim, as shown.
+#[derive(Debug, Serialize)]
+pub struct CorrectionView {
+    /// When it was made.
+    pub date: DateView,
+    /// What changed, as HTML.
+    pub note: String,
 }
 
 /// Items under one stance heading.
@@ -376,6 +440,8 @@ pub struct TermCount<'a> {
     pub count: usize,
     /// The verdict's key, for verdicts (for its style).
     pub key: Option<&'a str>,
+    /// The verdict's shape, for verdicts (see [`VerdictView::shape`]).
+    pub shape: Option<&'static str>,
 }
 
 /// The page navigation of a paginated list. Paths are relative to the site root.
@@ -498,6 +564,19 @@ pub struct SiteView<'a> {
     pub updated: Option<DateView>,
     /// `factbrief <version>`.
     pub generator: String,
+    /// How readers reach the desk: `text` and `href`.
+    pub contact: Option<ContactView<'a>>,
+    /// Whether some claim has corrections (the corrections page lists them).
+    pub has_corrections: bool,
+}
+
+/// How readers reach the desk.
+#[derive(Debug, Serialize)]
+pub struct ContactView<'a> {
+    /// As shown.
+    pub text: &'a str,
+    /// As linked (`mailto:` or a web address).
+    pub href: &'a str,
 }
 
 /// Stance groups in reading order, leaving out empty ones.

@@ -52,7 +52,7 @@ pub fn small_site(root: &Path) {
         &[
             (
                 "content/_index.md",
-                "+++\ntitle = \"Test briefing\"\npublished = 2022-01-05\n+++\nOverview with [a claim](claim:troops).\n",
+                "+++\ntitle = \"Test briefing\"\npublished = 2022-01-05\nbase_url = \"https://desk.example/\"\ncontact = \"desk@example.org\"\n+++\nOverview with [a claim](claim:troops).\n",
             ),
             (
                 "content/sources/report.md",

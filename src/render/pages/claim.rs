@@ -1,7 +1,7 @@
 //! `claims/<id>/index.html`: the claim, its verdict, analysis and evidence by stance.
 
-use super::super::view::{group_by_stance, EvidenceView, SourceCard};
-use super::super::{jsonld, PageCx};
+use super::super::view::{group_by_stance, CorrectionView, DateView, EvidenceView, SourceCard};
+use super::super::{jsonld, text_fragment, PageCx};
 use crate::load::Stance;
 use crate::markdown::Trust;
 
@@ -11,7 +11,13 @@ pub(in crate::render) fn fill(cx: &mut PageCx, id: &str) {
         return;
     };
     let cards = cx.cards();
-    cx.meta(&doc.meta.claim, None, "claim");
+    let card = cards.claim(id);
+    // What a search result or a shared link shows: the desk's conclusion, or the verdict and the claim.
+    let description = match card.summary {
+        Some(s) => format!("{}: {s}", card.verdict.label),
+        None => format!("{}: {}", card.verdict.label, card.claim),
+    };
+    cx.meta(&doc.meta.claim, Some(&description), "claim");
     cx.insert("claim", cards.claim(id));
     let body = cx.md(doc.body(), Trust::Editor, &[]);
     cx.insert("body", &body);
@@ -28,6 +34,10 @@ pub(in crate::render) fn fill(cx: &mut PageCx, id: &str) {
                 None => format!("{root}{}", source.path),
             };
             let note = meta.note.as_deref().map(|n| cx.md(n, Trust::Editor, &[]));
+            let fragment = |url: Option<&str>| {
+                let p = e.passage.as_ref()?;
+                text_fragment::link(url?, &p.text)
+            };
             (
                 e.stance,
                 EvidenceView {
@@ -38,6 +48,8 @@ pub(in crate::render) fn fill(cx: &mut PageCx, id: &str) {
                     anchor,
                     occurrences: e.passage.as_ref().map_or(0, |p| p.occurrences),
                     note,
+                    original: fragment(source.url),
+                    archived: fragment(source.archive_url),
                 },
             )
         })
@@ -45,6 +57,18 @@ pub(in crate::render) fn fill(cx: &mut PageCx, id: &str) {
     cx.insert("evidence", &group_by_stance(evidence));
     let appears: Vec<&SourceCard> = linked.appears_in.iter().map(|s| cards.source(s)).collect();
     cx.insert("appears_in", &appears);
+    let corrections: Vec<CorrectionView> = doc
+        .meta
+        .corrections
+        .iter()
+        .map(|c| CorrectionView {
+            date: DateView::from(&c.date),
+            note: cx.md(&c.note, Trust::Editor, &[]),
+        })
+        .collect();
+    let updated = doc.meta.corrections.iter().map(|c| c.date).max();
+    cx.insert("updated", &updated.as_ref().map(DateView::from));
+    cx.insert("corrections", &corrections);
     let jsonld = jsonld::claim_review(site, id, &cx.dir);
     cx.insert("jsonld", &jsonld);
 }

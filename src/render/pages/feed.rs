@@ -11,7 +11,12 @@ struct FeedEntry<'a> {
     claim: &'a ClaimCard<'a>,
     id: String,
     url: String,
+    /// When first published (the check's date).
+    published: Option<String>,
+    /// When last changed: the latest correction, else the check.
     updated: String,
+    /// Corrections, oldest first: date and note (Markdown source, as text).
+    corrections: Vec<(String, &'a str)>,
 }
 
 /// Atom needs a date; this one stands for "never said".
@@ -48,18 +53,35 @@ pub(in crate::render) fn fill(cx: &mut PageCx, tag: Option<&str>) {
         .filter_map(|id| Some((id, site.claims.get(id)?)))
         .map(|(id, linked)| {
             let card = cards.claim(id);
-            let updated = linked.reviewed.or(s.updated).or(s.published);
+            let doc = &site.content.claims[id.as_str()];
+            let corrected = doc.meta.corrections.iter().map(|c| c.date).max();
+            let published = linked.reviewed.or(s.updated).or(s.published);
+            let updated = corrected.max(published);
             FeedEntry {
                 claim: card,
                 id: id_of(&card.path),
                 url: base.url(&card.path),
+                published: corrected.and(published).map(|d| d.rfc3339()),
                 updated: updated.map_or_else(|| NO_DATE.into(), |d| d.rfc3339()),
+                corrections: doc
+                    .meta
+                    .corrections
+                    .iter()
+                    .map(|c| (c.date.human(), c.note.as_str()))
+                    .collect(),
             }
         })
         .collect();
     let updated = ids
         .iter()
         .filter_map(|id| site.claims.get(id)?.reviewed)
+        .chain(ids.iter().flat_map(|id| {
+            site.content
+                .claims
+                .get(id)
+                .into_iter()
+                .flat_map(|d| d.meta.corrections.iter().map(|c| c.date))
+        }))
         .chain(s.updated)
         .chain(s.published)
         .max();

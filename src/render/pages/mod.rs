@@ -2,6 +2,7 @@
 
 pub(super) mod claim;
 pub(super) mod claim_list;
+pub(super) mod corrections;
 pub(super) mod feed;
 pub(super) mod free;
 pub(super) mod index;

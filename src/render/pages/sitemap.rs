@@ -19,7 +19,12 @@ pub(in crate::render) fn fill(cx: &mut PageCx) {
     let mut urls = Vec::new();
     for p in Page::all(site) {
         let lastmod = match &p {
-            Page::NotFound | Page::Feed | Page::TagFeed(_) | Page::Sitemap => continue,
+            Page::NotFound
+            | Page::Feed
+            | Page::TagFeed(_)
+            | Page::Sitemap
+            | Page::ShareImage(_)
+            | Page::ClaimReviews => continue,
             Page::Claim(id) => site.claims.get(id).and_then(|c| c.reviewed),
             Page::Source(id) => site.content.sources.get(id).map(|d| d.meta.published),
             _ => site_date,

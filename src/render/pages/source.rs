@@ -1,9 +1,12 @@
-//! `sources/<id>/index.html`: the source's metadata, the editor's note, the
-//! claims citing it by stance, and its text with the quoted passages marked.
+//! `sources/<id>/index.html`: the source's metadata and the editor's note, its
+//! text with the quoted passages marked and numbered, then each passage with
+//! the claims quoting it, and the claims citing the source, each once.
 
-use std::collections::HashMap;
+use std::collections::{BTreeMap, HashMap};
 
-use super::super::view::{group_by_stance, Citation, CitedPassage, DateView};
+use serde::Serialize;
+
+use super::super::view::{ClaimCard, DateView};
 use super::super::PageCx;
 use crate::link::Passage;
 use crate::load::Stance;
@@ -18,7 +21,13 @@ pub(in crate::render) fn fill(cx: &mut PageCx, id: &str) {
         return;
     };
     let cards = cx.cards();
-    cx.meta(&doc.meta.title, None, "source");
+    let description = format!(
+        "{} ({}, {}): the text, with the passages quoted as evidence marked",
+        doc.meta.title,
+        doc.meta.outlet,
+        doc.meta.published.human()
+    );
+    cx.meta(&doc.meta.title, Some(&description), "source");
     cx.insert("source", cards.source(id));
     cx.insert(
         "retrieved",
@@ -32,45 +41,144 @@ pub(in crate::render) fn fill(cx: &mut PageCx, id: &str) {
         .as_deref()
         .map(|n| cx.md(n, Trust::Untrusted, &[]));
     cx.insert("note", &note);
-    let body = cx.md(doc.body(), Trust::Untrusted, &linked.passages);
+    // Each distinct quoted stretch (same start and end) is one numbered passage,
+    // in the order of the text, with a note after it linking to its entry below.
+    let mut by_range: BTreeMap<(usize, usize), Vec<&str>> = BTreeMap::new();
+    for p in &linked.passages {
+        by_range
+            .entry((p.range.start, p.range.end))
+            .or_default()
+            .push(p.name.as_str());
+    }
+    let number: HashMap<&str, usize> = by_range
+        .values()
+        .enumerate()
+        .flat_map(|(k, names)| names.iter().map(move |n| (*n, k + 1)))
+        .collect();
+    let mut notes: Vec<(usize, String)> = by_range
+        .iter()
+        .enumerate()
+        .map(|(k, ((_, end), _))| {
+            let k = k + 1;
+            (
+                *end,
+                format!(
+                    "<sup class=\"q-ref\"><a href=\"#passage-{k}\" id=\"ref-{k}\" aria-label=\"Passage {k}: the claims quoting it\">{k}</a></sup>"
+                ),
+            )
+        })
+        .collect();
+    notes.sort_by_key(|(at, _)| *at);
+    let body = cx.md_with_notes(doc.body(), Trust::Untrusted, &linked.passages, &notes);
     cx.insert("body", &body);
     cx.insert("passage_css", &passage_css(&linked.passages));
-    // Claims citing this source, grouped by stance, one entry per claim and stance.
-    let mut items: Vec<(Stance, Citation)> = Vec::new();
-    // Where each (stance, claim) is in `items`: a source may be cited by thousands of claims.
-    let mut at: HashMap<(Stance, &str), usize> = HashMap::new();
+
+    // The passages, numbered, each with the claims quoting it; and the claims
+    // citing the source, each once, with its stances and the passages it quotes.
+    let mut passages: Vec<QuotedPassage> = by_range
+        .values()
+        .enumerate()
+        .map(|(k, names)| QuotedPassage {
+            n: k + 1,
+            anchor: names[0],
+            text: String::new(),
+            quoted_by: Vec::new(),
+        })
+        .collect();
+    let mut claims: Vec<CitingClaim> = Vec::new();
+    let mut at: HashMap<&str, usize> = HashMap::new();
     for c in &linked.citations {
-        let (Some(claim_doc), Some(ev)) = (
-            site.content.claims.get(&c.claim),
-            site.claims.get(&c.claim).and_then(|l| l.entry(c.n)),
-        ) else {
+        let Some(ev) = site.claims.get(&c.claim).and_then(|l| l.entry(c.n)) else {
             continue;
         };
-        let passage = ev.passage.as_ref().and_then(|p| {
-            claim_doc.meta.evidence[ev.n - 1]
-                .quote
-                .as_deref()
-                .map(|q| CitedPassage {
-                    n: ev.n,
-                    anchor: &p.name,
-                    quote: q,
-                })
+        let i = *at.entry(c.claim.as_str()).or_insert_with(|| {
+            claims.push(CitingClaim {
+                claim: cards.claim(&c.claim),
+                stances: Vec::new(),
+                passages: Vec::new(),
+            });
+            claims.len() - 1
         });
-        match at.get(&(ev.stance, c.claim.as_str())) {
-            Some(&i) => items[i].1.passages.extend(passage),
-            None => {
-                at.insert((ev.stance, c.claim.as_str()), items.len());
-                items.push((
-                    ev.stance,
-                    Citation {
-                        claim: cards.claim(&c.claim),
-                        passages: passage.into_iter().collect(),
-                    },
-                ));
+        let entry = &mut claims[i];
+        if !entry.stances.contains(&ev.stance.key()) {
+            entry.stances.push(ev.stance.key());
+        }
+        if let Some(p) = &ev.passage {
+            if let Some(&k) = number.get(p.name.as_str()) {
+                if !entry.passages.contains(&k) {
+                    entry.passages.push(k);
+                }
+                let qp = &mut passages[k - 1];
+                if qp.text.is_empty() {
+                    qp.text = snippet(&p.text, SNIPPET_CHARS);
+                }
+                qp.quoted_by.push(QuotedBy {
+                    claim: cards.claim(&c.claim),
+                    stance: ev.stance.key(),
+                });
             }
         }
     }
-    cx.insert("cited_by", &group_by_stance(items));
+    for c in &mut claims {
+        c.stances
+            .sort_by_key(|s| Stance::ALL.iter().position(|t| t.key() == *s));
+        c.passages.sort_unstable();
+    }
+    // Claims in the list's order (latest check first).
+    let order = site
+        .taxonomies
+        .in_claim_order(claims.iter().map(|c| c.claim.id));
+    let rank: HashMap<&str, usize> = order.iter().enumerate().map(|(i, c)| (*c, i)).collect();
+    claims.sort_by_key(|c| rank.get(c.claim.id).copied().unwrap_or(usize::MAX));
+    cx.insert("passages", &passages);
+    cx.insert("cited_by", &claims);
+}
+
+/// Characters of a passage shown in the list of passages before it is shortened.
+const SNIPPET_CHARS: usize = 240;
+
+/// `text` in at most `max` characters, shortened at a word boundary with `…`.
+pub(in crate::render) fn snippet(text: &str, max: usize) -> String {
+    let text = text.split_whitespace().collect::<Vec<_>>().join(" ");
+    if text.chars().count() <= max {
+        return text;
+    }
+    let cut: usize = text.char_indices().nth(max).map_or(text.len(), |(i, _)| i);
+    let head = &text[..cut];
+    // The last whole word: cut at the last space (a single long word is cut).
+    let head = match head.rfind(' ') {
+        Some(i) if i > 0 => &head[..i],
+        _ => head,
+    };
+    let head = head.trim_end_matches(|c: char| c.is_ascii_punctuation() && c != ')' && c != '"');
+    format!("{head}…")
+}
+
+/// A numbered passage of the source, with the claims quoting it.
+#[derive(Serialize)]
+struct QuotedPassage<'a> {
+    n: usize,
+    /// Anchor of the passage in the text.
+    anchor: &'a str,
+    /// Its words, shortened at a word.
+    text: String,
+    quoted_by: Vec<QuotedBy<'a>>,
+}
+
+/// A claim quoting a passage, and how.
+#[derive(Serialize)]
+struct QuotedBy<'a> {
+    claim: &'a ClaimCard<'a>,
+    stance: &'static str,
+}
+
+/// A claim citing the source: once, with every stance it cites it for.
+#[derive(Serialize)]
+struct CitingClaim<'a> {
+    claim: &'a ClaimCard<'a>,
+    stances: Vec<&'static str>,
+    /// Numbers of the passages it quotes.
+    passages: Vec<usize>,
 }
 
 /// CSS that highlights every piece of the passage a link points to (`#q-...`),

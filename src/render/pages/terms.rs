@@ -1,6 +1,6 @@
 //! `tags/`, `verdicts/` and `outlets/`: every term of a taxonomy with its count.
 
-use super::super::view::TermCount;
+use super::super::view::{TermCount, VerdictView};
 use super::super::{List, PageCx};
 use crate::link::{Site, Term};
 
@@ -17,6 +17,7 @@ pub(super) fn verdict_counts(site: &Site) -> Vec<TermCount<'_>> {
                 path: List::Verdict(key.clone()).dir(),
                 count: claims.len(),
                 key: Some(&v.key),
+                shape: Some(VerdictView::shape_of(&v.key, v.rating, s.scale.best)),
             })
         })
         .collect()
@@ -33,6 +34,7 @@ fn term_counts<'a>(
             path: list(slug.clone()).dir(),
             count: t.items.len(),
             key: None,
+            shape: None,
         })
         .collect()
 }

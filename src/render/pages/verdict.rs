@@ -11,15 +11,7 @@ pub(in crate::render) fn fill(cx: &mut PageCx, key: &str, n: usize) {
     };
     let title = format!("Claims rated {}", v.label);
     cx.meta(&title, None, "verdict");
-    cx.insert(
-        "verdict",
-        &VerdictView {
-            key: &v.key,
-            label: &v.label,
-            rating: v.rating,
-            best: s.scale.best,
-        },
-    );
+    cx.insert("verdict", &VerdictView::of(v, s.scale.best));
     let ids = site.taxonomies.verdict(key);
     let pager = cx.paginate(&List::Verdict(key.to_owned()), n, ids.len());
     let claims = cx.claim_cards(pager.slice(ids));
