@@ -1,6 +1,8 @@
 //! Helpers shared by the end-to-end tests.
 #![allow(dead_code)]
 
+pub mod webdriver;
+
 use std::collections::BTreeMap;
 use std::fs;
 use std::path::{Path, PathBuf};

@@ -1,0 +1,147 @@
+//! Accessibility: axe-core (WCAG 2 A and AA, and best practices) finds no
+//! violation on any page type of the example briefing, in light and dark,
+//! at desktop and phone widths, in headless Chromium.
+//!
+//! axe-core comes from npm (`.ci/run` installs it into `.tools/`).
+
+mod common;
+
+use std::path::PathBuf;
+
+use common::webdriver::{browser_available, serve_dir, Browser, Look};
+use serde_json::{json, Value};
+
+/// One page of each kind.
+const PAGES: &[&str] = &[
+    "",
+    "claims/",
+    "claims/call-lasted-two-hours/",
+    "claims/january-talks-follow-call/",
+    "sources/",
+    "sources/voa-2021-12-30-urges-reduce-tensions/",
+    "sources/presidentialinsider-2021-04-13-putin-calls-meeting/",
+    "pages/rating-scale/",
+    "matrix/",
+    "timeline/",
+    "tags/",
+    "tags/diplomacy/",
+    "verdicts/",
+    "verdicts/false/",
+    "outlets/",
+    "outlets/cbs-news/",
+    "corrections/",
+    "404.html",
+];
+
+fn axe_source() -> Option<String> {
+    let path = common::repo_root().join(".tools/node_modules/axe-core/axe.min.js");
+    match std::fs::read_to_string(&path) {
+        Ok(s) => Some(s),
+        Err(_) => {
+            assert!(
+                std::env::var_os("CI").is_none(),
+                "axe-core is missing: run .ci/run (npm install --prefix .tools axe-core)"
+            );
+            eprintln!(
+                "skipped: no {} (npm install --prefix .tools axe-core@4.14.1)",
+                path.display()
+            );
+            None
+        }
+    }
+}
+
+#[test]
+fn no_page_type_has_an_accessibility_violation() {
+    if !browser_available("a11y") {
+        return;
+    }
+    let Some(axe) = axe_source() else {
+        return;
+    };
+    let dir = tempfile::tempdir().unwrap();
+    let out: PathBuf = dir.path().join("public");
+    // Served at the site root, so the example's base_url is replaced.
+    let o = common::run(
+        &common::repo_root(),
+        &[
+            "build",
+            "--base-url",
+            "/",
+            "--output",
+            out.to_str().unwrap(),
+        ],
+    );
+    assert!(o.status.success());
+    let port = serve_dir(&out, "/");
+    let mut found = Vec::new();
+    for look in [
+        Look {
+            size: (1280, 900),
+            dark: false,
+        },
+        Look {
+            size: (1280, 900),
+            dark: true,
+        },
+        Look {
+            size: (390, 844),
+            dark: false,
+        },
+        Look {
+            size: (390, 844),
+            dark: true,
+        },
+    ] {
+        let browser = Browser::start(look);
+        for page in PAGES {
+            browser.goto(&format!("http://127.0.0.1:{port}/{page}"));
+            // The theme's dark mode is on when the media query says so.
+            let dark = browser.run(
+                "return matchMedia('(prefers-color-scheme: dark)').matches",
+                json!([]),
+            );
+            assert_eq!(dark, json!(look.dark), "{look:?}");
+            browser.run(&axe, json!([]));
+            let result = browser.run_async(
+                "const done = arguments[arguments.length - 1];
+                 axe.run(document, { runOnly: ['wcag2a', 'wcag2aa', 'best-practice'] })
+                    .then(r => done({ passes: r.passes.length, violations: r.violations.map(v => ({ id: v.id, help: v.help,
+                        nodes: v.nodes.slice(0, 3).map(n => n.target.join(' ') + ': ' + n.failureSummary) })) }))
+                    .catch(e => done({ passes: 0, violations: [{ id: 'axe-error', help: String(e), nodes: [] }] }));",
+                json!([]),
+            );
+            // axe ran and checked something (a test that cannot fail is no test).
+            assert!(
+                result["passes"].as_u64().unwrap_or(0) > 10,
+                "{page}: {result}"
+            );
+            for v in result["violations"].as_array().cloned().unwrap_or_default() {
+                found.push(format!(
+                    "{page} {look:?}: {} ({}): {}",
+                    v["id"],
+                    v["help"],
+                    summary(&v["nodes"])
+                ));
+            }
+        }
+    }
+    assert!(
+        found.is_empty(),
+        "{} violations:\n{}",
+        found.len(),
+        found.join("\n")
+    );
+}
+
+fn summary(nodes: &Value) -> String {
+    nodes
+        .as_array()
+        .map(|n| {
+            n.iter()
+                .filter_map(Value::as_str)
+                .collect::<Vec<_>>()
+                .join(" | ")
+        })
+        .unwrap_or_default()
+}
