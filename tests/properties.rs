@@ -157,7 +157,11 @@ proptest! {
         let mut passages = Vec::new();
         for (name, q) in [("q-a-1", &q1), ("q-b-1", &q2)] {
             if let Some((range, _)) = find(&text, &hay, q) {
-                passages.push(Passage { name: name.into(), range });
+                passages.push(Passage {
+                    name: name.into(),
+                    range,
+                    first: true,
+                });
             }
         }
         prop_assert!(!passages.is_empty(), "{q1:?} not in {text:?}");

@@ -50,6 +50,7 @@ fuzz_target!(|data: &[u8]| {
             passages.push(Passage {
                 name: format!("q-c{i}-{}", i + 1),
                 range,
+                first: true,
             });
         }
     }

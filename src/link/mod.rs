@@ -109,9 +109,14 @@ pub struct PassageRef {
     pub name: String,
     /// How many times the quote occurs in the source (the first is linked).
     pub occurrences: usize,
-    /// Byte range in the source's rendered text.
+    /// Byte range in the source's rendered text, from the start of the first
+    /// piece to the end of the last.
     pub range: Range<usize>,
-    /// The source's words there, as rendered (for links to the passage in the original).
+    /// The byte ranges of its pieces: one, or one per part of a quote that
+    /// leaves words out with `[…]`.
+    pub pieces: Vec<Range<usize>>,
+    /// The source's words, as rendered (for links to the passage in the
+    /// original); the pieces of an elided quote joined by a line break.
     pub text: String,
 }
 
@@ -133,13 +138,16 @@ pub struct LinkedSource {
     pub passages: Vec<Passage>,
 }
 
-/// A quoted stretch of a source's rendered text.
+/// A quoted stretch of a source's rendered text: a whole passage, or one
+/// piece of a quote that leaves words out.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Passage {
     /// `q-<claim>-<n>`.
     pub name: String,
     /// Byte range in the source's rendered text ([`markdown::rendered_text`]).
     pub range: Range<usize>,
+    /// Whether this is the passage's first piece (the one its anchor is at).
+    pub first: bool,
 }
 
 /// Link destinations of a text with their 1-based line and column in its file.
@@ -282,11 +290,25 @@ struct ClaimResult {
 /// What a quote came to in a source's text.
 #[derive(Debug, Clone)]
 enum Outcome {
-    Found(Range<usize>, usize),
-    Missing(Option<quote::Closest>),
+    /// The pieces of the passage (one unless the quote leaves words out), and how often it occurs.
+    Found(Vec<Range<usize>>, usize),
+    Missing(Box<Missed>),
     Empty,
     /// The quote has no letter or digit.
     NoWords,
+    /// A `[…]` at the start or end of the quote, or two in a row.
+    BadElision,
+}
+
+/// What is known of a quote its source does not contain.
+#[derive(Debug, Clone, Default)]
+struct Missed {
+    /// The source's passage most like it.
+    closest: Option<quote::Closest>,
+    /// The quote with its bare `…`/`...` written `[…]`, when that is found.
+    elided: Option<String>,
+    /// Another source that contains it.
+    elsewhere: Option<String>,
 }
 
 /// [`link`], reusing and refreshing `memo` from an earlier link of mostly the same content.
@@ -397,13 +419,28 @@ pub fn link_with(
             }
         }
     }
-    let found: HashMap<&str, HashMap<&str, Outcome>> = wanted
+    let mut found: HashMap<&str, HashMap<&str, Outcome>> = wanted
         .into_par_iter()
         .filter_map(|(source, quotes)| {
             let scan = memo.sources.get(source)?;
             Some((source, find_quotes(scan, quotes)))
         })
         .collect();
+    // A quote its source lacks may be in another source (pinned to the wrong one).
+    let missed: Vec<(&str, &str)> = found
+        .iter()
+        .flat_map(|(s, f)| {
+            f.iter()
+                .filter(|(_, o)| matches!(o, Outcome::Missing(_)))
+                .map(move |(q, _)| (*s, *q))
+        })
+        .collect();
+    for (source, q) in missed {
+        let other = find_elsewhere(&memo.sources, source, q);
+        if let Some(Outcome::Missing(m)) = found.get_mut(source).and_then(|f| f.get_mut(q)) {
+            m.elsewhere = other;
+        }
+    }
     let results: Vec<Arc<ClaimResult>> = docs
         .par_iter()
         .zip(kept)
@@ -617,10 +654,12 @@ fn linked_source(
                 n: e.n,
             });
             if let Some(p) = &e.passage {
-                out.passages.push(Passage {
-                    name: p.name.clone(),
-                    range: p.range.clone(),
-                });
+                out.passages
+                    .extend(p.pieces.iter().enumerate().map(|(i, r)| Passage {
+                        name: p.name.clone(),
+                        range: r.clone(),
+                        first: i == 0,
+                    }));
             }
         }
     }
@@ -738,27 +777,44 @@ fn link_claim(
         let found = ev
             .quote
             .as_deref()
-            .map(|q| outcome(&ev.source, q).unwrap_or(Outcome::Missing(None)));
+            .map(|q| outcome(&ev.source, q).unwrap_or_else(|| Outcome::Missing(Box::default())));
         let passage = match found {
             None => None,
-            Some(Outcome::Found(range, occurrences)) => Some(PassageRef {
+            Some(Outcome::Found(pieces, occurrences)) => Some(PassageRef {
                 name: passage_name(&doc.id, n),
                 occurrences,
-                text: scan.text.get(range.clone()).unwrap_or_default().to_owned(),
-                range,
+                text: pieces
+                    .iter()
+                    .map(|r| scan.text.get(r.clone()).unwrap_or_default())
+                    .collect::<Vec<_>>()
+                    .join("\n"),
+                range: pieces.first().map_or(0, |r| r.start)..pieces.last().map_or(0, |r| r.end),
+                pieces,
             }),
-            Some(Outcome::Missing(closest)) => {
+            Some(Outcome::Missing(missed)) => {
                 diags.push(quote_missing(
                     doc,
                     n,
                     spans.entry(i, "quote"),
                     &scan.doc,
-                    closest,
+                    *missed,
                 ));
                 None
             }
             Some(Outcome::Empty) => {
                 diags.push(quote_empty(doc, n, spans.entry(i, "quote")));
+                None
+            }
+            Some(Outcome::BadElision) => {
+                diags.push(
+                    Diagnostic::error(
+                        Code::EmptyQuote,
+                        &doc.file,
+                        format!("evidence {n}: a part of the quote around `[…]` is empty"),
+                    )
+                    .at_line(spans.entry(i, "quote"))
+                    .with_help("`[…]` stands for words left out between two parts of the passage: quote words on both sides of it, and start and end the quote with the passage's own words"),
+                );
                 None
             }
             Some(Outcome::NoWords) => {
@@ -855,19 +911,53 @@ fn find_quotes<'q>(scan: &SourceScan, quotes: Vec<&'q str>) -> HashMap<&'q str, 
         }
         let o = if quote::Normalized::new(q).text.is_empty() {
             Outcome::Empty
+        } else if quote::pieces(q).is_none() {
+            Outcome::BadElision
         } else if !q.chars().any(char::is_alphanumeric) {
             // A lone mark, dash or direction override would mark half a letter or nothing.
             Outcome::NoWords
         } else {
             let hay = hay.get_or_insert_with(|| quote::Normalized::new(&scan.text));
-            match quote::find(&scan.text, hay, q) {
-                Some((range, n)) => Outcome::Found(range, n),
-                None => Outcome::Missing(quote::closest(&scan.text, hay, q)),
+            match quote::find_pieces(&scan.text, hay, q) {
+                Some((pieces, n)) => Outcome::Found(pieces, n),
+                None => Outcome::Missing(Box::new(Missed {
+                    closest: quote::closest(&scan.text, hay, q),
+                    // An ellipsis the source does not have: words left out, written as in prose.
+                    elided: quote::bracket_ellipses(q)
+                        .filter(|e| quote::find_pieces(&scan.text, hay, e).is_some()),
+                    elsewhere: None,
+                })),
             }
         };
         out.insert(q, o);
     }
     out
+}
+
+/// The first source (by id) other than `except` that contains `quote`.
+fn find_elsewhere(
+    sources: &HashMap<String, Arc<SourceScan>>,
+    except: &str,
+    quote: &str,
+) -> Option<String> {
+    let pieces = quote::pieces(quote)?;
+    // A cheap test first: the longest word of the quote, as written, must be in the text.
+    let longest = pieces
+        .iter()
+        .flat_map(|p| p.split(|c: char| !c.is_alphanumeric()))
+        .max_by_key(|w| w.len())
+        .filter(|w| w.len() >= 3);
+    let mut ids: Vec<&String> = sources.keys().filter(|id| id.as_str() != except).collect();
+    ids.sort_unstable();
+    ids.into_par_iter()
+        .find_map_first(|id| {
+            let scan = &sources[id];
+            if longest.is_some_and(|w| !scan.text.contains(w)) {
+                return None;
+            }
+            let hay = quote::Normalized::new(&scan.text);
+            quote::find_pieces(&scan.text, &hay, quote).map(|_| id.clone())
+        })
 }
 
 /// The error for evidence `n` of `doc` whose quote (at file line `line`) is not in `source`.
@@ -876,9 +966,24 @@ fn quote_missing(
     n: usize,
     line: usize,
     source: &Document<SourceMeta>,
-    closest: Option<quote::Closest>,
+    missed: Missed,
 ) -> Diagnostic {
-    let help = match closest {
+    let message = format!("evidence {n}: the quote is not in source `{}`", source.id);
+    if let Some(other) = missed.elsewhere {
+        return Diagnostic::error(Code::QuoteNotFound, &doc.file, message)
+            .at_line(line)
+            .with_help(format!(
+                "these words are in source `{other}`: if that is the document you quote, write `source = \"{other}\"`"
+            ));
+    }
+    if let Some(elided) = missed.elided {
+        return Diagnostic::error(Code::QuoteNotFound, &doc.file, message)
+            .at_line(line)
+            .with_help(format!(
+                "the source has no “…” there: to leave words out of a quote, write `[…]` where they were: \"{elided}\""
+            ));
+    }
+    let help = match missed.closest {
         Some(c) => {
             let mut h = format!(
                 "the closest passage {} contains ({:.0}% alike) is: “{}”",
@@ -894,13 +999,9 @@ fn quote_missing(
         }
         None => format!("{} has no text to quote from", source.file.display()),
     };
-    Diagnostic::error(
-        Code::QuoteNotFound,
-        &doc.file,
-        format!("evidence {n}: the quote is not in source `{}`", source.id),
-    )
-    .at_line(line)
-    .with_help(help)
+    Diagnostic::error(Code::QuoteNotFound, &doc.file, message)
+        .at_line(line)
+        .with_help(help)
 }
 
 /// The error for evidence `n` of `doc` whose quote (at file line `line`) is empty.

@@ -77,10 +77,18 @@ impl Normalized {
 
     /// Every place the matching-form `needle` occurs as whole words, as matching-form ranges.
     pub fn find_all<'a>(&'a self, needle: &'a str) -> impl Iterator<Item = Range<usize>> + 'a {
+        self.find_all_from(needle, 0)
+    }
+
+    /// As [`Normalized::find_all`], for matches starting at `from` or later.
+    pub fn find_all_from<'a>(
+        &'a self,
+        needle: &'a str,
+        mut from: usize,
+    ) -> impl Iterator<Item = Range<usize>> + 'a {
         // Matches may overlap: `00 U 00` inside `0000 U 00 U 00` is refused where
         // it starts inside `0000`, and found where it starts at the next `00`,
         // which a search for non-overlapping matches would skip.
-        let mut from = 0;
         std::iter::from_fn(move || {
             while let Some(i) = self.text.get(from..).and_then(|t| t.find(needle)) {
                 let start = from + i;
@@ -141,6 +149,98 @@ pub fn find(original: &str, hay: &Normalized, quote: &str) -> Option<(Range<usiz
     let first = all.next()?;
     let count = 1 + all.count();
     Some((hay.original_range(original, first), count))
+}
+
+/// The most characters of rendered text an elision (`[…]`) may leave out.
+pub const MAX_ELIDED: usize = 500;
+
+/// The pieces of a quote that leaves words out with `[…]` or `[...]` (one
+/// piece when it leaves nothing out), trimmed; `None` when a piece is empty
+/// (an elision at either end, or two in a row).
+pub fn pieces(quote: &str) -> Option<Vec<&str>> {
+    let mut out = Vec::new();
+    let mut rest = quote;
+    loop {
+        let at = [rest.find("[…]").map(|i| (i, "[…]".len())), rest.find("[...]").map(|i| (i, 5))]
+            .into_iter()
+            .flatten()
+            .min();
+        match at {
+            Some((i, len)) => {
+                out.push(rest[..i].trim());
+                rest = &rest[i + len..];
+            }
+            None => {
+                out.push(rest.trim());
+                break;
+            }
+        }
+    }
+    out.iter().all(|p| !p.is_empty()).then_some(out)
+}
+
+/// `quote` with each bare `…` or `...` written `[…]` (as a quote that leaves
+/// words out must be); `None` when it has none.
+pub fn bracket_ellipses(quote: &str) -> Option<String> {
+    let marked = quote.replace("[…]", "\u{0}").replace("[...]", "\u{0}");
+    if !marked.contains('…') && !marked.contains("...") {
+        return None;
+    }
+    Some(
+        marked
+            .replace("...", "[…]")
+            .replace('…', "[…]")
+            .replace('\u{0}', "[…]"),
+    )
+}
+
+/// The passage of `original` that `quote` matches first, as the byte ranges
+/// of its pieces (see [`pieces`]): each piece after the one before, at most
+/// [`MAX_ELIDED`] characters after it. With the number of places it matches.
+pub fn find_pieces(
+    original: &str,
+    hay: &Normalized,
+    quote: &str,
+) -> Option<(Vec<Range<usize>>, usize)> {
+    let parts = pieces(quote)?;
+    if parts.len() == 1 {
+        return find(original, hay, quote).map(|(r, n)| (vec![r], n));
+    }
+    let needles: Vec<String> = parts.iter().map(|p| Normalized::new(p).text).collect();
+    if needles.iter().any(String::is_empty) {
+        return None;
+    }
+    // The rest of the chain after a match of piece `i` ending at `end`, greedily:
+    // the first match of each next piece that is near enough.
+    let chain = |first: Range<usize>| -> Option<Vec<Range<usize>>> {
+        let mut found = vec![first];
+        for needle in &needles[1..] {
+            let prev_end = found.last().map_or(0, |r| r.end);
+            let next = hay.find_all_from(needle, prev_end).next()?;
+            let gap = hay.original_range(original, prev_end - 1..prev_end).end;
+            let next_start = hay.original_range(original, next.clone()).start;
+            if original.get(gap..next_start).map_or(usize::MAX, |g| g.chars().count()) > MAX_ELIDED {
+                return None;
+            }
+            found.push(next);
+        }
+        Some(found)
+    };
+    let mut first: Option<Vec<Range<usize>>> = None;
+    let mut count = 0;
+    for m in hay.find_all(&needles[0]) {
+        if let Some(c) = chain(m) {
+            count += 1;
+            if first.is_none() {
+                first = Some(c);
+            }
+        }
+    }
+    let ranges = first?
+        .into_iter()
+        .map(|r| hay.original_range(original, r))
+        .collect();
+    Some((ranges, count))
 }
 
 /// The passage of a source closest to a quote that does not occur in it.
@@ -234,15 +334,27 @@ pub fn closest(original: &str, hay: &Normalized, quote: &str) -> Option<Closest>
             }
         }
     }
-    let (similarity, start, end) = best?;
+    let (_, start, end) = best?;
     let range = hay.original_range(original, span(start, end));
+    let mut passage = &original[range];
+    // A window may run into the paragraph before or after: keep the paragraph
+    // most like the quote (unless the quote itself spans paragraphs).
+    if passage.contains('\n') && !quote.contains('\n') {
+        passage = passage
+            .split('\n')
+            .filter(|p| p.chars().any(char::is_alphanumeric))
+            .map(|p| (strsim::normalized_levenshtein(&Normalized::new(p).text, &q), p))
+            .fold(None, |best: Option<(f64, &str)>, (sim, p)| match best {
+                Some((b, _)) if b >= sim => best,
+                _ => Some((sim, p)),
+            })
+            .map_or(passage, |(_, p)| p);
+    }
+    let similarity = strsim::normalized_levenshtein(&Normalized::new(passage).text, &q).max(0.0);
     let qwords: Vec<&str> = qwords.iter().map(|w| core(w)).collect();
-    let pwords: Vec<&str> = hwords[start..end].iter().map(|w| core(w.1)).collect();
+    let pwords: Vec<&str> = passage.split_whitespace().map(core).collect();
     Some(Closest {
-        passage: original[range]
-            .split_whitespace()
-            .collect::<Vec<_>>()
-            .join(" "),
+        passage: passage.split_whitespace().collect::<Vec<_>>().join(" "),
         similarity,
         difference: word_difference(&qwords, &pwords),
     })

@@ -315,6 +315,12 @@ impl<'p> Marker<'p> {
     /// carries its id, others starting here get empty anchors just before.
     fn open_tag(&self, starting: &[usize]) -> String {
         let mut tag = String::new();
+        // Only a passage's first piece carries its anchor; later pieces of an elided quote do not.
+        let starting: Vec<usize> = starting
+            .iter()
+            .copied()
+            .filter(|&i| self.passages[i].first)
+            .collect();
         for &extra in starting.iter().skip(1) {
             tag.push_str(&format!(
                 "<span id=\"{}\"></span>",
@@ -438,6 +444,7 @@ mod tests {
         Passage {
             name: name.into(),
             range,
+            first: true,
         }
     }
 

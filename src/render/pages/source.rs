@@ -43,12 +43,21 @@ pub(in crate::render) fn fill(cx: &mut PageCx, id: &str) {
     cx.insert("note", &note);
     // Each distinct quoted stretch (same start and end) is one numbered passage,
     // in the order of the text, with a note after it linking to its entry below.
-    let mut by_range: BTreeMap<(usize, usize), Vec<&str>> = BTreeMap::new();
+    // (A quote that leaves words out has several pieces: it spans from its first to its last.)
+    let mut spans: HashMap<&str, (usize, usize)> = HashMap::new();
     for p in &linked.passages {
-        by_range
-            .entry((p.range.start, p.range.end))
-            .or_default()
-            .push(p.name.as_str());
+        let e = spans
+            .entry(p.name.as_str())
+            .or_insert((p.range.start, p.range.end));
+        e.0 = e.0.min(p.range.start);
+        e.1 = e.1.max(p.range.end);
+    }
+    let mut by_range: BTreeMap<(usize, usize), Vec<&str>> = BTreeMap::new();
+    for (name, span) in spans {
+        by_range.entry(span).or_default().push(name);
+    }
+    for names in by_range.values_mut() {
+        names.sort_unstable();
     }
     let number: HashMap<&str, usize> = by_range
         .values()
