@@ -8,6 +8,7 @@ pub mod highlight;
 pub mod jsonld;
 mod page;
 mod pages;
+pub mod share_image;
 pub mod text_fragment;
 pub mod theme;
 pub mod view;
