@@ -110,7 +110,7 @@ fn a_served_page_reloads_itself_and_shows_build_errors() {
     std::fs::write(&claim, good.replace("around 100,000", "around 10,000")).unwrap();
     wait_until("the overlay", || {
         let text = run(
-            "var o = document.getElementById('factbrief-overlay'); return o ? o.textContent : ''",
+            "var o = document.getElementById('factbrief-overlay'); return o && o.shadowRoot ? o.shadowRoot.textContent : ''",
         );
         text.as_str().is_some_and(|t| {
             t.contains("quote-not-found") && t.contains("content/claims/troops.md:8")
@@ -129,4 +129,129 @@ fn a_served_page_reloads_itself_and_shows_build_errors() {
             == json!([true, true, true])
     });
     webdriver(driver_port, "DELETE", &format!("/session/{id}"), &json!({}));
+}
+
+/// The lowest contrast ratio (WCAG) between the text and the background of
+/// the elements `selector` finds in `root` (a document or shadow root).
+const CONTRAST: &str = r#"
+function lum(c) {
+  const v = c.match(/[\d.]+/g).map(Number).slice(0, 3).map(x => { x /= 255; return x <= 0.03928 ? x / 12.92 : Math.pow((x + 0.055) / 1.055, 2.4); });
+  return 0.2126 * v[0] + 0.7152 * v[1] + 0.0722 * v[2];
+}
+function bg(el) {
+  for (let e = el; e; e = e.parentElement || (e.getRootNode() && e.getRootNode().host)) {
+    const b = getComputedStyle(e).backgroundColor;
+    if (b && b !== 'rgba(0, 0, 0, 0)' && b !== 'transparent') return b;
+  }
+  return 'rgb(255, 255, 255)';
+}
+function lowest(root, selector) {
+  let min = 99;
+  for (const el of root.querySelectorAll(selector)) {
+    const s = getComputedStyle(el);
+    if (s.display === 'none' || s.visibility === 'hidden') return 0;
+    const a = lum(s.color), b = lum(bg(el));
+    min = Math.min(min, (Math.max(a, b) + 0.05) / (Math.min(a, b) + 0.05));
+  }
+  return min;
+}
+"#;
+
+#[test]
+fn the_overlay_and_the_waiting_page_are_readable_whatever_the_site_css() {
+    use common::webdriver::{Browser, Look};
+    if !browser_available("overlay contrast") {
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path().join("site");
+    common::small_site(&root);
+    // A site stylesheet that would make any text of the page unreadable.
+    common::write_files(
+        &root,
+        &[(
+            "static/style.css",
+            "* { color: #fafafa !important; background: #ffffff !important; font-size: 2px !important; }\npre { color: #eeeeee !important; }\ndiv { display: none !important; }\n",
+        )],
+    );
+    // Broken from the start: the waiting page.
+    let claim = root.join("content/claims/troops.md");
+    let good = std::fs::read_to_string(&claim).unwrap();
+    std::fs::write(&claim, good.replace("around 100,000", "around 10,000")).unwrap();
+    let port = free_port();
+    let mut server = spawn_group(
+        Command::new(env!("CARGO_BIN_EXE_factbrief"))
+            .args(["serve", "--port", &port.to_string()])
+            .current_dir(&root)
+            .stdout(Stdio::piped())
+            .stderr(Stdio::null()),
+    );
+    let mut out = BufReader::new(server.0.stdout.take().unwrap());
+    let mut line = String::new();
+    while !line.contains("Serving") {
+        line.clear();
+        assert!(out.read_line(&mut line).unwrap() > 0, "serve stopped");
+    }
+    std::thread::spawn(move || for _ in out.lines() {});
+    let url = format!("http://127.0.0.1:{port}/claims/troops/");
+    for dark in [false, true] {
+        let b = Browser::start(Look {
+            size: (1024, 768),
+            dark,
+        });
+        b.goto(&url);
+        let waiting = b.run(
+            &format!("{CONTRAST} return [document.title, lowest(document, 'h1, pre, p')]"),
+            json!([]),
+        );
+        assert_eq!(waiting[0], json!("factbrief: not built yet"), "{waiting}");
+        assert!(
+            waiting[1].as_f64().unwrap() >= 4.5,
+            "waiting page, dark {dark}: {waiting}"
+        );
+    }
+    // Fixed, then broken again: the overlay over the last good page.
+    std::fs::write(&claim, &good).unwrap();
+    let b = Browser::start(Look {
+        size: (1024, 768),
+        dark: false,
+    });
+    wait_until("the first build", || {
+        b.goto(&url);
+        b.run("return document.title.indexOf('Russia') >= 0", json!([])) == json!(true)
+    });
+    std::fs::write(&claim, good.replace("around 100,000", "around 10,000")).unwrap();
+    wait_until("the overlay", || {
+        b.run("var o = document.getElementById('factbrief-overlay'); return !!(o && o.shadowRoot && o.shadowRoot.textContent.indexOf('quote-not-found') >= 0)", json!([])) == json!(true)
+    });
+    for dark in [false, true] {
+        let b2;
+        let b = if dark {
+            b2 = Browser::start(Look {
+                size: (1024, 768),
+                dark: true,
+            });
+            b2.goto(&url);
+            wait_until("the overlay (dark)", || {
+                b2.run("var o = document.getElementById('factbrief-overlay'); return !!(o && o.shadowRoot && o.shadowRoot.textContent.length > 0)", json!([])) == json!(true)
+            });
+            &b2
+        } else {
+            &b
+        };
+        let r = b.run(
+            &format!("{CONTRAST} var o = document.getElementById('factbrief-overlay'); var rect = o.getBoundingClientRect(); return [lowest(o.shadowRoot, 'h2, pre, p'), rect.width, getComputedStyle(o.shadowRoot.querySelector('pre')).fontSize]"),
+            json!([]),
+        );
+        assert!(r[0].as_f64().unwrap() >= 4.5, "overlay, dark {dark}: {r}");
+        assert!(
+            r[1].as_f64().unwrap() > 500.0,
+            "the overlay covers the page: {r}"
+        );
+        assert_eq!(
+            r[2],
+            json!("14px"),
+            "the site's font size does not reach it: {r}"
+        );
+    }
 }

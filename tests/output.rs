@@ -256,7 +256,12 @@ fn a_previous_site_that_cannot_be_removed_is_a_warning() {
     if fs::write(locked.join("probe"), "").is_ok() {
         // As root (or with CAP_DAC_OVERRIDE) permissions stop nothing: the
         // unit test of src/write.rs covers this with a removal that fails.
-        eprintln!("skipped: permissions are not enforced for this user");
+        // Shown without --nocapture: straight to standard error.
+        use std::io::Write;
+        let _ = writeln!(
+            std::io::stderr().lock(),
+            "SKIPPED only_factbriefs_own_leftovers_are_removed_and_the_rest_is_a_warning: permissions are not enforced for this user"
+        );
         fs::set_permissions(&locked, fs::Permissions::from_mode(0o755)).unwrap();
         return;
     }

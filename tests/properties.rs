@@ -12,7 +12,7 @@ use std::path::Path;
 use factbrief::link::quote::{find, Normalized};
 use factbrief::link::Passage;
 use factbrief::load::front_matter::{clean_text, parse, split};
-use factbrief::load::{ClaimMeta, SourceMeta};
+use factbrief::load::{ClaimMeta, EvidenceMeta, SourceMeta};
 use factbrief::markdown::{rendered_text, Trust};
 use factbrief::render::body::{render, LinkResolver};
 use proptest::prelude::*;
@@ -107,10 +107,13 @@ proptest! {
         let text = clean_text(String::from_utf8_lossy(&bytes).into_owned());
         let file = Path::new("content/claims/x.md");
         if let Ok(s) = split(&text, file) {
-            let _ = parse::<ClaimMeta>(&s, file, ClaimMeta::FIELDS);
-            if let Err(d) = parse::<SourceMeta>(&s, file, SourceMeta::FIELDS) {
-                prop_assert!(d.line.is_some());
-                prop_assert!(d.help.is_some());
+            let _ = parse::<ClaimMeta>(&s, file, ClaimMeta::FIELDS, EvidenceMeta::FIELDS);
+            if let Err(ds) = parse::<SourceMeta>(&s, file, SourceMeta::FIELDS, &[]) {
+                prop_assert!(!ds.is_empty());
+                for d in &ds {
+                    prop_assert!(d.line.is_some());
+                    prop_assert!(d.help.is_some());
+                }
             }
         }
     }

@@ -158,13 +158,9 @@ fn html_is_valid() {
     let jar = common::repo_root().join(".tools/node_modules/vnu-jar/build/dist/vnu.jar");
     if !jar.is_file() {
         // .ci/run installs the checker; on a developer machine without it, say how.
-        assert!(
-            std::env::var_os("CI").is_none(),
-            "the Nu Html Checker is missing: run .ci/run"
-        );
-        eprintln!(
-            "skipped: no {} (npm install --prefix .tools vnu-jar)",
-            jar.display()
+        common::skip(
+            "html_is_valid",
+            &format!("no {} (npm install --prefix .tools vnu-jar)", jar.display()),
         );
         return;
     }

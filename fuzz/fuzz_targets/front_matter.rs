@@ -6,7 +6,7 @@ use std::path::Path;
 
 use factbrief::diagnostic::Diagnostic;
 use factbrief::load::front_matter::{clean_text, parse, split};
-use factbrief::load::{ClaimMeta, SourceMeta};
+use factbrief::load::{ClaimMeta, EvidenceMeta, SourceMeta};
 use libfuzzer_sys::fuzz_target;
 
 fn check(d: &Diagnostic, text: &str, what: &str) {
@@ -44,15 +44,21 @@ fuzz_target!(|data: &[u8]| {
                 s.front_matter_line,
                 s.body_line
             );
-            if let Err(d) = parse::<SourceMeta>(&s, file, SourceMeta::FIELDS) {
-                assert!(d.line.is_some(), "source: no line: {}", d.message);
-                assert!(d.help.is_some(), "source: no help: {}", d.message);
-                check(&d, &text, "source");
+            if let Err(ds) = parse::<SourceMeta>(&s, file, SourceMeta::FIELDS, &[]) {
+                assert!(!ds.is_empty(), "source: an error with no diagnostic");
+                for d in &ds {
+                    assert!(d.line.is_some(), "source: no line: {}", d.message);
+                    assert!(d.help.is_some(), "source: no help: {}", d.message);
+                    check(d, &text, "source");
+                }
             }
-            if let Err(d) = parse::<ClaimMeta>(&s, file, ClaimMeta::FIELDS) {
-                assert!(d.line.is_some(), "claim: no line: {}", d.message);
-                assert!(d.help.is_some(), "claim: no help: {}", d.message);
-                check(&d, &text, "claim");
+            if let Err(ds) = parse::<ClaimMeta>(&s, file, ClaimMeta::FIELDS, EvidenceMeta::FIELDS) {
+                assert!(!ds.is_empty(), "claim: an error with no diagnostic");
+                for d in &ds {
+                    assert!(d.line.is_some(), "claim: no line: {}", d.message);
+                    assert!(d.help.is_some(), "claim: no help: {}", d.message);
+                    check(d, &text, "claim");
+                }
             }
         }
     }

@@ -16,6 +16,7 @@ pub mod editorial;
 pub mod quote;
 pub mod settings;
 pub mod taxonomy;
+mod verdict_hint;
 
 use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 use std::ops::Range;
@@ -716,7 +717,6 @@ fn link_claim(
     let mut diags: Vec<Diagnostic> = Vec::new();
     let spans = &doc.spans;
     if settings.scale.get(&doc.meta.verdict).is_none() {
-        let keys = settings.scale.verdicts.iter().map(|v| v.key.as_str());
         let mut help = format!(
             "use one of: {}",
             settings
@@ -727,7 +727,7 @@ fn link_claim(
                 .collect::<Vec<_>>()
                 .join(", ")
         );
-        if let Some(s) = did_you_mean(&doc.meta.verdict, keys) {
+        if let Some(s) = verdict_hint::suggest(&doc.meta.verdict, &settings.scale) {
             help = format!("did you mean `{s}`? {help}");
         }
         diags.push(
@@ -949,15 +949,14 @@ fn find_elsewhere(
         .filter(|w| w.len() >= 3);
     let mut ids: Vec<&String> = sources.keys().filter(|id| id.as_str() != except).collect();
     ids.sort_unstable();
-    ids.into_par_iter()
-        .find_map_first(|id| {
-            let scan = &sources[id];
-            if longest.is_some_and(|w| !scan.text.contains(w)) {
-                return None;
-            }
-            let hay = quote::Normalized::new(&scan.text);
-            quote::find_pieces(&scan.text, &hay, quote).map(|_| id.clone())
-        })
+    ids.into_par_iter().find_map_first(|id| {
+        let scan = &sources[id];
+        if longest.is_some_and(|w| !scan.text.contains(w)) {
+            return None;
+        }
+        let hay = quote::Normalized::new(&scan.text);
+        quote::find_pieces(&scan.text, &hay, quote).map(|_| id.clone())
+    })
 }
 
 /// The error for evidence `n` of `doc` whose quote (at file line `line`) is not in `source`.

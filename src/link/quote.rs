@@ -161,10 +161,13 @@ pub fn pieces(quote: &str) -> Option<Vec<&str>> {
     let mut out = Vec::new();
     let mut rest = quote;
     loop {
-        let at = [rest.find("[…]").map(|i| (i, "[…]".len())), rest.find("[...]").map(|i| (i, 5))]
-            .into_iter()
-            .flatten()
-            .min();
+        let at = [
+            rest.find("[…]").map(|i| (i, "[…]".len())),
+            rest.find("[...]").map(|i| (i, 5)),
+        ]
+        .into_iter()
+        .flatten()
+        .min();
         match at {
             Some((i, len)) => {
                 out.push(rest[..i].trim());
@@ -186,12 +189,7 @@ pub fn bracket_ellipses(quote: &str) -> Option<String> {
     if !marked.contains('…') && !marked.contains("...") {
         return None;
     }
-    Some(
-        marked
-            .replace("...", "[…]")
-            .replace('…', "[…]")
-            .replace('\u{0}', "[…]"),
-    )
+    Some(marked.replace("...", "…").replace(['…', '\u{0}'], "[…]"))
 }
 
 /// The passage of `original` that `quote` matches first, as the byte ranges
@@ -219,7 +217,11 @@ pub fn find_pieces(
             let next = hay.find_all_from(needle, prev_end).next()?;
             let gap = hay.original_range(original, prev_end - 1..prev_end).end;
             let next_start = hay.original_range(original, next.clone()).start;
-            if original.get(gap..next_start).map_or(usize::MAX, |g| g.chars().count()) > MAX_ELIDED {
+            if original
+                .get(gap..next_start)
+                .map_or(usize::MAX, |g| g.chars().count())
+                > MAX_ELIDED
+            {
                 return None;
             }
             found.push(next);
@@ -343,7 +345,12 @@ pub fn closest(original: &str, hay: &Normalized, quote: &str) -> Option<Closest>
         passage = passage
             .split('\n')
             .filter(|p| p.chars().any(char::is_alphanumeric))
-            .map(|p| (strsim::normalized_levenshtein(&Normalized::new(p).text, &q), p))
+            .map(|p| {
+                (
+                    strsim::normalized_levenshtein(&Normalized::new(p).text, &q),
+                    p,
+                )
+            })
             .fold(None, |best: Option<(f64, &str)>, (sim, p)| match best {
                 Some((b, _)) if b >= sim => best,
                 _ => Some((sim, p)),
@@ -474,6 +481,40 @@ mod tests {
             Some("build–up — now")
         );
         assert_eq!(found("a-b", "a—b").as_deref(), Some("a-b"));
+    }
+
+    #[test]
+    fn elided_quotes_match_their_pieces_in_order_and_near() {
+        let src = "Biden said the talks would resume in January. He added that Russia must stop. Much later, the call ended.";
+        let hay = Normalized::new(src);
+        let (pieces, n) = find_pieces(src, &hay, "Biden said […] Russia must stop").unwrap();
+        assert_eq!(n, 1);
+        let texts: Vec<&str> = pieces.iter().map(|r| &src[r.clone()]).collect();
+        assert_eq!(texts, ["Biden said", "Russia must stop"]);
+        assert!(find_pieces(src, &hay, "Biden said [...] the call ended").is_some());
+        // Out of order, or a piece that is not there: no match.
+        assert!(find_pieces(src, &hay, "Russia must stop […] Biden said").is_none());
+        assert!(find_pieces(src, &hay, "Biden said […] Putin agreed").is_none());
+        // Too far apart: more than 500 characters left out.
+        let far = format!("Alpha one. {} Omega two.", "filler words here ".repeat(40));
+        let hay = Normalized::new(&far);
+        assert!(find_pieces(&far, &hay, "Alpha one. […] Omega two.").is_none());
+        let near = format!("Alpha one. {} Omega two.", "filler words here ".repeat(20));
+        let hay = Normalized::new(&near);
+        assert!(find_pieces(&near, &hay, "Alpha one. […] Omega two.").is_some());
+    }
+
+    #[test]
+    fn pieces_and_bare_ellipses() {
+        assert_eq!(pieces("a […] b [...] c").unwrap(), ["a", "b", "c"]);
+        assert_eq!(pieces("no elision").unwrap(), ["no elision"]);
+        assert!(pieces("[…] starts with it").is_none());
+        assert!(pieces("two […] […] in a row").is_none());
+        assert_eq!(
+            bracket_ellipses("a … b ... c […] d").unwrap(),
+            "a […] b […] c […] d"
+        );
+        assert_eq!(bracket_ellipses("nothing left out"), None);
     }
 
     #[test]

@@ -119,8 +119,147 @@ pub fn split<'a>(text: &'a str, file: &Path) -> Result<Split<'a>, Diagnostic> {
     )))
 }
 
-/// Read the front matter into `T`; `fields` are the names `T` accepts, for suggestions.
+/// Read the front matter into `T`; `fields` are the names `T` accepts and
+/// `entry_fields` those of its `[[evidence]]` entries, for suggestions. Every
+/// unknown field is reported, each at its line, not only the first.
 pub fn parse<T: DeserializeOwned>(
+    split: &Split<'_>,
+    file: &Path,
+    fields: &[&str],
+    entry_fields: &[&str],
+) -> Result<T, Vec<Diagnostic>> {
+    parse_one(split, file, fields).map_err(|d| {
+        if d.code == Code::UnknownField {
+            let all = unknown_fields(split, file, fields, entry_fields);
+            if !all.is_empty() {
+                return all;
+            }
+        }
+        vec![d]
+    })
+}
+
+/// The fields of the arrays of tables a document may have, by the array's name.
+fn table_fields<'f>(name: &str, entry_fields: &'f [&'f str]) -> Option<&'f [&'f str]> {
+    match name {
+        "evidence" => Some(entry_fields),
+        "corrections" => Some(&["date", "note"]),
+        "verdicts" => Some(&["key", "label", "rating"]),
+        _ => None,
+    }
+}
+
+/// Every field of the front matter that `fields` (or, inside an array of
+/// tables, that table's fields) does not know, each located at its own line.
+fn unknown_fields(
+    split: &Split<'_>,
+    file: &Path,
+    fields: &[&str],
+    entry_fields: &[&str],
+) -> Vec<Diagnostic> {
+    // (field, the fields it should have been one of)
+    let mut unknown: Vec<(String, &[&str])> = Vec::new();
+    let mut check_table = |keys: Vec<(String, Option<Vec<Vec<String>>>)>| {
+        for (k, entries) in keys {
+            if !fields.contains(&k.as_str()) {
+                unknown.push((k, fields));
+                continue;
+            }
+            if let (Some(known), Some(entries)) = (table_fields(&k, entry_fields), entries) {
+                for entry in entries {
+                    for k2 in entry {
+                        if !known.contains(&k2.as_str()) {
+                            unknown.push((k2, known));
+                        }
+                    }
+                }
+            }
+        }
+    };
+    match split.format {
+        Format::Toml => {
+            let Ok(table) = toml::from_str::<toml::Table>(split.front_matter) else {
+                return Vec::new();
+            };
+            check_table(
+                table
+                    .iter()
+                    .map(|(k, v)| {
+                        let entries = v.as_array().map(|a| {
+                            a.iter()
+                                .filter_map(|e| e.as_table())
+                                .map(|t| t.keys().cloned().collect())
+                                .collect()
+                        });
+                        (k.clone(), entries)
+                    })
+                    .collect(),
+            );
+        }
+        Format::Yaml => {
+            let Ok(serde_yaml_ng::Value::Mapping(map)) =
+                serde_yaml_ng::from_str::<serde_yaml_ng::Value>(split.front_matter)
+            else {
+                return Vec::new();
+            };
+            let key = |k: &serde_yaml_ng::Value| k.as_str().map(str::to_owned);
+            check_table(
+                map.iter()
+                    .filter_map(|(k, v)| {
+                        let entries = v.as_sequence().map(|a| {
+                            a.iter()
+                                .filter_map(|e| e.as_mapping())
+                                .map(|m| m.keys().filter_map(key).collect())
+                                .collect()
+                        });
+                        Some((key(k)?, entries))
+                    })
+                    .collect(),
+            );
+        }
+    }
+    // Each at the first line not yet taken where it is set (`name =` or `name:`).
+    let lines: Vec<&str> = split.front_matter.lines().collect();
+    let mut taken = vec![false; lines.len()];
+    let mut diags: Vec<(usize, Diagnostic)> = unknown
+        .into_iter()
+        .map(|(name, known)| {
+            let at = lines.iter().enumerate().position(|(i, l)| {
+                !taken[i] && {
+                    let l = l.trim_start().trim_start_matches("- ");
+                    let l = l.trim_start_matches(['"', '\'']);
+                    l.strip_prefix(name.as_str()).is_some_and(|rest| {
+                        let rest = rest.trim_start_matches(['"', '\'']).trim_start();
+                        rest.starts_with('=') || rest.starts_with(':')
+                    })
+                }
+            });
+            if let Some(i) = at {
+                taken[i] = true;
+            }
+            let help = match did_you_mean(&name, known.iter().copied()) {
+                Some(s) => format!(
+                    "did you mean `{s}`? The known fields are: {}",
+                    known.join(", ")
+                ),
+                None => format!("remove it; the known fields are: {}", known.join(", ")),
+            };
+            let line = at.map_or(split.front_matter_line, |i| split.front_matter_line + i);
+            let col = at.map_or(1, |i| lines[i].len() - lines[i].trim_start().len() + 1);
+            (
+                line,
+                Diagnostic::error(Code::UnknownField, file, format!("unknown field `{name}`"))
+                    .at(line, col)
+                    .with_help(help),
+            )
+        })
+        .collect();
+    diags.sort_by_key(|(line, _)| *line);
+    diags.into_iter().map(|(_, d)| d).collect()
+}
+
+/// Read the front matter into `T`: the first problem found.
+fn parse_one<T: DeserializeOwned>(
     split: &Split<'_>,
     file: &Path,
     fields: &[&str],
@@ -179,7 +318,87 @@ pub fn parse<T: DeserializeOwned>(
         }
     };
     let file_line = split.front_matter_line + line - 1;
-    Err(explain(&message, file, fields).at(file_line, column))
+    let line_text = split
+        .front_matter
+        .lines()
+        .nth(line.saturating_sub(1))
+        .unwrap_or("");
+    let d = match slip(line_text, split.format) {
+        // A slip editors make, said in their words, at the value.
+        Some((message, help)) => {
+            let col = line_text.find(['=', ':']).map_or(column, |i| {
+                let after = &line_text[i + 1..];
+                i + 2 + (after.len() - after.trim_start().len())
+            });
+            return Err(Diagnostic::error(Code::FrontMatterSyntax, file, message)
+                .at(file_line, col)
+                .with_help(help));
+        }
+        None => explain(&message, file, fields),
+    };
+    Err(d.at(file_line, column))
+}
+
+/// Fields whose values are dates.
+const DATE_FIELDS: &[&str] = &[
+    "published",
+    "updated",
+    "claimed",
+    "reviewed",
+    "retrieved",
+    "date",
+];
+
+/// The slip an editor made on a line the parser refused, if it is one of the
+/// usual ones: a date written another way, word-processor quotes, a quotation
+/// mark inside a quoted value. A message and a help.
+fn slip(line: &str, format: Format) -> Option<(String, String)> {
+    let (key, value) = match format {
+        Format::Toml => line.split_once('='),
+        Format::Yaml => line.split_once(':'),
+    }?;
+    let key = key.trim().trim_start_matches(['{', ',', ' ', '-']).trim();
+    let value = value.trim().trim_end_matches([',', '}']).trim();
+    let first = value.chars().next()?;
+    if matches!(
+        first,
+        '\u{201C}' | '\u{201D}' | '\u{201E}' | '\u{2018}' | '\u{2019}' | '\u{00AB}'
+    ) {
+        return Some((
+            format!("the value of `{key}` is in typographic quotation marks"),
+            "front matter needs straight quotes around a value: replace “ ” with \" \" (typographic quotes inside the value are fine)".to_owned(),
+        ));
+    }
+    if DATE_FIELDS.contains(&key) && first != '"' && first != '\'' {
+        // Anything with a digit that does not start as YYYY-MM-DD does.
+        let b = value.as_bytes();
+        let iso =
+            b.len() >= 10 && b[..4].iter().all(u8::is_ascii_digit) && b[4] == b'-' && b[7] == b'-';
+        if value.chars().any(|c| c.is_ascii_digit()) && !iso {
+            return Some((
+                format!("`{value}` is not a date factbrief reads"),
+                format!("write dates as 2021-12-30 (year-month-day): `{key} = 2021-12-30`, or with a time, 2021-12-30T15:35:00-05:00"),
+            ));
+        }
+    }
+    if first == '"' && format == Format::Toml {
+        // Quotation marks inside a value in quotation marks, not escaped.
+        let inner = &value[1..];
+        let unescaped = inner
+            .char_indices()
+            .filter(|(i, c)| *c == '"' && !inner[..*i].ends_with('\\'))
+            .count();
+        if unescaped > 1 {
+            return Some((
+                format!("the value of `{key}` has a quotation mark inside its quotation marks"),
+                format!(
+                    "write each inner \" as \\\", or put the value in single quotes: {key} = '{}'",
+                    inner.trim_end_matches('"')
+                ),
+            ));
+        }
+    }
+    None
 }
 
 /// How deep `[` and `{` may nest in YAML front matter.
@@ -343,7 +562,7 @@ mod tests {
     fn parse_str(text: &str) -> Result<Meta, Diagnostic> {
         let p = Path::new("content/x.md");
         let s = split(text, p)?;
-        parse(&s, p, FIELDS)
+        parse(&s, p, FIELDS, &[]).map_err(|mut ds| ds.remove(0))
     }
 
     #[test]

@@ -29,7 +29,8 @@ pub struct LoadOptions {
 }
 
 /// A document slot: the document, or why its file could not be read.
-type Slot<M> = std::result::Result<Arc<Document<M>>, Diagnostic>;
+/// A document as read, or what stopped it (one problem, or several found at once).
+type Slot<M> = std::result::Result<Arc<Document<M>>, Vec<Diagnostic>>;
 
 /// The documents of `content/` as read from disk, kept between builds so that
 /// a rebuild re-reads only the files that changed.
@@ -104,7 +105,7 @@ impl Store {
             ]));
         }
         if linked(&index_file) && site.leads_outside(&index_file) {
-            store.index = Some(Err(site.outside(&index_file)));
+            store.index = Some(Err(vec![site.outside(&index_file)]));
         } else if index_file.is_file() {
             store.index = Some(
                 read_document(
@@ -222,8 +223,8 @@ impl Store {
         }
         let index = match &self.index {
             Some(Ok(i)) => Some(i.clone()),
-            Some(Err(d)) => {
-                diags.push(d.clone());
+            Some(Err(ds)) => {
+                diags.extend(ds.iter().cloned());
                 None
             }
             None => {
@@ -340,9 +341,9 @@ fn sort<M>(
                 docs.insert(id.clone(), d.clone());
             }
             Ok(_) => out.left_out.push(DocId::Doc(kind, id.clone())),
-            Err(d) => {
+            Err(ds) => {
                 out.unreadable.push(DocId::Doc(kind, id.clone()));
-                out.diags.push(d.clone());
+                out.diags.extend(ds.iter().cloned());
             }
         }
     }
@@ -533,32 +534,42 @@ fn read_document<M: DeserializeOwned>(
     id: String,
     fields: &[&'static str],
     entry_fields: &[&'static str],
-) -> std::result::Result<Document<M>, Diagnostic> {
+) -> std::result::Result<Document<M>, Vec<Diagnostic>> {
     let relpath = rel(root, file);
-    let bytes = std::fs::read(file).map_err(|e| {
-        Diagnostic::error(
-            Code::Unreadable,
-            &relpath,
-            format!("cannot read the file: {e}"),
-        )
-        .with_help("check that it exists and is readable")
-    })?;
-    let raw = String::from_utf8(bytes).map_err(|e| {
-        let valid = e.utf8_error().valid_up_to();
-        let (line, col) = front_matter::line_col(
-            std::str::from_utf8(&e.as_bytes()[..valid]).unwrap_or(""),
-            valid,
-        );
-        // Located, but shown without an excerpt: only readable text of the site is shown.
-        Diagnostic::error(Code::NotUtf8, &relpath, "the file is not valid UTF-8 text")
-            .at(line, col)
-            .with_help("save it as UTF-8 (most editors offer this under \"Save with encoding\")")
-    })?;
+    let bytes = std::fs::read(file)
+        .map_err(|e| {
+            Diagnostic::error(
+                Code::Unreadable,
+                &relpath,
+                format!("cannot read the file: {e}"),
+            )
+            .with_help("check that it exists and is readable")
+        })
+        .map_err(|d| vec![d])?;
+    let raw = String::from_utf8(bytes)
+        .map_err(|e| {
+            let valid = e.utf8_error().valid_up_to();
+            let (line, col) = front_matter::line_col(
+                std::str::from_utf8(&e.as_bytes()[..valid]).unwrap_or(""),
+                valid,
+            );
+            // Located, but shown without an excerpt: only readable text of the site is shown.
+            Diagnostic::error(Code::NotUtf8, &relpath, "the file is not valid UTF-8 text")
+                .at(line, col)
+                .with_help(
+                    "save it as UTF-8 (most editors offer this under \"Save with encoding\")",
+                )
+        })
+        .map_err(|d| vec![d])?;
     let text: Arc<str> = Arc::from(front_matter::clean_text(raw));
     // Problems are shown with the text they were found in.
-    let split = front_matter::split(&text, &relpath).map_err(|d| d.with_text(text.clone()))?;
-    let meta = front_matter::parse::<M>(&split, &relpath, fields)
-        .map_err(|d| d.with_text(text.clone()))?;
+    let split =
+        front_matter::split(&text, &relpath).map_err(|d| vec![d.with_text(text.clone())])?;
+    let meta = front_matter::parse::<M>(&split, &relpath, fields, entry_fields).map_err(|ds| {
+        ds.into_iter()
+            .map(|d| d.with_text(text.clone()))
+            .collect::<Vec<_>>()
+    })?;
     let range = |part: &str| {
         let start = part.as_ptr() as usize - text.as_ptr() as usize;
         start..start + part.len()

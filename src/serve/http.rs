@@ -794,6 +794,11 @@ pub fn content_type(path: &str) -> &'static str {
     }
 }
 
+/// The waiting page's own style (it has none of the site's): readable in light and dark.
+const WAITING_STYLE: &str = "body{margin:0;padding:1.5rem;background:#fff;color:#18181b;font:15px/1.5 system-ui,sans-serif;color-scheme:light dark}\
+h1{font-size:1.4rem;color:#b91c1c}pre{white-space:pre-wrap;padding:1rem;background:#f4f4f5;color:#18181b;border:1px solid #d4d4d8;border-radius:.3rem;font:14px/1.5 ui-monospace,monospace}\
+@media (prefers-color-scheme: dark){body{background:#18181b;color:#f4f4f5}h1{color:#fca5a5}pre{background:#27272a;color:#f4f4f5;border-color:#3f3f46}}";
+
 /// The page served before any build succeeded.
 fn waiting_page(report: &str) -> String {
     let escaped = report
@@ -801,7 +806,7 @@ fn waiting_page(report: &str) -> String {
         .replace('<', "&lt;")
         .replace('>', "&gt;");
     format!(
-        "<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>factbrief: not built yet</title></head><body><main><h1>The site has not built yet</h1><pre>{escaped}</pre><p>Fix the problem and save; this page reloads by itself.</p></main>{}</body></html>",
+        "<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\"><meta name=\"viewport\" content=\"width=device-width, initial-scale=1\"><title>factbrief: not built yet</title><style>{WAITING_STYLE}</style></head><body><main><h1>The site has not built yet</h1><pre>{escaped}</pre><p>Fix the problem and save; this page reloads by itself.</p></main>{}</body></html>",
         super::LIVE_RELOAD
     )
 }

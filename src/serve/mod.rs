@@ -20,26 +20,42 @@ use crate::render::RenderOptions;
 pub const LIVE_RELOAD: &str = r#"<script>
 (function () {
   var build = null;
+  // The overlay lives in a shadow root, styled on its own: the site's CSS
+  // (a `pre` rule, `* { color: ... }`) cannot reach it, in light or dark mode.
+  var STYLE = ":host{all:initial}"
+    + ".o{position:fixed;inset:0;z-index:2147483647;overflow:auto;padding:1.5rem;box-sizing:border-box;"
+    + "background:#ffffff;color:#18181b;font:14px/1.5 ui-monospace,SFMono-Regular,Menlo,Consolas,monospace;color-scheme:light}"
+    + "h2{margin:0 0 1rem;font:600 1.2rem system-ui,sans-serif;color:#b91c1c}"
+    + "pre{white-space:pre-wrap;margin:0 0 1rem;padding:1rem;background:#f4f4f5;color:#18181b;border:1px solid #d4d4d8;border-radius:.3rem;font:inherit}"
+    + "p{margin:0;font:15px/1.5 system-ui,sans-serif;color:#18181b}"
+    + "@media (prefers-color-scheme: dark){.o{background:#18181b;color:#f4f4f5;color-scheme:dark}"
+    + "h2{color:#fca5a5}pre{background:#27272a;color:#f4f4f5;border-color:#3f3f46}p{color:#f4f4f5}}";
   function overlay(text) {
-    var o = document.getElementById("factbrief-overlay");
-    if (text === null) { if (o) { o.remove(); } return; }
-    if (!o) {
-      o = document.createElement("div");
-      o.id = "factbrief-overlay";
+    var host = document.getElementById("factbrief-overlay");
+    if (text === null) { if (host) { host.remove(); } return; }
+    if (!host) {
+      host = document.createElement("div");
+      host.id = "factbrief-overlay";
+      // Inline and important: no rule of the site's can hide or move it.
+      host.setAttribute("style", "all:initial !important;display:block !important;position:fixed !important;inset:0 !important;z-index:2147483647 !important");
+      var root = host.attachShadow({ mode: "open" });
+      var style = document.createElement("style");
+      style.textContent = STYLE;
+      var o = document.createElement("div");
+      o.className = "o";
       o.setAttribute("role", "alert");
-      o.style.cssText = "position:fixed;inset:0;z-index:2147483647;overflow:auto;padding:1.5rem;background:rgba(24,24,27,.95);color:#f4f4f5;font:14px/1.5 ui-monospace,monospace";
-      document.body.appendChild(o);
+      root.append(style, o);
+      document.body.appendChild(host);
     }
-    o.textContent = "";
+    var box = host.shadowRoot.querySelector(".o");
+    box.textContent = "";
     var h = document.createElement("h2");
     h.textContent = "factbrief: the last save did not build";
-    h.style.cssText = "margin:0 0 1rem;font:600 1.2rem system-ui,sans-serif;color:#fca5a5";
     var pre = document.createElement("pre");
     pre.textContent = text;
-    pre.style.cssText = "white-space:pre-wrap;margin:0 0 1rem";
     var p = document.createElement("p");
     p.textContent = "This page is the last good build. Fix the file and save: this goes away.";
-    o.append(h, pre, p);
+    box.append(h, pre, p);
   }
   function connect() {
     var es = new EventSource("/__factbrief/events");

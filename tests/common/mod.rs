@@ -8,6 +8,18 @@ use std::fs;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
+/// Say that a test skipped, where `cargo test` shows it without
+/// `--nocapture` (the standard error stream itself, not the captured one),
+/// or fail under CI (`CI` set), where every tool the tests need is installed.
+pub fn skip(test: &str, why: &str) {
+    use std::io::Write;
+    assert!(
+        std::env::var_os("CI").is_none(),
+        "{test}: {why}: .ci/run installs what the tests need"
+    );
+    let _ = writeln!(std::io::stderr().lock(), "SKIPPED {test}: {why}");
+}
+
 /// The repository root, which is itself the example site.
 pub fn repo_root() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
