@@ -57,6 +57,29 @@ pub struct BuildReport {
     pub output: PathBuf,
     /// Time taken by each stage, in order.
     pub stages: Vec<(&'static str, Duration)>,
+    /// The drafts left out, each with the fields it still marks `FILL IN`.
+    pub drafts: Vec<(PathBuf, Vec<String>)>,
+}
+
+/// What to tell an editor of the drafts left out, if any (for `build` and `check`).
+pub fn drafts_note(drafts: &[(PathBuf, Vec<String>)]) -> Option<String> {
+    if drafts.is_empty() {
+        return None;
+    }
+    let n = drafts.len();
+    let mut s = format!(
+        "Left out {n} {} (draft = true; build with --drafts to see {}):\n",
+        if n == 1 { "draft" } else { "drafts" },
+        if n == 1 { "it" } else { "them" }
+    );
+    for (file, unfilled) in drafts {
+        s.push_str(&format!("  {}", display_path(file)));
+        if !unfilled.is_empty() {
+            s.push_str(&format!(" (still FILL IN: {})", unfilled.join(", ")));
+        }
+        s.push('\n');
+    }
+    Some(s)
 }
 
 /// Build the site: run the pipeline in memory and swap the result into the output folder.
@@ -87,17 +110,20 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport> {
         elapsed: start.elapsed(),
         output,
         stages: run.stages,
+        drafts: pipeline.drafts_left_out(),
     })
 }
 
-/// Show `path` relative to the current folder when it is inside it.
+/// Show `path` relative to the current folder when it is inside it, with any
+/// control character in it made visible (a file name may hold an ESC).
 pub fn display_path(path: &Path) -> String {
-    std::env::current_dir()
+    let shown = std::env::current_dir()
         .ok()
         .and_then(|cwd| {
             path.strip_prefix(&cwd)
                 .ok()
                 .map(|p| p.display().to_string())
         })
-        .unwrap_or_else(|| path.display().to_string())
+        .unwrap_or_else(|| path.display().to_string());
+    crate::diagnostic::terminal_safe(&shown).into_owned()
 }

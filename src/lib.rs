@@ -70,7 +70,7 @@ pub mod render;
 #[doc(hidden)]
 pub mod serve;
 
-pub use build::{build, BuildOptions, BuildReport};
+pub use build::{build, drafts_note, BuildOptions, BuildReport};
 pub use check::{check, CheckReport};
 pub use diagnostic::{Code, Diagnostic, Error, Result, Severity};
 pub use pipeline::{Bytes, Files};

@@ -123,8 +123,8 @@ enum Command {
     },
     /// Start a new claim or source file (a draft, with the fields to fill in marked).
     New {
-        /// The site root.
-        #[arg(long, default_value = ".")]
+        /// The site root (before or after what to create).
+        #[arg(long, default_value = ".", global = true)]
         root: PathBuf,
         #[command(subcommand)]
         what: NewWhat,
@@ -198,9 +198,9 @@ fn main() -> ExitCode {
         Command::Init { dir } => match factbrief::init::init(&dir) {
             Ok(files) => {
                 for f in &files {
-                    println!("created {}", f.display());
+                    println!("created {}", display_path(f));
                 }
-                println!("Next: factbrief build --root {}", dir.display());
+                println!("Next: factbrief build --root {}", display_path(&dir));
                 ExitCode::SUCCESS
             }
             Err(e) => fail(e, Format::Human),
@@ -266,6 +266,9 @@ fn build(site: Site, output: Option<PathBuf>, timings: bool, format: Format) -> 
                     .collect();
                 said.push_str(&format!("Stages: {}\n", parts.join(", ")));
             }
+            if let Some(note) = factbrief::drafts_note(&result.drafts) {
+                said.push_str(&note);
+            }
             print(result.warnings, format);
             say(format, &said);
             ExitCode::SUCCESS
@@ -306,6 +309,9 @@ fn check(site: Site, format: Format, deny_warnings: bool) -> ExitCode {
         } else {
             String::new()
         };
+        if let Some(note) = factbrief::drafts_note(&result.drafts) {
+            said.push_str(&note);
+        }
         said.push_str(&format!(
             "Checked {}: {rendered}{summary}\n",
             display_path(&options.root),

@@ -150,6 +150,16 @@ impl Pipeline {
         &self.static_paths
     }
 
+    /// The drafts this build leaves out (none with `--drafts`), each with the
+    /// fields it still marks `FILL IN`.
+    pub fn drafts_left_out(&self) -> Vec<(PathBuf, Vec<String>)> {
+        if self.options.drafts {
+            Vec::new()
+        } else {
+            self.store.drafts()
+        }
+    }
+
     /// The warnings of the last good run, sorted by file and line.
     pub fn warnings(&self) -> &[Diagnostic] {
         self.warnings.sorted()

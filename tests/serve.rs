@@ -633,3 +633,39 @@ fn a_non_loopback_bind_warns_and_says_where_it_listens() {
     );
     assert_eq!(get(port, "/").0, 200);
 }
+
+#[test]
+fn templates_and_static_folders_made_after_start_are_used() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    small_site(root);
+    assert!(!root.join("templates").exists() && !root.join("static").exists());
+    let server = serve(root, &[]);
+    let port = server.port;
+    assert_eq!(get(port, "/claims/troops/").0, 200);
+    // A base.html override in a templates/ folder that did not exist.
+    std::fs::create_dir(root.join("templates")).unwrap();
+    std::fs::write(
+        root.join("templates/base.html"),
+        "<!DOCTYPE html><html lang=\"en\"><head><title>{% block title %}{{ page.title }}{% endblock title %}</title>{% block head %}{% endblock head %}</head><body><p>OVERRIDDEN BASE</p><main>{% block content %}{% endblock content %}</main></body></html>\n",
+    )
+    .unwrap();
+    wait_for(port, "/claims/troops/", "the new base.html", |s, b| {
+        s == 200 && b.contains("OVERRIDDEN BASE")
+    });
+    // Then edited again, once the folder is watched.
+    std::fs::write(
+        root.join("templates/base.html"),
+        "<!DOCTYPE html><html lang=\"en\"><head><title>{% block title %}{% endblock title %}</title>{% block head %}{% endblock head %}</head><body><p>EDITED BASE</p>{% block content %}{% endblock content %}</body></html>\n",
+    )
+    .unwrap();
+    wait_for(port, "/claims/troops/", "the edited base.html", |_, b| {
+        b.contains("EDITED BASE")
+    });
+    // A static/ folder too.
+    std::fs::create_dir(root.join("static")).unwrap();
+    std::fs::write(root.join("static/notice.txt"), "hello\n").unwrap();
+    wait_for(port, "/notice.txt", "the new static file", |s, b| {
+        s == 200 && b == "hello\n"
+    });
+}

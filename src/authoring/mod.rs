@@ -85,7 +85,7 @@ pub fn new_claim(root: &Path, statement: &str) -> Result<PathBuf> {
     let text = format!(
         r#"+++
 claim = {claim}
-verdict = "unproven"
+verdict = "{UNFILLED}: the verdict, a key of the rating scale (true, mostly-true, mixed, mostly-false, false, misleading, unproven by default)"
 claimant = "{UNFILLED}: who made the claim"
 claimed = {today} # {UNFILLED}: when the claim was made
 reviewed = {today}

@@ -23,6 +23,8 @@ pub struct CheckReport {
     pub links_checked: usize,
     /// External URLs with the pages linking to them (listed, never fetched).
     pub external: BTreeMap<String, BTreeSet<String>>,
+    /// The drafts left out, each with the fields it still marks `FILL IN`.
+    pub drafts: Vec<(PathBuf, Vec<String>)>,
 }
 
 impl CheckReport {
@@ -93,5 +95,6 @@ pub fn check(options: &BuildOptions) -> Result<CheckReport> {
         pages: files.len() - statics.len(),
         links_checked: links.checked,
         external: links.external,
+        drafts: pipeline.drafts_left_out(),
     })
 }

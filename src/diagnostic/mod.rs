@@ -26,6 +26,25 @@ pub enum Severity {
     Warning,
 }
 
+/// `s` with every control character shown as its visible picture (ESC as
+/// `␛`), so that nothing a file or a file name holds drives the terminal.
+pub fn terminal_safe(s: &str) -> std::borrow::Cow<'_, str> {
+    if !s.chars().any(char::is_control) {
+        return std::borrow::Cow::Borrowed(s);
+    }
+    std::borrow::Cow::Owned(
+        s.chars()
+            .map(|c| match c {
+                '\n' | '\t' => c,
+                '\u{0}'..='\u{1f}' => char::from_u32(0x2400 + c as u32).unwrap_or('\u{fffd}'),
+                '\u{7f}' => '\u{2421}',
+                c if c.is_control() => '\u{fffd}',
+                c => c,
+            })
+            .collect(),
+    )
+}
+
 /// A secondary place a diagnostic points at, in the same file (e.g. "first cited here").
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Label {

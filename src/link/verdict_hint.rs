@@ -70,6 +70,10 @@ fn key_side(key: &str, label: &str) -> Side {
 
 /// The verdict of `scale` that `written` most likely means, if any.
 pub fn suggest<'s>(written: &str, scale: &'s Scale) -> Option<&'s str> {
+    // Not chosen yet (as `new claim` writes it): nothing to guess from.
+    if written.contains("FILL IN") {
+        return None;
+    }
     let keys = || scale.verdicts.iter().map(|v| v.key.as_str());
     let w = words(written);
     let slugged = w.join("-");

@@ -127,6 +127,26 @@ impl Store {
         Ok(store)
     }
 
+    /// The drafts (`draft = true`) a build without `--drafts` leaves out: each
+    /// file, and the fields it still marks `FILL IN`, in file order.
+    pub fn drafts(&self) -> Vec<(PathBuf, Vec<String>)> {
+        fn of<M>(
+            slots: &BTreeMap<String, Slot<M>>,
+            is_draft: impl Fn(&M) -> bool,
+            out: &mut Vec<(PathBuf, Vec<String>)>,
+        ) {
+            for d in slots.values().flatten().filter(|d| is_draft(&d.meta)) {
+                out.push((d.file.clone(), unfilled(d.front_matter())));
+            }
+        }
+        let mut out = Vec::new();
+        of(&self.sources, |m: &SourceMeta| m.draft, &mut out);
+        of(&self.claims, |m: &ClaimMeta| m.draft, &mut out);
+        of(&self.pages, |m: &PageMeta| m.draft, &mut out);
+        out.sort();
+        out
+    }
+
     /// Re-read one file (given relative to the root) after it changed, appeared or
     /// went away. Returns what it was, or `None` when the change cannot be applied
     /// file by file (a folder, a symbolic link): then scan again.
@@ -587,6 +607,22 @@ fn read_document<M: DeserializeOwned>(
         parts.1,
         (fields, entry_fields),
     ))
+}
+
+/// The fields of `front_matter` whose value still says `FILL IN` (as `import` and `new` write them).
+fn unfilled(front_matter: &str) -> Vec<String> {
+    front_matter
+        .lines()
+        .filter(|l| l.contains("FILL IN"))
+        .filter_map(|l| {
+            let (key, _) = l.split_once(['=', ':'])?;
+            let key = key
+                .trim()
+                .trim_start_matches("- ")
+                .trim_matches(['"', '\'']);
+            (!key.is_empty() && !key.contains(' ')).then(|| key.to_owned())
+        })
+        .collect()
 }
 
 /// `path` relative to `root`, for messages.

@@ -177,7 +177,7 @@ pub fn serve(options: ServeOptions) -> Result<()> {
         Err(e) => shared.fail(&failure(&e)),
     }
     // Watch before saying the site is served, so that no save after that line is missed.
-    let (_watcher, batches) = watch::watch(&root)?;
+    let (mut watching, batches) = watch::watch(&root)?;
     let hosts = http::Hosts::new(port, &options.allow_hosts);
     http::spawn(listener, shared.clone(), hosts, http::Limits::default())
         .map_err(|e| Error::usage("", format!("cannot start the server: {e}")))?;
@@ -192,6 +192,8 @@ pub fn serve(options: ServeOptions) -> Result<()> {
     }
     let mut shown = pipeline.findings().clone();
     for batch in batches {
+        // A templates/ or static/ made since: watched from now on (and read now).
+        watching.adopt(&batch);
         // The pages an edit touches first, then the pages listing the whole site.
         let result = pipeline.apply_fast(&batch).and_then(|mut r| {
             shared.publish(

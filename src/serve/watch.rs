@@ -16,10 +16,25 @@ pub const DEBOUNCE: Duration = Duration::from_millis(8);
 /// Longest a burst is collected before it is handed over anyway.
 const MAX_BURST: Duration = Duration::from_millis(250);
 
+/// The folders of a site that are watched.
+const WATCHED: [&str; 3] = ["content", "templates", "static"];
+
+/// A watch on a site's inputs, which takes up `templates/` and `static/`
+/// (and `content/`) when they are created after it started.
+pub struct Watch {
+    watcher: RecommendedWatcher,
+    root: PathBuf,
+    /// `root` made absolute, as event paths are.
+    root_abs: PathBuf,
+}
+
 /// Watch the inputs under `root`; batches of changed paths arrive on the returned channel.
-/// Keep the watcher alive as long as batches are wanted.
-pub fn watch(root: &Path) -> Result<(RecommendedWatcher, Receiver<Vec<PathBuf>>)> {
+/// Keep the [`Watch`] alive as long as batches are wanted, and give it each batch ([`Watch::adopt`]).
+pub fn watch(root: &Path) -> Result<(Watch, Receiver<Vec<PathBuf>>)> {
     let (raw_tx, raw_rx) = mpsc::channel::<PathBuf>();
+    // Events name paths as the watcher resolved them (absolute): compare with both forms.
+    let top = root.to_path_buf();
+    let top_abs = std::fs::canonicalize(root).unwrap_or_else(|_| root.to_path_buf());
     // Symbolic links are not followed: a linked folder leading outside the site
     // must not be watched (a scan reports it), and one inside is watched anyway.
     let config = notify::Config::default().with_follow_symlinks(false);
@@ -30,6 +45,16 @@ pub fn watch(root: &Path) -> Result<(RecommendedWatcher, Receiver<Vec<PathBuf>>)
                     return;
                 }
                 for p in event.paths {
+                    // Of the root itself, only the watched folders (not public/, not README).
+                    let at_top =
+                        p.parent() == Some(top.as_path()) || p.parent() == Some(top_abs.as_path());
+                    if at_top
+                        && !p
+                            .file_name()
+                            .is_some_and(|n| WATCHED.iter().any(|w| n == *w))
+                    {
+                        continue;
+                    }
                     let _ = raw_tx.send(p);
                 }
             }
@@ -37,10 +62,19 @@ pub fn watch(root: &Path) -> Result<(RecommendedWatcher, Receiver<Vec<PathBuf>>)
         config,
     )
     .map_err(|e| Error::usage(root, format!("cannot watch {}: {e}", root.display())))?;
-    for dir in ["content", "templates", "static"] {
+    // The root, not recursively: to see the watched folders come (and go).
+    watcher
+        .watch(root, RecursiveMode::NonRecursive)
+        .map_err(|e| Error::usage(root, format!("cannot watch {}: {e}", root.display())))?;
+    let mut w = Watch {
+        watcher,
+        root: root.to_path_buf(),
+        root_abs: std::fs::canonicalize(root).unwrap_or_else(|_| root.to_path_buf()),
+    };
+    for dir in WATCHED {
         let path = root.join(dir);
         if path.is_dir() {
-            watcher
+            w.watcher
                 .watch(&path, RecursiveMode::Recursive)
                 .map_err(|e| {
                     Error::usage(&path, format!("cannot watch {}: {e}", path.display()))
@@ -49,7 +83,22 @@ pub fn watch(root: &Path) -> Result<(RecommendedWatcher, Receiver<Vec<PathBuf>>)
     }
     let (tx, rx) = mpsc::channel();
     std::thread::spawn(move || debounce(raw_rx, tx));
-    Ok((watcher, rx))
+    Ok((w, rx))
+}
+
+impl Watch {
+    /// Watch the folders `batch` shows were created (or created again) since.
+    pub fn adopt(&mut self, batch: &[PathBuf]) {
+        for dir in WATCHED {
+            let path = self.root.join(dir);
+            let abs = self.root_abs.join(dir);
+            if batch.iter().any(|p| p == &path || p == &abs) && path.is_dir() {
+                // Watched again from scratch: a folder removed and made again is a new one.
+                let _ = self.watcher.unwatch(&path);
+                let _ = self.watcher.watch(&path, RecursiveMode::Recursive);
+            }
+        }
+    }
 }
 
 /// Group raw events into batches separated by [`DEBOUNCE`] of quiet.
