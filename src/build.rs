@@ -2,10 +2,12 @@
 //! write, with a summary of what was done.
 
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use crate::diagnostic::{Diagnostic, Result};
+use crate::diagnostic::{Code, Diagnostic, Result};
 use crate::pipeline::Pipeline;
+use crate::render::share_cache::{self, ShareImages};
 use crate::render::RenderOptions;
 use crate::write;
 
@@ -61,6 +63,19 @@ pub struct BuildReport {
     pub drafts: Vec<(PathBuf, Vec<String>)>,
 }
 
+/// The cache folder of a build into `output`: `.<name>.factbrief-cache` beside it.
+/// Safe to delete; what is missing is made again.
+pub fn cache_dir(output: &Path) -> PathBuf {
+    let name = output
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_else(|| "public".into());
+    output
+        .parent()
+        .unwrap_or_else(|| Path::new("."))
+        .join(format!(".{name}.factbrief-cache"))
+}
+
 /// What to tell an editor of the drafts left out, if any (for `build` and `check`).
 pub fn drafts_note(drafts: &[(PathBuf, Vec<String>)]) -> Option<String> {
     if drafts.is_empty() {
@@ -89,7 +104,15 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport> {
     // Refuse an unsafe output folder before doing any work.
     write::check_output_location(&options.root, &output)?;
     let clock = Instant::now();
-    let mut pipeline = Pipeline::open(options.clone(), RenderOptions::default())?.single_run();
+    // Share images drawn before are read from the cache folder beside the output.
+    let images = Arc::new(ShareImages::on_disk(
+        cache_dir(&output).join(share_cache::FOLDER),
+    ));
+    let render_options = RenderOptions {
+        images: images.clone(),
+        ..RenderOptions::default()
+    };
+    let mut pipeline = Pipeline::open(options.clone(), render_options)?.single_run();
     let opened = clock.elapsed();
     let mut run = pipeline.build()?;
     // Reading the files counts as loading.
@@ -103,6 +126,16 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport> {
     let mut warnings = pipeline.warnings().to_vec();
     // What could not be cleared beside the output: the site is in place all the same.
     warnings.extend(report.warnings);
+    if let Err(e) = images.persist(true) {
+        warnings.push(
+            Diagnostic::warning(
+                Code::Cleanup,
+                cache_dir(&output),
+                format!("could not keep the share images for the next build: {e}"),
+            )
+            .with_help("the next build draws them again; check that the folder beside the output is writable"),
+        );
+    }
     Ok(BuildReport {
         pages: report.files - pipeline.statics(),
         statics: pipeline.statics(),

@@ -49,12 +49,14 @@ fn spawn_build(root: &Path, out: &Path) -> std::process::Child {
 }
 
 /// The names factbrief might have made beside the output folder `out`.
+/// What a build leaves beside its output folder, but for the cache folder
+/// (which every build keeps there: `cache_is_kept_beside_the_output`).
 fn names_beside(out: &Path) -> Vec<String> {
     let prefix = format!(".{}.factbrief", out.file_name().unwrap().to_string_lossy());
     let mut names: Vec<String> = fs::read_dir(out.parent().unwrap())
         .unwrap()
         .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
-        .filter(|n| n.starts_with(&prefix))
+        .filter(|n| n.starts_with(&prefix) && !n.ends_with(".factbrief-cache"))
         .collect();
     names.sort();
     names
@@ -384,5 +386,40 @@ fn a_reader_never_finds_the_output_missing() {
     assert_eq!(
         missing, 0,
         "the page was missing in {missing} of {polls} polls"
+    );
+}
+
+#[test]
+fn cache_is_kept_beside_the_output() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path().join("site");
+    small_site(&root);
+    let out = dir.path().join("out");
+    build_ok(&root, &out);
+    let cache = dir.path().join(".out.factbrief-cache/share-v1");
+    let images: Vec<_> = fs::read_dir(&cache).unwrap().collect();
+    assert_eq!(images.len(), 1, "one claim, one share image");
+    let first = fs::read(out.join("claims/troops/share.png")).unwrap();
+    assert!(first.starts_with(b"\x89PNG"));
+    // Deleted, it is made again, the same.
+    fs::remove_dir_all(dir.path().join(".out.factbrief-cache")).unwrap();
+    build_ok(&root, &out);
+    assert_eq!(
+        fs::read(out.join("claims/troops/share.png")).unwrap(),
+        first
+    );
+    // An edit that changes the image replaces it in the cache.
+    let claim = root.join("content/claims/troops.md");
+    let text = fs::read_to_string(&claim).unwrap();
+    fs::write(&claim, text.replace("mostly-true", "false")).unwrap();
+    build_ok(&root, &out);
+    assert_ne!(
+        fs::read(out.join("claims/troops/share.png")).unwrap(),
+        first
+    );
+    assert_eq!(
+        fs::read_dir(&cache).unwrap().count(),
+        1,
+        "the old image is pruned"
     );
 }

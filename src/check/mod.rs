@@ -47,7 +47,14 @@ impl CheckReport {
 /// Content problems are returned in the report; only problems that stop the
 /// check itself (an unreadable folder) are errors of this function.
 pub fn check(options: &BuildOptions) -> Result<CheckReport> {
-    let mut pipeline = Pipeline::open(options.clone(), RenderOptions::default())?.single_run();
+    // Share images a build drew are read from its cache folder (and nothing is written there).
+    let cache =
+        crate::build::cache_dir(&options.output_dir()).join(crate::render::share_cache::FOLDER);
+    let render_options = RenderOptions {
+        images: std::sync::Arc::new(crate::render::share_cache::ShareImages::on_disk(cache)),
+        ..RenderOptions::default()
+    };
+    let mut pipeline = Pipeline::open(options.clone(), render_options)?.single_run();
     match pipeline.build() {
         Ok(_) => {}
         Err(Error::Content(diagnostics)) => {

@@ -8,12 +8,14 @@ pub mod highlight;
 pub mod jsonld;
 mod page;
 mod pages;
+pub mod share_cache;
 pub mod share_image;
 pub mod text_fragment;
 pub mod theme;
 pub mod view;
 
 use std::collections::BTreeSet;
+use std::sync::Arc;
 
 use rayon::prelude::*;
 use serde::Serialize;
@@ -45,6 +47,8 @@ pub const SHARE_IMAGE: &str = "share.png";
 pub struct RenderOptions {
     /// HTML to put before `</body>` of every HTML page (the live-reload script of `serve`).
     pub inject: Option<String>,
+    /// Share images made so far (kept across rebuilds, and on disk for `build`).
+    pub images: Arc<share_cache::ShareImages>,
 }
 
 /// Render `pages` of `site` (the caller adds [`syntax_css`] when some page has code).
@@ -287,6 +291,20 @@ impl Renderer<'_> {
         // Files made without a template.
         let made = match page {
             Page::ClaimReviews => Some(jsonld::data_feed(site).into_bytes()),
+            Page::ShareImage(id) if site.claims.contains_key(id) => {
+                let c = self.cards.claim(id);
+                let s = &site.settings;
+                Some(self.options.images.get(&share_image::ShareCard {
+                    verdict_label: c.verdict.label,
+                    verdict_key: c.verdict.key,
+                    rating: c.verdict.rating,
+                    best: c.verdict.best,
+                    claim: c.claim,
+                    claimant: c.claimant,
+                    site_title: &s.title,
+                    language: &s.language,
+                }))
+            }
             _ => None,
         };
         if let Some(bytes) = made {

@@ -164,6 +164,7 @@ impl Page {
         let c = &site.content;
         let mut pages = Page::listings(site);
         pages.extend(c.claims.keys().cloned().map(Page::Claim));
+        pages.extend(c.claims.keys().cloned().map(Page::ShareImage));
         pages.extend(c.sources.keys().cloned().map(Page::Source));
         pages.extend(c.pages.keys().cloned().map(Page::Free));
         pages
@@ -184,7 +185,7 @@ impl Page {
     pub fn of_doc(doc: &DocId) -> Vec<Page> {
         match doc {
             DocId::Doc(Kind::Claim, id) => {
-                vec![Page::Claim(id.clone())]
+                vec![Page::Claim(id.clone()), Page::ShareImage(id.clone())]
             }
             _ => Page::of(doc).into_iter().collect(),
         }

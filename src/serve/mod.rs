@@ -164,6 +164,7 @@ pub fn serve(options: ServeOptions) -> Result<()> {
     };
     let render_options = RenderOptions {
         inject: Some(LIVE_RELOAD.to_owned()),
+        ..RenderOptions::default()
     };
     let mut pipeline = Pipeline::open(build_options, render_options)?;
     let first = pipeline.build();
