@@ -28,11 +28,16 @@ fn fails_and_keeps_output(edit: impl FnOnce(&Path), expected: &[&str]) -> String
         assert!(stderr.contains(e), "expected {e:?} in:\n{stderr}");
     }
     assert_eq!(snapshot_dir(&out), before, "the previous output changed");
-    // Nothing is left beside it either, but the lock file, which stays on purpose.
+    // Nothing is left beside it either, but the lock file and the cache
+    // folder (of the good build before), which stay on purpose.
     let leftovers: Vec<_> = fs::read_dir(&root)
         .unwrap()
         .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
-        .filter(|n| n.contains("factbrief") && n != ".public.factbrief-lock")
+        .filter(|n| {
+            n.contains("factbrief")
+                && n != ".public.factbrief-lock"
+                && n != ".public.factbrief-cache"
+        })
         .collect();
     assert!(leftovers.is_empty(), "{leftovers:?}");
     stderr

@@ -23,6 +23,7 @@ fn options(root: &Path) -> BuildOptions {
 fn render_options() -> RenderOptions {
     RenderOptions {
         inject: Some("<script>/* live reload */</script>".into()),
+        ..RenderOptions::default()
     }
 }
 
@@ -298,11 +299,11 @@ fn an_edit_renders_only_what_it_touches() {
         .apply(&[PathBuf::from("content/claims/troops.md")])
         .unwrap();
     assert!(!r.full);
-    // The claim, the source it cites, and the pages that list everything
-    // (index, lists and their pages, taxonomies, feeds, sitemap, 404).
+    // The claim and its share image, the source it cites, and the pages that
+    // list everything (index, lists and their pages, taxonomies, feeds, sitemap, 404).
     let listings = factbrief::render::Page::listings(ws.site().unwrap()).len();
     assert!(listings >= 8 + 7, "{listings}");
-    assert_eq!(r.rendered, 2 + listings, "{r:?}");
+    assert_eq!(r.rendered, 3 + listings, "{r:?}");
     assert!(first.rendered > 40);
     let r = ws.apply(&[PathBuf::from("static/style.css")]).unwrap();
     assert!(r.css_only && r.rendered == 0, "{r:?}");

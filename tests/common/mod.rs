@@ -149,12 +149,12 @@ pub fn render_example(base_url: Option<&str>) -> factbrief::pipeline::Pipeline {
     pipeline
 }
 
-/// The pages of a built site as text, by path (static files left out).
+/// The pages of a built site as text, by path (static files and share images left out).
 pub fn pages_of(pipeline: &factbrief::pipeline::Pipeline) -> BTreeMap<String, String> {
     pipeline
         .files()
         .iter()
-        .filter(|(p, _)| !pipeline.static_paths().contains(&***p))
+        .filter(|(p, _)| !pipeline.static_paths().contains(&***p) && !p.ends_with(".png"))
         .map(|(p, b)| {
             (
                 p.to_string(),
