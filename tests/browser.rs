@@ -7,12 +7,12 @@
 
 mod common;
 
-use std::io::{BufRead, BufReader};
 use std::net::TcpStream;
 use std::process::{Command, Stdio};
 
 use common::webdriver::{
-    browser_available, free_port, spawn_group, wait_until, webdriver, CHROMEDRIVER, CHROMIUM,
+    browser_available, free_port, serve_site, spawn_group, wait_until, webdriver, CHROMEDRIVER,
+    CHROMIUM,
 };
 use serde_json::json;
 
@@ -26,21 +26,7 @@ fn a_served_page_reloads_itself_and_shows_build_errors() {
     common::small_site(&root);
 
     // The server, on a free port.
-    let site_port = free_port();
-    let mut server = spawn_group(
-        Command::new(env!("CARGO_BIN_EXE_factbrief"))
-            .args(["serve", "--port", &site_port.to_string()])
-            .current_dir(&root)
-            .stdout(Stdio::piped())
-            .stderr(Stdio::null()),
-    );
-    let mut out = BufReader::new(server.0.stdout.take().unwrap());
-    let mut line = String::new();
-    while !line.contains("Serving") {
-        line.clear();
-        assert!(out.read_line(&mut line).unwrap() > 0, "serve stopped");
-    }
-    std::thread::spawn(move || for _ in out.lines() {});
+    let (_server, site_port) = serve_site(&root);
 
     // The browser.
     let driver_port = free_port();
@@ -178,21 +164,7 @@ fn the_overlay_and_the_waiting_page_are_readable_whatever_the_site_css() {
     let claim = root.join("content/claims/troops.md");
     let good = std::fs::read_to_string(&claim).unwrap();
     std::fs::write(&claim, good.replace("around 100,000", "around 10,000")).unwrap();
-    let port = free_port();
-    let mut server = spawn_group(
-        Command::new(env!("CARGO_BIN_EXE_factbrief"))
-            .args(["serve", "--port", &port.to_string()])
-            .current_dir(&root)
-            .stdout(Stdio::piped())
-            .stderr(Stdio::null()),
-    );
-    let mut out = BufReader::new(server.0.stdout.take().unwrap());
-    let mut line = String::new();
-    while !line.contains("Serving") {
-        line.clear();
-        assert!(out.read_line(&mut line).unwrap() > 0, "serve stopped");
-    }
-    std::thread::spawn(move || for _ in out.lines() {});
+    let (_server, port) = serve_site(&root);
     let url = format!("http://127.0.0.1:{port}/claims/troops/");
     for dark in [false, true] {
         let b = Browser::start(Look {

@@ -366,9 +366,7 @@ fn serve_drops_the_pages_of_a_tag_that_went_away_and_of_a_shorter_list() {
     let dir = tempfile::tempdir().unwrap();
     let root = dir.path();
     briefing(root, 6, 2, 5);
-    let options = factbrief::BuildOptions::new(root.to_path_buf());
-    let mut p = factbrief::pipeline::Pipeline::open(options, Default::default()).unwrap();
-    p.build().unwrap();
+    let mut p = common::built(root);
     assert!(p.files().contains_key("claims/page/2/index.html"));
     assert!(p.files().contains_key("tags/tag-2/index.html"));
     // Claim 5 had "Tag 2" alone with claim 2; both go: the tag and page 2 of the claims go with them.
@@ -402,9 +400,7 @@ fn snapshots_of_list_pages() {
     let dir = tempfile::tempdir().unwrap();
     let root = dir.path();
     briefing(root, 12, 7, 5);
-    let options = factbrief::BuildOptions::new(root.to_path_buf());
-    let mut p = factbrief::pipeline::Pipeline::open(options, Default::default()).unwrap();
-    p.build().unwrap();
+    let p = common::built(root);
     let pages = pages_of(&p);
     for (name, path) in [
         ("list_claims_page_2", "claims/page/2/index.html"),

@@ -72,9 +72,7 @@ fn number_after(html: &str, marker: &str) -> Option<usize> {
 
 #[test]
 fn every_count_shown_is_the_count_of_distinct_items() {
-    let opts = factbrief::BuildOptions::new(common::repo_root());
-    let mut p = factbrief::pipeline::Pipeline::open(opts, Default::default()).unwrap();
-    p.build().unwrap();
+    let p = common::built(&common::repo_root());
     let site = p.site().unwrap();
     let pages = common::pages_of(&p);
     let index = &pages["index.html"];

@@ -358,26 +358,6 @@ pub struct StanceGroup<T> {
     pub items: Vec<T>,
 }
 
-/// A claim citing a source, on the source page.
-#[derive(Debug, Serialize)]
-pub struct Citation<'a> {
-    /// The citing claim.
-    pub claim: &'a ClaimCard<'a>,
-    /// The passages it quotes from this source.
-    pub passages: Vec<CitedPassage<'a>>,
-}
-
-/// A passage a claim quotes, on the source page.
-#[derive(Debug, Serialize)]
-pub struct CitedPassage<'a> {
-    /// Evidence number in the claim.
-    pub n: usize,
-    /// Anchor name of the passage.
-    pub anchor: &'a str,
-    /// The quote.
-    pub quote: &'a str,
-}
-
 /// A row of the claims-against-sources matrix.
 #[derive(Debug, Serialize)]
 pub struct MatrixRow<'a> {

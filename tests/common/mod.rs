@@ -149,6 +149,15 @@ pub fn render_example(base_url: Option<&str>) -> factbrief::pipeline::Pipeline {
     pipeline
 }
 
+/// The site under `root`, built in memory by a pipeline kept for more runs.
+pub fn built(root: &Path) -> factbrief::pipeline::Pipeline {
+    let options = factbrief::BuildOptions::new(root.to_path_buf());
+    let mut p =
+        factbrief::pipeline::Pipeline::open(options, Default::default()).expect("the site opens");
+    p.build().expect("the site builds");
+    p
+}
+
 /// The pages of a built site as text, by path (static files and share images left out).
 pub fn pages_of(pipeline: &factbrief::pipeline::Pipeline) -> BTreeMap<String, String> {
     pipeline

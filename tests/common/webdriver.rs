@@ -53,6 +53,27 @@ pub fn spawn_group(cmd: &mut Command) -> Proc {
     Proc(cmd.spawn().expect("the program starts"))
 }
 
+/// Start `factbrief serve` on `root` and wait until it says it serves; its port.
+/// The process group is killed when the returned [`Proc`] is dropped.
+pub fn serve_site(root: &Path) -> (Proc, u16) {
+    let port = free_port();
+    let mut server = spawn_group(
+        Command::new(env!("CARGO_BIN_EXE_factbrief"))
+            .args(["serve", "--port", &port.to_string()])
+            .current_dir(root)
+            .stdout(Stdio::piped())
+            .stderr(Stdio::null()),
+    );
+    let mut out = BufReader::new(server.0.stdout.take().expect("piped"));
+    let mut line = String::new();
+    while !line.contains("Serving") {
+        line.clear();
+        assert!(out.read_line(&mut line).unwrap() > 0, "serve stopped");
+    }
+    std::thread::spawn(move || for _ in out.lines() {});
+    (server, port)
+}
+
 /// A port nobody listens on now.
 pub fn free_port() -> u16 {
     TcpListener::bind(("127.0.0.1", 0))

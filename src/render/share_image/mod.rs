@@ -37,6 +37,7 @@
 use std::fmt::Write as _;
 use std::sync::{Arc, OnceLock};
 
+use super::view::VerdictView;
 use harfrust::{FontRef, ShapeOptions, ShaperData, UnicodeBuffer};
 use resvg::{tiny_skia, usvg};
 use skrifa::MetadataProvider;
@@ -891,20 +892,19 @@ enum Mark {
 }
 
 /// Colour (dark enough for text on the light background), icon, and whether the
-/// icon is solid (the plain verdicts) or outlined (the "mostly" ones).
-fn style(key: &str) -> (&'static str, Mark, bool) {
-    match key.to_ascii_lowercase().as_str() {
-        "true" | "correct" | "accurate" => ("#166534", Mark::Check, true),
-        "mostly-true" | "mostly_true" => ("#3f6212", Mark::Check, false),
-        "mixed" | "mixture" | "half-true" | "half_true" => ("#92400e", Mark::Half, false),
-        "mostly-false" | "mostly_false" => ("#c2410c", Mark::Cross, false),
-        "false" | "incorrect" | "pants-on-fire" | "fake" => ("#b91c1c", Mark::Cross, true),
-        "misleading" | "missing-context" | "out-of-context" | "lacks-context" => {
-            ("#6b21a8", Mark::Warning, true)
-        }
-        "unproven" | "unverified" | "unsupported" | "unsubstantiated" => {
-            ("#334155", Mark::Question, true)
-        }
+/// icon is solid (the plain verdicts) or outlined (the "mostly" ones). The icon
+/// is the verdict's shape on the site's pages ([`VerdictView::shape_of`]), so a
+/// custom verdict looks the same on its page and on its image.
+fn style(card: &ShareCard) -> (&'static str, Mark, bool) {
+    let mostly = card.verdict_key.starts_with("mostly");
+    match VerdictView::shape_of(card.verdict_key, card.rating, card.best) {
+        "check" if mostly => ("#3f6212", Mark::Check, false),
+        "check" => ("#166534", Mark::Check, true),
+        "cross" if mostly => ("#c2410c", Mark::Cross, false),
+        "cross" => ("#b91c1c", Mark::Cross, true),
+        "half" => ("#92400e", Mark::Half, false),
+        "warn" => ("#6b21a8", Mark::Warning, true),
+        "question" => ("#334155", Mark::Question, true),
         _ => ("#3f3f46", Mark::Dot, false),
     }
 }
@@ -976,8 +976,8 @@ fn text_line(
 }
 
 /// The verdict's icon centred on (`cx`, `cy`).
-fn icon(out: &mut String, key: &str, cx: f32, cy: f32, r: f32) {
-    let (colour, mark, solid) = style(key);
+fn icon(out: &mut String, card: &ShareCard, cx: f32, cy: f32, r: f32) {
+    let (colour, mark, solid) = style(card);
     let sw = r * 0.2; // stroke of a mark
     let ring = r * 0.14; // stroke of an outlined circle
     let (bg, fg) = if solid {
@@ -1079,8 +1079,8 @@ fn icon(out: &mut String, key: &str, cx: f32, cy: f32, r: f32) {
 }
 
 /// The rating meter: `n` pips, the first `rating` filled, starting at `x0` from the start edge.
-fn meter(out: &mut String, key: &str, rating: u32, n: u32, x0: f32, cy: f32, rtl: bool) {
-    let (colour, _, _) = style(key);
+fn meter(out: &mut String, card: &ShareCard, rating: u32, n: u32, x0: f32, cy: f32, rtl: bool) {
+    let (colour, _, _) = style(card);
     for i in 0..n {
         let x = x0 + i as f32 * (PIP_W + PIP_GAP);
         let left = if rtl { WIDTH as f32 - x - PIP_W } else { x };
@@ -1100,7 +1100,7 @@ fn meter(out: &mut String, key: &str, rating: u32, n: u32, x0: f32, cy: f32, rtl
 
 fn to_svg(card: &ShareCard, layout: &Layout) -> String {
     let rtl = layout.rtl;
-    let (colour, _, _) = style(card.verdict_key);
+    let (colour, _, _) = style(card);
     let mut out = String::with_capacity(4096);
     let _ = write!(
         out,
@@ -1114,7 +1114,7 @@ fn to_svg(card: &ShareCard, layout: &Layout) -> String {
         Some(claim) => {
             icon(
                 &mut out,
-                card.verdict_key,
+                card,
                 from_start(MARGIN + ICON_R, rtl),
                 ROW_Y,
                 ICON_R,
@@ -1136,7 +1136,7 @@ fn to_svg(card: &ShareCard, layout: &Layout) -> String {
             }
             if let Some((rating, n)) = pips {
                 let x0 = WIDTH as f32 - MARGIN - meter_width(n);
-                meter(&mut out, card.verdict_key, rating, n, x0, ROW_Y, rtl);
+                meter(&mut out, card, rating, n, x0, ROW_Y, rtl);
             }
             let lh = CLAIM_SIZES
                 .iter()
@@ -1176,7 +1176,7 @@ fn to_svg(card: &ShareCard, layout: &Layout) -> String {
         None => {
             icon(
                 &mut out,
-                card.verdict_key,
+                card,
                 from_start(MARGIN + HERO_R, rtl),
                 HERO_Y,
                 HERO_R,
@@ -1190,7 +1190,7 @@ fn to_svg(card: &ShareCard, layout: &Layout) -> String {
             }
             let mut y = HERO_Y + HERO_R;
             if let Some((rating, n)) = pips {
-                meter(&mut out, card.verdict_key, rating, n, x, y + 30.0, rtl);
+                meter(&mut out, card, rating, n, x, y + 30.0, rtl);
                 y += 40.0;
             }
             if let Some(claimant) = &layout.claimant {

@@ -409,13 +409,38 @@ fn every_verdict_has_a_distinct_shape() {
     ];
     let mut seen = std::collections::BTreeSet::new();
     for key in keys {
-        let (colour, mark, solid) = style(key);
+        let c = ShareCard {
+            verdict_key: key,
+            rating: None,
+            ..card("x", "en")
+        };
+        let (colour, mark, solid) = style(&c);
         assert!(seen.insert((format!("{mark:?}"), solid)), "{key}");
         assert!(colour.starts_with('#'));
         let mut out = String::new();
-        icon(&mut out, key, 100.0, 100.0, 40.0);
+        icon(&mut out, &c, 100.0, 100.0, 40.0);
         assert!(!out.is_empty());
     }
+}
+
+#[test]
+fn a_custom_verdict_has_the_shape_its_page_gives_it() {
+    // On a custom scale of 3, the best rating is a check and the worst a cross,
+    // whatever the keys are called.
+    let top = ShareCard {
+        verdict_key: "accurate-enough",
+        rating: Some(3),
+        best: 3,
+        ..card("x", "en")
+    };
+    let bottom = ShareCard {
+        verdict_key: "pants-on-fire",
+        rating: Some(1),
+        best: 3,
+        ..card("x", "en")
+    };
+    assert_eq!(style(&top).1, Mark::Check);
+    assert_eq!(style(&bottom).1, Mark::Cross);
 }
 
 #[test]
