@@ -8,6 +8,7 @@ pub mod highlight;
 pub mod jsonld;
 mod page;
 mod pages;
+pub mod search;
 pub mod theme;
 pub mod view;
 
@@ -25,6 +26,7 @@ use theme::Theme;
 use view::*;
 
 pub use page::{doc_dir, Page};
+pub use search::search_files;
 
 /// A rendered file.
 #[derive(Debug, Clone, PartialEq, Eq)]
