@@ -259,6 +259,7 @@ impl Renderer<'_> {
             Page::SourceList => pages::source_list::fill(&mut cx),
             Page::Matrix => pages::matrix::fill(&mut cx),
             Page::Timeline => pages::timeline::fill(&mut cx),
+            Page::Search => pages::search::fill(&mut cx),
             Page::NotFound => cx.meta("Page not found", None, "404"),
             Page::Feed => pages::feed::fill(&mut cx),
             Page::Sitemap => pages::sitemap::fill(&mut cx),

@@ -24,6 +24,8 @@ pub enum Page {
     Matrix,
     /// `timeline/index.html`.
     Timeline,
+    /// `search/index.html`: the search page (its index, `pagefind/`, is made with it).
+    Search,
     /// `404.html`.
     NotFound,
     /// `feed.xml`.
@@ -33,12 +35,13 @@ pub enum Page {
 }
 
 /// The pages that show every document of the site, rendered again on any content change.
-const LISTINGS: [Page; 8] = [
+const LISTINGS: [Page; 9] = [
     Page::Index,
     Page::ClaimList,
     Page::SourceList,
     Page::Matrix,
     Page::Timeline,
+    Page::Search,
     Page::NotFound,
     Page::Feed,
     Page::Sitemap,
@@ -107,6 +110,7 @@ impl Page {
             Page::SourceList => "sources/index.html".into(),
             Page::Matrix => "matrix/index.html".into(),
             Page::Timeline => "timeline/index.html".into(),
+            Page::Search => "search/index.html".into(),
             Page::NotFound => "404.html".into(),
             Page::Feed => "feed.xml".into(),
             Page::Sitemap => "sitemap.xml".into(),
@@ -114,7 +118,7 @@ impl Page {
     }
 
     /// The templates pages are rendered with (any other is a part of them).
-    pub const TEMPLATES: [&'static str; 11] = [
+    pub const TEMPLATES: [&'static str; 12] = [
         "index.html",
         "claim.html",
         "source.html",
@@ -123,6 +127,7 @@ impl Page {
         "sources.html",
         "matrix.html",
         "timeline.html",
+        "search.html",
         "404.html",
         "feed.xml",
         "sitemap.xml",
@@ -144,6 +149,7 @@ impl Page {
             Page::SourceList => "sources.html",
             Page::Matrix => "matrix.html",
             Page::Timeline => "timeline.html",
+            Page::Search => "search.html",
             Page::NotFound => "404.html",
             Page::Feed => "feed.xml",
             Page::Sitemap => "sitemap.xml",

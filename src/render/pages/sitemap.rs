@@ -19,7 +19,8 @@ pub(in crate::render) fn fill(cx: &mut PageCx) {
     let mut urls = Vec::new();
     for p in Page::all(site) {
         let lastmod = match &p {
-            Page::NotFound | Page::Feed | Page::Sitemap => continue,
+            // The search page has no content of its own to index.
+            Page::NotFound | Page::Feed | Page::Sitemap | Page::Search => continue,
             Page::Claim(id) => site.claims.get(id).and_then(|c| c.reviewed),
             Page::Source(id) => site.content.sources.get(id).map(|d| d.meta.published),
             _ => site_date,
