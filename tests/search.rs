@@ -1,0 +1,722 @@
+//! The search page and its index (`search/`, `pagefind/`), on the example
+//! briefing: the index is made in the same run as the site, the same bytes on
+//! every build, with a record for every claim and every quoted passage; an
+//! edit makes it again; and in a real browser (Debian's chromium through
+//! chromedriver, as in `tests/browser.rs`), under a URL prefix, typing finds a
+//! passage whose link lands on the marked passage, and a verdict filter narrows
+//! the results.
+//!
+//! `.ci/run` installs chromium and chromium-driver. Elsewhere, without them,
+//! the browser test says so and does nothing; under CI it fails instead.
+
+mod common;
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::fs;
+use std::io::{BufRead, BufReader, Read, Write};
+use std::net::{TcpListener, TcpStream};
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+use factbrief::pipeline::Pipeline;
+use factbrief::render::RenderOptions;
+use factbrief::BuildOptions;
+use serde_json::{json, Value};
+
+use common::{build_ok, repo_root, snapshot_dir, write_files};
+
+const CHROMIUM: &str = "/usr/bin/chromium";
+const CHROMEDRIVER: &str = "/usr/bin/chromedriver";
+
+/// The files under `pagefind/` of a built folder.
+fn index_files(out: &Path) -> BTreeMap<String, Vec<u8>> {
+    snapshot_dir(out)
+        .into_iter()
+        .filter(|(p, _)| p.starts_with("pagefind/"))
+        .collect()
+}
+
+/// Pagefind's compressed files: gzip of `pagefind_dcd` and the data.
+fn inflate(bytes: &[u8]) -> Vec<u8> {
+    let mut out = Vec::new();
+    flate2::read::GzDecoder::new(bytes)
+        .read_to_end(&mut out)
+        .expect("a gzip file");
+    assert!(out.starts_with(b"pagefind_dcd"), "Pagefind's signature");
+    out.split_off(12)
+}
+
+/// Every record of a built index (its fragments), by URL.
+fn fragments(files: &BTreeMap<String, Vec<u8>>) -> BTreeMap<String, Value> {
+    let mut out = BTreeMap::new();
+    for (path, bytes) in files {
+        if !path.starts_with("pagefind/fragment/") {
+            continue;
+        }
+        let v: Value = serde_json::from_slice(&inflate(bytes)).expect("JSON");
+        // A fragment file holds one record, or (on a large site) a group of them by hash.
+        let records: Vec<Value> = if v.get("url").is_some() {
+            vec![v]
+        } else {
+            v.as_object().unwrap().values().cloned().collect()
+        };
+        for r in records {
+            out.insert(r["url"].as_str().unwrap().to_owned(), r);
+        }
+    }
+    out
+}
+
+fn entry(files: &BTreeMap<String, Vec<u8>>) -> Value {
+    serde_json::from_slice(&files["pagefind/pagefind-entry.json"]).unwrap()
+}
+
+#[test]
+fn the_index_is_the_same_on_every_build() {
+    let dir = tempfile::tempdir().unwrap();
+    let (a, b) = (dir.path().join("a"), dir.path().join("b"));
+    build_ok(&repo_root(), &a);
+    build_ok(&repo_root(), &b);
+    let (ia, ib) = (index_files(&a), index_files(&b));
+    assert!(ia.len() > 10, "{:?}", ia.keys());
+    assert!(ia == ib, "two builds wrote different search indexes");
+    // In memory too, and the same as on disk.
+    let files = common::render_example(None).files();
+    let memory: BTreeMap<String, Vec<u8>> = files
+        .iter()
+        .filter(|(p, _)| p.starts_with("pagefind/"))
+        .map(|(p, b)| (p.to_string(), b.to_vec()))
+        .collect();
+    assert!(
+        memory == ia,
+        "the in-memory index differs from the built one"
+    );
+}
+
+#[test]
+fn the_index_holds_every_claim_and_every_quoted_passage() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("public");
+    build_ok(&repo_root(), &out);
+    let files = index_files(&out);
+
+    // Only what the search page loads: no ready-made UI, no highlighting script.
+    let names: BTreeSet<&str> = files.keys().map(|p| &p["pagefind/".len()..]).collect();
+    for n in &names {
+        let known = [
+            "pagefind.js",
+            "pagefind-worker.js",
+            "pagefind-entry.json",
+            "wasm.en.pagefind",
+        ]
+        .contains(n)
+            || (n.starts_with("pagefind.en_") && n.ends_with(".pf_meta"))
+            || n.starts_with("index/")
+            || n.starts_with("filter/")
+            || n.starts_with("fragment/");
+        assert!(known, "unexpected file pagefind/{n}");
+    }
+    assert!(names.contains("pagefind.js") && names.contains("wasm.en.pagefind"));
+
+    let pipeline = common::render_example(None);
+    let site = pipeline.site().unwrap();
+    let records = fragments(&files);
+    assert_eq!(
+        entry(&files)["languages"]["en"]["page_count"],
+        json!(records.len())
+    );
+
+    // A record per claim, with its verdict.
+    let claims: Vec<_> = records
+        .values()
+        .filter(|r| r["url"].as_str().unwrap().starts_with("claims/"))
+        .collect();
+    assert_eq!(claims.len(), site.content.claims.len());
+    for (id, doc) in site.content.claims.iter() {
+        let r = &records[&format!("claims/{id}/")];
+        assert_eq!(r["meta"]["title"], json!(doc.meta.claim));
+        assert_eq!(r["filters"]["type"], json!(["Claim"]));
+        let label = &site.verdict(&site.claims[id]).unwrap().label;
+        assert_eq!(r["meta"]["verdict"], json!(label));
+        assert_eq!(r["filters"]["verdict"], json!([label]));
+        assert!(r["content"].as_str().unwrap().starts_with(&doc.meta.claim));
+    }
+
+    // A record per quoted passage: its URL is the passage's anchor on the
+    // source page, its text is the marked text there, and it names every claim quoting it.
+    let mut quoted = 0;
+    let mut shared = 0;
+    for (id, doc) in site.content.claims.iter() {
+        for (i, ev) in doc.meta.evidence.iter().enumerate() {
+            if ev.quote.is_none() {
+                continue;
+            }
+            quoted += 1;
+            let name = format!("q-{}-{}", id.replace('/', "--"), i + 1);
+            let page =
+                fs::read_to_string(out.join(format!("sources/{}/index.html", ev.source))).unwrap();
+            let marked = common::marked_text(&page, &name);
+            let words = |s: &str| s.split_whitespace().collect::<Vec<_>>().join(" ");
+            let claim_url = format!("claims/{id}/");
+            let record = records
+                .values()
+                .find(|r| {
+                    r["url"]
+                        .as_str()
+                        .unwrap()
+                        .starts_with(&format!("sources/{}/#q-", ev.source))
+                        && r["content"].as_str().unwrap() == words(&marked)
+                        && r["filters"]["claim"]
+                            .as_array()
+                            .unwrap()
+                            .contains(&json!(claim_url))
+                })
+                .unwrap_or_else(|| panic!("no record for {name}: {marked:?}"));
+            let anchor = record["url"].as_str().unwrap().split_once('#').unwrap().1;
+            assert_eq!(
+                page.matches(&format!("id=\"{anchor}\"")).count(),
+                1,
+                "{anchor}"
+            );
+            assert_eq!(
+                record["meta"]["title"],
+                json!(site.content.sources[&ev.source].meta.title)
+            );
+            assert_eq!(record["filters"]["type"], json!(["Passage"]));
+            let stance = match ev.stance.key() {
+                "supports" => "Supports",
+                "contradicts" => "Contradicts",
+                _ => "Context",
+            };
+            assert!(record["filters"]["stance"]
+                .as_array()
+                .unwrap()
+                .contains(&json!(stance)));
+            // The statements in `claims` pair with the URLs of the `claim` filter.
+            let urls = record["filters"]["claim"].as_array().unwrap();
+            let statements: Vec<&str> = record["meta"]["claims"]
+                .as_str()
+                .unwrap()
+                .split('\n')
+                .collect();
+            assert_eq!(urls.len(), statements.len());
+            let at = urls.iter().position(|u| *u == json!(claim_url)).unwrap();
+            assert_eq!(statements[at], doc.meta.claim);
+            if urls.len() > 1 {
+                shared += 1;
+            }
+        }
+    }
+    let passages = records.len() - claims.len();
+    assert!(
+        passages > 40 && passages <= quoted,
+        "{passages} passage records for {quoted} quotes"
+    );
+    assert!(
+        shared > 0,
+        "the example has passages quoted by several claims"
+    );
+}
+
+#[test]
+fn the_search_page_works_without_javascript_as_links_to_the_lists() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("public");
+    build_ok(&repo_root(), &out);
+    let html = fs::read_to_string(out.join("search/index.html")).unwrap();
+    // The search box is hidden until the script has loaded the index.
+    assert!(html.contains("<div class=\"search\" id=\"search\" data-root=\"../\" hidden>"));
+    for link in ["../claims/", "../sources/"] {
+        assert!(html.contains(&format!("<a href=\"{link}\">")), "{link}");
+    }
+    assert!(html.contains("<script type=\"module\" src=\"../search.js\"></script>"));
+    for tag in html.split('<').skip(1) {
+        let tag = &tag[..tag.find('>').unwrap()];
+        let handler = tag.split_whitespace().skip(1).any(|a| {
+            a.split_once('=').is_some_and(|(name, _)| {
+                name.starts_with("on") && name.chars().all(|c| c.is_ascii_alphabetic())
+            })
+        });
+        assert!(!handler, "an inline event handler: <{tag}>");
+    }
+    assert!(out.join("search.js").is_file());
+    // Not in the sitemap: it has no content of its own.
+    let sitemap = fs::read_to_string(out.join("sitemap.xml")).unwrap();
+    assert!(!sitemap.contains("/search/"));
+}
+
+#[test]
+fn the_language_picks_the_stemmer_and_no_tag_reaches_a_file_name() {
+    for (tag, language, module) in [
+        ("de-AT", "de", "wasm.de.pagefind"),
+        ("ja", "ja", "wasm.unknown.pagefind"),
+        ("../../x", "unknown", "wasm.unknown.pagefind"),
+    ] {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path().join("site");
+        common::small_site(&root);
+        common::replace_in(
+            &root,
+            "content/_index.md",
+            "title = \"Test briefing\"",
+            &format!("title = \"Test briefing\"\nlanguage = \"{tag}\""),
+        );
+        let out = dir.path().join("out");
+        build_ok(&root, &out);
+        let files = index_files(&out);
+        let e = entry(&files);
+        let langs: Vec<&String> = e["languages"].as_object().unwrap().keys().collect();
+        assert_eq!(langs, [language], "{tag}");
+        assert_eq!(
+            e["languages"][language]["page_count"],
+            json!(2),
+            "a claim and a passage"
+        );
+        let wasm: Vec<&String> = files
+            .keys()
+            .filter(|p| p.starts_with("pagefind/wasm."))
+            .collect();
+        assert_eq!(wasm, [&format!("pagefind/{module}")], "{tag}");
+        assert!(files.keys().all(|p| !p.contains("..")));
+    }
+}
+
+/// A copy of the example briefing (content, templates, static) in `root`.
+fn copy_example(root: &Path) {
+    for sub in ["content", "templates", "static"] {
+        let from = repo_root().join(sub);
+        for (rel, bytes) in snapshot_dir(&from) {
+            let to = root.join(sub).join(rel);
+            fs::create_dir_all(to.parent().unwrap()).unwrap();
+            fs::write(to, bytes).unwrap();
+        }
+    }
+}
+
+#[test]
+fn an_edit_makes_the_index_again_with_the_listings() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path().join("site");
+    copy_example(&root);
+    let options = BuildOptions::new(&root);
+    let mut pipeline = Pipeline::open(options.clone(), RenderOptions::default()).unwrap();
+    pipeline.build().unwrap();
+    let before: BTreeSet<String> = pipeline
+        .files()
+        .keys()
+        .filter(|p| p.starts_with("pagefind/"))
+        .map(|p| p.to_string())
+        .collect();
+
+    common::replace_in(
+        &root,
+        "content/claims/call-lasted-two-hours.md",
+        "lasted about two hours",
+        "lasted about two and a half hours",
+    );
+    let edited = vec![root.join("content/claims/call-lasted-two-hours.md")];
+    // The edited pages first: the index waits for the listings.
+    let fast = pipeline.apply_fast(&edited).unwrap();
+    assert!(
+        fast.paths.iter().all(|p| !p.starts_with("pagefind/")),
+        "{:?}",
+        fast.paths
+    );
+    let rest = pipeline.finish().unwrap().expect("the listings");
+    assert!(rest.paths.contains(&"search/index.html".to_owned()));
+    assert!(rest
+        .paths
+        .contains(&"pagefind/pagefind-entry.json".to_owned()));
+    let after: BTreeSet<String> = pipeline
+        .files()
+        .keys()
+        .filter(|p| p.starts_with("pagefind/"))
+        .map(|p| p.to_string())
+        .collect();
+    assert_ne!(before, after, "the index changed with the claim");
+    // Every file reported is there, and the old index's files are gone: the
+    // same files as a full build of the edited site.
+    for p in rest.paths.iter().filter(|p| p.starts_with("pagefind/")) {
+        assert!(after.contains(p), "{p}");
+    }
+    let mut full = Pipeline::open(options, RenderOptions::default()).unwrap();
+    full.build().unwrap();
+    let (inc, whole) = (pipeline.files(), full.files());
+    let index = |f: &factbrief::Files| -> Vec<(String, Vec<u8>)> {
+        f.iter()
+            .filter(|(p, _)| p.starts_with("pagefind/"))
+            .map(|(p, b)| (p.to_string(), b.to_vec()))
+            .collect()
+    };
+    assert!(
+        index(&inc) == index(&whole),
+        "the rebuilt index differs from a full build's"
+    );
+    let records = fragments(&index(&inc).into_iter().collect());
+    assert!(records["claims/call-lasted-two-hours/"]["meta"]["title"]
+        .as_str()
+        .unwrap()
+        .contains("two and a half hours"));
+    // The index files are counted with the static files, not as pages.
+    assert!(pipeline.static_paths().contains("pagefind/pagefind.js"));
+}
+
+// ---------------------------------------------------------------------------
+// In a real browser.
+
+/// A child process group, killed whole when dropped (chromedriver starts chromium).
+struct Proc(Child);
+
+impl Drop for Proc {
+    fn drop(&mut self) {
+        #[cfg(unix)]
+        {
+            let _ = Command::new("kill")
+                .args(["-KILL", "--", &format!("-{}", self.0.id())])
+                .status();
+        }
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+fn spawn_group(cmd: &mut Command) -> Proc {
+    #[cfg(unix)]
+    {
+        use std::os::unix::process::CommandExt;
+        cmd.process_group(0);
+    }
+    Proc(cmd.spawn().expect("the program starts"))
+}
+
+fn free_port() -> u16 {
+    TcpListener::bind(("127.0.0.1", 0))
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port()
+}
+
+/// One WebDriver call: method, path and JSON body; the `value` of the answer.
+fn webdriver(port: u16, method: &str, path: &str, body: &Value) -> Value {
+    let body = body.to_string();
+    let mut s = TcpStream::connect(("127.0.0.1", port)).unwrap();
+    s.set_read_timeout(Some(Duration::from_secs(60))).unwrap();
+    write!(
+        s,
+        "{method} {path} HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
+        body.len()
+    )
+    .unwrap();
+    let mut reader = BufReader::new(s);
+    let mut length = 0usize;
+    loop {
+        let mut line = String::new();
+        reader.read_line(&mut line).unwrap();
+        if line == "\r\n" || line.is_empty() {
+            break;
+        }
+        if let Some(v) = line.to_ascii_lowercase().strip_prefix("content-length:") {
+            length = v.trim().parse().unwrap();
+        }
+    }
+    let mut json = vec![0; length];
+    reader.read_exact(&mut json).unwrap();
+    let v: Value = serde_json::from_slice(&json)
+        .unwrap_or_else(|e| panic!("{e}: {}", String::from_utf8_lossy(&json)));
+    v["value"].clone()
+}
+
+fn wait_until(what: &str, mut check: impl FnMut() -> bool) {
+    let deadline = Instant::now() + Duration::from_secs(20);
+    while !check() {
+        assert!(Instant::now() < deadline, "timed out waiting for {what}");
+        std::thread::sleep(Duration::from_millis(50));
+    }
+}
+
+/// A plain static file server for `dir`, at `prefix` (`/brief/`) only, on a free
+/// port; it records every path asked for.
+fn serve_folder(dir: PathBuf, prefix: &'static str) -> (u16, Arc<Mutex<Vec<String>>>) {
+    let listener = TcpListener::bind(("127.0.0.1", 0)).unwrap();
+    let port = listener.local_addr().unwrap().port();
+    let asked = Arc::new(Mutex::new(Vec::new()));
+    let log = asked.clone();
+    std::thread::spawn(move || {
+        for stream in listener.incoming().flatten() {
+            let (dir, log) = (dir.clone(), log.clone());
+            std::thread::spawn(move || {
+                let _ = answer(stream, &dir, prefix, &log);
+            });
+        }
+    });
+    (port, asked)
+}
+
+fn answer(
+    mut stream: TcpStream,
+    dir: &Path,
+    prefix: &str,
+    log: &Mutex<Vec<String>>,
+) -> std::io::Result<()> {
+    stream.set_read_timeout(Some(Duration::from_secs(10)))?;
+    let mut reader = BufReader::new(stream.try_clone()?);
+    let mut request = String::new();
+    reader.read_line(&mut request)?;
+    loop {
+        let mut header = String::new();
+        if reader.read_line(&mut header)? == 0 || header == "\r\n" {
+            break;
+        }
+    }
+    let target = request.split_whitespace().nth(1).unwrap_or("/");
+    let path = target
+        .split(['?', '#'])
+        .next()
+        .unwrap_or_default()
+        .to_owned();
+    log.lock().unwrap().push(path.clone());
+    let file = path
+        .strip_prefix(prefix)
+        .filter(|rel| !rel.split('/').any(|s| s == ".."))
+        .map(|rel| {
+            let f = dir.join(rel);
+            if rel.is_empty() || rel.ends_with('/') {
+                f.join("index.html")
+            } else {
+                f
+            }
+        });
+    let (status, body) = match file.as_ref().map(fs::read) {
+        Some(Ok(b)) => ("200 OK", b),
+        _ => ("404 Not Found", b"not found".to_vec()),
+    };
+    let kind = match file
+        .as_ref()
+        .and_then(|f| f.extension())
+        .and_then(|e| e.to_str())
+    {
+        Some("html") if status.starts_with("200") => "text/html; charset=utf-8",
+        Some("css") => "text/css",
+        Some("js") => "text/javascript",
+        Some("json") => "application/json",
+        _ if status.starts_with("200") && path.ends_with('/') => "text/html; charset=utf-8",
+        _ => "application/octet-stream",
+    };
+    write!(
+        stream,
+        "HTTP/1.1 {status}\r\nContent-Type: {kind}\r\nContent-Length: {}\r\nConnection: close\r\n\r\n",
+        body.len()
+    )?;
+    stream.write_all(&body)
+}
+
+#[test]
+fn in_a_browser_typing_finds_a_passage_that_links_to_its_mark() {
+    if !Path::new(CHROMIUM).exists() || !Path::new(CHROMEDRIVER).exists() {
+        assert!(
+            std::env::var_os("CI").is_none(),
+            "chromium and chromium-driver are missing: run .ci/run"
+        );
+        eprintln!(
+            "skipped: no {CHROMIUM} or {CHROMEDRIVER} (apt-get install chromium chromium-driver)"
+        );
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("public");
+    build_ok(&repo_root(), &out);
+    // Served under a prefix the site was not told about: only relative URLs work.
+    let (site_port, asked) = serve_folder(out.clone(), "/brief/");
+    let base = format!("http://127.0.0.1:{site_port}/brief/");
+
+    let driver_port = free_port();
+    let _driver = spawn_group(
+        Command::new(CHROMEDRIVER)
+            .arg(format!("--port={driver_port}"))
+            .stdout(Stdio::null())
+            .stderr(Stdio::null()),
+    );
+    wait_until("chromedriver", || {
+        TcpStream::connect(("127.0.0.1", driver_port)).is_ok()
+    });
+    let profile = dir.path().join("profile");
+    let caps = json!({"capabilities": {"alwaysMatch": {"goog:chromeOptions": {"binary": CHROMIUM, "args": [
+        "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+        "--disable-background-networking", "--disable-component-update", "--disable-sync",
+        "--window-size=1024,768", format!("--user-data-dir={}", profile.display())
+    ]}}}});
+    let session = webdriver(driver_port, "POST", "/session", &caps);
+    let id = session["sessionId"]
+        .as_str()
+        .unwrap_or_else(|| panic!("no session: {session}"))
+        .to_owned();
+    let call = |method: &str, path: &str, body: Value| {
+        webdriver(driver_port, method, &format!("/session/{id}{path}"), &body)
+    };
+    let run = |script: &str| {
+        call(
+            "POST",
+            "/execute/sync",
+            json!({"script": script, "args": []}),
+        )
+    };
+    let go = |url: &str| call("POST", "/url", json!({ "url": url }));
+    let element = |css: &str| {
+        let v = call(
+            "POST",
+            "/element",
+            json!({"using": "css selector", "value": css}),
+        );
+        v.as_object()
+            .and_then(|o| o.values().next())
+            .and_then(Value::as_str)
+            .unwrap_or_else(|| panic!("no element {css}: {v}"))
+            .to_owned()
+    };
+    let ready =
+        || run("var s = document.getElementById('search'); return s ? s.dataset.state || '' : ''");
+    let results = || {
+        run("return document.querySelectorAll('#search-results > li').length")
+            .as_u64()
+            .unwrap_or(0)
+    };
+
+    // Type a word: results come, among them a quoted passage.
+    go(&format!("{base}search/"));
+    wait_until("the index", || ready() == json!("ready"));
+    assert_eq!(
+        run("return document.getElementById('search').hidden"),
+        json!(false)
+    );
+    assert_eq!(
+        run("return document.getElementById('search-nojs').hidden"),
+        json!(true)
+    );
+    let input = element("#search-q");
+    call(
+        "POST",
+        &format!("/element/{input}/value"),
+        json!({"text": "troops"}),
+    );
+    wait_until("passage results", || {
+        run("return document.querySelectorAll('#search-results .search-passage').length").as_u64()
+            > Some(0)
+    });
+    let status = run("return document.getElementById('search-status').textContent");
+    assert!(
+        status.as_str().unwrap().contains("for “troops”"),
+        "{status}"
+    );
+    assert_eq!(run("return location.search"), json!("?q=troops"));
+    // The passage names the claims quoting it, linked.
+    let quoted_by = run("return [...document.querySelectorAll('#search-results .search-passage .search-quoted-by a')].map(a => a.getAttribute('href'))");
+    let quoted_by = quoted_by.as_array().unwrap();
+    assert!(!quoted_by.is_empty());
+    for href in quoted_by {
+        assert!(
+            href.as_str().unwrap().starts_with("/brief/claims/"),
+            "{href}"
+        );
+    }
+
+    // Follow the first passage: it lands on the marked passage of the source.
+    let href = run("return document.querySelector('#search-results .search-passage .search-passage-link').getAttribute('href')");
+    let href = href.as_str().unwrap().to_owned();
+    assert!(
+        href.starts_with("/brief/sources/") && href.contains("/#q-"),
+        "{href}"
+    );
+    let link = element("#search-results .search-passage .search-passage-link");
+    call("POST", &format!("/element/{link}/click"), json!({}));
+    wait_until("the source page", || {
+        run("return location.pathname.indexOf('/brief/sources/') === 0 && document.readyState === 'complete'") == json!(true)
+    });
+    let landed = run("var h = location.hash; var e = h && document.getElementById(h.slice(1)); return [h, !!e, !!document.querySelector(':target'), e ? (e.matches('mark') || !!(e.nextElementSibling && e.nextElementSibling.matches('mark'))) : false]");
+    let hash = format!("#{}", href.split_once('#').unwrap().1);
+    assert_eq!(landed[0], json!(hash));
+    assert_eq!(
+        landed[1],
+        json!(true),
+        "the passage's element exists: {landed}"
+    );
+    assert_eq!(landed[2], json!(true), "it is the target: {landed}");
+    assert_eq!(
+        landed[3],
+        json!(true),
+        "it is (or is right before) a mark: {landed}"
+    );
+
+    // `?q=` fills the box and searches; a verdict filter narrows the results.
+    go(&format!("{base}search/?q=troops"));
+    wait_until("the results of ?q=", || {
+        ready() == json!("ready") && results() > 0
+    });
+    assert_eq!(
+        run("return document.getElementById('search-q').value"),
+        json!("troops")
+    );
+    let all = results();
+    // Open the verdict filter and choose the first verdict of the scale that is among the results.
+    let summary = element("#search-filters details[data-filter=verdict] summary");
+    call("POST", &format!("/element/{summary}/click"), json!({}));
+    let label = run("var b = [...document.querySelectorAll('#search-filters input[data-filter=verdict]')].find(b => /\\((?!0\\))\\d+\\)/.test(b.parentElement.textContent)); b.id = 'chosen-verdict'; return b.value");
+    let label = label.as_str().unwrap().to_owned();
+    let boxed = element("#chosen-verdict");
+    call("POST", &format!("/element/{boxed}/click"), json!({}));
+    wait_until("the filtered results", || {
+        let n = results();
+        n > 0 && n < all
+    });
+    // Every claim left has that verdict.
+    let verdicts = run("return [...document.querySelectorAll('#search-results .search-claim .verdict')].map(v => v.textContent.replace('Verdict: ', ''))");
+    for v in verdicts.as_array().unwrap() {
+        assert_eq!(v, &json!(label));
+    }
+    let status = run("return document.getElementById('search-status').textContent");
+    assert!(
+        status.as_str().unwrap().contains("with the filters chosen"),
+        "{status}"
+    );
+
+    // Nothing was asked for outside the prefix, nor from any other host.
+    let outside: Vec<String> = asked
+        .lock()
+        .unwrap()
+        .iter()
+        // The browser's own request for an icon aside.
+        .filter(|p| !p.starts_with("/brief/") && *p != "/favicon.ico")
+        .cloned()
+        .collect();
+    assert!(outside.is_empty(), "asked outside /brief/: {outside:?}");
+    assert!(asked
+        .lock()
+        .unwrap()
+        .iter()
+        .any(|p| p.starts_with("/brief/pagefind/fragment/")));
+    let hosts = run("return performance.getEntriesByType('resource').map(e => new URL(e.name).host).filter(h => h !== location.host)");
+    assert_eq!(hosts, json!([]));
+    webdriver(driver_port, "DELETE", &format!("/session/{id}"), &json!({}));
+}
+
+#[test]
+fn the_index_of_a_site_with_no_quotes_still_loads() {
+    // A claim citing a source as a whole: one record, and a working index.
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path().join("site");
+    write_files(
+        &root,
+        &[
+            ("content/_index.md", "+++\ntitle = \"T\"\n+++\n"),
+            ("content/sources/s.md", "+++\ntitle = \"S\"\noutlet = \"O\"\npublished = 2021-12-30\n+++\nText.\n"),
+            ("content/claims/c.md", "+++\nclaim = \"A claim.\"\nverdict = \"false\"\n[[evidence]]\nsource = \"s\"\nstance = \"contradicts\"\n+++\n"),
+        ],
+    );
+    let out = dir.path().join("out");
+    build_ok(&root, &out);
+    let files = index_files(&out);
+    assert_eq!(entry(&files)["languages"]["en"]["page_count"], json!(1));
+    assert!(fragments(&files).contains_key("claims/c/"));
+}
