@@ -494,15 +494,25 @@ const SEARCH: &str = render::search::FOLDER;
 /// [`render::render`], and with the search page the search index (`pagefind/`).
 /// The search page is a listing, so the index is made again after any content
 /// change (in `serve`, with the listings, after the edited pages are served).
+/// Much of indexing runs on one core, so it runs beside the rendering.
 fn render_pages(
     site: &Site,
     theme: &mut Theme,
     pages: &[Page],
     options: &RenderOptions,
 ) -> Result<render::Rendered> {
-    let mut rendered = render::render(site, theme, pages, options)?;
-    if pages.contains(&Page::Search) {
-        rendered.outputs.extend(render::search_files(site)?);
+    let (rendered, index) = std::thread::scope(|s| {
+        let index = pages
+            .contains(&Page::Search)
+            .then(|| s.spawn(|| render::search_files(site)));
+        let rendered = render::render(site, theme, pages, options);
+        (rendered, index.map(|h| h.join()))
+    });
+    let mut rendered = rendered?;
+    match index {
+        None => {}
+        Some(Ok(files)) => rendered.outputs.extend(files?),
+        Some(Err(panic)) => std::panic::resume_unwind(panic),
     }
     Ok(rendered)
 }
