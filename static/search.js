@@ -46,8 +46,18 @@ async function start(ui) {
 
   status.textContent = "Loading the search index…";
   const pagefind = await import(new URL("pagefind/pagefind.js", siteRoot).href);
-  await pagefind.options({ baseUrl: siteRoot.pathname, excerptLength: 30 });
+  const options = { baseUrl: siteRoot.pathname, excerptLength: 30 };
+  await pagefind.options(options);
   await pagefind.init();
+  // A large index is in shards: the first here, the others listed in shards.json.
+  const shards = await fetch(new URL("pagefind/shards.json", siteRoot))
+    .then((r) => (r.ok ? r.json() : []))
+    .catch(() => []);
+  for (const shard of Array.isArray(shards) ? shards : []) {
+    if (/^shard-\d+\/$/.test(shard)) {
+      await pagefind.mergeIndex(new URL(`pagefind/${shard}`, siteRoot).pathname, options);
+    }
+  }
   const totals = await withTimeout(pagefind.filters(), 20000);
 
   // The filters: one group of check boxes per filter the index has.
@@ -134,12 +144,15 @@ async function start(ui) {
       ".";
   };
 
+  // The next results, each shown as soon as it and those before it are loaded.
   const showMore = async (gen) => {
-    const next = current.slice(shown, shown + PAGE_SIZE);
-    const data = await Promise.all(next.map((r) => r.data()));
-    if (gen !== generation) return;
-    for (const d of data) list.append(result(d, siteRoot, scale));
-    shown += next.length;
+    const next = current.slice(shown, shown + PAGE_SIZE).map((r) => r.data());
+    for (const data of next) {
+      const d = await data;
+      if (gen !== generation) return;
+      list.append(result(d, siteRoot, scale));
+      shown++;
+    }
     more.hidden = shown >= current.length;
   };
 

@@ -27,8 +27,20 @@ pub const FOLDER: &str = "pagefind/";
 
 /// Above this many records, Pagefind bundles the records' fragments (what a
 /// result shows) into this many shared files instead of one file each: a large
-/// briefing then writes hundreds of files, not tens of thousands.
+/// briefing then writes hundreds of files, not tens of thousands. (Shared
+/// between the shards of a large index.)
 const MAX_FRAGMENT_FILES: u32 = 500;
+
+/// Records per shard. Pagefind's ranking takes time in the square of the
+/// number of records a word is found in (each result looks through every
+/// match), so a large index is split into shards of about this many records,
+/// which the search page merges (Pagefind's `mergeIndex`): a common word then
+/// costs each shard a fraction. They are also built side by side.
+pub const SHARD_RECORDS: usize = 2000;
+
+/// The file under [`FOLDER`] listing the shards other than the first (which is
+/// [`FOLDER`] itself), as a JSON array of folders relative to [`FOLDER`].
+pub const SHARDS_FILE: &str = "shards.json";
 
 /// Filter names, as the search page knows them.
 pub mod filter {
@@ -212,37 +224,91 @@ struct Quoting<'a> {
 
 /// Index `records` with Pagefind as text in `language` (a primary language
 /// subtag, see [`index_language`]); the files the search page needs, under
-/// [`FOLDER`], in path order.
+/// [`FOLDER`], in path order: the first shard with Pagefind's script in
+/// [`FOLDER`], the others in `shard-<n>/` below it, listed in [`SHARDS_FILE`].
 pub fn index(records: &[Record], language: &str) -> Result<Vec<Output>> {
-    // Pagefind is async (tokio). It runs on a small current-thread runtime of
-    // its own, in a thread of its own: a caller already inside a tokio runtime
-    // (a library user's) could not start one on its thread.
-    let files = std::thread::scope(|s| {
-        s.spawn(|| run_pagefind(records, language))
-            .join()
-            .unwrap_or_else(|_| Err("Pagefind stopped unexpectedly".to_owned()))
-    })
-    .map_err(|e| failed(format!("cannot build the search index: {e}")))?;
-    let has_language_wasm = files
-        .iter()
-        .any(|(p, _)| p.starts_with("wasm.") && p != "wasm.unknown.pagefind");
-    let mut out: Vec<Output> = files
-        .into_iter()
-        .filter(|(path, _)| wanted(path, has_language_wasm))
-        .map(|(path, bytes)| Output {
-            path: format!("{FOLDER}{path}"),
-            bytes,
-        })
-        .collect();
+    index_in_shards(records, language, SHARD_RECORDS)
+}
+
+/// [`index`], with shards of about `shard_records` records.
+fn index_in_shards(
+    records: &[Record],
+    language: &str,
+    shard_records: usize,
+) -> Result<Vec<Output>> {
+    // Each record goes to a shard by a hash of its URL: the same shard on every build.
+    let count = records.len().div_ceil(shard_records.max(1)).max(1);
+    let mut shards: Vec<Vec<&Record>> = vec![Vec::new(); count];
+    for r in records {
+        shards[shard_of(&r.url, count)].push(r);
+    }
+    let fragments = MAX_FRAGMENT_FILES.div_ceil(u32::try_from(count).unwrap_or(u32::MAX));
+    // Pagefind is async (tokio). Each shard runs on a small current-thread
+    // runtime of its own, in a thread of its own: a caller already inside a
+    // tokio runtime (a library user's) could not start one on its thread.
+    // As many shards at a time as there are cores: each holds all its records
+    // in memory until its files are made.
+    let at_once = std::thread::available_parallelism().map_or(2, |n| n.get());
+    let mut built: Vec<Bundle> = Vec::with_capacity(count);
+    for batch in shards.chunks(at_once) {
+        std::thread::scope(|s| {
+            let handles: Vec<_> = batch
+                .iter()
+                .map(|shard| s.spawn(move || run_pagefind(shard, language, fragments)))
+                .collect();
+            built.extend(handles.into_iter().map(|h| {
+                h.join()
+                    .unwrap_or_else(|_| Err("Pagefind stopped unexpectedly".to_owned()))
+            }));
+        });
+    }
+    let mut out = Vec::new();
+    let mut others = Vec::new();
+    for (i, files) in built.into_iter().enumerate() {
+        let files = files.map_err(|e| failed(format!("cannot build the search index: {e}")))?;
+        let folder = if i == 0 {
+            String::new()
+        } else if shards[i].is_empty() {
+            continue;
+        } else {
+            let folder = format!("shard-{i}/");
+            others.push(folder.clone());
+            folder
+        };
+        let has_language_wasm = files
+            .iter()
+            .any(|(p, _)| p.starts_with("wasm.") && p != "wasm.unknown.pagefind");
+        out.extend(
+            files
+                .into_iter()
+                .filter(|(path, _)| wanted(path, has_language_wasm, i == 0))
+                .map(|(path, bytes)| Output {
+                    path: format!("{FOLDER}{folder}{path}"),
+                    bytes,
+                }),
+        );
+    }
+    out.push(Output {
+        path: format!("{FOLDER}{SHARDS_FILE}"),
+        bytes: serde_json::to_vec(&others).unwrap_or_default(),
+    });
     out.sort_by(|a, b| a.path.cmp(&b.path));
     Ok(out)
 }
 
+/// The shard (of `count`) of the record at `url`: FNV-1a, the same everywhere.
+fn shard_of(url: &str, count: usize) -> usize {
+    let hash = url.bytes().fold(0xcbf2_9ce4_8422_2325_u64, |h, b| {
+        (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3)
+    });
+    usize::try_from(hash % count.max(1) as u64).unwrap_or(0)
+}
+
+/// The files of a bundle of Pagefind's (by `/`-separated path inside it), or what went wrong.
+type Bundle = std::result::Result<Vec<(String, Vec<u8>)>, String>;
+
 /// The files Pagefind makes of `records`, by `/`-separated path inside its bundle.
-fn run_pagefind(
-    records: &[Record],
-    language: &str,
-) -> std::result::Result<Vec<(String, Vec<u8>)>, String> {
+fn run_pagefind(records: &[&Record], language: &str, fragment_files: u32) -> Bundle {
     // Pagefind reads the current folder when it starts (and would panic without one).
     std::env::current_dir()
         .map_err(|e| format!("Pagefind needs a current folder, and there is none: {e}"))?;
@@ -252,7 +318,7 @@ fn run_pagefind(
     runtime.block_on(async {
         let config = PagefindServiceConfig::builder()
             .force_language(language.to_owned())
-            .max_fragments(MAX_FRAGMENT_FILES)
+            .max_fragments(fragment_files)
             .build();
         let mut index = PagefindIndex::new(Some(config)).map_err(|e| e.to_string())?;
         for r in records {
@@ -291,18 +357,23 @@ fn bundle_path(path: &Path) -> std::result::Result<String, String> {
     }
 }
 
-/// Whether the search page needs a file of Pagefind's bundle: the search API
-/// and its worker, the entry, the index, filters and fragments, and the one
-/// WebAssembly module the page loads. Pagefind's ready-made UIs, its
-/// highlighting script and the playground are left out (the page has its own UI).
-fn wanted(path: &str, has_language_wasm: bool) -> bool {
+/// Whether the search page needs a file of Pagefind's bundle: the entry, the
+/// index, filters and fragments, and in the first shard the search API, its
+/// worker and the one WebAssembly module the page loads. Pagefind's ready-made
+/// UIs, its highlighting script and the playground are left out (the page has
+/// its own UI).
+fn wanted(path: &str, has_language_wasm: bool, first: bool) -> bool {
     match path {
-        "pagefind.js" | "pagefind-worker.js" | "pagefind-entry.json" => true,
+        "pagefind-entry.json" => true,
+        p if p.starts_with("pagefind.") && p.ends_with(".pf_meta") => true,
+        p if p.starts_with("index/") || p.starts_with("filter/") || p.starts_with("fragment/") => {
+            true
+        }
+        _ if !first => false,
+        "pagefind.js" | "pagefind-worker.js" => true,
         // Without a stemmer for the language, the page loads the generic module.
         "wasm.unknown.pagefind" => !has_language_wasm,
-        p if p.starts_with("wasm.") => p.ends_with(".pagefind"),
-        p if p.starts_with("pagefind.") => p.ends_with(".pf_meta"),
-        p => p.starts_with("index/") || p.starts_with("filter/") || p.starts_with("fragment/"),
+        p => p.starts_with("wasm.") && p.ends_with(".pagefind"),
     }
 }
 
@@ -419,7 +490,7 @@ mod tests {
             "filter/en_abc.pf_filter",
             "fragment/en_abc.pf_fragment",
         ] {
-            assert!(wanted(p, true), "{p}");
+            assert!(wanted(p, true, true), "{p}");
         }
         for p in [
             "pagefind-ui.js",
@@ -430,9 +501,65 @@ mod tests {
             "playground/index.html",
             "wasm.unknown.pagefind",
         ] {
-            assert!(!wanted(p, true), "{p}");
+            assert!(!wanted(p, true, true), "{p}");
         }
-        assert!(wanted("wasm.unknown.pagefind", false));
+        assert!(wanted("wasm.unknown.pagefind", false, true));
+        // The other shards have only their index: the page has the script and module.
+        assert!(wanted("index/en_abc.pf_index", true, false));
+        assert!(!wanted("pagefind.js", true, false));
+        assert!(!wanted("wasm.en.pagefind", true, false));
+    }
+
+    #[test]
+    fn a_large_index_is_split_into_shards_the_page_merges() {
+        let records: Vec<Record> = (0..30)
+            .map(|i| Record {
+                url: format!("claims/c{i}/"),
+                content: format!("Claim number {i} about budgets"),
+                meta: BTreeMap::from([("title".to_owned(), format!("Claim {i}"))]),
+                filters: BTreeMap::from([("type".to_owned(), vec!["Claim".to_owned()])]),
+            })
+            .collect();
+        let out = index_in_shards(&records, "en", 10).unwrap();
+        let file = |p: &str| out.iter().find(|o| o.path == p).map(|o| o.bytes.clone());
+        let shards: Vec<String> =
+            serde_json::from_slice(&file("pagefind/shards.json").unwrap()).unwrap();
+        assert_eq!(shards, ["shard-1/", "shard-2/"]);
+        let mut total = 0;
+        for folder in ["pagefind/", "pagefind/shard-1/", "pagefind/shard-2/"] {
+            let entry: serde_json::Value =
+                serde_json::from_slice(&file(&format!("{folder}pagefind-entry.json")).unwrap())
+                    .unwrap();
+            let n = entry["languages"]["en"]["page_count"].as_u64().unwrap();
+            assert!(n > 0, "{folder}");
+            total += n;
+        }
+        assert_eq!(total, 30);
+        // The script and the module once, in the first shard.
+        let scripts: Vec<&str> = out
+            .iter()
+            .map(|o| o.path.as_str())
+            .filter(|p| p.ends_with(".js") || p.ends_with(".pagefind"))
+            .collect();
+        assert_eq!(
+            scripts,
+            [
+                "pagefind/pagefind-worker.js",
+                "pagefind/pagefind.js",
+                "pagefind/wasm.en.pagefind"
+            ]
+        );
+        // The same shards and bytes every time.
+        assert!(index_in_shards(&records, "en", 10).unwrap() == out);
+        // A small index is one shard.
+        let one = index_in_shards(&records, "en", 100).unwrap();
+        assert_eq!(
+            one.iter()
+                .find(|o| o.path == "pagefind/shards.json")
+                .unwrap()
+                .bytes,
+            b"[]"
+        );
     }
 
     #[test]
