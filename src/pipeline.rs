@@ -66,7 +66,7 @@ pub struct Pipeline {
     pages: Files,
     /// The static files, by output path.
     statics: Files,
-    /// Their paths.
+    /// Their paths, and those of the search index.
     static_paths: BTreeSet<String>,
     files: Arc<Files>,
     warnings: Findings,
@@ -140,12 +140,13 @@ impl Pipeline {
         self.site.as_ref()
     }
 
-    /// How many of the files are static files.
+    /// How many of the files are static files (or files of the search index).
     pub fn statics(&self) -> usize {
         self.static_paths.len()
     }
 
-    /// The output paths of the static files.
+    /// The output paths of the static files, and of the search index (`pagefind/`):
+    /// the files that are no rendered page.
     pub fn static_paths(&self) -> &BTreeSet<String> {
         &self.static_paths
     }
@@ -248,10 +249,11 @@ impl Pipeline {
         let Some(site) = self.site.as_ref() else {
             return Ok(None);
         };
-        let rendered = match render::render(site, &mut self.theme, &pages, &self.render_options) {
+        let rendered = match render_pages(site, &mut self.theme, &pages, &self.render_options) {
             Ok(r) => r,
             Err(e) => return Err(self.failed(e)),
         };
+        let paths = rendered.outputs.iter().map(|o| o.path.clone()).collect();
         let mut files = std::mem::take(&mut self.pages);
         self.store_rendered(&mut files, rendered);
         self.pages = files;
@@ -263,7 +265,7 @@ impl Pipeline {
             removed: 0,
             css_only: false,
             full: false,
-            paths: pages.iter().map(Page::path).collect(),
+            paths,
             elapsed,
             stages: vec![("render", elapsed)],
         }))
@@ -274,10 +276,25 @@ impl Pipeline {
         let mut files = self.pages.clone();
         files.extend(self.statics.iter().map(|(k, v)| (k.clone(), v.clone())));
         self.files = Arc::new(files);
+        // The search index is no page: it is counted and checked with the static files.
+        let index = (self.pages)
+            .range::<str, _>((Bound::Included(SEARCH), Bound::Unbounded))
+            .map(|(p, _)| p)
+            .take_while(|p| p.starts_with(SEARCH));
+        self.static_paths = self
+            .statics
+            .keys()
+            .chain(index)
+            .map(|p| p.to_string())
+            .collect();
     }
 
     /// Put rendered pages in `files`, keeping `syntax.css` in step with the pages that need it.
     fn store_rendered(&mut self, files: &mut Files, rendered: render::Rendered) {
+        // A new search index replaces the old one whole (its files are named by their hashes).
+        if rendered.outputs.iter().any(|o| o.path.starts_with(SEARCH)) {
+            files.retain(|path, _| !path.starts_with(SEARCH));
+        }
         for o in rendered.outputs {
             self.with_code.remove(&o.path);
             files.insert(o.path.into(), Arc::new(o.bytes));
@@ -403,7 +420,7 @@ impl Pipeline {
             pages = now;
             self.pending = later;
         }
-        let rendered = match render::render(site, &mut self.theme, &pages, &self.render_options) {
+        let rendered = match render_pages(site, &mut self.theme, &pages, &self.render_options) {
             Ok(r) => r,
             Err(e) => return Err(self.failed(e)),
         };
@@ -483,6 +500,35 @@ impl Pipeline {
         self.pending.clear();
         e
     }
+}
+
+/// The folder of the search index in the output.
+const SEARCH: &str = render::search::FOLDER;
+
+/// [`render::render`], and with the search page the search index (`pagefind/`).
+/// The search page is a listing, so the index is made again after any content
+/// change (in `serve`, with the listings, after the edited pages are served).
+/// Much of indexing runs on one core, so it runs beside the rendering.
+fn render_pages(
+    site: &Site,
+    theme: &mut Theme,
+    pages: &[Page],
+    options: &RenderOptions,
+) -> Result<render::Rendered> {
+    let (rendered, index) = std::thread::scope(|s| {
+        let index = pages
+            .contains(&Page::Search)
+            .then(|| s.spawn(|| render::search_files(site)));
+        let rendered = render::render(site, theme, pages, options);
+        (rendered, index.map(|h| h.join()))
+    });
+    let mut rendered = rendered?;
+    match index {
+        None => {}
+        Some(Ok(files)) => rendered.outputs.extend(files?),
+        Some(Err(panic)) => std::panic::resume_unwind(panic),
+    }
+    Ok(rendered)
 }
 
 /// A static file may not take the place of a generated page, nor of factbrief's manifest.

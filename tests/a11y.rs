@@ -30,6 +30,7 @@ const PAGES: &[&str] = &[
     "outlets/",
     "outlets/cbs-news/",
     "corrections/",
+    "search/",
     "404.html",
 ];
 

@@ -228,12 +228,36 @@ pub fn is_script_url(value: &str) -> bool {
         .any(|s| lower.starts_with(s))
 }
 
+/// The value of attribute `name`.
+fn attr<'a>(attrs: &'a [(String, String)], name: &str) -> Option<&'a str> {
+    attrs.iter().find(|(n, _)| n == name).map(|(_, v)| v.as_str())
+}
+
+/// Whether a script element is the search page's (`<script type="module"
+/// src="../search.js">`): a relative path to the theme's file, nothing else.
+fn is_theme_script(attrs: &[(String, String)]) -> bool {
+    attrs.len() == 2
+        && attr(attrs, "type") == Some("module")
+        && attr(attrs, "src").is_some_and(|src| {
+            src.trim_start_matches("../") == "search.js" || src == "./search.js"
+        })
+}
+
+/// Whether a form is the theme's search box: a GET to the search page.
+fn is_theme_form(attrs: &[(String, String)]) -> bool {
+    attr(attrs, "method") == Some("get")
+        && attr(attrs, "action")
+            .is_some_and(|a| !a.contains(':') && (a == "./" || a.ends_with("search/")))
+}
+
 /// Panic unless `html` has nothing live from the Markdown: no script element
 /// other than JSON-LD (if `json_ld` allows it), no `on...` event handler
 /// attribute, no script URL in a link, image, form or frame.
 pub fn assert_inert(html: &str, json_ld: bool, what: &str) {
     for tag in tags(html) {
         match tag.name.as_str() {
+            // The theme's own: the search page's script, from the site's root.
+            "script" if is_theme_script(&tag.attrs) => {}
             "script" => {
                 let ld = tag.attrs.len() == 1
                     && tag.attrs[0] == ("type".to_owned(), "application/ld+json");
@@ -254,6 +278,8 @@ pub fn assert_inert(html: &str, json_ld: bool, what: &str) {
                     tag.end
                 );
             }
+            // The theme's own: the search box (in the header, and on the search page).
+            "form" if is_theme_form(&tag.attrs) => {}
             "iframe" | "object" | "embed" | "frame" | "frameset" | "base" | "form" => {
                 panic!("{what}: a <{}> element at byte {}", tag.name, tag.at)
             }

@@ -8,6 +8,7 @@ pub mod highlight;
 pub mod jsonld;
 mod page;
 mod pages;
+pub mod search;
 pub mod share_cache;
 pub mod share_image;
 pub mod text_fragment;
@@ -29,6 +30,7 @@ use theme::Theme;
 use view::*;
 
 pub use page::{collisions, doc_dir, List, Page};
+pub use search::search_files;
 
 /// A rendered file.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -347,6 +349,7 @@ impl Renderer<'_> {
                 }
             }
             Page::TagFeed(slug) => pages::feed::fill(&mut cx, Some(slug)),
+            Page::Search => pages::search::fill(&mut cx),
             Page::NotFound => cx.meta("Page not found", None, "404"),
             Page::Corrections => pages::corrections::fill(&mut cx),
             Page::ShareImage(_) | Page::ClaimReviews => {}

@@ -29,6 +29,8 @@ pub enum Page {
     Corrections,
     /// `claimreview.json`: every ClaimReview as a schema.org DataFeed.
     ClaimReviews,
+    /// `search/index.html`: the search page (its index, `pagefind/`, is made with it).
+    Search,
     /// `404.html`.
     NotFound,
     /// `feed.xml`.
@@ -144,8 +146,9 @@ impl List {
 }
 
 /// The pages that list the whole site (rendered again on any content change), but for the lists.
-const LISTINGS: [Page; 6] = [
+const LISTINGS: [Page; 7] = [
     Page::Index,
+    Page::Search,
     Page::NotFound,
     Page::Feed,
     Page::Sitemap,
@@ -242,6 +245,7 @@ impl Page {
             Page::ShareImage(id) => format!("{}{}", doc_dir(Kind::Claim, id), super::SHARE_IMAGE),
             Page::Corrections => "corrections/index.html".into(),
             Page::ClaimReviews => "claimreview.json".into(),
+            Page::Search => "search/index.html".into(),
             Page::NotFound => "404.html".into(),
             Page::Feed => "feed.xml".into(),
             Page::Sitemap => "sitemap.xml".into(),
@@ -249,7 +253,7 @@ impl Page {
     }
 
     /// The templates pages are rendered with (any other is a part of them).
-    pub const TEMPLATES: [&'static str; 16] = [
+    pub const TEMPLATES: [&'static str; 17] = [
         "index.html",
         "claim.html",
         "source.html",
@@ -263,6 +267,7 @@ impl Page {
         "verdict.html",
         "outlet.html",
         "corrections.html",
+        "search.html",
         "404.html",
         "feed.xml",
         "sitemap.xml",
@@ -287,6 +292,7 @@ impl Page {
             Page::Source(_) => "source.html",
             Page::Free(_) => "page.html",
             Page::List(list, _) => list.template(),
+            Page::Search => "search.html",
             Page::NotFound => "404.html",
             Page::Feed | Page::TagFeed(_) => "feed.xml",
             Page::Sitemap => "sitemap.xml",

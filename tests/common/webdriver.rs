@@ -8,6 +8,7 @@ use std::io::{BufRead, BufReader, Read, Write};
 use std::net::{TcpListener, TcpStream};
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
+use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use serde_json::{json, Value};
@@ -208,6 +209,43 @@ impl Browser {
         )
     }
 
+    /// The WebDriver id of the first element matching `css`.
+    pub fn element(&self, css: &str) -> String {
+        let v = webdriver(
+            self.port,
+            "POST",
+            &format!("/session/{}/element", self.session),
+            &json!({"using": "css selector", "value": css}),
+        );
+        v.as_object()
+            .and_then(|o| o.values().next())
+            .and_then(Value::as_str)
+            .unwrap_or_else(|| panic!("no element {css}: {v}"))
+            .to_owned()
+    }
+
+    /// Click the element matching `css`, as a reader would.
+    pub fn click(&self, css: &str) {
+        let el = self.element(css);
+        webdriver(
+            self.port,
+            "POST",
+            &format!("/session/{}/element/{el}/click", self.session),
+            &json!({}),
+        );
+    }
+
+    /// Type `text` into the element matching `css`, key by key.
+    pub fn type_into(&self, css: &str, text: &str) {
+        let el = self.element(css);
+        webdriver(
+            self.port,
+            "POST",
+            &format!("/session/{}/element/{el}/value", self.session),
+            &json!({ "text": text }),
+        );
+    }
+
     /// Run asynchronous `script`, which calls `arguments[arguments.length - 1]` with its result.
     pub fn run_async(&self, script: &str, args: Value) -> Value {
         webdriver(
@@ -234,21 +272,29 @@ impl Drop for Browser {
 /// `/x/`), as a static host would: `index.html` for folders, `404.html` for
 /// what is not there. The server lives as long as the test process.
 pub fn serve_dir(dir: &Path, prefix: &str) -> u16 {
+    serve_dir_logged(dir, prefix).0
+}
+
+/// [`serve_dir`], with the log of every path asked for (before decoding).
+pub fn serve_dir_logged(dir: &Path, prefix: &str) -> (u16, Arc<Mutex<Vec<String>>>) {
     let listener = TcpListener::bind(("127.0.0.1", 0)).unwrap();
     let port = listener.local_addr().unwrap().port();
     let dir: PathBuf = dir.to_path_buf();
     let prefix = prefix.to_owned();
+    let asked = Arc::new(Mutex::new(Vec::new()));
+    let log = asked.clone();
     std::thread::spawn(move || {
         for stream in listener.incoming().flatten() {
             let dir = dir.clone();
             let prefix = prefix.clone();
-            std::thread::spawn(move || answer(stream, &dir, &prefix));
+            let log = log.clone();
+            std::thread::spawn(move || answer(stream, &dir, &prefix, &log));
         }
     });
-    port
+    (port, asked)
 }
 
-fn answer(stream: TcpStream, dir: &Path, prefix: &str) {
+fn answer(stream: TcpStream, dir: &Path, prefix: &str, log: &Mutex<Vec<String>>) {
     let mut reader = BufReader::new(match stream.try_clone() {
         Ok(s) => s,
         Err(_) => return,
@@ -267,6 +313,9 @@ fn answer(stream: TcpStream, dir: &Path, prefix: &str) {
     }
     let target = request.split_whitespace().nth(1).unwrap_or("/");
     let path = target.split(['?', '#']).next().unwrap_or("/");
+    if let Ok(mut log) = log.lock() {
+        log.push(path.to_owned());
+    }
     let decoded = percent_decode(path);
     let file = decoded
         .strip_prefix(prefix)

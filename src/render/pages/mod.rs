@@ -8,6 +8,7 @@ pub(super) mod free;
 pub(super) mod index;
 pub(super) mod matrix;
 pub(super) mod outlet;
+pub(super) mod search;
 pub(super) mod sitemap;
 pub(super) mod source;
 pub(super) mod source_list;

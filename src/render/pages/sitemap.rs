@@ -19,12 +19,14 @@ pub(in crate::render) fn fill(cx: &mut PageCx) {
     let mut urls = Vec::new();
     for p in Page::all(site) {
         let lastmod = match &p {
+            // The search page has no content of its own to index.
             Page::NotFound
             | Page::Feed
             | Page::TagFeed(_)
             | Page::Sitemap
             | Page::ShareImage(_)
-            | Page::ClaimReviews => continue,
+            | Page::ClaimReviews
+            | Page::Search => continue,
             Page::Claim(id) => site.claims.get(id).and_then(|c| c.reviewed),
             Page::Source(id) => site.content.sources.get(id).map(|d| d.meta.published),
             _ => site_date,

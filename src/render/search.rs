@@ -1,0 +1,574 @@
+//! The search index behind `search/`: one record per claim and one per quoted
+//! passage, indexed with Pagefind in memory, in the same run as the pages, into
+//! files under `pagefind/`.
+//!
+//! Pagefind's own HTML crawler is not used: the records are made from the
+//! linked site ([`records`]) and given to Pagefind as custom records, so the
+//! index holds exactly what a reader searches for (a claim with its verdict, a
+//! passage with the claims quoting it) and needs nothing written to disk first.
+//! Record URLs are relative to the site root (`claims/x/`,
+//! `sources/y/#q-x-1`); the search page tells Pagefind where the root is, so
+//! the index works under any URL prefix.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::path::{Component, Path};
+
+use pagefind::api::PagefindIndex;
+use pagefind::options::PagefindServiceConfig;
+
+use super::{doc_dir, Output};
+use crate::diagnostic::{Error, Result};
+use crate::link::Site;
+use crate::load::{Kind, Stance};
+use crate::markdown::{self, Trust};
+
+/// The folder of the index, relative to the output root.
+pub const FOLDER: &str = "pagefind/";
+
+/// Above this many records, Pagefind bundles the records' fragments (what a
+/// result shows) into this many shared files instead of one file each: a large
+/// briefing then writes hundreds of files, not tens of thousands. (Shared
+/// between the shards of a large index.)
+const MAX_FRAGMENT_FILES: u32 = 500;
+
+/// Records per shard. Pagefind's ranking takes time in the square of the
+/// number of records a word is found in (each result looks through every
+/// match), so a large index is split into shards of about this many records,
+/// which the search page merges (Pagefind's `mergeIndex`): a common word then
+/// costs each shard a fraction. They are also built side by side.
+pub const SHARD_RECORDS: usize = 2000;
+
+/// The file under [`FOLDER`] listing the shards other than the first (which is
+/// [`FOLDER`] itself), as a JSON array of folders relative to [`FOLDER`].
+pub const SHARDS_FILE: &str = "shards.json";
+
+/// Filter names, as the search page knows them.
+pub mod filter {
+    /// `Claim` or `Passage`.
+    pub const TYPE: &str = "type";
+    /// The verdict's label (of the claim, or of the claims quoting a passage).
+    pub const VERDICT: &str = "verdict";
+    /// How a passage bears on the claims quoting it: `Supports`, `Contradicts`, `Context`.
+    pub const STANCE: &str = "stance";
+    /// The outlet of a passage's source, or of the sources a claim cites.
+    pub const OUTLET: &str = "outlet";
+    /// The claim's tags (for a passage, those of the claims quoting it).
+    pub const TAG: &str = "tag";
+    /// The kind of a passage's source, as readers see it (`News report`, ...).
+    pub const KIND: &str = "kind";
+    /// For a passage, the URLs of the claims quoting it, in the order of the
+    /// `claims` meta field. Kept as a filter rather than meta because Pagefind
+    /// searches the words of meta fields; the search page does not show it.
+    pub const CLAIM: &str = "claim";
+}
+
+/// One record of the index.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Record {
+    /// Relative to the site root: `claims/<id>/`, or `sources/<id>/#q-<claim>-<n>`.
+    pub url: String,
+    /// The text searched (and excerpted).
+    pub content: String,
+    /// Shown with a result (Pagefind searches these words too): `title` and,
+    /// for a claim, `verdict` and `claimant`; for a passage, `outlet` and
+    /// `claims` (the statements of the claims quoting it, one per line).
+    pub meta: BTreeMap<String, String>,
+    /// Values of the filters in [`filter`].
+    pub filters: BTreeMap<String, Vec<String>>,
+}
+
+/// The files of the search index of `site`, under [`FOLDER`], in path order.
+pub fn search_files(site: &Site) -> Result<Vec<Output>> {
+    index(&records(site), &index_language(&site.settings.language))
+}
+
+/// The records of `site`: each claim, then each quoted passage, source by source.
+/// Several claims quoting the same words of a source share one passage record.
+pub fn records(site: &Site) -> Vec<Record> {
+    let mut out = Vec::new();
+    for (id, linked) in site.claims.iter() {
+        let Some(doc) = site.content.claims.get(id) else {
+            continue;
+        };
+        let label = verdict_label(site, id);
+        let analysis = markdown::rendered_text(doc.body(), Trust::Editor);
+        let mut content = vec![doc.meta.claim.as_str()];
+        content.extend(doc.meta.claimant.as_deref());
+        content.push(&analysis);
+        let mut meta = BTreeMap::from([
+            ("title".to_owned(), one_line(&doc.meta.claim)),
+            ("verdict".to_owned(), label.clone()),
+        ]);
+        if let Some(who) = &doc.meta.claimant {
+            meta.insert("claimant".to_owned(), one_line(who));
+        }
+        let outlets: BTreeSet<String> = linked
+            .evidence
+            .iter()
+            .filter_map(|e| site.content.sources.get(&e.source))
+            .map(|s| one_line(&s.meta.outlet))
+            .collect();
+        let mut filters = BTreeMap::new();
+        put(&mut filters, filter::TYPE, ["Claim".to_owned()]);
+        put(&mut filters, filter::VERDICT, [label]);
+        put(&mut filters, filter::OUTLET, outlets);
+        put(&mut filters, filter::TAG, tags(&doc.meta.tags));
+        out.push(Record {
+            url: doc_dir(Kind::Claim, id),
+            content: searchable(&content.join("\n")),
+            meta,
+            filters,
+        });
+    }
+    for (id, linked) in site.sources.iter() {
+        if linked.passages.is_empty() {
+            continue;
+        }
+        let Some(doc) = site.content.sources.get(id) else {
+            continue;
+        };
+        // The passages by their place in the source's rendered text (which
+        // `Passage::range` points into), each with the citations quoting it.
+        let mut passages: BTreeMap<(usize, usize), Vec<Quoting>> = BTreeMap::new();
+        for c in &linked.citations {
+            let Some(e) = site.claims.get(&c.claim).and_then(|l| l.entry(c.n)) else {
+                continue;
+            };
+            if let Some(p) = &e.passage {
+                passages
+                    .entry((p.range.start, p.range.end))
+                    .or_default()
+                    .push(Quoting {
+                        anchor: &p.name,
+                        claim: &c.claim,
+                        stance: e.stance,
+                    });
+            }
+        }
+        let text = markdown::rendered_text(doc.body(), Trust::Untrusted);
+        let outlet = one_line(&doc.meta.outlet);
+        for ((start, end), quoting) in passages {
+            let Some(words) = text.get(start..end) else {
+                continue;
+            };
+            // The passage's own anchor on the source page: that of the first citation.
+            let anchor = quoting[0].anchor;
+            let mut claims: Vec<&str> = Vec::new();
+            let mut stances: BTreeSet<Stance> = BTreeSet::new();
+            let mut verdicts = BTreeSet::new();
+            let mut tag_set = BTreeSet::new();
+            for &Quoting { claim, stance, .. } in &quoting {
+                stances.insert(stance);
+                if claims.contains(&claim) {
+                    continue;
+                }
+                claims.push(claim);
+                verdicts.insert(verdict_label(site, claim));
+                if let Some(c) = site.content.claims.get(claim) {
+                    tag_set.extend(tags(&c.meta.tags));
+                }
+            }
+            let statements: Vec<String> = claims
+                .iter()
+                .map(|c| {
+                    site.content
+                        .claims
+                        .get(*c)
+                        .map_or_else(String::new, |d| one_line(&d.meta.claim))
+                })
+                .collect();
+            let meta = BTreeMap::from([
+                ("title".to_owned(), one_line(&doc.meta.title)),
+                ("outlet".to_owned(), outlet.clone()),
+                ("claims".to_owned(), statements.join("\n")),
+            ]);
+            let mut filters = BTreeMap::new();
+            put(&mut filters, filter::TYPE, ["Passage".to_owned()]);
+            put(&mut filters, filter::VERDICT, verdicts);
+            put(
+                &mut filters,
+                filter::STANCE,
+                stances.into_iter().map(|s| stance_word(s).to_owned()),
+            );
+            put(&mut filters, filter::OUTLET, [outlet.clone()]);
+            put(&mut filters, filter::TAG, tag_set);
+            put(
+                &mut filters,
+                filter::KIND,
+                [doc.meta.kind.label().to_owned()],
+            );
+            put(
+                &mut filters,
+                filter::CLAIM,
+                claims.iter().map(|c| doc_dir(Kind::Claim, c)),
+            );
+            out.push(Record {
+                url: format!("{}#{anchor}", doc_dir(Kind::Source, id)),
+                content: searchable(words),
+                meta,
+                filters,
+            });
+        }
+    }
+    out
+}
+
+/// An evidence entry quoting a passage.
+struct Quoting<'a> {
+    /// The passage's name (`q-<claim>-<n>`), the id of its element on the source page.
+    anchor: &'a str,
+    /// The claim's id.
+    claim: &'a str,
+    stance: Stance,
+}
+
+/// Index `records` with Pagefind as text in `language` (a primary language
+/// subtag, see [`index_language`]); the files the search page needs, under
+/// [`FOLDER`], in path order: the first shard with Pagefind's script in
+/// [`FOLDER`], the others in `shard-<n>/` below it, listed in [`SHARDS_FILE`].
+pub fn index(records: &[Record], language: &str) -> Result<Vec<Output>> {
+    index_in_shards(records, language, SHARD_RECORDS)
+}
+
+/// [`index`], with shards of about `shard_records` records.
+fn index_in_shards(
+    records: &[Record],
+    language: &str,
+    shard_records: usize,
+) -> Result<Vec<Output>> {
+    // Each record goes to a shard by a hash of its URL: the same shard on every build.
+    let count = records.len().div_ceil(shard_records.max(1)).max(1);
+    let mut shards: Vec<Vec<&Record>> = vec![Vec::new(); count];
+    for r in records {
+        shards[shard_of(&r.url, count)].push(r);
+    }
+    let fragments = MAX_FRAGMENT_FILES.div_ceil(u32::try_from(count).unwrap_or(u32::MAX));
+    // Pagefind is async (tokio). Each shard runs on a small current-thread
+    // runtime of its own, in a thread of its own: a caller already inside a
+    // tokio runtime (a library user's) could not start one on its thread.
+    // As many shards at a time as there are cores: each holds all its records
+    // in memory until its files are made.
+    let at_once = std::thread::available_parallelism().map_or(2, |n| n.get());
+    let mut built: Vec<Bundle> = Vec::with_capacity(count);
+    for batch in shards.chunks(at_once) {
+        std::thread::scope(|s| {
+            let handles: Vec<_> = batch
+                .iter()
+                .map(|shard| s.spawn(move || run_pagefind(shard, language, fragments)))
+                .collect();
+            built.extend(handles.into_iter().map(|h| {
+                h.join()
+                    .unwrap_or_else(|_| Err("Pagefind stopped unexpectedly".to_owned()))
+            }));
+        });
+    }
+    let mut out = Vec::new();
+    let mut others = Vec::new();
+    for (i, files) in built.into_iter().enumerate() {
+        let files = files.map_err(|e| failed(format!("cannot build the search index: {e}")))?;
+        let folder = if i == 0 {
+            String::new()
+        } else if shards[i].is_empty() {
+            continue;
+        } else {
+            let folder = format!("shard-{i}/");
+            others.push(folder.clone());
+            folder
+        };
+        let has_language_wasm = files
+            .iter()
+            .any(|(p, _)| p.starts_with("wasm.") && p != "wasm.unknown.pagefind");
+        out.extend(
+            files
+                .into_iter()
+                .filter(|(path, _)| wanted(path, has_language_wasm, i == 0))
+                .map(|(path, bytes)| Output {
+                    path: format!("{FOLDER}{folder}{path}"),
+                    bytes,
+                }),
+        );
+    }
+    out.push(Output {
+        path: format!("{FOLDER}{SHARDS_FILE}"),
+        bytes: serde_json::to_vec(&others).unwrap_or_default(),
+    });
+    out.sort_by(|a, b| a.path.cmp(&b.path));
+    Ok(out)
+}
+
+/// The shard (of `count`) of the record at `url`: FNV-1a, the same everywhere.
+fn shard_of(url: &str, count: usize) -> usize {
+    let hash = url.bytes().fold(0xcbf2_9ce4_8422_2325_u64, |h, b| {
+        (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3)
+    });
+    usize::try_from(hash % count.max(1) as u64).unwrap_or(0)
+}
+
+/// The files of a bundle of Pagefind's (by `/`-separated path inside it), or what went wrong.
+type Bundle = std::result::Result<Vec<(String, Vec<u8>)>, String>;
+
+/// The files Pagefind makes of `records`, by `/`-separated path inside its bundle.
+fn run_pagefind(records: &[&Record], language: &str, fragment_files: u32) -> Bundle {
+    // Pagefind reads the current folder when it starts (and would panic without one).
+    std::env::current_dir()
+        .map_err(|e| format!("Pagefind needs a current folder, and there is none: {e}"))?;
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .build()
+        .map_err(|e| e.to_string())?;
+    runtime.block_on(async {
+        let config = PagefindServiceConfig::builder()
+            .force_language(language.to_owned())
+            .max_fragments(fragment_files)
+            .build();
+        let mut index = PagefindIndex::new(Some(config)).map_err(|e| e.to_string())?;
+        for r in records {
+            index
+                .add_custom_record(
+                    r.url.clone(),
+                    r.content.clone(),
+                    language.to_owned(),
+                    Some(r.meta.clone()),
+                    Some(r.filters.clone()),
+                    None,
+                )
+                .await
+                .map_err(|e| format!("{}: {e}", r.url))?;
+        }
+        let files = index.get_files().await.map_err(|e| e.to_string())?;
+        files
+            .into_iter()
+            .map(|f| Ok((bundle_path(&f.filename)?, f.contents)))
+            .collect()
+    })
+}
+
+/// A path of Pagefind's bundle, `/`-separated; an error for one that would leave it.
+fn bundle_path(path: &Path) -> std::result::Result<String, String> {
+    let parts: Option<Vec<&str>> = path
+        .components()
+        .map(|c| match c {
+            Component::Normal(s) => s.to_str(),
+            _ => None,
+        })
+        .collect();
+    match parts {
+        Some(p) if !p.is_empty() => Ok(p.join("/")),
+        _ => Err(format!("unexpected file {}", path.display())),
+    }
+}
+
+/// Whether the search page needs a file of Pagefind's bundle: the entry, the
+/// index, filters and fragments, and in the first shard the search API, its
+/// worker and the one WebAssembly module the page loads. Pagefind's ready-made
+/// UIs, its highlighting script and the playground are left out (the page has
+/// its own UI).
+fn wanted(path: &str, has_language_wasm: bool, first: bool) -> bool {
+    match path {
+        "pagefind-entry.json" => true,
+        p if p.starts_with("pagefind.") && p.ends_with(".pf_meta") => true,
+        p if p.starts_with("index/") || p.starts_with("filter/") || p.starts_with("fragment/") => {
+            true
+        }
+        _ if !first => false,
+        "pagefind.js" | "pagefind-worker.js" => true,
+        // Without a stemmer for the language, the page loads the generic module.
+        "wasm.unknown.pagefind" => !has_language_wasm,
+        p => p.starts_with("wasm.") && p.ends_with(".pagefind"),
+    }
+}
+
+/// Pagefind's language for a BCP 47 tag: its primary subtag in lower case
+/// (`en-GB` is `en`), which picks the stemmer; `unknown` (no stemming) for a
+/// tag that does not start with one. It also names index files, so nothing
+/// else may pass.
+pub fn index_language(tag: &str) -> String {
+    let primary = tag.split(['-', '_']).next().unwrap_or_default();
+    if (2..=8).contains(&primary.len()) && primary.chars().all(|c| c.is_ascii_alphabetic()) {
+        primary.to_ascii_lowercase()
+    } else {
+        "unknown".to_owned()
+    }
+}
+
+/// A filter's values, left out when there are none.
+fn put(
+    filters: &mut BTreeMap<String, Vec<String>>,
+    name: &str,
+    values: impl IntoIterator<Item = String>,
+) {
+    let values: Vec<String> = values.into_iter().filter(|v| !v.is_empty()).collect();
+    if !values.is_empty() {
+        filters.insert(name.to_owned(), values);
+    }
+}
+
+/// The label of claim `id`'s verdict (its key when the scale does not have it).
+fn verdict_label(site: &Site, id: &str) -> String {
+    site.claims
+        .get(id)
+        .map(|l| match site.verdict(l) {
+            Some(v) => v.label.clone(),
+            None => l.verdict.clone(),
+        })
+        .unwrap_or_default()
+}
+
+/// A claim's tags, each on one line, once each.
+fn tags(tags: &[String]) -> BTreeSet<String> {
+    tags.iter().map(|t| one_line(t)).collect()
+}
+
+/// How a stance is named to readers filtering passages.
+fn stance_word(stance: Stance) -> &'static str {
+    match stance {
+        Stance::Supports => "Supports",
+        Stance::Contradicts => "Contradicts",
+        Stance::Context => "Context",
+    }
+}
+
+/// `text` with its runs of white space made single spaces.
+fn one_line(text: &str) -> String {
+    text.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+/// `text` as Pagefind indexes it (words separated by single spaces), with the
+/// words Pagefind would take as its own markers (`___PAGEFIND_WEIGHT___0` and
+/// the like, from a source's text) made plain words: a zero-width space before
+/// them, which Pagefind removes only after deciding the word is no marker.
+fn searchable(text: &str) -> String {
+    let words: Vec<String> = text
+        .split_whitespace()
+        .map(|w| {
+            if w.starts_with('_') {
+                format!("\u{200B}{w}")
+            } else {
+                w.to_owned()
+            }
+        })
+        .collect();
+    words.join(" ")
+}
+
+/// An error of the index, located at its folder.
+fn failed(message: String) -> Error {
+    Error::io(Path::new(FOLDER), std::io::Error::other(message))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn languages_reduce_to_their_primary_subtag() {
+        assert_eq!(index_language("en"), "en");
+        assert_eq!(index_language("en-GB"), "en");
+        assert_eq!(index_language("pt_BR"), "pt");
+        assert_eq!(index_language("ZH-Hant-TW"), "zh");
+        assert_eq!(index_language("x-klingon"), "unknown");
+        assert_eq!(index_language("../../x"), "unknown");
+        assert_eq!(index_language(""), "unknown");
+    }
+
+    #[test]
+    fn marker_words_are_made_plain() {
+        assert_eq!(
+            searchable("a  ___PAGEFIND_WEIGHT___0\nb _c"),
+            "a \u{200B}___PAGEFIND_WEIGHT___0 b \u{200B}_c"
+        );
+    }
+
+    #[test]
+    fn only_what_the_page_loads_is_kept() {
+        for p in [
+            "pagefind.js",
+            "pagefind-worker.js",
+            "pagefind-entry.json",
+            "pagefind.en_1234567.pf_meta",
+            "wasm.en.pagefind",
+            "index/en_abc.pf_index",
+            "filter/en_abc.pf_filter",
+            "fragment/en_abc.pf_fragment",
+        ] {
+            assert!(wanted(p, true, true), "{p}");
+        }
+        for p in [
+            "pagefind-ui.js",
+            "pagefind-ui.css",
+            "pagefind-modular-ui.js",
+            "pagefind-component-ui.css",
+            "pagefind-highlight.js",
+            "playground/index.html",
+            "wasm.unknown.pagefind",
+        ] {
+            assert!(!wanted(p, true, true), "{p}");
+        }
+        assert!(wanted("wasm.unknown.pagefind", false, true));
+        // The other shards have only their index: the page has the script and module.
+        assert!(wanted("index/en_abc.pf_index", true, false));
+        assert!(!wanted("pagefind.js", true, false));
+        assert!(!wanted("wasm.en.pagefind", true, false));
+    }
+
+    #[test]
+    fn a_large_index_is_split_into_shards_the_page_merges() {
+        let records: Vec<Record> = (0..30)
+            .map(|i| Record {
+                url: format!("claims/c{i}/"),
+                content: format!("Claim number {i} about budgets"),
+                meta: BTreeMap::from([("title".to_owned(), format!("Claim {i}"))]),
+                filters: BTreeMap::from([("type".to_owned(), vec!["Claim".to_owned()])]),
+            })
+            .collect();
+        let out = index_in_shards(&records, "en", 10).unwrap();
+        let file = |p: &str| out.iter().find(|o| o.path == p).map(|o| o.bytes.clone());
+        let shards: Vec<String> =
+            serde_json::from_slice(&file("pagefind/shards.json").unwrap()).unwrap();
+        assert_eq!(shards, ["shard-1/", "shard-2/"]);
+        let mut total = 0;
+        for folder in ["pagefind/", "pagefind/shard-1/", "pagefind/shard-2/"] {
+            let entry: serde_json::Value =
+                serde_json::from_slice(&file(&format!("{folder}pagefind-entry.json")).unwrap())
+                    .unwrap();
+            let n = entry["languages"]["en"]["page_count"].as_u64().unwrap();
+            assert!(n > 0, "{folder}");
+            total += n;
+        }
+        assert_eq!(total, 30);
+        // The script and the module once, in the first shard.
+        let scripts: Vec<&str> = out
+            .iter()
+            .map(|o| o.path.as_str())
+            .filter(|p| p.ends_with(".js") || p.ends_with(".pagefind"))
+            .collect();
+        assert_eq!(
+            scripts,
+            [
+                "pagefind/pagefind-worker.js",
+                "pagefind/pagefind.js",
+                "pagefind/wasm.en.pagefind"
+            ]
+        );
+        // The same shards and bytes every time.
+        assert!(index_in_shards(&records, "en", 10).unwrap() == out);
+        // A small index is one shard.
+        let one = index_in_shards(&records, "en", 100).unwrap();
+        assert_eq!(
+            one.iter()
+                .find(|o| o.path == "pagefind/shards.json")
+                .unwrap()
+                .bytes,
+            b"[]"
+        );
+    }
+
+    #[test]
+    fn bundle_paths_stay_inside() {
+        assert_eq!(
+            bundle_path(Path::new("fragment/en_1.pf_fragment")),
+            Ok("fragment/en_1.pf_fragment".to_owned())
+        );
+        assert!(bundle_path(Path::new("../x")).is_err());
+        assert!(bundle_path(Path::new("/x")).is_err());
+    }
+}

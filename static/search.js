@@ -1,0 +1,332 @@
+// factbrief: the search page (search/index.html). It loads Pagefind's search
+// API from the site's own pagefind/ folder, builds the filters from the index,
+// and lists claims and quoted passages as the reader types. It asks no other
+// host for anything, and works under any URL prefix: the page says where the
+// site root is (data-root, relative to the page), and every URL is made from it.
+// Without JavaScript, or when the index cannot be loaded, the page keeps
+// showing its links to the lists.
+
+const DEBOUNCE_MS = 100;
+const PAGE_SIZE = 20;
+// Filters as the index names them, in the order shown, with their legends.
+const FILTERS = [
+  ["type", "Show"],
+  ["verdict", "Verdict"],
+  ["stance", "Stance"],
+  ["outlet", "Outlet"],
+  ["tag", "Tag"],
+  ["kind", "Source kind"],
+];
+const ORDER = {
+  type: ["Claim", "Passage"],
+  stance: ["Supports", "Contradicts", "Context"],
+};
+const TYPE_LABELS = { Claim: "Claims", Passage: "Quoted passages" };
+
+const ui = document.getElementById("search");
+if (ui) {
+  start(ui).catch(unavailable);
+}
+
+async function start(ui) {
+  const el = (id) => document.getElementById(id);
+  const input = el("search-q");
+  const form = el("search-form");
+  const filtersBox = el("search-filters");
+  const status = el("search-status");
+  const list = el("search-results");
+  const more = el("search-more");
+  // The site root as an absolute URL, and as the path Pagefind puts before record URLs.
+  const siteRoot = new URL(ui.dataset.root || "./", document.baseURI);
+  const scale = [...document.querySelectorAll("#search-scale li")].map((li) => ({
+    key: li.dataset.key,
+    label: li.textContent,
+  }));
+  ORDER.verdict = scale.map((v) => v.label);
+
+  status.textContent = "Loading the search index…";
+  const pagefind = await import(new URL("pagefind/pagefind.js", siteRoot).href);
+  const options = { baseUrl: siteRoot.pathname, excerptLength: 30 };
+  await pagefind.options(options);
+  await pagefind.init();
+  // A large index is in shards: the first here, the others listed in shards.json.
+  const shards = await fetch(new URL("pagefind/shards.json", siteRoot))
+    .then((r) => (r.ok ? r.json() : []))
+    .catch(() => []);
+  for (const shard of Array.isArray(shards) ? shards : []) {
+    if (/^shard-\d+\/$/.test(shard)) {
+      await pagefind.mergeIndex(new URL(`pagefind/${shard}`, siteRoot).pathname, options);
+    }
+  }
+  const totals = await withTimeout(pagefind.filters(), 20000);
+
+  // The filters: one group of check boxes per filter the index has.
+  const boxes = {};
+  for (const [name, legend] of FILTERS) {
+    const values = sorted(name, Object.keys(totals[name] || {}));
+    if (values.length < 2 && name !== "verdict") continue;
+    const details = document.createElement("details");
+    details.className = "search-filter";
+    const summary = document.createElement("summary");
+    summary.textContent = legend;
+    const chosen = document.createElement("span");
+    chosen.className = "search-chosen";
+    summary.append(" ", chosen);
+    const fieldset = document.createElement("fieldset");
+    const leg = document.createElement("legend");
+    leg.className = "visually-hidden";
+    leg.textContent = legend;
+    fieldset.append(leg);
+    boxes[name] = [];
+    for (const value of values) {
+      const label = document.createElement("label");
+      const box = document.createElement("input");
+      box.type = "checkbox";
+      box.value = value;
+      box.dataset.filter = name;
+      const count = document.createElement("span");
+      count.className = "search-count";
+      label.append(box, " ", (name === "type" && TYPE_LABELS[value]) || value, " ", count);
+      fieldset.append(label);
+      boxes[name].push({ box, count });
+    }
+    details.append(summary, fieldset);
+    details.dataset.filter = name;
+    filtersBox.append(details);
+  }
+
+  const selected = () => {
+    const filters = {};
+    for (const [name, entries] of Object.entries(boxes)) {
+      const any = entries.filter((e) => e.box.checked).map((e) => e.box.value);
+      if (any.length) filters[name] = { any };
+    }
+    return filters;
+  };
+
+  const showCounts = (counts) => {
+    for (const [name, entries] of Object.entries(boxes)) {
+      let n = 0;
+      for (const e of entries) {
+        const c = (counts && counts[name] && counts[name][e.box.value]) || 0;
+        e.count.textContent = `(${c})`;
+        if (e.box.checked) n++;
+      }
+      const chosen = filtersBox.querySelector(`details[data-filter="${name}"] .search-chosen`);
+      chosen.textContent = n ? `(${n} chosen)` : "";
+    }
+  };
+  showCounts(totals);
+
+  let shown = 0;
+  let current = [];
+  let generation = 0;
+
+  const render = async (response, query, filters, gen) => {
+    current = response ? response.results : [];
+    shown = 0;
+    list.replaceChildren();
+    more.hidden = true;
+    const filtering = Object.keys(filters).length > 0;
+    if (!query && !filtering) {
+      status.textContent = "";
+      showCounts(totals);
+      return;
+    }
+    showCounts(response.filters);
+    await showMore(gen);
+    const n = current.length;
+    const what = n === 1 ? "1 result" : `${n} results`;
+    status.textContent =
+      (n === 0 ? "No results" : what) +
+      (query ? ` for “${query}”` : "") +
+      (filtering ? " with the filters chosen" : "") +
+      ".";
+  };
+
+  // The next results, each shown as soon as it and those before it are loaded.
+  const showMore = async (gen) => {
+    const next = current.slice(shown, shown + PAGE_SIZE).map((r) => r.data());
+    for (const data of next) {
+      const d = await data;
+      if (gen !== generation) return;
+      list.append(result(d, siteRoot, scale));
+      shown++;
+    }
+    more.hidden = shown >= current.length;
+  };
+
+  const run = async (debounce) => {
+    const gen = ++generation;
+    const query = input.value.trim();
+    const filters = selected();
+    const url = new URL(location.href);
+    if (query) url.searchParams.set("q", query);
+    else url.searchParams.delete("q");
+    history.replaceState(history.state, "", url);
+    const filtering = Object.keys(filters).length > 0;
+    let response = null;
+    if (query || filtering) {
+      response = debounce
+        ? await pagefind.debouncedSearch(query || null, { filters }, DEBOUNCE_MS)
+        : await pagefind.search(query || null, { filters });
+      if (response === null) return; // a newer search replaced this one
+    }
+    if (gen !== generation) return;
+    await render(response, query, filters, gen);
+  };
+
+  input.addEventListener("input", () => run(true).catch(failed));
+  form.addEventListener("submit", (event) => {
+    event.preventDefault();
+    run(false).catch(failed);
+  });
+  filtersBox.addEventListener("change", () => run(false).catch(failed));
+  more.addEventListener("click", () => {
+    const first = list.children.length;
+    showMore(generation)
+      .then(() => {
+        // Keyboard users go on from the first new result.
+        const link = list.children[first] && list.children[first].querySelector("a");
+        if (link) link.focus();
+      })
+      .catch(failed);
+  });
+
+  function failed(error) {
+    status.textContent = `The search failed: ${error && error.message ? error.message : error}`;
+  }
+
+  ui.hidden = false;
+  document.getElementById("search-nojs").hidden = true;
+  status.textContent = "";
+  ui.dataset.state = "ready";
+  const q = new URLSearchParams(location.search).get("q");
+  if (q) {
+    input.value = q;
+    await run(false);
+  }
+}
+
+// One result: a claim (verdict, statement) or a quoted passage (excerpt,
+// source and outlet, the claims quoting it), linking to its page or passage.
+function result(d, siteRoot, scale) {
+  const li = document.createElement("li");
+  const filters = d.filters || {};
+  const meta = d.meta || {};
+  const isClaim = (filters.type || []).includes("Claim");
+  li.className = `search-result ${isClaim ? "search-claim" : "search-passage"}`;
+  if (isClaim) {
+    const label = meta.verdict || "";
+    const v = scale.find((s) => s.label === label);
+    const verdict = document.createElement("span");
+    verdict.className = v ? `verdict verdict-${v.key}` : "verdict";
+    const hidden = document.createElement("span");
+    hidden.className = "visually-hidden";
+    hidden.textContent = "Verdict: ";
+    verdict.append(hidden, label);
+    const a = link(d.url, meta.title || d.url);
+    a.className = "claim-link";
+    const kind = document.createElement("p");
+    kind.className = "eyebrow";
+    kind.textContent = "Claim";
+    const p = document.createElement("p");
+    p.className = "search-excerpt";
+    p.append(...excerpt(d.excerpt));
+    li.append(kind, verdict, " ", a, p);
+    if (meta.claimant) {
+      const who = document.createElement("p");
+      who.className = "card-meta";
+      who.textContent = `Claimed by ${meta.claimant}.`;
+      li.append(who);
+    }
+  } else {
+    const kind = document.createElement("p");
+    kind.className = "eyebrow";
+    kind.textContent = ["Quoted passage", ...(filters.stance || [])].join(" · ");
+    const quote = document.createElement("blockquote");
+    const p = document.createElement("p");
+    p.append(...excerpt(d.excerpt));
+    quote.append(p);
+    const cite = document.createElement("p");
+    cite.className = "cite";
+    const a = link(d.url, meta.title || d.url);
+    a.className = "search-passage-link";
+    cite.append("From ", a, meta.outlet ? `, ${meta.outlet}.` : ".");
+    li.append(kind, quote, cite);
+    const statements = (meta.claims || "").split("\n");
+    const urls = filters.claim || [];
+    if (urls.length) {
+      const by = document.createElement("p");
+      by.className = "search-quoted-by";
+      by.append(urls.length === 1 ? "Quoted by the claim " : "Quoted by the claims ");
+      urls.forEach((u, i) => {
+        if (i > 0) by.append(i === urls.length - 1 ? " and " : ", ");
+        by.append(link(new URL(u, siteRoot).pathname, statements[i] || u));
+      });
+      li.append(by);
+    }
+  }
+  return li;
+}
+
+// A link to a URL of this site; a link to nothing for anything else.
+function link(href, text) {
+  const a = document.createElement("a");
+  const url = new URL(href, location.href);
+  if (url.origin === location.origin) a.href = url.pathname + url.search + url.hash;
+  a.textContent = text;
+  return a;
+}
+
+// Pagefind's excerpt (text with `<` and `>` escaped, and `<mark>` around the
+// words found) as nodes: text, and mark elements, never HTML.
+function excerpt(html) {
+  const nodes = [];
+  const parts = (html || "").split(/(<mark>|<\/mark>)/);
+  let marked = false;
+  for (const part of parts) {
+    if (part === "<mark>") marked = true;
+    else if (part === "</mark>") marked = false;
+    else if (part) {
+      const text = part.replace(/&lt;/g, "<").replace(/&gt;/g, ">");
+      if (marked) {
+        const m = document.createElement("mark");
+        m.textContent = text;
+        nodes.push(m);
+      } else {
+        nodes.push(document.createTextNode(text));
+      }
+    }
+  }
+  return nodes;
+}
+
+// Values of filter `name` in the order readers expect (the rating scale for
+// verdicts), the others alphabetically.
+function sorted(name, values) {
+  const order = ORDER[name];
+  const rank = (v) => (order && order.includes(v) ? order.indexOf(v) : Infinity);
+  return values.sort((a, b) => rank(a) - rank(b) || a.localeCompare(b));
+}
+
+function withTimeout(promise, ms) {
+  return Promise.race([
+    promise,
+    new Promise((_, reject) => setTimeout(() => reject(new Error("the index took too long to load")), ms)),
+  ]);
+}
+
+// The index could not be loaded: the links to the lists stay, with the reason.
+function unavailable(error) {
+  const note = document.getElementById("search-nojs");
+  if (note) {
+    note.textContent =
+      "The search index could not be loaded here" +
+      (location.protocol === "file:" ? " (pages opened as files cannot load it: serve the folder with a web server)" : "") +
+      ". Every claim and every source is listed on these pages:";
+  }
+  const box = document.getElementById("search");
+  if (box) box.dataset.state = "failed";
+  console.error(error);
+}
