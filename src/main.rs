@@ -35,6 +35,23 @@ problem points at other lines too, \"labels\": [{\"line\",\"column\",\"message\"
 In that format, what is said for people (such as \"Built ... pages\") goes to
 standard error.";
 
+/// What `import --help` ends with: what each input gives, and the exit status.
+const IMPORT_HELP: &str = "\
+Inputs:
+  a text file    one paragraph per line; a leading `date YYYY-MM-DD` becomes
+                 `published`, the first line the title, `- ` lines a list
+
+Each source gets `retrieved` = today. What the input does not give is written
+`FILL IN: ...` and the source is written as a draft (`draft = true`): fill it in,
+then remove that line. A missing date is never taken to be today. What was left
+out of the text is said under the file's name (and as comments in the file).
+
+Exit status:
+  0  every input was imported
+  1  an input was not imported: it could not be read (each is reported; the
+     other inputs are imported all the same)
+  2  the command line is wrong: an unknown option, no input";
+
 /// factbrief: build fact-check briefings whose every claim is proven against its documents.
 #[derive(Parser)]
 #[command(name = "factbrief", version, about, long_about = None, after_help = EXIT_STATUS)]
@@ -130,13 +147,14 @@ enum Command {
         what: NewWhat,
     },
     /// Turn plain-text articles into source files in content/sources/.
+    #[command(after_help = IMPORT_HELP)]
     Import {
         /// The site root.
         #[arg(long, default_value = ".")]
         root: PathBuf,
         /// The text files (a leading `date YYYY-MM-DD` line and a headline are recognised).
-        #[arg(required = true)]
-        files: Vec<PathBuf>,
+        #[arg(required = true, value_name = "FILE")]
+        inputs: Vec<PathBuf>,
     },
 }
 
@@ -218,18 +236,55 @@ fn main() -> ExitCode {
                 Err(e) => fail(e, Format::Human),
             }
         }
-        Command::Import { root, files } => {
-            match factbrief::authoring::import::import(&root, &files) {
-                Ok(written) => {
-                    for (from, to) in files.iter().zip(&written) {
-                        println!("imported {} as {}", from.display(), display_path(to));
-                    }
-                    println!("Fill in the fields marked FILL IN (factbrief check lists them).");
-                    ExitCode::SUCCESS
+        Command::Import { root, inputs } => import(&root, &inputs),
+    }
+}
+
+/// Import each input, saying what became of it; exit status 1 if any was not imported.
+fn import(root: &std::path::Path, inputs: &[PathBuf]) -> ExitCode {
+    use factbrief::authoring::import::{self, Outcome};
+    let outcomes = import::import(root, inputs);
+    let (mut imported, mut drafts, mut not) = (0, 0, 0);
+    for outcome in outcomes {
+        match outcome {
+            Outcome::Imported {
+                input,
+                path,
+                unfilled,
+                notes,
+            } => {
+                imported += 1;
+                let mut said = format!("imported {input} as {}\n", display_path(&path));
+                for note in notes {
+                    said.push_str(&format!("  note: {note}\n"));
                 }
-                Err(e) => fail(e, Format::Human),
+                if !unfilled.is_empty() {
+                    drafts += 1;
+                    said.push_str(&format!("  draft: {} to fill in\n", unfilled.join(", ")));
+                }
+                say(Format::Human, &said);
+            }
+            Outcome::Failed { error, .. } => {
+                not += 1;
+                print(error.into_diagnostics(), Format::Human);
             }
         }
+    }
+    let mut said = String::new();
+    if not > 0 {
+        said.push_str(&format!(
+            "Imported {imported} of {}; {not} not imported (see above).\n",
+            imported + not
+        ));
+    }
+    if drafts > 0 {
+        said.push_str("Fill in the fields marked FILL IN, then remove `draft = true` (factbrief check --drafts lists them).\n");
+    }
+    say(Format::Human, &said);
+    if not > 0 {
+        ExitCode::FAILURE
+    } else {
+        ExitCode::SUCCESS
     }
 }
 

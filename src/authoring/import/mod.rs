@@ -1,0 +1,244 @@
+//! `factbrief import`: articles into source files in `content/sources/`.
+//!
+//! An input is a plain-text file ([`text`]). Each is handled on its own: one
+//! that cannot be read is reported and the others go on.
+//!
+//! What a document does not say is written `FILL IN: ...`, and a source with
+//! anything to fill in is written as a draft (`draft = true`), so it is never
+//! published by accident; a missing date is never replaced by today's. What is
+//! left out of the text, or could not be kept as it was, is said in the notes
+//! of the [`Outcome`] (and as comments in the file).
+
+pub mod escape;
+pub mod text;
+
+use std::path::{Path, PathBuf};
+
+pub use escape::escape_markdown;
+pub use text::{parse, Article, Block};
+
+use super::{free_path, toml_string, write_new, UNFILLED};
+use crate::diagnostic::{Error, Result};
+use crate::load::id;
+
+/// What became of one input.
+#[derive(Debug)]
+pub enum Outcome {
+    /// Written to `path`.
+    Imported {
+        /// The input as given.
+        input: String,
+        /// The source file written.
+        path: PathBuf,
+        /// The fields left `FILL IN` (the file is then a draft).
+        unfilled: Vec<&'static str>,
+        /// What was left out or changed, for the editor.
+        notes: Vec<String>,
+    },
+    /// Not imported: it could not be read.
+    Failed {
+        /// The input as given.
+        input: String,
+        /// Why.
+        error: Error,
+    },
+}
+
+/// A source about to be written.
+#[derive(Debug, Clone, Default)]
+struct Draft {
+    title: Option<String>,
+    outlet: Option<String>,
+    /// The date, in a form `published` takes.
+    published: Option<String>,
+    /// What the document gives for a date when it is not one factbrief reads.
+    unread_date: Option<String>,
+    url: Option<String>,
+    authors: Vec<String>,
+    language: Option<String>,
+    kind: Option<&'static str>,
+    body: String,
+    /// Where each field was read from.
+    read: Vec<String>,
+    notes: Vec<String>,
+    /// What the document is: "page" or "text".
+    what: &'static str,
+}
+
+/// Import each input into `root/content/sources/`. Never fails as a whole:
+/// each input has its [`Outcome`], in order.
+pub fn import(root: &Path, inputs: &[PathBuf]) -> Vec<Outcome> {
+    inputs
+        .iter()
+        .map(|input| {
+            let shown = input.display().to_string();
+            match import_one(root, input) {
+                Ok(outcome) => outcome,
+                Err(error) => Outcome::Failed {
+                    input: shown,
+                    error,
+                },
+            }
+        })
+        .collect()
+}
+
+fn import_one(root: &Path, input: &Path) -> Result<Outcome> {
+    let shown = input.display().to_string();
+    let (mut draft, wanted_id) = {
+        let bytes = std::fs::read(input).map_err(|e| {
+            Error::usage_with_help(
+                input,
+                format!("cannot read {}: {e}", input.display()),
+                "check the path",
+            )
+        })?;
+        let text = String::from_utf8(bytes).map_err(|_| {
+            Error::usage_with_help(
+                input,
+                format!("{} is not UTF-8 text", input.display()),
+                "convert it to UTF-8 first",
+            )
+        })?;
+        let draft = from_text(&text);
+        let stem = input
+            .file_stem()
+            .map(|s| s.to_string_lossy().into_owned())
+            .unwrap_or_default();
+        let id = if id::is_valid_segment(&stem) {
+            stem
+        } else {
+            id::slug(&stem)
+        };
+        (draft, id)
+    };
+    if draft.body.trim().is_empty() {
+        draft.notes.push(format!(
+            "no text was found in the {}: paste it in below the front matter",
+            draft.what
+        ));
+    }
+    let wanted = if wanted_id.is_empty() {
+        "source".to_owned()
+    } else {
+        wanted_id
+    };
+    let (_, path) = free_path(root, "sources", &wanted);
+    let (file_text, unfilled) = source_file(&draft, &shown, &super::today());
+    write_new(&path, &file_text)?;
+    Ok(Outcome::Imported {
+        input: shown,
+        path,
+        unfilled,
+        notes: draft.notes,
+    })
+}
+
+/// A draft from a plain-text article.
+fn from_text(text: &str) -> Draft {
+    let article = text::parse(text);
+    Draft {
+        title: article.title.clone(),
+        published: article.published.clone(),
+        body: text::body_markdown(&article),
+        notes: article.notes,
+        what: "text",
+        ..Draft::default()
+    }
+}
+
+/// A one-line comment for the front matter (never holding the `FILL IN` marker, which `check` would take for a field).
+fn comment(text: &str) -> String {
+    let one_line: String = text
+        .chars()
+        .map(|c| if c.is_control() { ' ' } else { c })
+        .collect();
+    format!("# {}\n", one_line.replace(UNFILLED, "FILL-IN"))
+}
+
+/// The text of the source file for `draft`, imported from `from` on `today`,
+/// and the fields left to fill in.
+fn source_file(draft: &Draft, from: &str, today: &str) -> (String, Vec<&'static str>) {
+    let mut unfilled = Vec::new();
+    let what = draft.what;
+    let mut out = String::from("+++\n");
+    match &draft.title {
+        Some(t) => out.push_str(&format!("title = {}\n", toml_string(t))),
+        None => {
+            unfilled.push("title");
+            out.push_str(&format!(
+                "title = \"{UNFILLED}: the headline (the {what} gives none)\"\n"
+            ));
+        }
+    }
+    match &draft.outlet {
+        Some(o) => out.push_str(&format!("outlet = {}\n", toml_string(o))),
+        None => {
+            unfilled.push("outlet");
+            out.push_str(&format!(
+                "outlet = \"{UNFILLED}: the publisher of the document (the {what} does not name it)\"\n"
+            ));
+        }
+    }
+    match (&draft.published, &draft.unread_date) {
+        (Some(d), _) => out.push_str(&format!("published = {}\n", toml_date(d))),
+        (None, said) => {
+            unfilled.push("published");
+            let why = match said {
+                Some(s) => format!(
+                    "the {what} says “{}”, which is not a date factbrief reads",
+                    text::excerpt(s, 40)
+                ),
+                None => format!("the {what} gives none"),
+            };
+            out.push_str(&format!(
+                "published = {}\n",
+                toml_string(&format!(
+                    "{UNFILLED}: the date of publication, YYYY-MM-DD ({why})"
+                ))
+            ));
+        }
+    }
+    if let Some(kind) = draft.kind {
+        out.push_str(&format!("kind = \"{kind}\"\n"));
+    }
+    if let Some(url) = &draft.url {
+        out.push_str(&format!("url = {}\n", toml_string(url)));
+    }
+    if !draft.authors.is_empty() {
+        let list: Vec<String> = draft.authors.iter().map(|a| toml_string(a)).collect();
+        out.push_str(&format!("authors = [{}]\n", list.join(", ")));
+    }
+    if let Some(lang) = &draft.language {
+        out.push_str(&format!("language = {}\n", toml_string(lang)));
+    }
+    out.push_str(&format!("retrieved = {today}\n"));
+    out.push_str(&comment(&format!(
+        "Imported by `factbrief import` from {from}."
+    )));
+    if !draft.read.is_empty() {
+        out.push_str(&comment(&format!("Read: {}.", draft.read.join(", "))));
+    }
+    for note in &draft.notes {
+        out.push_str(&comment(&format!("Note: {note}.")));
+    }
+    if !unfilled.is_empty() {
+        out.push_str(&comment(
+            "A draft, left out of `build`: fill in the fields marked above, then remove this line and the next.",
+        ));
+        out.push_str("draft = true\n");
+    }
+    out.push_str("+++\n\n");
+    out.push_str(draft.body.trim_end());
+    out.push('\n');
+    (out, unfilled)
+}
+
+/// `date` (a day or an RFC 3339 date-time) as a TOML value: a bare date or date-time where TOML takes it.
+fn toml_date(date: &str) -> String {
+    if toml::from_str::<toml::Table>(&format!("d = {date}")).is_ok() {
+        date.to_owned()
+    } else {
+        toml_string(date)
+    }
+}
