@@ -40,6 +40,11 @@ const IMPORT_HELP: &str = "\
 Inputs:
   a text file    one paragraph per line; a leading `date YYYY-MM-DD` becomes
                  `published`, the first line the title, `- ` lines a list
+  a web page     a saved .html/.htm file. The article is found with Readability and written
+                 as Markdown without menus, ads, banners, share bars or related
+                 links; title, outlet, published, authors, url and language are read
+                 from JSON-LD, then Open Graph and article:*, then Dublin Core, then
+                 the HTML (the url from <link rel=canonical>)
 
 Each source gets `retrieved` = today. What the input does not give is written
 `FILL IN: ...` and the source is written as a draft (`draft = true`): fill it in,
@@ -146,13 +151,13 @@ enum Command {
         #[command(subcommand)]
         what: NewWhat,
     },
-    /// Turn plain-text articles into source files in content/sources/.
+    /// Turn articles into source files in content/sources/: text files and saved web pages.
     #[command(after_help = IMPORT_HELP)]
     Import {
         /// The site root.
         #[arg(long, default_value = ".")]
         root: PathBuf,
-        /// The text files (a leading `date YYYY-MM-DD` line and a headline are recognised).
+        /// Plain-text files and saved web pages (.html, .htm), in any mix.
         #[arg(required = true, value_name = "FILE")]
         inputs: Vec<PathBuf>,
     },
@@ -251,10 +256,14 @@ fn import(root: &std::path::Path, inputs: &[PathBuf]) -> ExitCode {
                 input,
                 path,
                 unfilled,
+                read,
                 notes,
             } => {
                 imported += 1;
                 let mut said = format!("imported {input} as {}\n", display_path(&path));
+                if !read.is_empty() {
+                    said.push_str(&format!("  read: {}\n", read.join(", ")));
+                }
                 for note in notes {
                     said.push_str(&format!("  note: {note}\n"));
                 }

@@ -1,4 +1,5 @@
-//! `factbrief import` end to end: the five seed articles round-tripped.
+//! `factbrief import` end to end: saved web pages, and the five seed
+//! articles round-tripped.
 
 mod common;
 
@@ -10,6 +11,12 @@ use common::*;
 use factbrief::markdown::{rendered_text, Trust};
 use factbrief::{build_in_memory, BuildOptions};
 
+fn fixture(name: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/fixtures/import")
+        .join(name)
+}
+
 /// A fresh briefing to import into.
 fn site() -> tempfile::TempDir {
     let dir = tempfile::tempdir().unwrap();
@@ -17,7 +24,7 @@ fn site() -> tempfile::TempDir {
     dir
 }
 
-/// Run `factbrief import ARGS` in `root`.
+/// Run `factbrief import ARGS` in `root`, with no proxy between it and the local server.
 fn import(root: &Path, args: &[&str]) -> Output {
     let mut cmd = Command::new(env!("CARGO_BIN_EXE_factbrief"));
     cmd.arg("import")
@@ -52,6 +59,254 @@ fn string<'a>(front: &'a toml::Table, key: &str) -> &'a str {
         .get(key)
         .and_then(toml::Value::as_str)
         .unwrap_or_else(|| panic!("no string `{key}` in {front:?}"))
+}
+
+fn today() -> String {
+    chrono::Local::now()
+        .date_naive()
+        .format("%Y-%m-%d")
+        .to_string()
+}
+
+/// Import `fixture` into a new site and return its front matter, body and what was said.
+fn import_fixture(name: &str) -> (toml::Table, String, String, tempfile::TempDir) {
+    let dir = site();
+    let o = import(dir.path(), &[fixture(name).to_str().unwrap()]);
+    let (stdout, stderr) = texts(&o);
+    assert!(o.status.success(), "{stdout}\n{stderr}");
+    let id = name.trim_end_matches(".html");
+    let (front, body) = source(dir.path(), id);
+    (front, body, stdout, dir)
+}
+
+fn assert_none_of(body: &str, words: &[&str]) {
+    for w in words {
+        assert!(
+            !body.contains(w),
+            "`{w}` should have been left out of:\n{body}"
+        );
+    }
+}
+
+#[test]
+fn a_news_article_keeps_its_text_and_json_ld_metadata_and_loses_the_page_furniture() {
+    let (front, body, stdout, dir) = import_fixture("news-jsonld.html");
+    // JSON-LD wins over Open Graph and the <title>; the canonical link is the url.
+    assert_eq!(
+        string(&front, "title"),
+        "Biden and Putin speak again as Russian troops mass near Ukraine"
+    );
+    assert_eq!(string(&front, "outlet"), "The Daily Ledger");
+    assert_eq!(
+        front["published"].to_string(),
+        "2021-12-30T18:42:00-05:00",
+        "a TOML date-time"
+    );
+    assert_eq!(
+        string(&front, "url"),
+        "https://www.dailyledger.example/world/2021/12/30/biden-putin-call"
+    );
+    assert_eq!(
+        front["authors"].as_array().unwrap(),
+        &vec![
+            toml::Value::from("Jane Marlow"),
+            toml::Value::from("Tomás Ferreira")
+        ]
+    );
+    assert_eq!(string(&front, "language"), "en-GB");
+    assert_eq!(front["retrieved"].to_string(), today());
+    assert!(!front.contains_key("draft"), "complete: not a draft");
+    assert!(
+        stdout.contains("read: title (JSON-LD headline), outlet (JSON-LD publisher)"),
+        "{stdout}"
+    );
+
+    // Paragraphs, headings, a list, a blockquote, emphasis and links survive.
+    for kept in [
+        "President Joe Biden and Russian President Vladimir Putin spoke by telephone on Thursday",
+        "as *tens of thousands* of Russian troops",
+        "[White House statement](https://www.whitehouse.example/briefing-room/statement)",
+        "\n## What was said\n",
+        "would **respond decisively** if",
+        "\n> “He believes there is no substitute for direct leader-to-leader dialogue",
+        "\n- the Strategic Stability Dialogue in Geneva on 10 January;\n- the NATO-Russia Council",
+        "\n## Troops at the border\n",
+        "said one former diplomat.",
+    ] {
+        assert!(body.contains(kept), "`{kept}` missing from:\n{body}");
+    }
+    // The headline and byline are in the front matter, not repeated in the body.
+    assert!(!body.contains("# Biden and Putin speak again"), "{body}");
+    assert_none_of(
+        &body,
+        &[
+            "cookies",
+            "Accept all",
+            "Share on",
+            "Related stories",
+            "NATO says door stays open",
+            "Subscribe",
+            "newsletter",
+            "Advertisement",
+            "cruise",
+            "All rights reserved",
+            "Sport",
+            "Privacy",
+            "dataLayer",
+        ],
+    );
+    assert!(!body.contains('\\'), "no needless escapes:\n{body}");
+    assert!(
+        stdout.contains("left out as page furniture: cookie or consent banner"),
+        "what was left out is said: {stdout}"
+    );
+    // It builds as it is.
+    let site = build_in_memory(&BuildOptions::new(dir.path())).unwrap();
+    assert!(site.page("sources/news-jsonld/index.html").is_some());
+}
+
+#[test]
+fn open_graph_and_article_meta_are_read_when_there_is_no_json_ld() {
+    let (front, body, stdout, _dir) = import_fixture("og-only.html");
+    assert_eq!(
+        string(&front, "title"),
+        "Pentagon confirms surveillance flight over eastern Ukraine"
+    );
+    assert_eq!(string(&front, "outlet"), "Coastal Courier");
+    // `+0000` made RFC 3339.
+    assert_eq!(front["published"].to_string(), "2021-12-30T21:05:00+00:00");
+    assert_eq!(
+        string(&front, "url"),
+        "https://coastalcourier.example/news/pentagon-surveillance-flight"
+    );
+    // The profile URL given as an author is not a name.
+    assert_eq!(
+        front["authors"].as_array().unwrap(),
+        &vec![toml::Value::from("Ruth Okafor")]
+    );
+    assert!(
+        !front.contains_key("language"),
+        "no language given: none written"
+    );
+    assert!(!front.contains_key("draft"));
+    assert!(
+        stdout.contains("published (article:published_time)"),
+        "{stdout}"
+    );
+    for kept in [
+        "such flights are *routine* and planned",
+        "\n### Earlier flight\n",
+        "\n1. 27 December: first flight reported.\n2. 30 December:",
+        // A relative link, made absolute against the page's address.
+        "[full statement](https://coastalcourier.example/news/eucom-statement-text)",
+    ] {
+        assert!(body.contains(kept), "`{kept}` missing from:\n{body}");
+    }
+    assert_none_of(
+        &body,
+        &[
+            "Facebook",
+            "More from World",
+            "Gas prices",
+            "Log in",
+            "Weather",
+            "©",
+        ],
+    );
+}
+
+#[test]
+fn dublin_core_is_read() {
+    let (front, body, stdout, _dir) = import_fixture("dublin-core.html");
+    assert_eq!(
+        string(&front, "title"),
+        "Statement on the telephone call between the Presidents of the United States and Russia"
+    );
+    assert_eq!(string(&front, "outlet"), "Ministry of Foreign Affairs");
+    assert_eq!(front["published"].to_string(), "2021-12-31");
+    assert_eq!(
+        front["authors"].as_array().unwrap(),
+        &vec![toml::Value::from("Press and Information Department")]
+    );
+    assert_eq!(string(&front, "language"), "en");
+    assert!(
+        !front.contains_key("url"),
+        "a saved page with no address: no url"
+    );
+    assert!(stdout.contains("title (DC.title)"), "{stdout}");
+    assert!(
+        body.contains("the conversation was **frank and substantive**."),
+        "{body}"
+    );
+    assert_none_of(&body, &["Home", "Press >", "Crest", "Privacy"]);
+}
+
+#[test]
+fn a_french_page_keeps_its_language_and_its_typography() {
+    let (front, body, _, _dir) = import_fixture("french.html");
+    assert_eq!(string(&front, "language"), "fr", "from <html lang>");
+    assert_eq!(
+        string(&front, "title"),
+        "Appel entre Biden et Poutine : « des conséquences sévères » en cas d’invasion"
+    );
+    assert_eq!(string(&front, "outlet"), "Le Quotidien du Matin");
+    assert_eq!(front["published"].to_string(), "2021-12-31T07:30:00+01:00");
+    assert_eq!(
+        front["authors"].as_array().unwrap(),
+        &vec![toml::Value::from("Camille Rousseau")]
+    );
+    for kept in [
+        "réagiraient « de manière décisive » si la Russie envahissait l’Ukraine.",
+        "près de 100 000 soldats russes",
+        "\n## Des négociations prévues en janvier\n",
+        "\n> « Nous avons besoin de garanties juridiques », a déclaré un conseiller du Kremlin.",
+        "« sans l’Ukraine ».",
+    ] {
+        assert!(body.contains(kept), "`{kept}` missing from:\n{body}");
+    }
+    assert_none_of(
+        &body,
+        &[
+            "cookies",
+            "Tout accepter",
+            "Partager",
+            "À lire aussi",
+            "OTAN rejette",
+            "Rubriques",
+            "Économie",
+        ],
+    );
+}
+
+#[test]
+fn a_page_with_no_metadata_is_a_draft_with_every_field_to_fill_in() {
+    let (front, body, stdout, dir) = import_fixture("no-metadata.html");
+    assert!(string(&front, "title").starts_with("FILL IN"));
+    assert!(string(&front, "outlet").starts_with("FILL IN"));
+    // No date: FILL IN, never today.
+    assert!(string(&front, "published").starts_with("FILL IN: the date of publication"));
+    assert_eq!(front["draft"].as_bool(), Some(true));
+    assert_eq!(front["retrieved"].to_string(), today());
+    assert!(
+        stdout.contains("draft: title, outlet, published to fill in"),
+        "{stdout}"
+    );
+    assert!(body.contains("The statement was released late on Thursday evening"));
+    assert!(body.contains("officials declined to answer questions about the call."));
+
+    // The draft is left out of the build, which succeeds; check --drafts names what is missing.
+    let root = dir.path();
+    let built = build_in_memory(&BuildOptions::new(root)).unwrap();
+    assert!(built.page("sources/no-metadata/index.html").is_none());
+    let o = run(root, &["check", "--drafts", "--format", "json"]);
+    let (stdout, _) = texts(&o);
+    for field in ["title", "outlet", "published"] {
+        assert!(
+            stdout.contains(&format!("`{field}` is still to be filled in")),
+            "{field}: {stdout}"
+        );
+    }
+    assert!(!stdout.contains("\"severity\":\"error\""), "{stdout}");
 }
 
 // ---------------------------------------------------------------------------

@@ -1,7 +1,8 @@
 //! `factbrief import`: articles into source files in `content/sources/`.
 //!
-//! An input is a plain-text file ([`text`]). Each is handled on its own: one
-//! that cannot be read is reported and the others go on.
+//! An input is a plain-text file ([`text`]) or a saved web page (`.html`,
+//! `.htm`, or any file that starts like HTML; [`html`]). Each is handled on
+//! its own: one that cannot be read is reported and the others go on.
 //!
 //! What a document does not say is written `FILL IN: ...`, and a source with
 //! anything to fill in is written as a draft (`draft = true`), so it is never
@@ -10,6 +11,9 @@
 //! of the [`Outcome`] (and as comments in the file).
 
 pub mod escape;
+pub mod fetch;
+pub mod html;
+pub mod meta;
 pub mod text;
 
 use std::path::{Path, PathBuf};
@@ -19,7 +23,7 @@ pub use text::{parse, Article, Block};
 
 use super::{free_path, toml_string, write_new, UNFILLED};
 use crate::diagnostic::{Error, Result};
-use crate::load::id;
+use crate::load::{id, Date};
 
 /// What became of one input.
 #[derive(Debug)]
@@ -32,6 +36,8 @@ pub enum Outcome {
         path: PathBuf,
         /// The fields left `FILL IN` (the file is then a draft).
         unfilled: Vec<&'static str>,
+        /// Where each field was read from, for HTML (`title (JSON-LD headline)`...).
+        read: Vec<String>,
         /// What was left out or changed, for the editor.
         notes: Vec<String>,
     },
@@ -93,14 +99,30 @@ fn import_one(root: &Path, input: &Path) -> Result<Outcome> {
                 "check the path",
             )
         })?;
-        let text = String::from_utf8(bytes).map_err(|_| {
+        let ext = input
+            .extension()
+            .map(|e| e.to_string_lossy().to_ascii_lowercase())
+            .unwrap_or_default();
+        let is_html =
+            matches!(ext.as_str(), "html" | "htm" | "xhtml") || fetch::looks_like_html(&bytes);
+        let (text, note) = fetch::decode(&bytes, None, is_html).map_err(|why| {
             Error::usage_with_help(
                 input,
-                format!("{} is not UTF-8 text", input.display()),
-                "convert it to UTF-8 first",
+                format!("{} is not readable text: {why}", input.display()),
+                "save it as UTF-8 (or, for a web page, with a <meta charset> naming its encoding)",
             )
         })?;
-        let draft = from_text(&text);
+        let mut draft = if is_html {
+            let mut d = from_html(&text, None);
+            if !matches!(ext.as_str(), "html" | "htm" | "xhtml") {
+                d.notes
+                    .insert(0, "read as a web page: it starts like HTML".to_owned());
+            }
+            d
+        } else {
+            from_text(&text)
+        };
+        draft.notes.extend(note);
         let stem = input
             .file_stem()
             .map(|s| s.to_string_lossy().into_owned())
@@ -130,6 +152,7 @@ fn import_one(root: &Path, input: &Path) -> Result<Outcome> {
         input: shown,
         path,
         unfilled,
+        read: draft.read,
         notes: draft.notes,
     })
 }
@@ -145,6 +168,122 @@ fn from_text(text: &str) -> Draft {
         what: "text",
         ..Draft::default()
     }
+}
+
+/// A draft from a web page, fetched from `page_url` if it was.
+fn from_html(html_text: &str, page_url: Option<&str>) -> Draft {
+    let ex = html::extract(html_text, page_url);
+    let m = ex.meta;
+    let mut read = Vec::new();
+    let mut note_read = |field: &str, from: &str| read.push(format!("{field} ({from})"));
+    let title = match (&m.title, &ex.html_title) {
+        (Some(t), _) => {
+            note_read("title", t.from);
+            Some(t.value.clone())
+        }
+        (None, Some(t)) => {
+            note_read("title", "the HTML <title> or heading");
+            Some(t.clone())
+        }
+        (None, None) => None,
+    };
+    let outlet = m.outlet.as_ref().map(|o| {
+        note_read("outlet", o.from);
+        o.value.clone()
+    });
+    let (published, unread_date) = match &m.published {
+        Some(p) => match normalize_date(&p.value) {
+            Some(d) => {
+                note_read("published", p.from);
+                (Some(d), None)
+            }
+            None => (None, Some(p.value.clone())),
+        },
+        None => (None, None),
+    };
+    let authors = match (&m.authors, &ex.byline) {
+        (Some((names, from)), _) => {
+            note_read("authors", from);
+            names.clone()
+        }
+        (None, Some(byline)) => {
+            let name = meta::strip_by(byline);
+            if name.is_empty() {
+                Vec::new()
+            } else {
+                note_read("authors", "the byline");
+                vec![name]
+            }
+        }
+        (None, None) => Vec::new(),
+    };
+    let url = match (&m.url, page_url) {
+        (Some(u), _) => {
+            note_read("url", u.from);
+            Some(u.value.clone())
+        }
+        (None, Some(p)) => {
+            note_read("url", "the address fetched, after redirects");
+            Some(p.to_owned())
+        }
+        (None, None) => None,
+    };
+    let language = m.language.as_ref().map(|l| {
+        note_read("language", l.from);
+        l.value.clone()
+    });
+    Draft {
+        title,
+        outlet,
+        published,
+        unread_date,
+        url,
+        authors,
+        language,
+        kind: m.kind,
+        body: ex.body,
+        read,
+        notes: ex.notes,
+        what: "page",
+    }
+}
+
+/// `raw` as a date `published` takes (a day, or an RFC 3339 date-time), if it is one.
+pub fn normalize_date(raw: &str) -> Option<String> {
+    let s = raw.trim();
+    if let Ok(d) = Date::parse(s) {
+        return Some(d.iso());
+    }
+    // `+0000` for `+00:00`, and no seconds.
+    let b = s.as_bytes();
+    if b.len() > 5
+        && matches!(b[b.len() - 5], b'+' | b'-')
+        && b[b.len() - 4..].iter().all(u8::is_ascii_digit)
+        && s.contains('T')
+    {
+        let fixed = format!("{}:{}", &s[..s.len() - 2], &s[s.len() - 2..]);
+        if let Ok(d) = Date::parse(&fixed) {
+            return Some(d.iso());
+        }
+    }
+    for fmt in ["%Y-%m-%dT%H:%M%:z", "%Y-%m-%dT%H:%M%z", "%Y-%m-%d %H:%M%:z"] {
+        if let Ok(d) = chrono::DateTime::parse_from_str(s, fmt) {
+            return Some(d.to_rfc3339());
+        }
+    }
+    if let Ok(d) = chrono::DateTime::parse_from_rfc2822(s) {
+        return Some(d.to_rfc3339());
+    }
+    if let Ok(d) = chrono::NaiveDate::parse_from_str(s, "%Y%m%d") {
+        return Some(d.format("%Y-%m-%d").to_string());
+    }
+    // A day followed by a time in a form not read: the day is enough.
+    if s.len() > 10 && matches!(b[10], b'T' | b' ') {
+        if let Ok(d) = chrono::NaiveDate::parse_from_str(&s[..10], "%Y-%m-%d") {
+            return Some(d.format("%Y-%m-%d").to_string());
+        }
+    }
+    None
 }
 
 /// A one-line comment for the front matter (never holding the `FILL IN` marker, which `check` would take for a field).
@@ -240,5 +379,36 @@ fn toml_date(date: &str) -> String {
         date.to_owned()
     } else {
         toml_string(date)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn dates_as_pages_write_them() {
+        let n = |s| normalize_date(s);
+        assert_eq!(n("2021-12-30").as_deref(), Some("2021-12-30"));
+        assert_eq!(
+            n("2021-12-30T18:42:00-05:00").as_deref(),
+            Some("2021-12-30T18:42:00-05:00")
+        );
+        assert_eq!(
+            n("2021-12-30T18:42:00+0000").as_deref(),
+            Some("2021-12-30T18:42:00+00:00")
+        );
+        assert_eq!(
+            n("2021-12-30T18:42+01:00").as_deref(),
+            Some("2021-12-30T18:42:00+01:00")
+        );
+        assert_eq!(
+            n("Thu, 30 Dec 2021 18:42:00 GMT").as_deref(),
+            Some("2021-12-30T18:42:00+00:00")
+        );
+        assert_eq!(n("20211230").as_deref(), Some("2021-12-30"));
+        assert_eq!(n("2021-12-30T6pm").as_deref(), Some("2021-12-30"));
+        assert_eq!(n("30 December 2021"), None);
+        assert_eq!(n("2021-12"), None);
     }
 }
