@@ -3,6 +3,7 @@
 use std::io::Write;
 use std::path::PathBuf;
 use std::process::ExitCode;
+use std::time::Duration;
 
 use clap::{Parser, Subcommand, ValueEnum};
 
@@ -40,11 +41,14 @@ const IMPORT_HELP: &str = "\
 Inputs:
   a text file    one paragraph per line; a leading `date YYYY-MM-DD` becomes
                  `published`, the first line the title, `- ` lines a list
-  a web page     a saved .html/.htm file. The article is found with Readability and written
+  a web page     a saved .html/.htm file, or an http(s):// URL (fetched: at most
+                 10 MB, 5 redirects, --timeout seconds; a text/plain answer is read
+                 as a text file). The article is found with Readability and written
                  as Markdown without menus, ads, banners, share bars or related
                  links; title, outlet, published, authors, url and language are read
                  from JSON-LD, then Open Graph and article:*, then Dublin Core, then
-                 the HTML (the url from <link rel=canonical>)
+                 the HTML (the url from <link rel=canonical> first, else the address
+                 after redirects)
 
 Each source gets `retrieved` = today. What the input does not give is written
 `FILL IN: ...` and the source is written as a draft (`draft = true`): fill it in,
@@ -53,9 +57,22 @@ out of the text is said under the file's name (and as comments in the file).
 
 Exit status:
   0  every input was imported
-  1  an input was not imported: it could not be read (each is reported; the
-     other inputs are imported all the same)
-  2  the command line is wrong: an unknown option, no input";
+  1  an input was not imported: it could not be read or fetched (each is
+     reported; the other inputs are imported all the same)
+  2  the command line is wrong: an unknown option, no input, a bad --timeout";
+
+/// A number of seconds (fractions allowed), more than 0 and at most 600.
+fn seconds(s: &str) -> Result<Duration, String> {
+    let n: f64 = s
+        .trim()
+        .parse()
+        .map_err(|_| format!("`{s}` is not a number of seconds"))?;
+    if n > 0.0 && n <= 600.0 {
+        Ok(Duration::from_secs_f64(n))
+    } else {
+        Err(format!("{s} is not between 0 and 600 seconds"))
+    }
+}
 
 /// factbrief: build fact-check briefings whose every claim is proven against its documents.
 #[derive(Parser)]
@@ -151,14 +168,17 @@ enum Command {
         #[command(subcommand)]
         what: NewWhat,
     },
-    /// Turn articles into source files in content/sources/: text files and saved web pages.
+    /// Turn articles into source files in content/sources/: text files, saved web pages, URLs.
     #[command(after_help = IMPORT_HELP)]
     Import {
         /// The site root.
         #[arg(long, default_value = ".")]
         root: PathBuf,
-        /// Plain-text files and saved web pages (.html, .htm), in any mix.
-        #[arg(required = true, value_name = "FILE")]
+        /// How long to wait for a web page, in seconds, before giving up.
+        #[arg(long, value_name = "SECONDS", default_value = "20", value_parser = seconds)]
+        timeout: Duration,
+        /// Plain-text files, saved web pages (.html, .htm) and http(s):// URLs, in any mix.
+        #[arg(required = true, value_name = "FILE_OR_URL")]
         inputs: Vec<PathBuf>,
     },
 }
@@ -241,14 +261,18 @@ fn main() -> ExitCode {
                 Err(e) => fail(e, Format::Human),
             }
         }
-        Command::Import { root, inputs } => import(&root, &inputs),
+        Command::Import {
+            root,
+            timeout,
+            inputs,
+        } => import(&root, &inputs, timeout),
     }
 }
 
 /// Import each input, saying what became of it; exit status 1 if any was not imported.
-fn import(root: &std::path::Path, inputs: &[PathBuf]) -> ExitCode {
-    use factbrief::authoring::import::{self, Outcome};
-    let outcomes = import::import(root, inputs);
+fn import(root: &std::path::Path, inputs: &[PathBuf], timeout: Duration) -> ExitCode {
+    use factbrief::authoring::import::{self, ImportOptions, Outcome};
+    let outcomes = import::import(root, inputs, &ImportOptions { timeout });
     let (mut imported, mut drafts, mut not) = (0, 0, 0);
     for outcome in outcomes {
         match outcome {

@@ -1,11 +1,14 @@
-//! `factbrief import` end to end: saved web pages, and the five seed
-//! articles round-tripped.
+//! `factbrief import` end to end: saved web pages, URLs served from a local
+//! server, and the five seed articles round-tripped.
 
 mod common;
 
 use std::fs;
+use std::io::{Read, Write};
+use std::net::{TcpListener, TcpStream};
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
+use std::time::{Duration, Instant};
 
 use common::*;
 use factbrief::markdown::{rendered_text, Trust};
@@ -307,6 +310,268 @@ fn a_page_with_no_metadata_is_a_draft_with_every_field_to_fill_in() {
         );
     }
     assert!(!stdout.contains("\"severity\":\"error\""), "{stdout}");
+}
+
+// ---------------------------------------------------------------------------
+// URLs, from a server on 127.0.0.1 started by the test.
+
+/// A response: status line and headers (without Content-Length unless given), and the body.
+struct Reply {
+    head: String,
+    body: Vec<u8>,
+    /// Never answer: keep the connection open this long, then close.
+    stall: Option<Duration>,
+}
+
+fn ok(content_type: &str, body: impl Into<Vec<u8>>) -> Reply {
+    let body = body.into();
+    Reply {
+        head: format!(
+            "HTTP/1.1 200 OK\r\nContent-Type: {content_type}\r\nContent-Length: {}\r\n",
+            body.len()
+        ),
+        body,
+        stall: None,
+    }
+}
+
+/// Serve `route(path)` on 127.0.0.1 for each connection, for at most `connections`
+/// connections and 60 seconds, in a thread. Returns the base address.
+/// Each connection is answered in a thread of its own, so a stalled one holds up no other.
+fn serve(connections: usize, route: impl Fn(&str, u16) -> Reply + Send + Sync + 'static) -> String {
+    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = listener.local_addr().unwrap().port();
+    listener.set_nonblocking(true).unwrap();
+    let route = std::sync::Arc::new(route);
+    std::thread::spawn(move || {
+        let deadline = Instant::now() + Duration::from_secs(60);
+        let mut served = 0;
+        while served < connections && Instant::now() < deadline {
+            match listener.accept() {
+                Ok((stream, _)) => {
+                    served += 1;
+                    let route = route.clone();
+                    std::thread::spawn(move || answer(stream, &*route, port));
+                }
+                Err(_) => std::thread::sleep(Duration::from_millis(5)),
+            }
+        }
+    });
+    format!("http://127.0.0.1:{port}")
+}
+
+fn answer(
+    mut stream: TcpStream,
+    route: &impl Fn(&str, u16) -> Reply,
+    port: u16,
+) -> std::io::Result<()> {
+    stream.set_nonblocking(false)?;
+    stream.set_read_timeout(Some(Duration::from_secs(5)))?;
+    let mut request = Vec::new();
+    let mut buf = [0u8; 1024];
+    while !request.windows(4).any(|w| w == b"\r\n\r\n") && request.len() < 64 * 1024 {
+        let n = stream.read(&mut buf)?;
+        if n == 0 {
+            break;
+        }
+        request.extend_from_slice(&buf[..n]);
+    }
+    let request = String::from_utf8_lossy(&request);
+    let path = request.split_whitespace().nth(1).unwrap_or("/").to_owned();
+    let reply = route(&path, port);
+    if let Some(stall) = reply.stall {
+        std::thread::sleep(stall);
+        return Ok(());
+    }
+    stream.write_all(reply.head.as_bytes())?;
+    stream.write_all(b"Connection: close\r\n\r\n")?;
+    // The client may stop reading (a body too large): that is not the server's failure.
+    let _ = stream.write_all(&reply.body);
+    Ok(())
+}
+
+fn news_page() -> String {
+    fs::read_to_string(fixture("no-metadata.html")).unwrap()
+}
+
+#[test]
+fn a_url_is_fetched_following_redirects_and_its_final_address_recorded() {
+    let base = serve(4, |path, _| {
+        match path {
+        "/story" => Reply {
+            head: "HTTP/1.1 301 Moved Permanently\r\nLocation: /news/2021/12/30/the-statement\r\nContent-Length: 0\r\n".into(),
+            body: Vec::new(),
+            stall: None,
+        },
+        "/news/2021/12/30/the-statement" => ok("text/html; charset=utf-8", news_page()),
+        "/og" => ok("text/html", fs::read(fixture("og-only.html")).unwrap()),
+        _ => ok("text/plain", "not here"),
+    }
+    });
+    let dir = site();
+    let root = dir.path();
+    let o = import(root, &[&format!("{base}/story"), &format!("{base}/og")]);
+    let (stdout, stderr) = texts(&o);
+    assert!(o.status.success(), "{stdout}\n{stderr}");
+    // Named after the last words of the final address.
+    let (front, body) = source(root, "the-statement");
+    assert_eq!(
+        string(&front, "url"),
+        format!("{base}/news/2021/12/30/the-statement"),
+        "the address after the redirect"
+    );
+    assert!(
+        stdout.contains("url (the address fetched, after redirects)"),
+        "{stdout}"
+    );
+    assert!(body.contains("The statement was released late on Thursday evening"));
+    assert_eq!(front["draft"].as_bool(), Some(true));
+    // A page naming its own address: that one is recorded (og:url here), and names the file.
+    let (front, _) = source(root, "pentagon-surveillance-flight");
+    assert_eq!(
+        string(&front, "url"),
+        "https://coastalcourier.example/news/pentagon-surveillance-flight"
+    );
+}
+
+#[test]
+fn every_failure_of_a_fetch_is_named_with_the_url_and_what_to_do() {
+    let ten_mb = 10 * 1024 * 1024;
+    let base = serve(20, move |path, _| match path {
+        "/gone" => Reply {
+            head: "HTTP/1.1 404 Not Found\r\nContent-Type: text/html\r\nContent-Length: 9\r\n"
+                .into(),
+            body: b"not found".to_vec(),
+            stall: None,
+        },
+        // No Content-Length: the limit is found while reading.
+        "/huge" => Reply {
+            head: "HTTP/1.1 200 OK\r\nContent-Type: text/html\r\n".into(),
+            body: vec![b'a'; ten_mb + 1024],
+            stall: None,
+        },
+        // A Content-Length over the limit: refused before reading.
+        "/huge-declared" => Reply {
+            head: format!(
+                "HTTP/1.1 200 OK\r\nContent-Type: text/html\r\nContent-Length: {}\r\n",
+                3 * ten_mb
+            ),
+            body: Vec::new(),
+            stall: None,
+        },
+        "/slow" => Reply {
+            head: String::new(),
+            body: Vec::new(),
+            stall: Some(Duration::from_secs(3)),
+        },
+        "/report.pdf" => ok("application/pdf", b"%PDF-1.4".to_vec()),
+        "/latin1" => ok("text/html", b"<p>caf\xe9 caf\xe9</p>".to_vec()),
+        "/loop" => Reply {
+            head: "HTTP/1.1 302 Found\r\nLocation: /loop\r\nContent-Length: 0\r\n".into(),
+            body: Vec::new(),
+            stall: None,
+        },
+        _ => ok("text/plain", "?"),
+    });
+    // A server that answers a TLS handshake in plain HTTP.
+    let not_tls = {
+        let l = TcpListener::bind("127.0.0.1:0").unwrap();
+        let port = l.local_addr().unwrap().port();
+        std::thread::spawn(move || {
+            if let Ok((mut s, _)) = l.accept() {
+                let _ = s.write_all(b"HTTP/1.1 400 Bad Request\r\nContent-Length: 0\r\n\r\n");
+            }
+        });
+        port
+    };
+    // A port nothing listens on.
+    let closed = {
+        let l = TcpListener::bind("127.0.0.1:0").unwrap();
+        l.local_addr().unwrap().port()
+    };
+    let dir = site();
+    let root = dir.path();
+    let sources = || fs::read_dir(root.join("content/sources")).unwrap().count();
+    let before = sources();
+    let urls = [
+        format!("{base}/gone"),
+        format!("{base}/huge"),
+        format!("{base}/huge-declared"),
+        format!("{base}/slow"),
+        format!("{base}/report.pdf"),
+        format!("{base}/latin1"),
+        format!("{base}/loop"),
+        format!("http://127.0.0.1:{closed}/x"),
+        format!("https://127.0.0.1:{not_tls}/secure"),
+        "ftp://files.example/a.txt".to_owned(),
+    ];
+    let mut args: Vec<&str> = vec!["--timeout", "1"];
+    args.extend(urls.iter().map(String::as_str));
+    let started = Instant::now();
+    let o = import(root, &args);
+    let (stdout, stderr) = texts(&o);
+    assert_eq!(o.status.code(), Some(1), "{stdout}\n{stderr}");
+    assert!(
+        started.elapsed() < Duration::from_secs(30),
+        "the timeout holds"
+    );
+    for expected in [
+        format!("{base}/gone answered 404 Not Found"),
+        "check the address: the page is not (or no longer) there".to_owned(),
+        format!("{base}/huge is larger than 10 MB, more than an article"),
+        format!("{base}/huge-declared is larger than 10 MB (30 MB)"),
+        format!("{base}/slow did not answer within 1 s"),
+        "try again later or with a longer --timeout".to_owned(),
+        format!("{base}/report.pdf is `application/pdf`, not a web page (HTML) or text"),
+        format!("{base}/latin1 is not readable text: it is not valid UTF-8 (at byte 6); it declares no encoding"),
+        format!("{base}/loop redirects more than 5 times"),
+        format!("cannot connect to `127.0.0.1:{closed}` for http://127.0.0.1:{closed}/x: the connection was refused"),
+        format!("the secure connection (TLS) to `127.0.0.1:{not_tls}` for https://127.0.0.1:{not_tls}/secure failed"),
+        "`ftp://` addresses are not fetched: only http:// and https:// are".to_owned(),
+        "save the page (as HTML) and import the saved file".to_owned(),
+    ] {
+        assert!(stderr.contains(&expected), "`{expected}` missing from:\n{stderr}");
+    }
+    assert!(
+        stdout.contains("Imported 0 of 10; 10 not imported"),
+        "{stdout}"
+    );
+    assert_eq!(sources(), before, "nothing written for a failed fetch");
+}
+
+#[test]
+fn a_declared_charset_and_plain_text_are_read() {
+    let base = serve(2, |path, _| {
+        match path {
+        "/latin1" => ok(
+            "text/html; charset=ISO-8859-1",
+            b"<html><head><title>Caf\xe9 story</title></head><body><p>Le caf\xe9 \xe9tait ferm\xe9 jeudi, et le propri\xe9taire n'a pas r\xe9pondu aux questions des journalistes venus sur place.</p></body></html>".to_vec(),
+        ),
+        _ => ok(
+            "text/plain; charset=utf-8",
+            "date 2021-12-30 A plain headline\n\nThe first paragraph of a wire story.\n",
+        ),
+    }
+    });
+    let dir = site();
+    let root = dir.path();
+    let o = import(
+        root,
+        &[&format!("{base}/latin1"), &format!("{base}/wire.txt")],
+    );
+    let (stdout, stderr) = texts(&o);
+    assert!(o.status.success(), "{stdout}\n{stderr}");
+    let (_, body) = source(root, "latin1");
+    assert!(body.contains("Le café était fermé jeudi"), "{body}");
+    assert!(
+        stdout.contains("read as windows-1252 (from the server's Content-Type)"),
+        "{stdout}"
+    );
+    let (front, body) = source(root, "wire");
+    assert_eq!(string(&front, "title"), "A plain headline");
+    assert_eq!(front["published"].to_string(), "2021-12-30");
+    assert_eq!(string(&front, "url"), format!("{base}/wire.txt"));
+    assert_eq!(body.trim(), "The first paragraph of a wire story.");
 }
 
 // ---------------------------------------------------------------------------

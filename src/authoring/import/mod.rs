@@ -1,8 +1,10 @@
 //! `factbrief import`: articles into source files in `content/sources/`.
 //!
-//! An input is a plain-text file ([`text`]) or a saved web page (`.html`,
-//! `.htm`, or any file that starts like HTML; [`html`]). Each is handled on
-//! its own: one that cannot be read is reported and the others go on.
+//! An input is a plain-text file ([`text`]), a saved web page (`.html`,
+//! `.htm`, or any file that starts like HTML; [`html`]), or an `http(s)://`
+//! address, fetched ([`fetch`]) and read as a page or as text by its type.
+//! Each is handled on its own: one that cannot be read or fetched is reported
+//! and the others go on.
 //!
 //! What a document does not say is written `FILL IN: ...`, and a source with
 //! anything to fill in is written as a draft (`draft = true`), so it is never
@@ -17,6 +19,7 @@ pub mod meta;
 pub mod text;
 
 use std::path::{Path, PathBuf};
+use std::time::Duration;
 
 pub use escape::escape_markdown;
 pub use text::{parse, Article, Block};
@@ -24,6 +27,21 @@ pub use text::{parse, Article, Block};
 use super::{free_path, toml_string, write_new, UNFILLED};
 use crate::diagnostic::{Error, Result};
 use crate::load::{id, Date};
+
+/// How `import` goes about its work.
+#[derive(Debug, Clone)]
+pub struct ImportOptions {
+    /// The longest a web page may take to arrive, redirects included.
+    pub timeout: Duration,
+}
+
+impl Default for ImportOptions {
+    fn default() -> Self {
+        ImportOptions {
+            timeout: Duration::from_secs(20),
+        }
+    }
+}
 
 /// What became of one input.
 #[derive(Debug)]
@@ -41,7 +59,7 @@ pub enum Outcome {
         /// What was left out or changed, for the editor.
         notes: Vec<String>,
     },
-    /// Not imported: it could not be read.
+    /// Not imported: it could not be read or fetched.
     Failed {
         /// The input as given.
         input: String,
@@ -73,12 +91,12 @@ struct Draft {
 
 /// Import each input into `root/content/sources/`. Never fails as a whole:
 /// each input has its [`Outcome`], in order.
-pub fn import(root: &Path, inputs: &[PathBuf]) -> Vec<Outcome> {
+pub fn import(root: &Path, inputs: &[PathBuf], options: &ImportOptions) -> Vec<Outcome> {
     inputs
         .iter()
         .map(|input| {
             let shown = input.display().to_string();
-            match import_one(root, input) {
+            match import_one(root, input, options) {
                 Ok(outcome) => outcome,
                 Err(error) => Outcome::Failed {
                     input: shown,
@@ -89,50 +107,93 @@ pub fn import(root: &Path, inputs: &[PathBuf]) -> Vec<Outcome> {
         .collect()
 }
 
-fn import_one(root: &Path, input: &Path) -> Result<Outcome> {
+/// An `http://` or `https://` address (`Ok`), another `scheme://` (`Err`), or a path (`None`).
+fn as_url(input: &Path) -> Option<std::result::Result<&str, &str>> {
+    let s = input.to_str()?;
+    let (scheme, _) = s.split_once("://")?;
+    let is_scheme = scheme
+        .chars()
+        .next()
+        .is_some_and(|c| c.is_ascii_alphabetic())
+        && scheme
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '+' | '-' | '.'));
+    if !is_scheme {
+        return None;
+    }
+    Some(
+        if matches!(scheme.to_ascii_lowercase().as_str(), "http" | "https") {
+            Ok(s)
+        } else {
+            Err(scheme)
+        },
+    )
+}
+
+fn import_one(root: &Path, input: &Path, options: &ImportOptions) -> Result<Outcome> {
     let shown = input.display().to_string();
-    let (mut draft, wanted_id) = {
-        let bytes = std::fs::read(input).map_err(|e| {
-            Error::usage_with_help(
-                input,
-                format!("cannot read {}: {e}", input.display()),
-                "check the path",
-            )
-        })?;
-        let ext = input
-            .extension()
-            .map(|e| e.to_string_lossy().to_ascii_lowercase())
-            .unwrap_or_default();
-        let is_html =
-            matches!(ext.as_str(), "html" | "htm" | "xhtml") || fetch::looks_like_html(&bytes);
-        let (text, note) = fetch::decode(&bytes, None, is_html).map_err(|why| {
-            Error::usage_with_help(
-                input,
-                format!("{} is not readable text: {why}", input.display()),
-                "save it as UTF-8 (or, for a web page, with a <meta charset> naming its encoding)",
-            )
-        })?;
-        let mut draft = if is_html {
-            let mut d = from_html(&text, None);
-            if !matches!(ext.as_str(), "html" | "htm" | "xhtml") {
-                d.notes
-                    .insert(0, "read as a web page: it starts like HTML".to_owned());
-            }
-            d
-        } else {
-            from_text(&text)
-        };
-        draft.notes.extend(note);
-        let stem = input
-            .file_stem()
-            .map(|s| s.to_string_lossy().into_owned())
-            .unwrap_or_default();
-        let id = if id::is_valid_segment(&stem) {
-            stem
-        } else {
-            id::slug(&stem)
-        };
-        (draft, id)
+    let (mut draft, wanted_id) = match as_url(input) {
+        Some(Err(scheme)) => {
+            return Err(Error::usage_with_help(
+                &shown,
+                format!("`{scheme}://` addresses are not fetched: only http:// and https:// are"),
+                "for a file on this machine, give its path instead",
+            ))
+        }
+        Some(Ok(url)) => {
+            let fetched = fetch::fetch(url, options.timeout)?;
+            let mut draft = match fetched.kind {
+                fetch::Kind::Html => from_html(&fetched.text, Some(&fetched.final_url)),
+                fetch::Kind::Text => from_text(&fetched.text),
+            };
+            draft.url.get_or_insert_with(|| fetched.final_url.clone());
+            draft.notes.extend(fetched.notes);
+            let id = id_from_url(draft.url.as_deref().unwrap_or(url), draft.title.as_deref());
+            (draft, id)
+        }
+        None => {
+            let bytes = std::fs::read(input).map_err(|e| {
+                Error::usage_with_help(
+                    input,
+                    format!("cannot read {}: {e}", input.display()),
+                    "check the path; for a web page, give its http:// or https:// address",
+                )
+            })?;
+            let ext = input
+                .extension()
+                .map(|e| e.to_string_lossy().to_ascii_lowercase())
+                .unwrap_or_default();
+            let is_html =
+                matches!(ext.as_str(), "html" | "htm" | "xhtml") || fetch::looks_like_html(&bytes);
+            let (text, note) = fetch::decode(&bytes, None, is_html).map_err(|why| {
+                Error::usage_with_help(
+                    input,
+                    format!("{} is not readable text: {why}", input.display()),
+                    "save it as UTF-8 (or, for a web page, with a <meta charset> naming its encoding)",
+                )
+            })?;
+            let mut draft = if is_html {
+                let mut d = from_html(&text, None);
+                if !matches!(ext.as_str(), "html" | "htm" | "xhtml") {
+                    d.notes
+                        .insert(0, "read as a web page: it starts like HTML".to_owned());
+                }
+                d
+            } else {
+                from_text(&text)
+            };
+            draft.notes.extend(note);
+            let stem = input
+                .file_stem()
+                .map(|s| s.to_string_lossy().into_owned())
+                .unwrap_or_default();
+            let id = if id::is_valid_segment(&stem) {
+                stem
+            } else {
+                id::slug(&stem)
+            };
+            (draft, id)
+        }
     };
     if draft.body.trim().is_empty() {
         draft.notes.push(format!(
@@ -286,6 +347,40 @@ pub fn normalize_date(raw: &str) -> Option<String> {
     None
 }
 
+/// An id for a page at `url`: the last words of its path, else its title.
+fn id_from_url(url: &str, title: Option<&str>) -> String {
+    let path = url
+        .split_once("://")
+        .map_or(url, |(_, r)| r)
+        .split(['?', '#'])
+        .next()
+        .unwrap_or("");
+    let segment = path
+        .split('/')
+        .skip(1)
+        .filter(|s| !s.is_empty())
+        .last()
+        .map(|s| {
+            s.rsplit_once('.')
+                .map_or(s, |(stem, ext)| if ext.len() <= 5 { stem } else { s })
+        })
+        .unwrap_or("");
+    // Words that name no article.
+    const GENERIC: &[&str] = &[
+        "index", "default", "home", "amp", "print", "article", "story", "page", "news", "content",
+        "claim",
+    ];
+    let from_path = super::claim_id(segment);
+    if !GENERIC.contains(&from_path.as_str()) && from_path.chars().any(|c| c.is_ascii_alphabetic())
+    {
+        return from_path;
+    }
+    match title.map(super::claim_id) {
+        Some(t) if t != "claim" => t,
+        _ => "source".to_owned(),
+    }
+}
+
 /// A one-line comment for the front matter (never holding the `FILL IN` marker, which `check` would take for a field).
 fn comment(text: &str) -> String {
     let one_line: String = text
@@ -410,5 +505,42 @@ mod tests {
         assert_eq!(n("2021-12-30T6pm").as_deref(), Some("2021-12-30"));
         assert_eq!(n("30 December 2021"), None);
         assert_eq!(n("2021-12"), None);
+    }
+
+    #[test]
+    fn ids_from_addresses() {
+        assert_eq!(
+            id_from_url("https://n.example/world/2021/12/30/biden-putin-call", None),
+            "biden-putin-call"
+        );
+        assert_eq!(
+            id_from_url("https://n.example/report.html?id=1", None),
+            "report"
+        );
+        assert_eq!(
+            id_from_url("https://n.example/a/123456", Some("Putin calls Biden")),
+            "putin-calls-biden"
+        );
+        assert_eq!(id_from_url("https://n.example/", None), "source");
+        assert_eq!(
+            id_from_url("https://n.example/a/index.html", Some("¿?")),
+            "source"
+        );
+        assert_eq!(id_from_url("https://n.example/og", None), "og");
+    }
+
+    #[test]
+    fn urls_are_told_from_paths() {
+        assert_eq!(
+            as_url(Path::new("https://x.example/a")),
+            Some(Ok("https://x.example/a"))
+        );
+        assert_eq!(
+            as_url(Path::new("HTTP://x.example/a")),
+            Some(Ok("HTTP://x.example/a"))
+        );
+        assert_eq!(as_url(Path::new("ftp://x.example/a")), Some(Err("ftp")));
+        assert_eq!(as_url(Path::new("notes/a.txt")), None);
+        assert_eq!(as_url(Path::new("C:/a.txt")), None);
     }
 }
