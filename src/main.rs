@@ -55,10 +55,13 @@ Each source gets `retrieved` = today. What the input does not give is written
 then remove that line. A missing date is never taken to be today. What was left
 out of the text is said under the file's name (and as comments in the file).
 
+An input the briefing already holds (a source with the same url, or the same text
+once rendered) is not imported again: the message names the file holding it.
+
 Exit status:
   0  every input was imported
-  1  an input was not imported: it could not be read or fetched (each is
-     reported; the other inputs are imported all the same)
+  1  an input was not imported: it could not be read or fetched, or it is already
+     in the briefing (each is reported; the other inputs are imported all the same)
   2  the command line is wrong: an unknown option, no input, a bad --timeout";
 
 /// A number of seconds (fractions allowed), more than 0 and at most 600.
@@ -271,7 +274,7 @@ fn main() -> ExitCode {
 
 /// Import each input, saying what became of it; exit status 1 if any was not imported.
 fn import(root: &std::path::Path, inputs: &[PathBuf], timeout: Duration) -> ExitCode {
-    use factbrief::authoring::import::{self, ImportOptions, Outcome};
+    use factbrief::authoring::import::{self, ImportOptions, Outcome, Same};
     let outcomes = import::import(root, inputs, &ImportOptions { timeout });
     let (mut imported, mut drafts, mut not) = (0, 0, 0);
     for outcome in outcomes {
@@ -296,6 +299,25 @@ fn import(root: &std::path::Path, inputs: &[PathBuf], timeout: Duration) -> Exit
                     said.push_str(&format!("  draft: {} to fill in\n", unfilled.join(", ")));
                 }
                 say(Format::Human, &said);
+            }
+            Outcome::AlreadyThere { input, file, same } => {
+                not += 1;
+                let same = match same {
+                    Same::Url => "the same address",
+                    Same::Text => "the same text",
+                };
+                let file = display_path(&file);
+                print(
+                    vec![Diagnostic::error(
+                        factbrief::Code::Usage,
+                        &input,
+                        format!("already imported: {file} has {same}; skipped"),
+                    )
+                    .with_help(format!(
+                        "nothing was written for it; to import it again, delete or rename {file} first"
+                    ))],
+                    Format::Human,
+                );
             }
             Outcome::Failed { error, .. } => {
                 not += 1;

@@ -1,5 +1,5 @@
 //! `factbrief import` end to end: saved web pages, URLs served from a local
-//! server, and the five seed articles round-tripped.
+//! server, de-duplication, and the five seed articles round-tripped.
 
 mod common;
 
@@ -572,6 +572,75 @@ fn a_declared_charset_and_plain_text_are_read() {
     assert_eq!(front["published"].to_string(), "2021-12-30");
     assert_eq!(string(&front, "url"), format!("{base}/wire.txt"));
     assert_eq!(body.trim(), "The first paragraph of a wire story.");
+}
+
+#[test]
+fn a_document_is_not_imported_twice() {
+    let page = fs::read(fixture("news-jsonld.html")).unwrap();
+    let base = serve(3, move |path, _| match path {
+        "/copy-of-the-saved-page" => ok("text/html", page.clone()),
+        _ => ok("text/html", news_page()),
+    });
+    let dir = site();
+    let root = dir.path();
+    // By URL: the saved page's canonical address is the one the server's copy declares.
+    let o = import(root, &[fixture("news-jsonld.html").to_str().unwrap()]);
+    assert!(o.status.success());
+    let o = import(root, &[&format!("{base}/copy-of-the-saved-page")]);
+    let (stdout, stderr) = texts(&o);
+    assert_eq!(o.status.code(), Some(1), "{stdout}");
+    assert!(
+        stderr.contains(
+            "already imported: ./content/sources/news-jsonld.md has the same address; skipped"
+        ) || stderr.contains(
+            "already imported: content/sources/news-jsonld.md has the same address; skipped"
+        ),
+        "{stderr}"
+    );
+    assert!(stderr.contains("delete or rename"), "{stderr}");
+    // The same URL twice: the second is not fetched again.
+    let url = format!("{base}/statement");
+    assert!(import(root, &[&url]).status.success());
+    let o = import(root, &[&url]);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(
+        texts(&o).1.contains("statement.md has the same address"),
+        "{}",
+        texts(&o).1
+    );
+
+    // By text: the same article under another name, in the same run as a new one.
+    let copy = root.join("copy.html");
+    fs::copy(fixture("no-metadata.html"), &copy).unwrap();
+    let other = root.join("other.txt");
+    fs::write(&other, "A headline\n\nA paragraph no other source has.\n").unwrap();
+    let o = import(root, &[copy.to_str().unwrap(), other.to_str().unwrap()]);
+    let (stdout, stderr) = texts(&o);
+    assert_eq!(o.status.code(), Some(1), "{stdout}\n{stderr}");
+    assert!(
+        stderr.contains("statement.md has the same text; skipped"),
+        "{stderr}"
+    );
+    assert!(
+        stdout.contains("as ./content/sources/other.md")
+            || stdout.contains("as content/sources/other.md"),
+        "{stdout}"
+    );
+    assert!(
+        stdout.contains("Imported 1 of 2; 1 not imported"),
+        "{stdout}"
+    );
+    assert!(!root.join("content/sources/copy.md").exists());
+    // Twice in one run.
+    let again = root.join("again.txt");
+    fs::write(&again, "Another headline\n\nAnother paragraph.\n").unwrap();
+    let o = import(root, &[again.to_str().unwrap(), again.to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(
+        texts(&o).1.contains("again.md has the same text"),
+        "{}",
+        texts(&o).1
+    );
 }
 
 // ---------------------------------------------------------------------------

@@ -3,8 +3,8 @@
 //! An input is a plain-text file ([`text`]), a saved web page (`.html`,
 //! `.htm`, or any file that starts like HTML; [`html`]), or an `http(s)://`
 //! address, fetched ([`fetch`]) and read as a page or as text by its type.
-//! Each is handled on its own: one that cannot be read or fetched is reported
-//! and the others go on.
+//! Each is handled on its own: one that cannot be read or fetched, or that the
+//! briefing already holds ([`known`]), is reported and the others go on.
 //!
 //! What a document does not say is written `FILL IN: ...`, and a source with
 //! anything to fill in is written as a draft (`draft = true`), so it is never
@@ -15,6 +15,7 @@
 pub mod escape;
 pub mod fetch;
 pub mod html;
+pub mod known;
 pub mod meta;
 pub mod text;
 
@@ -22,6 +23,7 @@ use std::path::{Path, PathBuf};
 use std::time::Duration;
 
 pub use escape::escape_markdown;
+pub use known::Same;
 pub use text::{parse, Article, Block};
 
 use super::{free_path, toml_string, write_new, UNFILLED};
@@ -59,6 +61,15 @@ pub enum Outcome {
         /// What was left out or changed, for the editor.
         notes: Vec<String>,
     },
+    /// Not imported: the briefing already holds it.
+    AlreadyThere {
+        /// The input as given.
+        input: String,
+        /// The source file that holds it.
+        file: PathBuf,
+        /// The same address, or the same text.
+        same: Same,
+    },
     /// Not imported: it could not be read or fetched.
     Failed {
         /// The input as given.
@@ -92,11 +103,12 @@ struct Draft {
 /// Import each input into `root/content/sources/`. Never fails as a whole:
 /// each input has its [`Outcome`], in order.
 pub fn import(root: &Path, inputs: &[PathBuf], options: &ImportOptions) -> Vec<Outcome> {
+    let mut known = known::Known::scan(root);
     inputs
         .iter()
         .map(|input| {
             let shown = input.display().to_string();
-            match import_one(root, input, options) {
+            match import_one(root, input, options, &mut known) {
                 Ok(outcome) => outcome,
                 Err(error) => Outcome::Failed {
                     input: shown,
@@ -130,7 +142,12 @@ fn as_url(input: &Path) -> Option<std::result::Result<&str, &str>> {
     )
 }
 
-fn import_one(root: &Path, input: &Path, options: &ImportOptions) -> Result<Outcome> {
+fn import_one(
+    root: &Path,
+    input: &Path,
+    options: &ImportOptions,
+    known: &mut known::Known,
+) -> Result<Outcome> {
     let shown = input.display().to_string();
     let (mut draft, wanted_id) = match as_url(input) {
         Some(Err(scheme)) => {
@@ -141,6 +158,13 @@ fn import_one(root: &Path, input: &Path, options: &ImportOptions) -> Result<Outc
             ))
         }
         Some(Ok(url)) => {
+            if let Some(file) = known.by_url(url) {
+                return Ok(Outcome::AlreadyThere {
+                    input: shown,
+                    file: file.to_path_buf(),
+                    same: Same::Url,
+                });
+            }
             let fetched = fetch::fetch(url, options.timeout)?;
             let mut draft = match fetched.kind {
                 fetch::Kind::Html => from_html(&fetched.text, Some(&fetched.final_url)),
@@ -195,6 +219,20 @@ fn import_one(root: &Path, input: &Path, options: &ImportOptions) -> Result<Outc
             (draft, id)
         }
     };
+    if let Some(file) = draft.url.as_deref().and_then(|u| known.by_url(u)) {
+        return Ok(Outcome::AlreadyThere {
+            input: shown,
+            file: file.to_path_buf(),
+            same: Same::Url,
+        });
+    }
+    if let Some(file) = known.by_text(&draft.body) {
+        return Ok(Outcome::AlreadyThere {
+            input: shown,
+            file: file.to_path_buf(),
+            same: Same::Text,
+        });
+    }
     if draft.body.trim().is_empty() {
         draft.notes.push(format!(
             "no text was found in the {}: paste it in below the front matter",
@@ -209,6 +247,7 @@ fn import_one(root: &Path, input: &Path, options: &ImportOptions) -> Result<Outc
     let (_, path) = free_path(root, "sources", &wanted);
     let (file_text, unfilled) = source_file(&draft, &shown, &super::today());
     write_new(&path, &file_text)?;
+    known.add(&path, draft.url.as_deref(), &draft.body);
     Ok(Outcome::Imported {
         input: shown,
         path,
