@@ -757,3 +757,45 @@ fn the_seeds_import_with_no_line_lost_and_quotes_copied_from_the_file_match() {
         assert!(string(&front, "published").starts_with("FILL IN"), "{stem}");
     }
 }
+
+// ---------------------------------------------------------------------------
+// The help and the README agree.
+
+#[test]
+fn the_help_and_the_readme_say_the_same() {
+    let o = run(&repo_root(), &["import", "--help"]);
+    let (help, _) = texts(&o);
+    assert!(o.status.success());
+    let readme = fs::read_to_string(repo_root().join("README.md")).unwrap();
+    let start = readme
+        .find("- `import FILE_OR_URL...`")
+        .expect("README documents import");
+    let section = squash(&readme[start..start + readme[start..].find("\n- `init").unwrap()]);
+    for said in [
+        "10 MB",
+        "5 redirects",
+        "--timeout",
+        "JSON-LD, then Open Graph and article:*, then Dublin Core, then the HTML",
+        "<link rel=canonical>",
+        "FILL IN",
+        "draft = true",
+        "never taken to be today",
+        "same url, or the same text",
+    ] {
+        assert!(squash(&help).contains(said), "help lacks `{said}`:\n{help}");
+        assert!(section.contains(said), "README lacks `{said}`:\n{section}");
+    }
+    for status in [
+        "0 every input was imported",
+        "1 an input was not imported",
+        "2 the command line is wrong",
+    ] {
+        assert!(squash(&help).contains(status), "{help}");
+        assert!(
+            section.contains(status),
+            "README lacks `{status}`:\n{section}"
+        );
+    }
+    let o = run(&repo_root(), &["import", "--timeout", "0", "x.txt"]);
+    assert_eq!(o.status.code(), Some(2));
+}
