@@ -303,7 +303,7 @@ pub fn extract(html: &str, page_url: Option<&str>) -> Extracted {
     let kept = word_count(&article_text);
     if page_words > kept {
         notes.push(format!(
-            "kept {kept} of the page's {page_words} words as the article; the rest (menus, links, the site's header and footer) was left out: compare with the page if in doubt"
+            "kept {kept} of the page's {page_words} words as the article; the rest (the headline and byline, which are in the front matter, and the page's menus, links, header and footer) was left out: compare with the page if in doubt"
         ));
     }
     Extracted {
