@@ -348,7 +348,11 @@ fn fix_links(doc: &Document, base: Option<&str>) -> usize {
                 if !href.is_empty() {
                     unlinked += 1;
                 }
-                a.unwrap_node();
+                // The link's content in its place (dom_query's `unwrap_node` removes the parent).
+                if let Some(first) = a.first_child() {
+                    a.insert_siblings_before(&first);
+                }
+                a.remove_from_parent();
             }
         }
     }
@@ -401,6 +405,21 @@ fn first_difference(page: &str, rendered: &str) -> Option<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn links_that_lead_nowhere_become_their_text_in_place() {
+        let d = Document::from(
+            r#"<p>See <a href="/a">the <em>statement</em></a>, <a href="rel.html">this</a>, <a href="https://x.example/">that</a> and <a href="javascript:x()">not this</a>.</p><p>Next.</p>"#,
+        );
+        assert_eq!(fix_links(&d, None), 3);
+        assert_eq!(
+            d.md(None).trim(),
+            "See the *statement*, this, [that](https://x.example/) and not this.\n\nNext."
+        );
+        let d = Document::from(r#"<p><a href="/a">the statement</a></p>"#);
+        assert_eq!(fix_links(&d, Some("https://news.example/x/y")), 0);
+        assert_eq!(d.md(None).trim(), "[the statement](https://news.example/a)");
+    }
 
     #[test]
     fn differences_are_found_white_space_aside() {

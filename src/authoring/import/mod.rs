@@ -235,7 +235,7 @@ fn import_one(
     }
     if draft.body.trim().is_empty() {
         draft.notes.push(format!(
-            "no text was found in the {}: paste it in below the front matter",
+            "no text was found in the {} besides its headline: paste the article in below the front matter",
             draft.what
         ));
     }
