@@ -3,6 +3,7 @@
 use std::io::Write;
 use std::path::PathBuf;
 use std::process::ExitCode;
+use std::time::Duration;
 
 use clap::{Parser, Subcommand, ValueEnum};
 
@@ -34,6 +35,47 @@ object per line on standard output, and nothing else is printed there:
 problem points at other lines too, \"labels\": [{\"line\",\"column\",\"message\"}].
 In that format, what is said for people (such as \"Built ... pages\") goes to
 standard error.";
+
+/// What `import --help` ends with: what each input gives, and the exit status.
+const IMPORT_HELP: &str = "\
+Inputs:
+  a text file    one paragraph per line; a leading `date YYYY-MM-DD` becomes
+                 `published`, the first line the title, `- ` lines a list
+  a web page     a saved .html/.htm file, or an http(s):// URL (fetched: at most
+                 10 MB, 5 redirects, --timeout seconds; a text/plain answer is read
+                 as a text file). The article is found with Readability and written
+                 as Markdown without menus, ads, banners, share bars or related
+                 links; title, outlet, published, authors, url and language are read
+                 from JSON-LD, then Open Graph and article:*, then Dublin Core, then
+                 the HTML (the url from <link rel=canonical> first, else the address
+                 after redirects)
+
+Each source gets `retrieved` = today. What the input does not give is written
+`FILL IN: ...` and the source is written as a draft (`draft = true`): fill it in,
+then remove that line. A missing date is never taken to be today. What was left
+out of the text is said under the file's name (and as comments in the file).
+
+An input the briefing already holds (a source with the same url, or the same text
+once rendered) is not imported again: the message names the file holding it.
+
+Exit status:
+  0  every input was imported
+  1  an input was not imported: it could not be read or fetched, or it is already
+     in the briefing (each is reported; the other inputs are imported all the same)
+  2  the command line is wrong: an unknown option, no input, a bad --timeout";
+
+/// A number of seconds (fractions allowed), more than 0 and at most 600.
+fn seconds(s: &str) -> Result<Duration, String> {
+    let n: f64 = s
+        .trim()
+        .parse()
+        .map_err(|_| format!("`{s}` is not a number of seconds"))?;
+    if n > 0.0 && n <= 600.0 {
+        Ok(Duration::from_secs_f64(n))
+    } else {
+        Err(format!("{s} is not between 0 and 600 seconds"))
+    }
+}
 
 /// factbrief: build fact-check briefings whose every claim is proven against its documents.
 #[derive(Parser)]
@@ -129,14 +171,18 @@ enum Command {
         #[command(subcommand)]
         what: NewWhat,
     },
-    /// Turn plain-text articles into source files in content/sources/.
+    /// Turn articles into source files in content/sources/: text files, saved web pages, URLs.
+    #[command(after_help = IMPORT_HELP)]
     Import {
         /// The site root.
         #[arg(long, default_value = ".")]
         root: PathBuf,
-        /// The text files (a leading `date YYYY-MM-DD` line and a headline are recognised).
-        #[arg(required = true)]
-        files: Vec<PathBuf>,
+        /// How long to wait for a web page, in seconds, before giving up.
+        #[arg(long, value_name = "SECONDS", default_value = "20", value_parser = seconds)]
+        timeout: Duration,
+        /// Plain-text files, saved web pages (.html, .htm) and http(s):// URLs, in any mix.
+        #[arg(required = true, value_name = "FILE_OR_URL")]
+        inputs: Vec<PathBuf>,
     },
 }
 
@@ -218,18 +264,82 @@ fn main() -> ExitCode {
                 Err(e) => fail(e, Format::Human),
             }
         }
-        Command::Import { root, files } => {
-            match factbrief::authoring::import::import(&root, &files) {
-                Ok(written) => {
-                    for (from, to) in files.iter().zip(&written) {
-                        println!("imported {} as {}", from.display(), display_path(to));
-                    }
-                    println!("Fill in the fields marked FILL IN (factbrief check lists them).");
-                    ExitCode::SUCCESS
+        Command::Import {
+            root,
+            timeout,
+            inputs,
+        } => import(&root, &inputs, timeout),
+    }
+}
+
+/// Import each input, saying what became of it; exit status 1 if any was not imported.
+fn import(root: &std::path::Path, inputs: &[PathBuf], timeout: Duration) -> ExitCode {
+    use factbrief::authoring::import::{self, ImportOptions, Outcome, Same};
+    let outcomes = import::import(root, inputs, &ImportOptions { timeout });
+    let (mut imported, mut drafts, mut not) = (0, 0, 0);
+    for outcome in outcomes {
+        match outcome {
+            Outcome::Imported {
+                input,
+                path,
+                unfilled,
+                read,
+                notes,
+            } => {
+                imported += 1;
+                let mut said = format!("imported {input} as {}\n", display_path(&path));
+                if !read.is_empty() {
+                    said.push_str(&format!("  read: {}\n", read.join(", ")));
                 }
-                Err(e) => fail(e, Format::Human),
+                for note in notes {
+                    said.push_str(&format!("  note: {note}\n"));
+                }
+                if !unfilled.is_empty() {
+                    drafts += 1;
+                    said.push_str(&format!("  draft: {} to fill in\n", unfilled.join(", ")));
+                }
+                say(Format::Human, &said);
+            }
+            Outcome::AlreadyThere { input, file, same } => {
+                not += 1;
+                let same = match same {
+                    Same::Url => "the same address",
+                    Same::Text => "the same text",
+                };
+                let file = display_path(&file);
+                print(
+                    vec![Diagnostic::error(
+                        factbrief::Code::Usage,
+                        &input,
+                        format!("already imported: {file} has {same}; skipped"),
+                    )
+                    .with_help(format!(
+                        "nothing was written for it; to import it again, delete or rename {file} first"
+                    ))],
+                    Format::Human,
+                );
+            }
+            Outcome::Failed { error, .. } => {
+                not += 1;
+                print(error.into_diagnostics(), Format::Human);
             }
         }
+    }
+    let mut said = String::new();
+    if not > 0 {
+        said.push_str(&format!(
+            "Imported {imported} of {}; {not} not imported (see above).\n",
+            imported + not
+        ));
+    }
+    if drafts > 0 {
+        said.push_str("Fill in the fields marked FILL IN, then remove `draft = true` (factbrief check --drafts lists them).\n");
+    }
+    say(Format::Human, &said);
+    if not > 0 {
+        ExitCode::FAILURE
+    } else {
+        ExitCode::SUCCESS
     }
 }
 

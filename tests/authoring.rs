@@ -1,32 +1,10 @@
-//! `new claim`, `new source` and `import`, end to end through the binary.
+//! `new claim` and `new source`, end to end through the binary (`import` is in `tests/import.rs`).
 
 mod common;
 
 use std::fs;
-use std::path::{Path, PathBuf};
 
 use common::*;
-use factbrief::markdown::{rendered_text, Trust};
-
-/// The five raw seed articles `import` is tested on, kept with the tests.
-fn seeds() -> Vec<PathBuf> {
-    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/seeds");
-    let mut files: Vec<PathBuf> = fs::read_dir(&dir)
-        .unwrap_or_else(|e| panic!("{}: {e}", dir.display()))
-        .map(|e| e.unwrap().path())
-        .filter(|p| p.extension().is_some_and(|e| e == "txt"))
-        .collect();
-    files.sort();
-    files
-}
-
-fn body_of(file: &Path) -> String {
-    let text = fs::read_to_string(file).unwrap();
-    let mut parts = text.splitn(3, "+++\n");
-    parts.next();
-    parts.next();
-    parts.next().unwrap().to_owned()
-}
 
 #[test]
 fn new_claim_writes_a_draft_that_keeps_the_site_building() {
@@ -99,111 +77,4 @@ fn new_source_refuses_bad_and_taken_ids() {
         texts(&o).1
     );
     assert!(run(dir.path(), &["build"]).status.success());
-}
-
-#[test]
-fn importing_the_seeds_reproduces_their_text() {
-    let dir = tempfile::tempdir().unwrap();
-    let root = dir.path();
-    assert!(run(root, &["init", "."]).status.success());
-    let files = seeds();
-    assert_eq!(files.len(), 5);
-    let mut args = vec!["import".to_owned()];
-    args.extend(files.iter().map(|f| f.display().to_string()));
-    let args: Vec<&str> = args.iter().map(String::as_str).collect();
-    let o = run(root, &args);
-    let (stdout, stderr) = texts(&o);
-    assert!(o.status.success(), "{stderr}");
-    assert_eq!(stdout.matches("imported ").count(), 5, "{stdout}");
-
-    for seed in &files {
-        let stem = seed.file_stem().unwrap().to_string_lossy().into_owned();
-        let source = root.join(format!("content/sources/{stem}.md"));
-        let imported = fs::read_to_string(&source).unwrap();
-        let front: toml::Value = toml::from_str(imported.split("+++").nth(1).unwrap()).unwrap();
-        let title = front["title"].as_str().unwrap().to_owned();
-        assert!(front["outlet"].as_str().unwrap().starts_with("FILL IN"));
-
-        // The seed's lines, without the date marker and the headline(s) that became the title.
-        let text = fs::read_to_string(seed).unwrap();
-        let mut lines: Vec<String> = text
-            .lines()
-            .map(|l| l.trim().to_owned())
-            .filter(|l| !l.is_empty())
-            .collect();
-        if let Some(rest) = lines[0].strip_prefix("date ") {
-            let published = &rest[..10];
-            assert_eq!(front["published"].to_string(), published, "{stem}");
-            let rest = rest[10..].trim().to_owned();
-            if rest.is_empty() {
-                lines.remove(0);
-            } else {
-                lines[0] = rest;
-            }
-        }
-        if !title.starts_with("FILL IN") {
-            // The headline, and its repeat when there is one.
-            while !lines.is_empty()
-                && (title.starts_with(lines[0].as_str())
-                    || strsim::normalized_levenshtein(&title, &lines[0]) >= 0.8)
-            {
-                lines.remove(0);
-            }
-        }
-        let expected: Vec<String> = lines
-            .iter()
-            .map(|l| l.strip_prefix("- ").unwrap_or(l).to_owned())
-            .collect();
-        let rendered = rendered_text(&body_of(&source), Trust::Untrusted);
-        let got: Vec<&str> = rendered.lines().filter(|l| !l.is_empty()).collect();
-        assert_eq!(
-            got, expected,
-            "{stem}: the rendered text is the seed's text"
-        );
-    }
-
-    // Titles and dates as the seeds give them.
-    let front = |stem: &str| -> toml::Value {
-        let t = fs::read_to_string(root.join(format!("content/sources/{stem}.md"))).unwrap();
-        toml::from_str(t.split("+++").nth(1).unwrap()).unwrap()
-    };
-    let titles: Vec<String> = files
-        .iter()
-        .map(|f| {
-            front(&f.file_stem().unwrap().to_string_lossy())["title"]
-                .as_str()
-                .unwrap()
-                .to_owned()
-        })
-        .collect();
-    assert!(
-        titles[0].starts_with("After the US Air Force’s ‘flies a spy plane"),
-        "{}",
-        titles[0]
-    );
-    assert!(
-        titles[1].starts_with("FILL IN"),
-        "seed 001 has no headline: {}",
-        titles[1]
-    );
-    assert!(
-        titles[2].ends_with("to discuss troop build up in Ukraine and diplomatic tensions"),
-        "{}",
-        titles[2]
-    );
-    assert_eq!(titles[3], "Vladimir Putin Calls Meeting With Biden");
-    assert_eq!(
-        titles[4],
-        "Biden urges Putin to reduce tensions with Ukraine in new phone call"
-    );
-
-    // The site builds; check lists what is left to fill in.
-    assert!(run(root, &["build"]).status.success());
-    let o = run(root, &["check", "--format", "json"]);
-    let (stdout, _) = texts(&o);
-    assert_eq!(
-        stdout.matches("\"code\":\"unfilled-field\"").count(),
-        5 /* outlets */ + 1 /* 001 title */ + 3, /* undated */
-        "{stdout}"
-    );
 }

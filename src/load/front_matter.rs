@@ -317,6 +317,9 @@ fn parse_one<T: DeserializeOwned>(
             }
         }
     };
+    if let Some(v) = with_unfilled_date(split) {
+        return Ok(v);
+    }
     let file_line = split.front_matter_line + line - 1;
     let line_text = split
         .front_matter
@@ -399,6 +402,41 @@ fn slip(line: &str, format: Format) -> Option<(String, String)> {
         }
     }
     None
+}
+
+/// The date a draft's unfilled `published` stands for when drafts are built.
+pub const UNFILLED_DATE: &str = "0001-01-01";
+
+/// A draft whose `published` still holds the `FILL IN` text `import` writes
+/// where a document gives no date, read with [`UNFILLED_DATE`] in its place:
+/// the draft is left out of `build` (and `check` names the field) rather than
+/// stopping it. Only when that is the front matter's one problem.
+fn with_unfilled_date<T: DeserializeOwned>(split: &Split<'_>) -> Option<T> {
+    let unfilled =
+        |v: Option<&str>| v.is_some_and(|s| s.starts_with(crate::link::editorial::UNFILLED));
+    match split.format {
+        Format::Toml => {
+            let mut table: toml::Table = toml::from_str(split.front_matter).ok()?;
+            if table.get("draft").and_then(toml::Value::as_bool) != Some(true)
+                || !unfilled(table.get("published").and_then(toml::Value::as_str))
+            {
+                return None;
+            }
+            table.insert("published".into(), UNFILLED_DATE.into());
+            toml::Value::Table(table).try_into().ok()
+        }
+        Format::Yaml => {
+            let mut map: serde_yaml_ng::Mapping =
+                serde_yaml_ng::from_str(split.front_matter).ok()?;
+            if map.get("draft").and_then(serde_yaml_ng::Value::as_bool) != Some(true)
+                || !unfilled(map.get("published").and_then(serde_yaml_ng::Value::as_str))
+            {
+                return None;
+            }
+            map.insert("published".into(), UNFILLED_DATE.into());
+            serde_yaml_ng::from_value(serde_yaml_ng::Value::Mapping(map)).ok()
+        }
+    }
 }
 
 /// How deep `[` and `{` may nest in YAML front matter.
@@ -621,6 +659,32 @@ mod tests {
         assert!(d.message.starts_with("wrong type"), "{}", d.message);
         let d = parse_str("---\n---\n").unwrap_err();
         assert_eq!(d.message, "the required field `title` is missing");
+    }
+
+    #[test]
+    fn a_draft_may_leave_its_date_to_fill_in() {
+        #[derive(Debug, serde::Deserialize)]
+        struct M {
+            published: crate::load::Date,
+            retrieved: Option<crate::load::Date>,
+            #[serde(default)]
+            draft: bool,
+        }
+        let toml =
+            "+++\npublished = \"FILL IN: the date\"\nretrieved = 2021-12-30\ndraft = true\n+++\n";
+        let yaml = "---\npublished: 'FILL IN: the date'\nretrieved: 2021-12-30\ndraft: true\n---\n";
+        for text in [toml, yaml] {
+            let split = split(text, Path::new("a.md")).unwrap();
+            let m: M = parse(&split, Path::new("a.md"), &["published", "draft"], &[]).unwrap();
+            assert_eq!(m.published.iso(), UNFILLED_DATE);
+            assert_eq!(m.retrieved.map(|d| d.iso()).as_deref(), Some("2021-12-30"));
+            assert!(m.draft);
+        }
+        // Not a draft: the date must be one.
+        let text = "+++\npublished = \"FILL IN: the date\"\n+++\n";
+        let split = split(text, Path::new("a.md")).unwrap();
+        let e = parse::<M>(&split, Path::new("a.md"), &["published", "draft"], &[]).unwrap_err();
+        assert!(e[0].message.contains("is not a date"), "{}", e[0].message);
     }
 
     #[test]
