@@ -213,6 +213,11 @@ impl Pipeline {
                     .templates
                     .push(slash(p.strip_prefix("templates").unwrap_or(p))),
                 Some("static") => scope.statics = true,
+                // Translations change every page and the warnings: all anew.
+                Some("i18n") => {
+                    scope.all = true;
+                    self.theme_stale = true;
+                }
                 _ => {}
             }
         }
@@ -347,7 +352,10 @@ impl Pipeline {
                 }
             });
             match linked {
-                Ok((site, warnings)) => {
+                Ok((mut site, mut warnings)) => {
+                    if let Some(w) = render::localize(&mut site, &self.theme) {
+                        warnings.extend(vec![w]);
+                    }
                     new_warnings = Some(warnings);
                     new_site = Some(site);
                 }

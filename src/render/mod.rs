@@ -5,6 +5,7 @@
 
 pub mod body;
 pub mod highlight;
+pub mod i18n;
 pub mod jsonld;
 mod page;
 mod pages;
@@ -58,15 +59,21 @@ pub fn render(
     pages: &[Page],
     options: &RenderOptions,
 ) -> Result<Rendered> {
-    let cards = Cards::new(site);
+    let tr = Arc::new(theme.translations(&site.settings.language).0);
+    tr.register(&mut theme.tera);
+    let cards = Cards::new(site, &tr);
     // Values every page shows go in the global context once, not into each page's.
-    theme.tera.global_context().insert("site", &site_view(site));
+    theme
+        .tera
+        .global_context()
+        .insert("site", &site_view(site, &tr));
     let theme = &*theme;
     let renderer = Renderer {
         site,
         theme,
         cards: &cards,
         options,
+        tr: &tr,
     };
     let results: Vec<std::result::Result<(Output, bool), Diagnostic>> =
         pages.par_iter().map(|p| renderer.page(p)).collect();
@@ -113,7 +120,34 @@ pub fn syntax_css() -> Output {
     }
 }
 
-fn site_view(site: &Site) -> SiteView<'_> {
+/// Put the theme's words for the default rating scale in `site`'s language
+/// (a site's own scale is in its own words), and warn when the language has
+/// no table. Called once a site is linked, before it is rendered.
+pub fn localize(site: &mut Site, theme: &Theme) -> Option<Diagnostic> {
+    let (tr, found) = theme.translations(&site.settings.language);
+    let scale = &mut site.settings.scale;
+    if scale.verdicts == crate::link::Scale::default_scale().verdicts {
+        for v in &mut scale.verdicts {
+            if let Some(label) = tr.get(&format!("verdict_{}", v.key)) {
+                v.label = label.to_owned();
+            }
+        }
+    }
+    if found {
+        return None;
+    }
+    let index = &site.content.index;
+    Some(
+        i18n::missing_language(
+            &site.settings.language,
+            &index.file,
+            index.spans.key_or_start("language"),
+        )
+        .with_text(index.text.clone()),
+    )
+}
+
+fn site_view<'a>(site: &'a Site, tr: &i18n::Translations) -> SiteView<'a> {
     let s = &site.settings;
     let mut nav: Vec<(Option<i64>, &str, &str)> = site
         .content
@@ -129,6 +163,7 @@ fn site_view(site: &Site) -> SiteView<'_> {
         description: s.description.as_deref(),
         publisher: &s.publisher,
         language: &s.language,
+        dir: tr.direction(),
         base_path: &s.base.path,
         base_url: s.base.absolute.as_deref(),
         nav: nav
@@ -144,8 +179,8 @@ fn site_view(site: &Site) -> SiteView<'_> {
             .iter()
             .map(|v| VerdictView::of(v, s.scale.best))
             .collect(),
-        published: s.published.as_ref().map(DateView::from),
-        updated: s.updated.as_ref().map(DateView::from),
+        published: s.published.as_ref().map(|d| DateView::new(d, tr)),
+        updated: s.updated.as_ref().map(|d| DateView::new(d, tr)),
         generator: format!("factbrief {}", env!("CARGO_PKG_VERSION")),
         contact: s.contact.as_ref().map(|c| ContactView {
             text: &c.text,
@@ -165,6 +200,8 @@ struct Renderer<'a> {
     theme: &'a Theme,
     cards: &'a Cards<'a>,
     options: &'a RenderOptions,
+    /// The theme's words in the briefing's language.
+    tr: &'a i18n::Translations,
 }
 
 /// Resolves internal links relative to one page.
@@ -215,6 +252,21 @@ impl<'a> PageCx<'_, 'a> {
 
     fn cards(&self) -> &'a Cards<'a> {
         self.r.cards
+    }
+
+    /// The theme's words.
+    fn tr(&self) -> &'a i18n::Translations {
+        self.r.tr
+    }
+
+    /// The theme's text `key`.
+    fn t(&self, key: &str) -> String {
+        self.r.tr.t(key)
+    }
+
+    /// A date as readers of the briefing's language read it.
+    fn date(&self, d: &crate::load::Date) -> DateView {
+        DateView::new(d, self.r.tr)
     }
 
     fn insert<T: Serialize + ?Sized>(&mut self, key: &'static str, value: &T) {
@@ -347,7 +399,10 @@ impl Renderer<'_> {
                 }
             }
             Page::TagFeed(slug) => pages::feed::fill(&mut cx, Some(slug)),
-            Page::NotFound => cx.meta("Page not found", None, "404"),
+            Page::NotFound => {
+                let title = cx.t("not_found_title");
+                cx.meta(&title, None, "404")
+            }
             Page::Corrections => pages::corrections::fill(&mut cx),
             Page::ShareImage(_) | Page::ClaimReviews => {}
             Page::Feed => pages::feed::fill(&mut cx, None),
