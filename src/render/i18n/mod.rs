@@ -17,11 +17,21 @@ use crate::diagnostic::{Code, Diagnostic, Error, Result};
 use crate::load::Date;
 
 /// The built-in tables: language subtag and TOML text.
-pub const BUILTIN: [(&str, &str); 4] = [
+pub const BUILTIN: [(&str, &str); 14] = [
     ("ar", include_str!("ar.toml")),
+    ("de", include_str!("de.toml")),
     ("en", include_str!("en.toml")),
+    ("es", include_str!("es.toml")),
     ("fr", include_str!("fr.toml")),
+    ("hi", include_str!("hi.toml")),
+    ("id", include_str!("id.toml")),
+    ("it", include_str!("it.toml")),
     ("ja", include_str!("ja.toml")),
+    ("pt", include_str!("pt.toml")),
+    ("ru", include_str!("ru.toml")),
+    ("tr", include_str!("tr.toml")),
+    ("uk", include_str!("uk.toml")),
+    ("zh", include_str!("zh.toml")),
 ];
 
 /// The endings of plural forms, as CLDR names the categories.
@@ -86,6 +96,12 @@ pub fn plural_category(lang: &str, n: u64) -> &'static str {
             _ if n % 1_000_000 == 0 => "many",
             _ => "other",
         },
+        // European Portuguese has "one" for 1 alone; Brazilian (and plain `pt`) for 0 and 1.
+        "pt" if is_european_portuguese(lang) => match n {
+            1 => "one",
+            _ if n != 0 && n % 1_000_000 == 0 => "many",
+            _ => "other",
+        },
         "pt" => match n {
             0 | 1 => "one",
             _ if n % 1_000_000 == 0 => "many",
@@ -137,6 +153,15 @@ pub fn plural_category(lang: &str, n: u64) -> &'static str {
             _ => "other",
         },
     }
+}
+
+/// Whether `tag` is Portuguese as written in Portugal (`pt-PT`).
+fn is_european_portuguese(tag: &str) -> bool {
+    primary(tag) == "pt"
+        && tag
+            .split(['-', '_'])
+            .skip(1)
+            .any(|s| s.eq_ignore_ascii_case("pt"))
 }
 
 /// The plural categories a language's integers fall into (what its table must give).
@@ -614,6 +639,7 @@ fn locale_of(tag: &str) -> Option<Locale> {
         "id" => Locale::id_ID,
         "it" => Locale::it_IT,
         "ja" => Locale::ja_JP,
+        "pt" if is_european_portuguese(tag) => Locale::pt_PT,
         "pt" => Locale::pt_BR,
         "ru" => Locale::ru_RU,
         "tr" => Locale::tr_TR,
@@ -665,13 +691,16 @@ mod tests {
                     want.retain(|p| p != "n");
                 }
                 assert_eq!(got, want, "{lang}: `{k}` = {v:?}");
+                // The arrows may be left out, and so may the hidden "page" after
+                // Previous/Next where the language cannot put it there (id, zh...).
                 assert!(
-                    !v.trim().is_empty() || k == "prev_arrow",
+                    !v.trim().is_empty()
+                        || ["prev_arrow", "next_arrow", "page_hidden"].contains(&k.as_str()),
                     "{lang}: `{k}` is empty"
                 );
                 seen.entry(base).or_default().push(cat.unwrap_or(""));
             }
-            for (base, _) in &families {
+            for base in families.keys() {
                 let Some(cats) = seen.get(base) else {
                     panic!("{lang}: `{base}` is missing");
                 };
@@ -726,6 +755,112 @@ mod tests {
         assert_eq!(plural_category("ja", 1), "other");
     }
 
+    /// CLDR's cardinal rules for whole numbers, in every built-in language.
+    #[test]
+    fn plural_rules_of_every_builtin_language() {
+        let ns = [0, 1, 2, 3, 4, 5, 11, 12, 21, 22, 25, 101, 111, 1_000_000];
+        let of =
+            |lang: &str| -> Vec<&str> { ns.iter().map(|n| plural_category(lang, *n)).collect() };
+        let one_other = |ones: &[u64]| -> Vec<&str> {
+            ns.iter()
+                .map(|n| if ones.contains(n) { "one" } else { "other" })
+                .collect()
+        };
+        // One for 1 alone: en, de, tr.
+        for lang in ["en", "de", "tr"] {
+            assert_eq!(of(lang), one_other(&[1]), "{lang}");
+        }
+        // hi: i = 0 or n = 1.
+        assert_eq!(of("hi"), one_other(&[0, 1]), "hi");
+        // No plural: id, ja, zh.
+        for lang in ["id", "ja", "zh", "zh-CN"] {
+            assert_eq!(of(lang), vec!["other"; ns.len()], "{lang}");
+        }
+        // Romance: "one" (fr, pt: i = 0,1; pt-PT, es, it: 1), "many" for whole millions.
+        let romance = |ones: &[u64]| -> Vec<&str> {
+            ns.iter()
+                .map(|n| match n {
+                    1_000_000 => "many",
+                    n if ones.contains(n) => "one",
+                    _ => "other",
+                })
+                .collect()
+        };
+        for lang in ["fr", "pt", "pt-BR"] {
+            assert_eq!(of(lang), romance(&[0, 1]), "{lang}");
+        }
+        for lang in ["es", "it", "pt-PT", "pt_pt"] {
+            assert_eq!(of(lang), romance(&[1]), "{lang}");
+        }
+        // East Slavic: one 1, 21, 101; few 2–4, 22; many the rest (whole numbers are never "other").
+        let slavic = vec![
+            "many", "one", "few", "few", "few", "many", "many", "many", "one", "few", "many",
+            "one", "many", "many",
+        ];
+        assert_eq!(of("ru"), slavic, "ru");
+        assert_eq!(of("uk"), slavic, "uk");
+        // Every built-in language's rule stays within the categories its table gives.
+        for (lang, _) in BUILTIN {
+            let cats = plural_categories(lang);
+            assert!(cats.contains(&"other"), "{lang}");
+            for n in (0..=1200).chain([1_000_000, 2_000_000, 1_000_001]) {
+                let c = plural_category(lang, n);
+                assert!(cats.contains(&c), "{lang}: {n} is `{c}`, not in {cats:?}");
+            }
+        }
+    }
+
+    #[test]
+    fn the_builtin_languages() {
+        let langs: Vec<&str> = BUILTIN.iter().map(|(l, _)| *l).collect();
+        assert_eq!(
+            langs,
+            ["ar", "de", "en", "es", "fr", "hi", "id", "it", "ja", "pt", "ru", "tr", "uk", "zh"]
+        );
+        for lang in langs {
+            assert_eq!(builtin_for(lang).map(|(l, _)| l), Some(lang));
+            // English is chrono's own; every other language names its months.
+            assert_eq!(locale_of(lang).is_some(), lang != "en", "{lang}");
+        }
+        assert_eq!(builtin_for("pt-BR").map(|(l, _)| l), Some("pt"));
+        assert_eq!(builtin_for("zh-Hans-CN").map(|(l, _)| l), Some("zh"));
+        assert_eq!(builtin_for("zh-TW"), None);
+        assert_eq!(locale_of("pt-PT"), Some(Locale::pt_PT));
+        assert_eq!(locale_of("pt-BR"), Some(Locale::pt_BR));
+        assert_eq!(locale_of("pt"), Some(Locale::pt_BR));
+    }
+
+    /// Curly quotes and apostrophes in every table, never the typewriter's.
+    #[test]
+    fn tables_use_typographic_quotes() {
+        for (lang, text) in BUILTIN {
+            for (k, v) in parse_builtin(text) {
+                assert!(
+                    !v.contains(['"', '\'']),
+                    "{lang}: `{k}` = {v:?} has a straight quote"
+                );
+            }
+        }
+    }
+
+    /// Every table's date format is one chrono writes, with the month in the language.
+    #[test]
+    fn every_table_writes_its_dates() {
+        let d = Date::parse("2021-12-30").unwrap();
+        let none = SiteTables::default();
+        for (lang, _) in BUILTIN {
+            let text = Translations::new(lang, &none).0.date(&d);
+            assert_ne!(text, "2021-12-30", "{lang}: the format does not write");
+            assert!(
+                text.contains("2021") && text.contains("30"),
+                "{lang}: {text}"
+            );
+            if lang != "en" {
+                assert!(!text.contains("December"), "{lang}: {text}");
+            }
+        }
+    }
+
     #[test]
     fn dates_read_in_the_language() {
         let d = Date::parse("2021-12-31").unwrap();
@@ -737,6 +872,108 @@ mod tests {
         assert_eq!(of("ar"), "31 ديسمبر 2021");
         // No table: English.
         assert_eq!(of("nl"), "31 December 2021");
+    }
+
+    /// 30 December 2021 and 3 May 2021 as `tag`'s table writes them.
+    fn dates_in(tag: &str) -> (String, String) {
+        let none = SiteTables::default();
+        let tr = Translations::new(tag, &none).0;
+        (
+            tr.date(&Date::parse("2021-12-30").unwrap()),
+            tr.date(&Date::parse("2021-05-03").unwrap()),
+        )
+    }
+
+    #[test]
+    fn spanish_dates() {
+        assert_eq!(dates_in("es").0, "30 de diciembre de 2021");
+        assert_eq!(dates_in("es-MX").1, "3 de mayo de 2021");
+    }
+
+    #[test]
+    fn german_dates() {
+        assert_eq!(dates_in("de").0, "30. Dezember 2021");
+        assert_eq!(dates_in("de-AT").1, "3. Mai 2021");
+    }
+
+    #[test]
+    fn portuguese_dates() {
+        assert_eq!(dates_in("pt").0, "30 de dezembro de 2021");
+        assert_eq!(dates_in("pt-BR").1, "3 de maio de 2021");
+        assert_eq!(dates_in("pt-PT").0, "30 de dezembro de 2021");
+    }
+
+    #[test]
+    fn italian_dates() {
+        assert_eq!(dates_in("it").0, "30 dicembre 2021");
+        assert_eq!(dates_in("it").1, "3 maggio 2021");
+    }
+
+    #[test]
+    fn russian_dates() {
+        // The month in the genitive, as a date needs it (not «декабрь», «май»).
+        assert_eq!(dates_in("ru").0, "30 декабря 2021");
+        assert_eq!(dates_in("ru").1, "3 мая 2021");
+    }
+
+    #[test]
+    fn ukrainian_dates() {
+        // The month in the genitive (not «грудень», «травень»).
+        assert_eq!(dates_in("uk").0, "30 грудня 2021");
+        assert_eq!(dates_in("uk").1, "3 травня 2021");
+    }
+
+    #[test]
+    fn turkish_dates() {
+        assert_eq!(dates_in("tr").0, "30 Aralık 2021");
+        assert_eq!(dates_in("tr").1, "3 Mayıs 2021");
+    }
+
+    #[test]
+    fn hindi_dates() {
+        assert_eq!(dates_in("hi").0, "30 दिसंबर 2021");
+        assert_eq!(dates_in("hi").1, "3 मई 2021");
+    }
+
+    #[test]
+    fn indonesian_dates() {
+        assert_eq!(dates_in("id").0, "30 Desember 2021");
+        assert_eq!(dates_in("id").1, "3 Mei 2021");
+    }
+
+    #[test]
+    fn chinese_dates() {
+        assert_eq!(dates_in("zh").0, "2021年12月30日");
+        assert_eq!(dates_in("zh-CN").1, "2021年5月3日");
+    }
+
+    #[test]
+    fn counts_in_the_new_languages() {
+        let none = SiteTables::default();
+        let count = |lang: &str, key: &str, n: u64| {
+            Translations::new(lang, &none)
+                .0
+                .format(key, Some(n), &[], false)
+                .unwrap()
+        };
+        assert_eq!(count("ru", "claims_count", 1), "1 утверждение");
+        assert_eq!(count("ru", "claims_count", 3), "3 утверждения");
+        assert_eq!(count("ru", "claims_count", 5), "5 утверждений");
+        assert_eq!(count("ru", "claims_count", 21), "21 утверждение");
+        assert_eq!(count("uk", "sources_count", 2), "2 джерела");
+        assert_eq!(count("uk", "sources_count", 11), "11 джерел");
+        assert_eq!(count("de", "sources_count", 1), "1 Quelle");
+        assert_eq!(count("es", "claims_count", 0), "0 afirmaciones");
+        assert_eq!(count("pt", "claims_count", 0), "0 afirmação");
+        assert_eq!(count("pt-PT", "claims_count", 0), "0 afirmações");
+        assert_eq!(count("hi", "claims_count", 2), "2 दावे");
+        assert_eq!(count("tr", "claims_count", 2), "2 iddia");
+        assert_eq!(count("zh", "claims_count", 1), "1条说法");
+        // A table without "many" (Spanish millions) falls back to "other".
+        assert_eq!(
+            count("es", "claims_count", 1_000_000),
+            "1000000 afirmaciones"
+        );
     }
 
     #[test]
