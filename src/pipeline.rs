@@ -140,6 +140,17 @@ impl Pipeline {
         self.site.as_ref()
     }
 
+    /// The theme's words in the briefing's language: that of the last good
+    /// run, else the `language` of `content/_index.md` as far as it can be read
+    /// (for the pages `serve` shows before any build succeeded), else English.
+    pub fn translations(&self) -> crate::render::i18n::Translations {
+        let language = match &self.site {
+            Some(site) => site.settings.language.clone(),
+            None => index_language(&self.options.root).unwrap_or_else(|| "en".to_owned()),
+        };
+        self.theme.translations(&language).0
+    }
+
     /// How many of the files are static files (or files of the search index).
     pub fn statics(&self) -> usize {
         self.static_paths.len()
@@ -214,6 +225,11 @@ impl Pipeline {
                     .templates
                     .push(slash(p.strip_prefix("templates").unwrap_or(p))),
                 Some("static") => scope.statics = true,
+                // Translations change every page and the warnings: all anew.
+                Some("i18n") => {
+                    scope.all = true;
+                    self.theme_stale = true;
+                }
                 _ => {}
             }
         }
@@ -364,7 +380,10 @@ impl Pipeline {
                 }
             });
             match linked {
-                Ok((site, warnings)) => {
+                Ok((mut site, mut warnings)) => {
+                    if let Some(w) = render::localize(&mut site, &self.theme) {
+                        warnings.extend(vec![w]);
+                    }
                     new_warnings = Some(warnings);
                     new_site = Some(site);
                 }
@@ -577,4 +596,26 @@ fn slash(p: &Path) -> String {
         .map(|c| c.as_os_str().to_string_lossy())
         .collect::<Vec<_>>()
         .join("/")
+}
+
+/// The `language` field of the site's `content/_index.md`, if the file and that
+/// field can be read (whatever else is wrong with it).
+fn index_language(root: &std::path::Path) -> Option<String> {
+    use crate::load::front_matter::{split, Format};
+    let file = root.join("content").join("_index.md");
+    let text = std::fs::read_to_string(&file).ok()?;
+    let split = split(&text, &file).ok()?;
+    let language = match split.format {
+        Format::Toml => toml::from_str::<toml::Table>(split.front_matter)
+            .ok()?
+            .get("language")?
+            .as_str()?
+            .to_owned(),
+        Format::Yaml => serde_yaml_ng::from_str::<serde_yaml_ng::Value>(split.front_matter)
+            .ok()?
+            .get("language")?
+            .as_str()?
+            .to_owned(),
+    };
+    Some(language)
 }

@@ -8,22 +8,17 @@
 
 const DEBOUNCE_MS = 100;
 const PAGE_SIZE = 20;
-// Filters as the index names them, in the order shown, with their legends.
-const FILTERS = [
-  ["type", "Show"],
-  ["verdict", "Verdict"],
-  ["stance", "Stance"],
-  ["outlet", "Outlet"],
-  ["tag", "Tag"],
-  ["kind", "Source kind"],
-];
+// Filters as the index names them, in the order shown.
+const FILTERS = ["type", "verdict", "stance", "outlet", "tag", "kind"];
 const ORDER = {
   type: ["Claim", "Passage"],
   stance: ["Supports", "Contradicts", "Context"],
 };
-const TYPE_LABELS = { Claim: "Claims", Passage: "Quoted passages" };
 
 const ui = document.getElementById("search");
+// Every word shown comes from the page, in the briefing's language (data-words).
+const WORDS = readWords(ui);
+const PLURAL = new Intl.PluralRules(document.documentElement.lang || "en");
 if (ui) {
   start(ui).catch(unavailable);
 }
@@ -44,7 +39,7 @@ async function start(ui) {
   }));
   ORDER.verdict = scale.map((v) => v.label);
 
-  status.textContent = "Loading the search index…";
+  status.textContent = WORDS.loading;
   const pagefind = await import(new URL("pagefind/pagefind.js", siteRoot).href);
   const options = { baseUrl: siteRoot.pathname, excerptLength: 30 };
   await pagefind.options(options);
@@ -62,7 +57,8 @@ async function start(ui) {
 
   // The filters: one group of check boxes per filter the index has.
   const boxes = {};
-  for (const [name, legend] of FILTERS) {
+  for (const name of FILTERS) {
+    const legend = WORDS[`filter_${name}`] || name;
     const values = sorted(name, Object.keys(totals[name] || {}));
     if (values.length < 2 && name !== "verdict") continue;
     const details = document.createElement("details");
@@ -86,7 +82,7 @@ async function start(ui) {
       box.dataset.filter = name;
       const count = document.createElement("span");
       count.className = "search-count";
-      label.append(box, " ", (name === "type" && TYPE_LABELS[value]) || value, " ", count);
+      label.append(box, " ", valueLabel(name, value), " ", count);
       fieldset.append(label);
       boxes[name].push({ box, count });
     }
@@ -113,7 +109,7 @@ async function start(ui) {
         if (e.box.checked) n++;
       }
       const chosen = filtersBox.querySelector(`details[data-filter="${name}"] .search-chosen`);
-      chosen.textContent = n ? `(${n} chosen)` : "";
+      chosen.textContent = n ? fill(WORDS.chosen, { n: String(n) }).join("") : "";
     }
   };
   showCounts(totals);
@@ -136,12 +132,9 @@ async function start(ui) {
     showCounts(response.filters);
     await showMore(gen);
     const n = current.length;
-    const what = n === 1 ? "1 result" : `${n} results`;
-    status.textContent =
-      (n === 0 ? "No results" : what) +
-      (query ? ` for “${query}”` : "") +
-      (filtering ? " with the filters chosen" : "") +
-      ".";
+    const results = n === 0 ? WORDS.no_results : fill(plural(WORDS.results, n), { n: String(n) }).join("");
+    const which = query && filtering ? "status_both" : query ? "status_query" : "status_filters";
+    status.textContent = fill(WORDS[which], { results, query }).join("");
   };
 
   // The next results, each shown as soon as it and those before it are loaded.
@@ -194,7 +187,7 @@ async function start(ui) {
   });
 
   function failed(error) {
-    status.textContent = `The search failed: ${error && error.message ? error.message : error}`;
+    status.textContent = fill(WORDS.failed, { error: String(error && error.message ? error.message : error) }).join("");
   }
 
   ui.hidden = false;
@@ -223,13 +216,13 @@ function result(d, siteRoot, scale) {
     verdict.className = v ? `verdict verdict-${v.key}` : "verdict";
     const hidden = document.createElement("span");
     hidden.className = "visually-hidden";
-    hidden.textContent = "Verdict: ";
+    hidden.textContent = `${WORDS.verdict_hidden} `;
     verdict.append(hidden, label);
     const a = link(d.url, meta.title || d.url);
     a.className = "claim-link";
     const kind = document.createElement("p");
     kind.className = "eyebrow";
-    kind.textContent = "Claim";
+    kind.textContent = WORDS.kind_claim;
     const p = document.createElement("p");
     p.className = "search-excerpt";
     p.append(...excerpt(d.excerpt));
@@ -237,13 +230,13 @@ function result(d, siteRoot, scale) {
     if (meta.claimant) {
       const who = document.createElement("p");
       who.className = "card-meta";
-      who.textContent = `Claimed by ${meta.claimant}.`;
+      who.textContent = fill(WORDS.claimed_by, { claimant: meta.claimant }).join("");
       li.append(who);
     }
   } else {
     const kind = document.createElement("p");
     kind.className = "eyebrow";
-    kind.textContent = ["Quoted passage", ...(filters.stance || [])].join(" · ");
+    kind.textContent = [WORDS.kind_passage, ...(filters.stance || []).map((v) => valueLabel("stance", v))].join(" · ");
     const quote = document.createElement("blockquote");
     const p = document.createElement("p");
     p.append(...excerpt(d.excerpt));
@@ -252,18 +245,19 @@ function result(d, siteRoot, scale) {
     cite.className = "cite";
     const a = link(d.url, meta.title || d.url);
     a.className = "search-passage-link";
-    cite.append("From ", a, meta.outlet ? `, ${meta.outlet}.` : ".");
+    cite.append(...fill(WORDS.from, { source: a, outlet: meta.outlet || "" }));
     li.append(kind, quote, cite);
     const statements = (meta.claims || "").split("\n");
     const urls = filters.claim || [];
     if (urls.length) {
       const by = document.createElement("p");
       by.className = "search-quoted-by";
-      by.append(urls.length === 1 ? "Quoted by the claim " : "Quoted by the claims ");
+      const claims = document.createDocumentFragment();
       urls.forEach((u, i) => {
-        if (i > 0) by.append(i === urls.length - 1 ? " and " : ", ");
-        by.append(link(new URL(u, siteRoot).pathname, statements[i] || u));
+        if (i > 0) claims.append(i === urls.length - 1 ? WORDS.list_and : WORDS.list_sep);
+        claims.append(link(new URL(u, siteRoot).pathname, statements[i] || u));
       });
+      by.append(...fill(plural(WORDS.quoted_by, urls.length), { claims }));
       li.append(by);
     }
   }
@@ -313,7 +307,7 @@ function sorted(name, values) {
 function withTimeout(promise, ms) {
   return Promise.race([
     promise,
-    new Promise((_, reject) => setTimeout(() => reject(new Error("the index took too long to load")), ms)),
+    new Promise((_, reject) => setTimeout(() => reject(new Error(WORDS.timeout)), ms)),
   ]);
 }
 
@@ -321,12 +315,45 @@ function withTimeout(promise, ms) {
 function unavailable(error) {
   const note = document.getElementById("search-nojs");
   if (note) {
-    note.textContent =
-      "The search index could not be loaded here" +
-      (location.protocol === "file:" ? " (pages opened as files cannot load it: serve the folder with a web server)" : "") +
-      ". Every claim and every source is listed on these pages:";
+    note.textContent = location.protocol === "file:" ? WORDS.unavailable_file : WORDS.unavailable;
   }
   const box = document.getElementById("search");
   if (box) box.dataset.state = "failed";
   console.error(error);
+}
+
+// The words of the page (`data-words`). A word the page does not give (a
+// site's own search.html without them) shows as its name.
+function readWords(ui) {
+  let given = {};
+  try {
+    given = JSON.parse((ui && ui.dataset.words) || "{}");
+  } catch (e) {
+    console.error(e);
+  }
+  return new Proxy(given, { get: (words, name) => (name in words ? words[name] : String(name)) });
+}
+
+// The form of plural family `forms` ({one, few, other, ...}) for count n.
+function plural(forms, n) {
+  if (typeof forms !== "object") return String(forms);
+  return forms[PLURAL.select(n)] || forms.other || "";
+}
+
+// `text` with its {placeholders} replaced by `args` (strings or nodes): the
+// parts, to append to an element. Unknown placeholders stay as written.
+function fill(text, args) {
+  return String(text)
+    .split(/(\{[a-z_]+\})/)
+    .filter((part) => part !== "")
+    .map((part) => {
+      const m = /^\{([a-z_]+)\}$/.exec(part);
+      return m && m[1] in args ? args[m[1]] : part;
+    });
+}
+
+// How a filter value of the index reads in the briefing's language.
+function valueLabel(name, value) {
+  const values = WORDS.values && WORDS.values[name];
+  return (values && values[value]) || value;
 }

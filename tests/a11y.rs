@@ -75,24 +75,7 @@ fn no_page_type_has_an_accessibility_violation() {
     assert!(o.status.success());
     let port = serve_dir(&out, "/");
     let mut found = Vec::new();
-    for look in [
-        Look {
-            size: (1280, 900),
-            dark: false,
-        },
-        Look {
-            size: (1280, 900),
-            dark: true,
-        },
-        Look {
-            size: (390, 844),
-            dark: false,
-        },
-        Look {
-            size: (390, 844),
-            dark: true,
-        },
-    ] {
+    for look in LOOKS {
         let browser = Browser::start(look);
         for page in PAGES {
             browser.goto(&format!("http://127.0.0.1:{port}/{page}"));
@@ -102,7 +85,43 @@ fn no_page_type_has_an_accessibility_violation() {
                 json!([]),
             );
             assert_eq!(dark, json!(look.dark), "{look:?}");
-            browser.run(&axe, json!([]));
+            found.extend(violations(&browser, &axe, page, look));
+        }
+    }
+    assert!(
+        found.is_empty(),
+        "{} violations:\n{}",
+        found.len(),
+        found.join("\n")
+    );
+}
+
+/// The looks every page is checked in: desktop and phone, light and dark.
+const LOOKS: [Look; 4] = [
+    Look {
+        size: (1280, 900),
+        dark: false,
+    },
+    Look {
+        size: (1280, 900),
+        dark: true,
+    },
+    Look {
+        size: (390, 844),
+        dark: false,
+    },
+    Look {
+        size: (390, 844),
+        dark: true,
+    },
+];
+
+/// What axe finds wrong with the page open in `browser`, one line each.
+fn violations(browser: &Browser, axe: &str, page: &str, look: Look) -> Vec<String> {
+    let mut found = Vec::new();
+    {
+        {
+            browser.run(axe, json!([]));
             let result = browser.run_async(
                 "const done = arguments[arguments.length - 1];
                  axe.run(document, { runOnly: ['wcag2a', 'wcag2aa', 'best-practice'] })
@@ -126,12 +145,7 @@ fn no_page_type_has_an_accessibility_violation() {
             }
         }
     }
-    assert!(
-        found.is_empty(),
-        "{} violations:\n{}",
-        found.len(),
-        found.join("\n")
-    );
+    found
 }
 
 fn summary(nodes: &Value) -> String {
@@ -144,4 +158,88 @@ fn summary(nodes: &Value) -> String {
                 .join(" | ")
         })
         .unwrap_or_default()
+}
+
+/// The Arabic test briefing's pages of each kind.
+const ARABIC_PAGES: &[&str] = &[
+    "",
+    "claims/",
+    "claims/thalath-sufun/",
+    "sources/",
+    "sources/bayan/",
+    "matrix/",
+    "timeline/",
+    "verdicts/",
+    "search/",
+    "404.html",
+];
+
+#[test]
+fn an_arabic_briefing_reads_right_to_left_with_no_violation() {
+    if !browser_available("a11y") {
+        return;
+    }
+    let Some(axe) = axe_source() else {
+        return;
+    };
+    let dir = tempfile::tempdir().unwrap();
+    let out: PathBuf = dir.path().join("public");
+    let root = common::repo_root().join("tests/fixtures/i18n-ar");
+    let o = common::run(&root, &["build", "--output", out.to_str().unwrap()]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let port = serve_dir(&out, "/");
+    let mut found = Vec::new();
+    for look in LOOKS {
+        let browser = Browser::start(look);
+        for page in ARABIC_PAGES {
+            browser.goto(&format!("http://127.0.0.1:{port}/{page}"));
+            // The page is right to left, and its heading starts at the right:
+            // its text ends flush with the right edge of its box and leaves
+            // room on the left.
+            let h1 = browser.run(
+                "const h = document.querySelector('main h1') || document.querySelector('h1');
+                 const r = document.createRange(); r.selectNodeContents(h);
+                 const text = r.getBoundingClientRect(), box = h.getBoundingClientRect();
+                 return { dir: getComputedStyle(document.documentElement).direction,
+                          right: box.right - text.right, left: text.left - box.left,
+                          lines: Math.round(text.height / parseFloat(getComputedStyle(h).lineHeight)) };",
+                json!([]),
+            );
+            assert_eq!(h1["dir"], json!("rtl"), "{page} {look:?}: {h1}");
+            let gap_right = h1["right"].as_f64().unwrap_or(f64::MAX);
+            assert!(
+                gap_right.abs() < 2.0,
+                "{page} {look:?}: the heading is not flush right: {h1}"
+            );
+            if h1["lines"].as_f64() == Some(1.0) {
+                assert!(
+                    h1["left"].as_f64().unwrap_or(0.0) > 2.0,
+                    "{page} {look:?}: a one-line heading fills the line from the left: {h1}"
+                );
+            }
+            found.extend(violations(&browser, &axe, page, look));
+        }
+        // The evidence rule stands on the right of the claim page's stances, and
+        // the timeline's on the right of its entries.
+        browser.goto(&format!("http://127.0.0.1:{port}/claims/thalath-sufun/"));
+        let rule = browser.run(
+            "const s = getComputedStyle(document.querySelector('.stance'));
+             return [s.borderRightWidth, s.borderLeftWidth];",
+            json!([]),
+        );
+        assert_eq!(rule, json!(["4px", "0px"]), "{look:?}");
+        browser.goto(&format!("http://127.0.0.1:{port}/timeline/"));
+        let rule = browser.run(
+            "const s = getComputedStyle(document.querySelector('.timeline'));
+             return [s.borderRightWidth, s.borderLeftWidth];",
+            json!([]),
+        );
+        assert_eq!(rule, json!(["2px", "0px"]), "{look:?}");
+    }
+    assert!(
+        found.is_empty(),
+        "{} violations:\n{}",
+        found.len(),
+        found.join("\n")
+    );
 }

@@ -552,7 +552,7 @@ fn the_matrix_is_sparse_for_many_sources() {
         .unwrap();
     assert_eq!(row.matches("sources/").count(), 1, "{row}");
     assert!(
-        row.contains("Outlet 7, 1 December 2021</a>: supports"),
+        row.contains("<bdi>Outlet 7</bdi>, 1 December 2021</a>: supports"),
         "{row}"
     );
 }

@@ -22,7 +22,7 @@ fn options(root: &Path) -> BuildOptions {
 
 fn render_options() -> RenderOptions {
     RenderOptions {
-        inject: Some("<script>/* live reload */</script>".into()),
+        inject: Some(|_| "<script>/* live reload */</script>".into()),
         ..RenderOptions::default()
     }
 }

@@ -305,11 +305,13 @@ fn taxonomy_terms_are_in_the_sitemap_and_pages_link_their_terms() {
     );
     assert!(claim.contains("href=\"../../verdicts/mixed/\""));
     let source = fs::read_to_string(out.join("sources/s001/index.html")).unwrap();
-    assert!(source.contains("<a href=\"../../outlets/kommersant/\">Коммерсантъ</a>"));
+    assert!(source.contains("<a href=\"../../outlets/kommersant/\"><bdi>Коммерсантъ</bdi></a>"));
     let tags = fs::read_to_string(out.join("tags/index.html")).unwrap();
     // One use each: the spelling of the latest check wins.
     assert!(
-        tags.contains("<a href=\"../tags/vaccines/\">vaccines</a> <span class=\"count\">2<"),
+        tags.contains(
+            "<a href=\"../tags/vaccines/\"><bdi>vaccines</bdi></a> <span class=\"count\">2<"
+        ),
         "{tags}"
     );
     let feed = fs::read_to_string(out.join("tags/vaccines/feed.xml")).unwrap();

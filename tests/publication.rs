@@ -205,7 +205,7 @@ fn evidence_links_to_the_passage_in_the_original_and_the_archive() {
 fn claim_pages_lead_with_the_verdict_and_share_themselves() {
     let pages = example();
     let html = &pages["claims/call-lasted-two-hours/index.html"];
-    let h1 = html.find("<h1>").unwrap();
+    let h1 = html.find("<h1").unwrap();
     let verdict = html.find("class=\"verdict-box").unwrap();
     let analysis = html.find("id=\"analysis\"").unwrap();
     let evidence = html.find("id=\"evidence\"").unwrap();

@@ -222,7 +222,10 @@ fn the_search_page_works_without_javascript_as_links_to_the_lists() {
     build_ok(&repo_root(), &out);
     let html = fs::read_to_string(out.join("search/index.html")).unwrap();
     // The search box is hidden until the script has loaded the index.
-    assert!(html.contains("<div class=\"search\" id=\"search\" data-root=\"../\" hidden>"));
+    assert!(html.contains("<div class=\"search\" id=\"search\" data-root=\"../\" data-words=\""));
+    assert!(html.contains("\" hidden>\n<form class=\"search-form\""));
+    // Its words, in the briefing's language, for the script.
+    assert!(html.contains("&quot;status_query&quot;:&quot;{results} for “{query}”.&quot;"));
     for link in ["../claims/", "../sources/"] {
         assert!(html.contains(&format!("<a href=\"{link}\">")), "{link}");
     }

@@ -669,3 +669,38 @@ fn templates_and_static_folders_made_after_start_are_used() {
         s == 200 && b == "hello\n"
     });
 }
+
+#[test]
+fn the_pages_the_server_makes_speak_the_briefings_language() {
+    // A French briefing whose only claim cites a source that is not there:
+    // no build succeeds, so every page is the waiting page, in French.
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    let files = [
+        (
+            "content/_index.md",
+            "+++\ntitle = \"Vérifications\"\nlanguage = \"fr\"\n+++\n",
+        ),
+        (
+            "content/claims/c.md",
+            "+++\nclaim = \"Une affirmation.\"\nverdict = \"false\"\n[[evidence]]\nsource = \"absente\"\nstance = \"contradicts\"\n+++\n",
+        ),
+    ];
+    for (path, text) in files {
+        let path = root.join(path);
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        std::fs::write(path, text).unwrap();
+    }
+    let server = serve(root, &[]);
+    let (status, page) = get(server.port, "/");
+    assert_eq!(status, 503);
+    assert!(page.contains("<html lang=\"fr\" dir=\"ltr\">"), "{page}");
+    assert!(
+        page.contains("<h1>Le site n’a pas encore été construit</h1>"),
+        "{page}"
+    );
+    assert!(page.contains("content/claims/c.md"), "{page}");
+    // The overlay's words, in the script the page carries, are French as well.
+    assert!(page.contains("la dernière sauvegarde"), "{page}");
+    assert!(!page.contains("did not build"), "{page}");
+}

@@ -64,10 +64,19 @@ pub fn claim_id(statement: &str) -> String {
         out.push_str(word);
     }
     if out.is_empty() {
-        "claim".into()
+        fallback_id("claim", statement)
     } else {
         out
     }
+}
+
+/// `<kind>-<six hex digits>`: a short id, the same for the same text, for
+/// text that transliterates to nothing (emoji, punctuation).
+pub(crate) fn fallback_id(kind: &str, text: &str) -> String {
+    let hash = text.bytes().fold(0xcbf2_9ce4_8422_2325_u64, |h, b| {
+        (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3)
+    });
+    format!("{kind}-{:06x}", hash & 0xff_ffff)
 }
 
 /// Write `content/claims/<id>.md` for `statement`, a draft to complete. Returns the file.
@@ -161,6 +170,17 @@ mod tests {
             "putin-asked-for-the-call"
         );
         assert!(claim_id(&"word ".repeat(40)).len() <= 60);
-        assert_eq!(claim_id("¿?"), "claim");
+        // Nothing to transliterate: a short stable id, never a bare `claim`.
+        assert_eq!(claim_id("¿?"), claim_id("¿?"));
+        assert!(claim_id("¿?").starts_with("claim-") && claim_id("¿?").len() == 12);
+        assert_ne!(claim_id("¿?"), claim_id("🙂"));
+        // Other scripts are transliterated.
+        assert_eq!(
+            claim_id("Macron a déclaré que c'est faux"),
+            "macron-a-declare-que-c-est-faux"
+        );
+        assert_eq!(claim_id("Путин позвонил Байдену"), "putin-pozvonil-baidenu");
+        assert_eq!(claim_id("Η Ελλάδα"), "e-ellada");
+        assert!(claim_id("拜登与普京通话").starts_with("bai-deng"));
     }
 }

@@ -19,6 +19,9 @@ pub enum Code {
     /// The `[[verdicts]]` scale of `content/_index.md` is invalid: a bad key,
     /// an empty list, a rating of 0, or two verdicts with the same rating.
     BadVerdict,
+    /// A site's translation table (`i18n/<lang>.toml`) is not valid: TOML, a
+    /// value that is not text, a key the theme does not have, an unknown placeholder.
+    BadTranslation,
     /// A Markdown link to `claim:`, `source:` or `page:` names no such document.
     BrokenLink,
     /// A link in a rendered page points to no file of the built site.
@@ -55,6 +58,9 @@ pub enum Code {
     NoIndex,
     /// No evidence entry of a claim quotes its source (a warning).
     NoQuotedEvidence,
+    /// The briefing's language has no translation table, built in or the site's:
+    /// the theme's words are English (a warning).
+    NoTranslation,
     /// A source named in a claim's `appears_in` contains few of the claim's words (a warning).
     NotInAppearance,
     /// A file is not valid UTF-8 text.
@@ -106,9 +112,10 @@ pub enum Code {
 
 impl Code {
     /// Every code, in the order of their names.
-    pub const ALL: [Code; 44] = [
+    pub const ALL: [Code; 46] = [
         Code::BadBaseUrl,
         Code::BadId,
+        Code::BadTranslation,
         Code::BadValue,
         Code::BadVerdict,
         Code::BrokenLink,
@@ -128,6 +135,7 @@ impl Code {
         Code::NoFrontMatter,
         Code::NoIndex,
         Code::NoQuotedEvidence,
+        Code::NoTranslation,
         Code::NotInAppearance,
         Code::NotUtf8,
         Code::OutputCollision,
@@ -158,6 +166,7 @@ impl Code {
         match self {
             Code::BadBaseUrl => "bad-base-url",
             Code::BadId => "bad-id",
+            Code::BadTranslation => "bad-translation",
             Code::BadValue => "bad-value",
             Code::BadVerdict => "bad-verdict",
             Code::BrokenLink => "broken-link",
@@ -177,6 +186,7 @@ impl Code {
             Code::NoFrontMatter => "no-front-matter",
             Code::NoIndex => "no-index",
             Code::NoQuotedEvidence => "no-quoted-evidence",
+            Code::NoTranslation => "no-translation",
             Code::NotInAppearance => "not-in-appearance",
             Code::NotUtf8 => "not-utf8",
             Code::OutputCollision => "output-collision",

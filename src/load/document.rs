@@ -314,7 +314,17 @@ pub enum SourceKind {
 }
 
 impl SourceKind {
-    /// How readers see the kind.
+    /// Every kind.
+    pub const ALL: [SourceKind; 6] = [
+        SourceKind::News,
+        SourceKind::Statement,
+        SourceKind::Transcript,
+        SourceKind::Opinion,
+        SourceKind::Report,
+        SourceKind::Other,
+    ];
+
+    /// How readers see the kind (and how the search index names it).
     pub fn label(self) -> &'static str {
         match self {
             SourceKind::News => "News report",

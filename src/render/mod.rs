@@ -5,6 +5,7 @@
 
 pub mod body;
 pub mod highlight;
+pub mod i18n;
 pub mod jsonld;
 mod page;
 mod pages;
@@ -47,11 +48,15 @@ pub const SHARE_IMAGE: &str = "share.png";
 /// Options of a render.
 #[derive(Debug, Clone, Default)]
 pub struct RenderOptions {
-    /// HTML to put before `</body>` of every HTML page (the live-reload script of `serve`).
-    pub inject: Option<String>,
+    /// HTML to put before `</body>` of every HTML page (the live-reload script
+    /// of `serve`), made once per render with the theme's words.
+    pub inject: Option<Inject>,
     /// Share images made so far (kept across rebuilds, and on disk for `build`).
     pub images: Arc<share_cache::ShareImages>,
 }
+
+/// Makes the HTML [`RenderOptions::inject`] puts in pages, in the briefing's language.
+pub type Inject = fn(&i18n::Translations) -> String;
 
 /// Render `pages` of `site` (the caller adds [`syntax_css`] when some page has code).
 pub fn render(
@@ -60,15 +65,23 @@ pub fn render(
     pages: &[Page],
     options: &RenderOptions,
 ) -> Result<Rendered> {
-    let cards = Cards::new(site);
+    let tr = Arc::new(theme.translations(&site.settings.language).0);
+    tr.register(&mut theme.tera);
+    let cards = Cards::new(site, &tr);
     // Values every page shows go in the global context once, not into each page's.
-    theme.tera.global_context().insert("site", &site_view(site));
+    theme
+        .tera
+        .global_context()
+        .insert("site", &site_view(site, &tr));
     let theme = &*theme;
+    let inject = options.inject.map(|make| make(&tr));
     let renderer = Renderer {
         site,
         theme,
         cards: &cards,
         options,
+        tr: &tr,
+        inject: inject.as_deref(),
     };
     let results: Vec<std::result::Result<(Output, bool), Diagnostic>> =
         pages.par_iter().map(|p| renderer.page(p)).collect();
@@ -115,7 +128,34 @@ pub fn syntax_css() -> Output {
     }
 }
 
-fn site_view(site: &Site) -> SiteView<'_> {
+/// Put the theme's words for the default rating scale in `site`'s language
+/// (a site's own scale is in its own words), and warn when the language has
+/// no table. Called once a site is linked, before it is rendered.
+pub fn localize(site: &mut Site, theme: &Theme) -> Option<Diagnostic> {
+    let (tr, found) = theme.translations(&site.settings.language);
+    let scale = &mut site.settings.scale;
+    if scale.verdicts == crate::link::Scale::default_scale().verdicts {
+        for v in &mut scale.verdicts {
+            if let Some(label) = tr.get(&format!("verdict_{}", v.key)) {
+                v.label = label.to_owned();
+            }
+        }
+    }
+    if found {
+        return None;
+    }
+    let index = &site.content.index;
+    Some(
+        i18n::missing_language(
+            &site.settings.language,
+            &index.file,
+            index.spans.key_or_start("language"),
+        )
+        .with_text(index.text.clone()),
+    )
+}
+
+fn site_view<'a>(site: &'a Site, tr: &i18n::Translations) -> SiteView<'a> {
     let s = &site.settings;
     let mut nav: Vec<(Option<i64>, &str, &str)> = site
         .content
@@ -131,6 +171,7 @@ fn site_view(site: &Site) -> SiteView<'_> {
         description: s.description.as_deref(),
         publisher: &s.publisher,
         language: &s.language,
+        dir: tr.direction(),
         base_path: &s.base.path,
         base_url: s.base.absolute.as_deref(),
         nav: nav
@@ -146,8 +187,8 @@ fn site_view(site: &Site) -> SiteView<'_> {
             .iter()
             .map(|v| VerdictView::of(v, s.scale.best))
             .collect(),
-        published: s.published.as_ref().map(DateView::from),
-        updated: s.updated.as_ref().map(DateView::from),
+        published: s.published.as_ref().map(|d| DateView::new(d, tr)),
+        updated: s.updated.as_ref().map(|d| DateView::new(d, tr)),
         generator: format!("factbrief {}", env!("CARGO_PKG_VERSION")),
         contact: s.contact.as_ref().map(|c| ContactView {
             text: &c.text,
@@ -167,6 +208,10 @@ struct Renderer<'a> {
     theme: &'a Theme,
     cards: &'a Cards<'a>,
     options: &'a RenderOptions,
+    /// The theme's words in the briefing's language.
+    tr: &'a i18n::Translations,
+    /// What to put before `</body>` (see [`RenderOptions::inject`]).
+    inject: Option<&'a str>,
 }
 
 /// Resolves internal links relative to one page.
@@ -217,6 +262,21 @@ impl<'a> PageCx<'_, 'a> {
 
     fn cards(&self) -> &'a Cards<'a> {
         self.r.cards
+    }
+
+    /// The theme's words.
+    fn tr(&self) -> &'a i18n::Translations {
+        self.r.tr
+    }
+
+    /// The theme's text `key`.
+    fn t(&self, key: &str) -> String {
+        self.r.tr.t(key)
+    }
+
+    /// A date as readers of the briefing's language read it.
+    fn date(&self, d: &crate::load::Date) -> DateView {
+        DateView::new(d, self.r.tr)
     }
 
     fn insert<T: Serialize + ?Sized>(&mut self, key: &'static str, value: &T) {
@@ -350,7 +410,10 @@ impl Renderer<'_> {
             }
             Page::TagFeed(slug) => pages::feed::fill(&mut cx, Some(slug)),
             Page::Search => pages::search::fill(&mut cx),
-            Page::NotFound => cx.meta("Page not found", None, "404"),
+            Page::NotFound => {
+                let title = cx.t("not_found_title");
+                cx.meta(&title, None, "404")
+            }
             Page::Corrections => pages::corrections::fill(&mut cx),
             Page::ShareImage(_) | Page::ClaimReviews => {}
             Page::Feed => pages::feed::fill(&mut cx, None),
@@ -363,7 +426,7 @@ impl Renderer<'_> {
             .tera
             .render(page.template().unwrap_or_default(), &cx.ctx)
             .map_err(|e| self.theme.diagnose(&e))?;
-        if let (Some(inject), true) = (&self.options.inject, path.ends_with(".html")) {
+        if let (Some(inject), true) = (self.inject, path.ends_with(".html")) {
             match html.rfind("</body>") {
                 Some(at) => html.insert_str(at, inject),
                 None => html.push_str(inject),

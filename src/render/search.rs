@@ -419,7 +419,7 @@ fn tags(tags: &[String]) -> BTreeSet<String> {
 }
 
 /// How a stance is named to readers filtering passages.
-fn stance_word(stance: Stance) -> &'static str {
+pub(crate) fn stance_word(stance: Stance) -> &'static str {
     match stance {
         Stance::Supports => "Supports",
         Stance::Contradicts => "Contradicts",

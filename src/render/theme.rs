@@ -33,6 +33,8 @@ pub struct Theme {
     site_templates: Vec<String>,
     /// The text of every template, by name, for excerpts in diagnostics.
     texts: BTreeMap<String, Arc<str>>,
+    /// The site's translation tables (`i18n/<lang>.toml`), checked.
+    pub site_tables: super::i18n::SiteTables,
 }
 
 impl Theme {
@@ -71,12 +73,17 @@ impl Theme {
             .iter()
             .map(|(n, t)| (n.clone(), Arc::from(t.as_str())))
             .collect();
+        let site_tables = super::i18n::SiteTables::load(root)?;
         let mut theme = Theme {
             tera: Tera::new(),
             statics: BTreeMap::new(),
             site_templates,
             texts,
+            site_tables,
         };
+        // Templates are checked for the functions they call as they are added;
+        // each render registers these again in the briefing's language.
+        Arc::new(super::i18n::Translations::english()).register(&mut theme.tera);
         if let Err(e) = theme
             .tera
             .add_raw_templates(sources.iter().map(|(n, t)| (n.as_str(), t.as_str())))
@@ -94,6 +101,12 @@ impl Theme {
             theme.statics.insert(name, StaticSource::File(path));
         }
         Ok(theme)
+    }
+
+    /// The theme's words in language `tag`, and whether a table (built in or
+    /// the site's) speaks it; without one they are English.
+    pub fn translations(&self, tag: &str) -> (super::i18n::Translations, bool) {
+        super::i18n::Translations::new(tag, &self.site_tables)
     }
 
     /// A located diagnostic for a template error: the template file and line.

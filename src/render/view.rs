@@ -8,6 +8,7 @@ use std::sync::OnceLock;
 use serde::Serialize;
 
 use super::doc_dir;
+use super::i18n::Translations;
 use crate::link::Site;
 use crate::load::{Date, Kind, Stance};
 use crate::slug::slug;
@@ -22,10 +23,21 @@ pub struct DateView {
 }
 
 impl From<&Date> for DateView {
+    /// The date with its reader form in English.
     fn from(d: &Date) -> Self {
         DateView {
             iso: d.iso(),
             human: d.human(),
+        }
+    }
+}
+
+impl DateView {
+    /// The date with its reader form in the language of `tr`.
+    pub fn new(d: &Date, tr: &Translations) -> DateView {
+        DateView {
+            iso: d.iso(),
+            human: tr.date(d),
         }
     }
 }
@@ -146,7 +158,11 @@ pub struct SourceCard<'a> {
     /// Kind key (`news`, ...).
     pub kind: &'static str,
     /// Kind as readers see it.
-    pub kind_label: &'static str,
+    pub kind_label: String,
+    /// The language of its text, when it differs from the briefing's.
+    pub lang: Option<&'a str>,
+    /// The direction of its text (`ltr`, `rtl`), when it differs from the briefing's.
+    pub dir: Option<&'static str>,
     /// The original's URL.
     pub url: Option<&'a str>,
     /// An archived copy of the original.
@@ -163,6 +179,7 @@ pub struct SourceCard<'a> {
 /// (a rebuild of a few pages makes only the cards those pages show).
 pub struct Cards<'a> {
     site: &'a Site,
+    tr: &'a Translations,
     /// Claim ids in order, and a slot for each one's card.
     claim_ids: Vec<&'a str>,
     // Boxed: few cards are made for a rebuild of a few pages, and empty slots stay small.
@@ -173,11 +190,12 @@ pub struct Cards<'a> {
 
 impl<'a> Cards<'a> {
     /// The cards of `site`.
-    pub fn new(site: &'a Site) -> Cards<'a> {
+    pub fn new(site: &'a Site, tr: &'a Translations) -> Cards<'a> {
         let claim_ids: Vec<&str> = site.claims.keys().map(String::as_str).collect();
         let source_ids: Vec<&str> = site.sources.keys().map(String::as_str).collect();
         Cards {
             site,
+            tr,
             claims: claim_ids.iter().map(|_| OnceLock::new()).collect(),
             sources: source_ids.iter().map(|_| OnceLock::new()).collect(),
             claim_ids,
@@ -230,8 +248,8 @@ impl<'a> Cards<'a> {
                 },
                 claimant: doc.meta.claimant.as_deref(),
                 summary: doc.meta.summary.as_deref(),
-                claimed: doc.meta.claimed.as_ref().map(DateView::from),
-                reviewed: linked.reviewed.as_ref().map(DateView::from),
+                claimed: doc.meta.claimed.as_ref().map(|d| DateView::new(d, self.tr)),
+                reviewed: linked.reviewed.as_ref().map(|d| DateView::new(d, self.tr)),
                 tags: &doc.meta.tags,
                 tag_links: doc
                     .meta
@@ -282,9 +300,20 @@ impl<'a> Cards<'a> {
                 title: &doc.meta.title,
                 outlet: &doc.meta.outlet,
                 outlet_path: format!("outlets/{}/", slug(&doc.meta.outlet)),
-                published: DateView::from(&doc.meta.published),
+                published: DateView::new(&doc.meta.published, self.tr),
                 kind: kind_key(doc.meta.kind),
-                kind_label: doc.meta.kind.label(),
+                kind_label: self.tr.t(&format!("{}_kind", kind_key(doc.meta.kind))),
+                lang: doc
+                    .meta
+                    .language
+                    .as_deref()
+                    .filter(|l| !same_language(l, &site.settings.language)),
+                dir: doc
+                    .meta
+                    .language
+                    .as_deref()
+                    .map(super::i18n::direction)
+                    .filter(|d| *d != super::i18n::direction(&site.settings.language)),
                 url: doc
                     .meta
                     .url
@@ -303,7 +332,12 @@ impl<'a> Cards<'a> {
     }
 }
 
-fn kind_key(kind: crate::load::SourceKind) -> &'static str {
+/// Whether two language tags name the same language (case aside).
+fn same_language(a: &str, b: &str) -> bool {
+    a.eq_ignore_ascii_case(b)
+}
+
+pub(super) fn kind_key(kind: crate::load::SourceKind) -> &'static str {
     use crate::load::SourceKind::*;
     match kind {
         News => "news",
@@ -530,6 +564,8 @@ pub struct SiteView<'a> {
     pub publisher: &'a str,
     /// Language tag.
     pub language: &'a str,
+    /// Text direction of the language: `ltr` or `rtl`.
+    pub dir: &'static str,
     /// Path prefix (`/`, `/briefing/`).
     pub base_path: &'a str,
     /// Absolute root URL, if known.

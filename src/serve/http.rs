@@ -34,6 +34,7 @@ use tokio::sync::{mpsc, OwnedSemaphorePermit, Semaphore};
 use tokio::time::Sleep;
 
 use crate::pipeline::Files;
+use crate::render::i18n::Translations;
 use crate::site_path::{file_for, percent_decode};
 
 /// Where the browser listens for rebuilds.
@@ -53,6 +54,8 @@ pub struct Shared {
     error: RwLock<Option<String>>,
     build: Mutex<u64>,
     clients: Mutex<Vec<mpsc::Sender<Message>>>,
+    /// The theme's words, for the page shown before any build succeeded.
+    words: RwLock<Arc<Translations>>,
 }
 
 impl Shared {
@@ -63,7 +66,13 @@ impl Shared {
             error: RwLock::new(None),
             build: Mutex::new(1),
             clients: Mutex::new(Vec::new()),
+            words: RwLock::new(Arc::new(Translations::english())),
         })
+    }
+
+    /// Speak the briefing's language on the pages the server makes itself.
+    pub fn set_words(&self, words: Translations) {
+        *self.words.write().unwrap_or_else(|p| p.into_inner()) = Arc::new(words);
     }
 
     /// Serve a new build, and tell the browsers: reload (the pages in `paths`, or
@@ -659,7 +668,12 @@ fn site_file(shared: &Shared, path: &str) -> Response {
     }
     if files.is_empty() {
         // No good build yet: say so, with the report, and reload when there is one.
-        let page = waiting_page(&shared.error().unwrap_or_default());
+        let words = shared
+            .words
+            .read()
+            .unwrap_or_else(|p| p.into_inner())
+            .clone();
+        let page = waiting_page(&shared.error().unwrap_or_default(), &words);
         return respond(
             StatusCode::SERVICE_UNAVAILABLE,
             "text/html; charset=utf-8",
@@ -800,14 +814,22 @@ h1{font-size:1.4rem;color:#b91c1c}pre{white-space:pre-wrap;padding:1rem;backgrou
 @media (prefers-color-scheme: dark){body{background:#18181b;color:#f4f4f5}h1{color:#fca5a5}pre{background:#27272a;color:#f4f4f5;border-color:#3f3f46}}";
 
 /// The page served before any build succeeded.
-fn waiting_page(report: &str) -> String {
-    let escaped = report
-        .replace('&', "&amp;")
-        .replace('<', "&lt;")
-        .replace('>', "&gt;");
+fn waiting_page(report: &str, tr: &Translations) -> String {
+    let escape = |s: &str| {
+        s.replace('&', "&amp;")
+            .replace('<', "&lt;")
+            .replace('>', "&gt;")
+            .replace('"', "&quot;")
+    };
     format!(
-        "<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\"><meta name=\"viewport\" content=\"width=device-width, initial-scale=1\"><title>factbrief: not built yet</title><style>{WAITING_STYLE}</style></head><body><main><h1>The site has not built yet</h1><pre>{escaped}</pre><p>Fix the problem and save; this page reloads by itself.</p></main>{}</body></html>",
-        super::LIVE_RELOAD
+        "<!DOCTYPE html><html lang=\"{lang}\" dir=\"{dir}\"><head><meta charset=\"utf-8\"><meta name=\"viewport\" content=\"width=device-width, initial-scale=1\"><title>{title}</title><style>{WAITING_STYLE}</style></head><body><main><h1>{heading}</h1><pre dir=\"ltr\">{report}</pre><p>{hint}</p></main>{script}</body></html>",
+        lang = escape(&tr.lang),
+        dir = tr.direction(),
+        title = escape(&tr.t("serve_waiting_title")),
+        heading = escape(&tr.t("serve_waiting")),
+        report = escape(report),
+        hint = escape(&tr.t("serve_waiting_hint")),
+        script = super::live_reload(tr),
     )
 }
 

@@ -12,13 +12,15 @@ use crate::build::BuildOptions;
 use crate::diagnostic::report;
 use crate::diagnostic::{Error, Result};
 use crate::pipeline::{Pipeline, Rebuild};
+use crate::render::i18n::Translations;
 use crate::render::RenderOptions;
 
 /// The script served pages get (never `build` output): it listens for rebuilds,
 /// reloads the page or swaps its stylesheets, shows build errors over the page,
 /// and reconnects when the server restarts.
-pub const LIVE_RELOAD: &str = r#"<script>
+const LIVE_RELOAD: &str = r#"<script>
 (function () {
+  var WORDS = /*WORDS*/null;
   var build = null;
   // The overlay lives in a shadow root, styled on its own: the site's CSS
   // (a `pre` rule, `* { color: ... }`) cannot reach it, in light or dark mode.
@@ -50,11 +52,11 @@ pub const LIVE_RELOAD: &str = r#"<script>
     var box = host.shadowRoot.querySelector(".o");
     box.textContent = "";
     var h = document.createElement("h2");
-    h.textContent = "factbrief: the last save did not build";
+    h.textContent = WORDS.failed;
     var pre = document.createElement("pre");
     pre.textContent = text;
     var p = document.createElement("p");
-    p.textContent = "This page is the last good build. Fix the file and save: this goes away.";
+    p.textContent = WORDS.failed_hint;
     box.append(h, pre, p);
   }
   function connect() {
@@ -85,6 +87,17 @@ pub const LIVE_RELOAD: &str = r#"<script>
 })();
 </script>
 "#;
+
+/// The live-reload script, with the overlay's words in the briefing's language.
+pub fn live_reload(tr: &Translations) -> String {
+    let words = serde_json::json!({
+        "failed": tr.t("serve_failed"),
+        "failed_hint": tr.t("serve_failed_hint"),
+    });
+    // JSON in a script element: no `</script>` or `<!--` may close or confuse it.
+    let words = words.to_string().replace('<', "\\u003c");
+    LIVE_RELOAD.replacen("/*WORDS*/null", &words, 1)
+}
 
 /// What to serve, and where.
 #[derive(Debug, Clone)]
@@ -163,12 +176,13 @@ pub fn serve(options: ServeOptions) -> Result<()> {
         drafts: options.drafts,
     };
     let render_options = RenderOptions {
-        inject: Some(LIVE_RELOAD.to_owned()),
+        inject: Some(live_reload),
         ..RenderOptions::default()
     };
     let mut pipeline = Pipeline::open(build_options, render_options)?;
     let first = pipeline.build();
     let shared = http::Shared::new(pipeline.files());
+    shared.set_words(pipeline.translations());
     let root = options.root.clone();
     match first {
         Ok(r) => {
@@ -222,6 +236,10 @@ pub fn serve(options: ServeOptions) -> Result<()> {
                 let text = failure(&e);
                 shared.fail(&text);
             }
+        }
+        if pipeline.files().is_empty() {
+            // Still no good build: the waiting page follows the language as it is now.
+            shared.set_words(pipeline.translations());
         }
     }
     Ok(())

@@ -17,7 +17,7 @@ pub const DEBOUNCE: Duration = Duration::from_millis(8);
 const MAX_BURST: Duration = Duration::from_millis(250);
 
 /// The folders of a site that are watched.
-const WATCHED: [&str; 3] = ["content", "templates", "static"];
+const WATCHED: [&str; 4] = ["content", "templates", "static", "i18n"];
 
 /// A watch on a site's inputs, which takes up `templates/` and `static/`
 /// (and `content/`) when they are created after it started.

@@ -240,7 +240,7 @@ fn import_one(
         ));
     }
     let wanted = if wanted_id.is_empty() {
-        "source".to_owned()
+        super::fallback_id("source", &draft.body)
     } else {
         wanted_id
     };
@@ -409,14 +409,17 @@ fn id_from_url(url: &str, title: Option<&str>) -> String {
         "index", "default", "home", "amp", "print", "article", "story", "page", "news", "content",
         "claim",
     ];
-    let from_path = super::claim_id(segment);
-    if !GENERIC.contains(&from_path.as_str()) && from_path.chars().any(|c| c.is_ascii_alphabetic())
-    {
-        return from_path;
+    if !id::slug(segment).is_empty() {
+        let from_path = super::claim_id(segment);
+        if !GENERIC.contains(&from_path.as_str())
+            && from_path.chars().any(|c| c.is_ascii_alphabetic())
+        {
+            return from_path;
+        }
     }
-    match title.map(super::claim_id) {
-        Some(t) if t != "claim" => t,
-        _ => "source".to_owned(),
+    match title.filter(|t| !id::slug(t).is_empty()) {
+        Some(t) => super::claim_id(t),
+        None => super::fallback_id("source", title.unwrap_or(url)),
     }
 }
 
@@ -560,10 +563,15 @@ mod tests {
             id_from_url("https://n.example/a/123456", Some("Putin calls Biden")),
             "putin-calls-biden"
         );
-        assert_eq!(id_from_url("https://n.example/", None), "source");
+        // Nothing to name it by: a short stable id, never a bare `source`.
+        let bare = id_from_url("https://n.example/", None);
+        assert!(bare.starts_with("source-") && bare.len() == 13, "{bare}");
+        assert_eq!(bare, id_from_url("https://n.example/", None));
+        let punct = id_from_url("https://n.example/a/index.html", Some("¿?"));
+        assert!(punct.starts_with("source-"), "{punct}");
         assert_eq!(
-            id_from_url("https://n.example/a/index.html", Some("¿?")),
-            "source"
+            id_from_url("https://n.example/a/index.html", Some("Путин позвонил")),
+            "putin-pozvonil"
         );
         assert_eq!(id_from_url("https://n.example/og", None), "og");
     }

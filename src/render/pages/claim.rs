@@ -1,6 +1,6 @@
 //! `claims/<id>/index.html`: the claim, its verdict, analysis and evidence by stance.
 
-use super::super::view::{group_by_stance, CorrectionView, DateView, EvidenceView, SourceCard};
+use super::super::view::{group_by_stance, CorrectionView, EvidenceView, SourceCard};
 use super::super::{jsonld, text_fragment, PageCx};
 use crate::load::Stance;
 use crate::markdown::Trust;
@@ -62,12 +62,13 @@ pub(in crate::render) fn fill(cx: &mut PageCx, id: &str) {
         .corrections
         .iter()
         .map(|c| CorrectionView {
-            date: DateView::from(&c.date),
+            date: cx.date(&c.date),
             note: cx.md(&c.note, Trust::Editor, &[]),
         })
         .collect();
     let updated = doc.meta.corrections.iter().map(|c| c.date).max();
-    cx.insert("updated", &updated.as_ref().map(DateView::from));
+    let updated = updated.as_ref().map(|d| cx.date(d));
+    cx.insert("updated", &updated);
     cx.insert("corrections", &corrections);
     let jsonld = jsonld::claim_review(site, id, &cx.dir);
     cx.insert("jsonld", &jsonld);

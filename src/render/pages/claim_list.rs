@@ -3,7 +3,8 @@
 use super::super::{List, PageCx};
 
 pub(in crate::render) fn fill(cx: &mut PageCx, n: usize) {
-    cx.meta("All claims", None, "claims");
+    let title = cx.t("all_claims");
+    cx.meta(&title, None, "claims");
     let t = &cx.site().taxonomies;
     let pager = cx.paginate(&List::Claims, n, t.claims.len());
     let claims = cx.claim_cards(pager.slice(&t.claims));

@@ -3,7 +3,7 @@
 
 use serde::Serialize;
 
-use super::super::view::{ClaimCard, CorrectionView, DateView};
+use super::super::view::{ClaimCard, CorrectionView};
 use super::super::PageCx;
 use crate::markdown::Trust;
 
@@ -16,7 +16,8 @@ struct Entry<'a> {
 
 pub(in crate::render) fn fill(cx: &mut PageCx) {
     let site = cx.site();
-    cx.meta("Corrections and updates", None, "corrections");
+    let title = cx.t("corrections_title");
+    cx.meta(&title, None, "corrections");
     let cards = cx.cards();
     let mut found: Vec<(crate::load::Date, &str, usize, &str)> = Vec::new();
     for (id, doc) in site.content.claims.iter() {
@@ -31,7 +32,7 @@ pub(in crate::render) fn fill(cx: &mut PageCx) {
         .map(|(date, id, _, note)| Entry {
             claim: cards.claim(id),
             correction: CorrectionView {
-                date: DateView::from(&date),
+                date: cx.date(&date),
                 note: cx.md(note, Trust::Editor, &[]),
             },
         })

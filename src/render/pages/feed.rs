@@ -67,7 +67,7 @@ pub(in crate::render) fn fill(cx: &mut PageCx, tag: Option<&str>) {
                     .meta
                     .corrections
                     .iter()
-                    .map(|c| (c.date.human(), c.note.as_str()))
+                    .map(|c| (cx.tr().date(&c.date), c.note.as_str()))
                     .collect(),
             }
         })

@@ -10,7 +10,8 @@ use super::super::{List, PageCx};
 const MATRIX_GRID_MAX_COLUMNS: usize = 20;
 
 pub(in crate::render) fn fill(cx: &mut PageCx, n: usize) {
-    cx.meta("Claims against sources", None, "matrix");
+    let title = cx.t("matrix_title");
+    cx.meta(&title, None, "matrix");
     let site = cx.site();
     let t = &site.taxonomies;
     let pager = cx.paginate(&List::Matrix, n, t.claims.len());

@@ -6,7 +6,7 @@ use std::collections::{BTreeMap, HashMap};
 
 use serde::Serialize;
 
-use super::super::view::{ClaimCard, DateView};
+use super::super::view::ClaimCard;
 use super::super::PageCx;
 use crate::link::Passage;
 use crate::load::Stance;
@@ -21,17 +21,24 @@ pub(in crate::render) fn fill(cx: &mut PageCx, id: &str) {
         return;
     };
     let cards = cx.cards();
-    let description = format!(
-        "{} ({}, {}): the text, with the passages quoted as evidence marked",
-        doc.meta.title,
-        doc.meta.outlet,
-        doc.meta.published.human()
-    );
+    let description = cx
+        .tr()
+        .format(
+            "source_description",
+            None,
+            &[
+                ("title", doc.meta.title.clone()),
+                ("outlet", doc.meta.outlet.clone()),
+                ("date", cx.tr().date(&doc.meta.published)),
+            ],
+            false,
+        )
+        .unwrap_or_default();
     cx.meta(&doc.meta.title, Some(&description), "source");
     cx.insert("source", cards.source(id));
     cx.insert(
         "retrieved",
-        &doc.meta.retrieved.as_ref().map(DateView::from),
+        &doc.meta.retrieved.as_ref().map(|d| cx.date(d)),
     );
     // Every field of a source file is untrusted, the note too: raw HTML shown
     // as text, unsafe URLs dropped, images as links, as in the body.
@@ -64,15 +71,20 @@ pub(in crate::render) fn fill(cx: &mut PageCx, id: &str) {
         .enumerate()
         .flat_map(|(k, names)| names.iter().map(move |n| (*n, k + 1)))
         .collect();
+    let tr = cx.tr();
     let mut notes: Vec<(usize, String)> = by_range
         .iter()
         .enumerate()
         .map(|(k, ((_, end), _))| {
             let k = k + 1;
+            // The theme's own words, escaped (a site's table may hold any text).
+            let label = tr
+                .format("passage_ref", None, &[("n", k.to_string())], true)
+                .unwrap_or_default();
             (
                 *end,
                 format!(
-                    "<sup class=\"q-ref\"><a href=\"#passage-{k}\" id=\"ref-{k}\" aria-label=\"Passage {k}: the claims quoting it\">{k}</a></sup>"
+                    "<sup class=\"q-ref\"><a href=\"#passage-{k}\" id=\"ref-{k}\" aria-label=\"{label}\">{k}</a></sup>"
                 ),
             )
         })

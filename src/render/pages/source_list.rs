@@ -3,7 +3,8 @@
 use super::super::{List, PageCx};
 
 pub(in crate::render) fn fill(cx: &mut PageCx, n: usize) {
-    cx.meta("All sources", None, "sources");
+    let title = cx.t("all_sources");
+    cx.meta(&title, None, "sources");
     let t = &cx.site().taxonomies;
     let pager = cx.paginate(&List::Sources, n, t.sources.len());
     let sources = cx.source_cards(pager.slice(&t.sources));

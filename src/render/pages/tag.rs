@@ -7,7 +7,10 @@ pub(in crate::render) fn fill(cx: &mut PageCx, slug: &str, n: usize) {
     let Some(term) = site.taxonomies.tags.get(slug) else {
         return;
     };
-    let title = format!("Claims tagged “{}”", term.name);
+    let title = cx
+        .tr()
+        .format("tag_title", None, &[("tag", term.name.clone())], false)
+        .unwrap_or_default();
     cx.meta(&title, None, "tag");
     cx.insert("tag", &term.name);
     cx.insert("feed", &format!("tags/{slug}/feed.xml"));

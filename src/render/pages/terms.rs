@@ -44,11 +44,16 @@ pub(in crate::render) fn fill(cx: &mut PageCx, list: &List, n: usize) {
     let site = cx.site();
     let t = &site.taxonomies;
     let (title, kind, terms) = match list {
-        List::Verdicts => ("Verdicts", "verdicts", verdict_counts(site)),
-        List::Outlets => ("Outlets", "outlets", term_counts(&t.outlets, List::Outlet)),
-        _ => ("Tags", "tags", term_counts(&t.tags, List::Tag)),
+        List::Verdicts => ("nav_verdicts", "verdicts", verdict_counts(site)),
+        List::Outlets => (
+            "nav_outlets",
+            "outlets",
+            term_counts(&t.outlets, List::Outlet),
+        ),
+        _ => ("nav_tags", "tags", term_counts(&t.tags, List::Tag)),
     };
-    cx.meta(title, None, kind);
+    let title = cx.t(title);
+    cx.meta(&title, None, kind);
     let pager = cx.paginate(list, n, terms.len());
     cx.insert("terms", pager.slice(&terms));
     cx.insert("taxonomy", kind);

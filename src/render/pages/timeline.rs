@@ -1,12 +1,13 @@
 //! `timeline/`: sources and claims by date, oldest first, a page of items at a
 //! time, grouped by day within each page.
 
-use super::super::view::{DateView, TimelineDay, TimelineItem};
+use super::super::view::{TimelineDay, TimelineItem};
 use super::super::{List, PageCx};
 use crate::load::Date;
 
 pub(in crate::render) fn fill(cx: &mut PageCx, n: usize) {
-    cx.meta("Timeline", None, "timeline");
+    let title = cx.t("nav_timeline");
+    cx.meta(&title, None, "timeline");
     let site = cx.site();
     let cards = cx.cards();
     let all = &site.taxonomies.timeline;
@@ -28,7 +29,7 @@ pub(in crate::render) fn fill(cx: &mut PageCx, n: usize) {
                 date_is: d.date_is,
             }
         };
-        let day = d.date.map(|date| DateView::from(&Date::Day(date.day())));
+        let day = d.date.map(|date| cx.date(&Date::Day(date.day())));
         match days.last_mut() {
             Some(last) if last.date.as_ref().map(|d| &d.iso) == day.as_ref().map(|d| &d.iso) => {
                 last.items.push(item)

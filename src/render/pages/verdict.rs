@@ -9,7 +9,15 @@ pub(in crate::render) fn fill(cx: &mut PageCx, key: &str, n: usize) {
     let Some(v) = s.scale.get(key) else {
         return;
     };
-    let title = format!("Claims rated {}", v.label);
+    let title = cx
+        .tr()
+        .format(
+            "verdict_title",
+            None,
+            &[("verdict", v.label.clone())],
+            false,
+        )
+        .unwrap_or_default();
     cx.meta(&title, None, "verdict");
     cx.insert("verdict", &VerdictView::of(v, s.scale.best));
     let ids = site.taxonomies.verdict(key);
