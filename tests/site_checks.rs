@@ -167,6 +167,15 @@ fn html_is_valid() {
     let dir = tempfile::tempdir().unwrap();
     let out = dir.path().join("public");
     build_example(&out, None);
+    // The test briefings in other languages too (Arabic: right to left).
+    for lang in ["ar", "ja", "fr"] {
+        let root = common::repo_root().join(format!("tests/fixtures/i18n-{lang}"));
+        let o = common::run(
+            &root,
+            &["build", "--output", dir.path().join(lang).to_str().unwrap()],
+        );
+        assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    }
     let o = Command::new("java")
         .args([
             "-jar",
@@ -178,6 +187,7 @@ fn html_is_valid() {
             "--stdout",
         ])
         .arg(&out)
+        .args(["ar", "ja", "fr"].map(|l| dir.path().join(l)))
         .output()
         .expect("java runs");
     let report = String::from_utf8_lossy(&o.stdout);
