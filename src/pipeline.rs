@@ -130,6 +130,11 @@ impl Pipeline {
         self.run(Vec::new(), scope, false)
     }
 
+    /// The options it renders with (and the blobs they keep).
+    pub fn render_options(&self) -> &RenderOptions {
+        &self.render_options
+    }
+
     /// The files of the last good run.
     pub fn files(&self) -> Arc<Files> {
         self.files.clone()
@@ -508,7 +513,8 @@ const SEARCH: &str = render::search::FOLDER;
 /// [`render::render`], and with the search page the search index (`pagefind/`).
 /// The search page is a listing, so the index is made again after any content
 /// change (in `serve`, with the listings, after the edited pages are served).
-/// Much of indexing runs on one core, so it runs beside the rendering.
+/// Much of indexing runs on one core, so it runs beside the rendering. Shards
+/// of the index kept in `options.search` are not made again.
 fn render_pages(
     site: &Site,
     theme: &mut Theme,
@@ -518,7 +524,7 @@ fn render_pages(
     let (rendered, index) = std::thread::scope(|s| {
         let index = pages
             .contains(&Page::Search)
-            .then(|| s.spawn(|| render::search_files(site)));
+            .then(|| s.spawn(|| render::search_files(site, &options.search)));
         let rendered = render::render(site, theme, pages, options);
         (rendered, index.map(|h| h.join()))
     });

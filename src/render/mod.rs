@@ -3,6 +3,7 @@
 //! Pages are rendered in parallel; the result is in a fixed order so output is
 //! deterministic. Nothing is written to disk here.
 
+pub mod blobs;
 pub mod body;
 pub mod highlight;
 pub mod jsonld;
@@ -50,7 +51,21 @@ pub struct RenderOptions {
     /// HTML to put before `</body>` of every HTML page (the live-reload script of `serve`).
     pub inject: Option<String>,
     /// Share images made so far (kept across rebuilds, and on disk for `build`).
-    pub images: Arc<share_cache::ShareImages>,
+    pub images: Arc<blobs::Blobs>,
+    /// Shards of the search index made so far (kept as `images` are).
+    pub search: Arc<blobs::Blobs>,
+}
+
+impl RenderOptions {
+    /// Share images and search shards kept in memory, read from and (by
+    /// [`blobs::Blobs::persist`]) written to their folders under `cache_dir`.
+    pub fn cached_in(cache_dir: &std::path::Path) -> RenderOptions {
+        RenderOptions {
+            images: Arc::new(blobs::Blobs::on_disk(cache_dir.join(share_cache::FOLDER))),
+            search: Arc::new(blobs::Blobs::on_disk(cache_dir.join(search::CACHE_FOLDER))),
+            ..RenderOptions::default()
+        }
+    }
 }
 
 /// Render `pages` of `site` (the caller adds [`syntax_css`] when some page has code).
@@ -296,16 +311,19 @@ impl Renderer<'_> {
             Page::ShareImage(id) if site.claims.contains_key(id) => {
                 let c = self.cards.claim(id);
                 let s = &site.settings;
-                Some(self.options.images.get(&share_image::ShareCard {
-                    verdict_label: c.verdict.label,
-                    verdict_key: c.verdict.key,
-                    rating: c.verdict.rating,
-                    best: c.verdict.best,
-                    claim: c.claim,
-                    claimant: c.claimant,
-                    site_title: &s.title,
-                    language: &s.language,
-                }))
+                Some(share_cache::image(
+                    &self.options.images,
+                    &share_image::ShareCard {
+                        verdict_label: c.verdict.label,
+                        verdict_key: c.verdict.key,
+                        rating: c.verdict.rating,
+                        best: c.verdict.best,
+                        claim: c.claim,
+                        claimant: c.claimant,
+                        site_title: &s.title,
+                        language: &s.language,
+                    },
+                ))
             }
             _ => None,
         };
