@@ -255,7 +255,7 @@ impl Pipeline {
             return Ok(None);
         };
         let rendered = match render_pages(site, &mut self.theme, &pages, &self.render_options) {
-            Ok(r) => r,
+            Ok((r, _)) => r,
             Err(e) => return Err(self.failed(e)),
         };
         let paths = rendered.outputs.iter().map(|o| o.path.clone()).collect();
@@ -425,11 +425,15 @@ impl Pipeline {
             pages = now;
             self.pending = later;
         }
-        let rendered = match render_pages(site, &mut self.theme, &pages, &self.render_options) {
-            Ok(r) => r,
-            Err(e) => return Err(self.failed(e)),
-        };
+        let (rendered, indexed) =
+            match render_pages(site, &mut self.theme, &pages, &self.render_options) {
+                Ok(r) => r,
+                Err(e) => return Err(self.failed(e)),
+            };
         lap("render");
+        if let Some(d) = indexed {
+            stages.push(("search index (beside render)", d));
+        }
         let mut paths: Vec<String> = rendered.outputs.iter().map(|o| o.path.clone()).collect();
 
         let mut files: Files = if render_all {
@@ -514,27 +518,34 @@ const SEARCH: &str = render::search::FOLDER;
 /// The search page is a listing, so the index is made again after any content
 /// change (in `serve`, with the listings, after the edited pages are served).
 /// Much of indexing runs on one core, so it runs beside the rendering. Shards
-/// of the index kept in `options.search` are not made again.
+/// of the index kept in `options.search` are not made again. Also the time the
+/// index took, when it was made.
 fn render_pages(
     site: &Site,
     theme: &mut Theme,
     pages: &[Page],
     options: &RenderOptions,
-) -> Result<render::Rendered> {
+) -> Result<(render::Rendered, Option<Duration>)> {
     let (rendered, index) = std::thread::scope(|s| {
-        let index = pages
-            .contains(&Page::Search)
-            .then(|| s.spawn(|| render::search_files(site, &options.search)));
+        let index = pages.contains(&Page::Search).then(|| {
+            s.spawn(|| {
+                let clock = Instant::now();
+                let files = render::search_files(site, &options.search);
+                (files, clock.elapsed())
+            })
+        });
         let rendered = render::render(site, theme, pages, options);
         (rendered, index.map(|h| h.join()))
     });
     let mut rendered = rendered?;
     match index {
-        None => {}
-        Some(Ok(files)) => rendered.outputs.extend(files?),
+        None => Ok((rendered, None)),
+        Some(Ok((files, took))) => {
+            rendered.outputs.extend(files?);
+            Ok((rendered, Some(took)))
+        }
         Some(Err(panic)) => std::panic::resume_unwind(panic),
     }
-    Ok(rendered)
 }
 
 /// A static file may not take the place of a generated page, nor of factbrief's manifest.
