@@ -104,7 +104,7 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport> {
     let clock = Instant::now();
     // Share images drawn and search shards indexed before are read from the
     // cache folder beside the output.
-    let render_options = RenderOptions::cached_in(&cache_dir(&output));
+    let render_options = RenderOptions::cached_in(&cache_dir(&output), true);
     let mut pipeline = Pipeline::open(options.clone(), render_options)?.single_run();
     let opened = clock.elapsed();
     let mut run = pipeline.build()?;

@@ -48,8 +48,9 @@ impl CheckReport {
 /// check itself (an unreadable folder) are errors of this function.
 pub fn check(options: &BuildOptions) -> Result<CheckReport> {
     // Share images and search shards a build made are read from its cache
-    // folder (and nothing is written there: `persist` is never called).
-    let render_options = RenderOptions::cached_in(&crate::build::cache_dir(&options.output_dir()));
+    // folder, and nothing is written there.
+    let render_options =
+        RenderOptions::cached_in(&crate::build::cache_dir(&options.output_dir()), false);
     let mut pipeline = Pipeline::open(options.clone(), render_options)?.single_run();
     match pipeline.build() {
         Ok(_) => {}

@@ -8,11 +8,15 @@
 //! On disk each blob is one file, `<hash>.bin`, that checks itself: a header
 //! with its key, length and CRC-32, then the bytes. A file that is truncated,
 //! corrupt or under the wrong name is never returned (the blob is made again
-//! and the file replaced). Files are written whole, then renamed, so a killed
-//! build leaves no half file under a blob's name.
+//! and the file replaced). A blob is written as soon as it is made, whole to a
+//! temporary name then renamed, so a killed build leaves no half file under a
+//! blob's name, and a build holds in memory no second copy of what it keeps on
+//! disk.
 
 use std::collections::{HashMap, HashSet};
+use std::io::{Read, Write};
 use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 
 /// The first bytes of a blob's file (the last one is the format's version).
@@ -24,26 +28,39 @@ const HEADER: usize = 8 + 8 + 8 + 4;
 /// The extension of a blob's file.
 const EXTENSION: &str = "bin";
 
-/// Blobs by key, in memory and, optionally, in a folder.
+/// Blobs by key, in memory or in a folder.
 #[derive(Debug, Default)]
 pub struct Blobs {
+    /// Every blob of the run, kept in memory (when there is no folder).
     memory: Mutex<HashMap<u64, Arc<Vec<u8>>>>,
     /// The folder on disk, if any.
     dir: Option<PathBuf>,
-    /// Blobs made in this run, to write to `dir`.
-    new: Mutex<HashSet<u64>>,
+    /// Blobs made are written to `dir` (not for `check`, which writes nothing).
+    write: bool,
     /// Blobs asked for in this run.
     used: Mutex<HashSet<u64>>,
+    /// The first blob that could not be written, for [`Blobs::persist`] to report.
+    failed: Mutex<Option<std::io::Error>>,
 }
 
 impl Blobs {
-    /// Kept in memory only.
+    /// Kept in memory only (for `serve`, across its rebuilds).
     pub fn in_memory() -> Blobs {
         Blobs::default()
     }
 
-    /// Kept in memory, read from and written to `dir` (created when first written).
+    /// Read from `dir`, and what is made written there at once (the folder is
+    /// created when first written). Nothing is kept in memory.
     pub fn on_disk(dir: PathBuf) -> Blobs {
+        Blobs {
+            dir: Some(dir),
+            write: true,
+            ..Blobs::default()
+        }
+    }
+
+    /// Read from `dir`; what is made is neither written nor kept.
+    pub fn read_only(dir: PathBuf) -> Blobs {
         Blobs {
             dir: Some(dir),
             ..Blobs::default()
@@ -54,22 +71,27 @@ impl Blobs {
     /// folder; `None` when it must be made (then [`Blobs::put`]).
     pub fn get(&self, key: u64) -> Option<Arc<Vec<u8>>> {
         lock(&self.used).insert(key);
-        if let Some(b) = lock(&self.memory).get(&key) {
-            return Some(b.clone());
+        match &self.dir {
+            None => lock(&self.memory).get(&key).cloned(),
+            Some(dir) => read_sound(&dir.join(file_name(key)), key).map(Arc::new),
         }
-        let dir = self.dir.as_ref()?;
-        let file = std::fs::read(dir.join(file_name(key))).ok()?;
-        let bytes = Arc::new(unframe(key, file)?);
-        lock(&self.memory).insert(key, bytes.clone());
-        Some(bytes)
     }
 
-    /// Keep `bytes`, just made, as the blob of `key` (written to the folder by [`Blobs::persist`]).
+    /// Keep `bytes`, just made, as the blob of `key`.
     pub fn put(&self, key: u64, bytes: Vec<u8>) -> Arc<Vec<u8>> {
-        let bytes = Arc::new(bytes);
         lock(&self.used).insert(key);
-        lock(&self.new).insert(key);
-        lock(&self.memory).insert(key, bytes.clone());
+        let bytes = Arc::new(bytes);
+        match &self.dir {
+            None => {
+                lock(&self.memory).insert(key, bytes.clone());
+            }
+            Some(dir) if self.write => {
+                if let Err(e) = write_whole(dir, key, &bytes) {
+                    lock(&self.failed).get_or_insert(e);
+                }
+            }
+            Some(_) => {}
+        }
         bytes
     }
 
@@ -85,26 +107,19 @@ impl Blobs {
     /// blobs of older versions of the site would otherwise pile up).
     pub fn forget_all_but(&self, keep: &HashSet<u64>) {
         lock(&self.memory).retain(|k, _| keep.contains(k));
-        lock(&self.new).retain(|k| keep.contains(k));
     }
 
-    /// Write the blobs made in this run to the folder, and with `prune` (after
-    /// a build that asked for every blob the site has) remove the files of the
-    /// ones not asked for. A blob that cannot be written is made again next
-    /// time: errors are returned to be shown as a warning, never fatal.
+    /// After a run: with `prune` (after a build that asked for every blob the
+    /// site has) remove from the folder the files of the blobs not asked for;
+    /// and say whether some blob made could not be written. A blob that could
+    /// not be written is made again next time: the error is to be shown as a
+    /// warning, never fatal.
     pub fn persist(&self, prune: bool) -> std::io::Result<()> {
-        let Some(dir) = &self.dir else {
+        let Some(dir) = self.dir.as_ref().filter(|_| self.write) else {
             return Ok(());
         };
-        let new: Vec<u64> = lock(&self.new).drain().collect();
-        if !new.is_empty() {
-            std::fs::create_dir_all(dir)?;
-        }
-        for key in new {
-            let bytes = lock(&self.memory).get(&key).cloned();
-            if let Some(bytes) = bytes {
-                write_whole(dir, key, &bytes)?;
-            }
+        if let Some(e) = lock(&self.failed).take() {
+            return Err(e);
         }
         if prune {
             let used = lock(&self.used);
@@ -169,16 +184,29 @@ fn key_of(name: &str) -> Option<u64> {
         .flatten()
 }
 
-/// Write the file of blob `key` under `dir`: whole to a temporary name, then renamed.
+/// Write the file of blob `key` under `dir`: whole to a temporary name of
+/// this process and write alone, then renamed into place.
 fn write_whole(dir: &Path, key: u64, bytes: &[u8]) -> std::io::Result<()> {
-    use std::io::Write;
+    static WRITES: AtomicU64 = AtomicU64::new(0);
     let name = file_name(key);
-    let tmp = dir.join(format!(".{name}.tmp-{}", std::process::id()));
-    let mut f = std::fs::File::create(&tmp)?;
-    f.write_all(&header(key, bytes))?;
-    f.write_all(bytes)?;
-    drop(f);
-    std::fs::rename(&tmp, dir.join(name))
+    let n = WRITES.fetch_add(1, Ordering::Relaxed);
+    let tmp = dir.join(format!(".{name}.tmp-{}-{n}", std::process::id()));
+    let write = |tmp: &Path| -> std::io::Result<()> {
+        let mut f = std::fs::File::create(tmp)?;
+        f.write_all(&header(key, bytes))?;
+        f.write_all(bytes)
+    };
+    if let Err(e) = write(&tmp) {
+        // The folder may be missing (first write, or deleted since): once more.
+        std::fs::create_dir_all(dir)?;
+        if write(&tmp).is_err() {
+            let _ = std::fs::remove_file(&tmp);
+            return Err(e);
+        }
+    }
+    std::fs::rename(&tmp, dir.join(name)).inspect_err(|_| {
+        let _ = std::fs::remove_file(&tmp);
+    })
 }
 
 fn header(key: u64, bytes: &[u8]) -> [u8; HEADER] {
@@ -190,14 +218,20 @@ fn header(key: u64, bytes: &[u8]) -> [u8; HEADER] {
     h
 }
 
-/// The bytes of blob `key` in `file`, if it is whole and sound.
-fn unframe(key: u64, mut file: Vec<u8>) -> Option<Vec<u8>> {
-    let head: [u8; HEADER] = file.get(..HEADER)?.try_into().ok()?;
-    if head != header(key, &file[HEADER..]) {
+/// The bytes of blob `key` in the file at `path`, if it is whole and sound:
+/// read once, into a buffer of their size.
+fn read_sound(path: &Path, key: u64) -> Option<Vec<u8>> {
+    let mut f = std::fs::File::open(path).ok()?;
+    let mut head = [0; HEADER];
+    f.read_exact(&mut head).ok()?;
+    let len = u64::from_le_bytes(head[16..24].try_into().ok()?);
+    let file_len = f.metadata().ok()?.len();
+    if head[..16] != header(key, &[])[..16] || file_len.checked_sub(HEADER as u64) != Some(len) {
         return None;
     }
-    file.drain(..HEADER);
-    Some(file)
+    let mut bytes = Vec::with_capacity(usize::try_from(len).ok()?);
+    f.read_to_end(&mut bytes).ok()?;
+    (head == header(key, &bytes)).then_some(bytes)
 }
 
 #[cfg(test)]
@@ -217,27 +251,56 @@ mod tests {
     fn a_blob_is_made_once_and_read_back_from_the_folder() {
         let dir = tempfile::tempdir().unwrap();
         let folder = dir.path().join("kind-v1");
-        let blobs = Blobs::on_disk(folder.clone());
         let key = Key::new("kind-v1").field(b"input").finish();
         let made = std::cell::Cell::new(0);
         let make = || {
             made.set(made.get() + 1);
             b"the blob".to_vec()
         };
-        assert_eq!(*blobs.get_or_make(key, make), b"the blob");
-        assert_eq!(*blobs.get_or_make(key, make), b"the blob", "kept in memory");
+        // Kept in memory.
+        let memory = Blobs::in_memory();
+        assert!(memory.get(key).is_none(), "a miss");
+        assert_eq!(*memory.get_or_make(key, make), b"the blob");
+        assert_eq!(*memory.get_or_make(key, make), b"the blob");
         assert_eq!(made.get(), 1);
-        assert!(!folder.exists(), "nothing written before persist");
-        blobs.persist(true).unwrap();
+        memory.persist(true).unwrap();
+        // Read only: made, but neither written nor kept.
+        let check = Blobs::read_only(folder.clone());
+        assert_eq!(*check.get_or_make(key, make), b"the blob");
+        check.persist(true).unwrap();
+        assert!(!folder.exists(), "a read-only run writes nothing");
+        assert_eq!(made.get(), 2);
+        // On disk: written as soon as made (the folder created), then read back.
+        let blobs = Blobs::on_disk(folder.clone());
+        assert_eq!(*blobs.get_or_make(key, make), b"the blob");
         assert_eq!(names(&folder), [file_name(key)]);
-        // A new run reads it instead of making it: same bytes.
+        assert_eq!(*blobs.get_or_make(key, make), b"the blob");
+        assert_eq!(made.get(), 3, "read, not made");
+        assert!(lock(&blobs.memory).is_empty(), "no second copy in memory");
+        // A new run reads it: same bytes.
         let again = Blobs::on_disk(folder.clone());
         assert_eq!(*again.get_or_make(key, make), b"the blob");
-        assert_eq!(made.get(), 1, "read, not made");
-        assert!(lock(&again.new).is_empty());
-        // A miss in memory only is a miss.
-        assert!(Blobs::in_memory().get(key).is_none());
-        Blobs::in_memory().persist(true).unwrap();
+        assert_eq!(
+            *Blobs::read_only(folder.clone()).get(key).unwrap(),
+            b"the blob"
+        );
+        assert_eq!(made.get(), 3, "read, not made");
+        // The folder deleted during a run is made again at the next write.
+        std::fs::remove_dir_all(&folder).unwrap();
+        again.put(7, b"seven".to_vec());
+        again.persist(false).unwrap();
+        assert_eq!(names(&folder), [file_name(7)]);
+    }
+
+    #[test]
+    fn a_blob_that_cannot_be_written_is_reported_not_fatal() {
+        let dir = tempfile::tempdir().unwrap();
+        // A file where the folder should be.
+        let folder = dir.path().join("kind-v1");
+        std::fs::write(&folder, b"in the way").unwrap();
+        let blobs = Blobs::on_disk(folder);
+        assert_eq!(*blobs.get_or_make(1, || b"one".to_vec()), b"one");
+        assert!(blobs.persist(true).is_err());
     }
 
     #[test]
@@ -265,7 +328,6 @@ mod tests {
         let blobs = Blobs::on_disk(folder.clone());
         blobs.put(1, b"one, whole".to_vec());
         blobs.put(2, b"two, whole".to_vec());
-        blobs.persist(true).unwrap();
         let file = folder.join(file_name(1));
         let good = std::fs::read(&file).unwrap();
         let bad: Vec<Vec<u8>> = vec![
@@ -293,7 +355,6 @@ mod tests {
                 *run.get_or_make(1, || b"one, again".to_vec()),
                 b"one, again"
             );
-            run.persist(false).unwrap();
             // Replaced by a sound file.
             assert_eq!(
                 *Blobs::on_disk(folder.clone()).get(1).unwrap(),
@@ -311,7 +372,6 @@ mod tests {
         let first = Blobs::on_disk(folder.clone());
         first.put(1, b"one".to_vec());
         first.put(2, b"two".to_vec());
-        first.persist(true).unwrap();
         std::fs::write(folder.join("stray.png"), b"x").unwrap();
         // A run asking for blob 2 only, and making blob 3.
         let second = Blobs::on_disk(folder.clone());
@@ -319,6 +379,9 @@ mod tests {
         second.put(3, b"three".to_vec());
         // Without prune (a run that did not ask for everything), nothing goes.
         second.persist(false).unwrap();
+        assert_eq!(names(&folder).len(), 4);
+        // A read-only run never prunes.
+        Blobs::read_only(folder.clone()).persist(true).unwrap();
         assert_eq!(names(&folder).len(), 4);
         second.persist(true).unwrap();
         assert_eq!(names(&folder), [file_name(2), file_name(3)]);

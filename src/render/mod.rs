@@ -57,12 +57,20 @@ pub struct RenderOptions {
 }
 
 impl RenderOptions {
-    /// Share images and search shards kept in memory, read from and (by
-    /// [`blobs::Blobs::persist`]) written to their folders under `cache_dir`.
-    pub fn cached_in(cache_dir: &std::path::Path) -> RenderOptions {
+    /// Share images and search shards read from their folders under
+    /// `cache_dir`, and with `write` those made written there (see [`blobs::Blobs`]).
+    pub fn cached_in(cache_dir: &std::path::Path, write: bool) -> RenderOptions {
+        let blobs = |folder: &str| {
+            let dir = cache_dir.join(folder);
+            Arc::new(if write {
+                blobs::Blobs::on_disk(dir)
+            } else {
+                blobs::Blobs::read_only(dir)
+            })
+        };
         RenderOptions {
-            images: Arc::new(blobs::Blobs::on_disk(cache_dir.join(share_cache::FOLDER))),
-            search: Arc::new(blobs::Blobs::on_disk(cache_dir.join(search::CACHE_FOLDER))),
+            images: blobs(share_cache::FOLDER),
+            search: blobs(search::CACHE_FOLDER),
             ..RenderOptions::default()
         }
     }
