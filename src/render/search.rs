@@ -164,14 +164,27 @@ pub fn records(site: &Site) -> Vec<Record> {
                         anchor: &p.name,
                         claim: &c.claim,
                         stance: e.stance,
+                        words: (p.pieces.len() == 1 && !p.text.is_empty()).then_some(&p.text),
                     });
             }
         }
-        let text = markdown::rendered_text(doc.body(), Trust::Untrusted);
+        // The words of a passage in one piece are those linking found
+        // (`text[range]`); the source's text is rendered again only for a quote
+        // that leaves words out, whose passage runs over them.
+        let mut text: Option<String> = None;
         let outlet = one_line(&doc.meta.outlet);
         for ((start, end), quoting) in passages {
-            let Some(words) = text.get(start..end) else {
-                continue;
+            let words = match quoting.iter().find_map(|q| q.words) {
+                Some(w) => w.as_str(),
+                None => {
+                    let text = text.get_or_insert_with(|| {
+                        markdown::rendered_text(doc.body(), Trust::Untrusted)
+                    });
+                    let Some(words) = text.get(start..end) else {
+                        continue;
+                    };
+                    words
+                }
             };
             // The passage's own anchor on the source page: that of the first citation.
             let anchor = quoting[0].anchor;
@@ -242,6 +255,8 @@ struct Quoting<'a> {
     /// The claim's id.
     claim: &'a str,
     stance: Stance,
+    /// The passage's words, when the quote is in one piece.
+    words: Option<&'a String>,
 }
 
 /// Index `records` with Pagefind as text in `language` (a primary language
