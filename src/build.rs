@@ -2,12 +2,10 @@
 //! write, with a summary of what was done.
 
 use std::path::{Path, PathBuf};
-use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use crate::diagnostic::{Code, Diagnostic, Result};
 use crate::pipeline::Pipeline;
-use crate::render::share_cache::{self, ShareImages};
 use crate::render::RenderOptions;
 use crate::write;
 
@@ -104,14 +102,9 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport> {
     // Refuse an unsafe output folder before doing any work.
     write::check_output_location(&options.root, &output)?;
     let clock = Instant::now();
-    // Share images drawn before are read from the cache folder beside the output.
-    let images = Arc::new(ShareImages::on_disk(
-        cache_dir(&output).join(share_cache::FOLDER),
-    ));
-    let render_options = RenderOptions {
-        images: images.clone(),
-        ..RenderOptions::default()
-    };
+    // Share images drawn and search shards indexed before are read from the
+    // cache folder beside the output.
+    let render_options = RenderOptions::cached_in(&cache_dir(&output), true);
     let mut pipeline = Pipeline::open(options.clone(), render_options)?.single_run();
     let opened = clock.elapsed();
     let mut run = pipeline.build()?;
@@ -126,15 +119,22 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport> {
     let mut warnings = pipeline.warnings().to_vec();
     // What could not be cleared beside the output: the site is in place all the same.
     warnings.extend(report.warnings);
-    if let Err(e) = images.persist(true) {
-        warnings.push(
-            Diagnostic::warning(
-                Code::Cleanup,
-                cache_dir(&output),
-                format!("could not keep the share images for the next build: {e}"),
-            )
-            .with_help("the next build draws them again; check that the folder beside the output is writable"),
-        );
+    // Every page was rendered, so what no page asked for is pruned.
+    let kept = [
+        (&pipeline.render_options().images, "share images", "draws"),
+        (&pipeline.render_options().search, "search index", "makes"),
+    ];
+    for (blobs, what, again) in kept {
+        if let Err(e) = blobs.persist(true) {
+            warnings.push(
+                Diagnostic::warning(
+                    Code::Cleanup,
+                    cache_dir(&output),
+                    format!("could not keep the {what} for the next build: {e}"),
+                )
+                .with_help(format!("the next build {again} it again; check that the folder beside the output is writable")),
+            );
+        }
     }
     Ok(BuildReport {
         pages: report.files - pipeline.statics(),

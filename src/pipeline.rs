@@ -130,6 +130,11 @@ impl Pipeline {
         self.run(Vec::new(), scope, false)
     }
 
+    /// The options it renders with (and the blobs they keep).
+    pub fn render_options(&self) -> &RenderOptions {
+        &self.render_options
+    }
+
     /// The files of the last good run.
     pub fn files(&self) -> Arc<Files> {
         self.files.clone()
@@ -266,7 +271,7 @@ impl Pipeline {
             return Ok(None);
         };
         let rendered = match render_pages(site, &mut self.theme, &pages, &self.render_options) {
-            Ok(r) => r,
+            Ok((r, _)) => r,
             Err(e) => return Err(self.failed(e)),
         };
         let paths = rendered.outputs.iter().map(|o| o.path.clone()).collect();
@@ -439,11 +444,15 @@ impl Pipeline {
             pages = now;
             self.pending = later;
         }
-        let rendered = match render_pages(site, &mut self.theme, &pages, &self.render_options) {
-            Ok(r) => r,
-            Err(e) => return Err(self.failed(e)),
-        };
+        let (rendered, indexed) =
+            match render_pages(site, &mut self.theme, &pages, &self.render_options) {
+                Ok(r) => r,
+                Err(e) => return Err(self.failed(e)),
+            };
         lap("render");
+        if let Some(d) = indexed {
+            stages.push(("search index (beside render)", d));
+        }
         let mut paths: Vec<String> = rendered.outputs.iter().map(|o| o.path.clone()).collect();
 
         let mut files: Files = if render_all {
@@ -527,27 +536,35 @@ const SEARCH: &str = render::search::FOLDER;
 /// [`render::render`], and with the search page the search index (`pagefind/`).
 /// The search page is a listing, so the index is made again after any content
 /// change (in `serve`, with the listings, after the edited pages are served).
-/// Much of indexing runs on one core, so it runs beside the rendering.
+/// Much of indexing runs on one core, so it runs beside the rendering. Shards
+/// of the index kept in `options.search` are not made again. Also the time the
+/// index took, when it was made.
 fn render_pages(
     site: &Site,
     theme: &mut Theme,
     pages: &[Page],
     options: &RenderOptions,
-) -> Result<render::Rendered> {
+) -> Result<(render::Rendered, Option<Duration>)> {
     let (rendered, index) = std::thread::scope(|s| {
-        let index = pages
-            .contains(&Page::Search)
-            .then(|| s.spawn(|| render::search_files(site)));
+        let index = pages.contains(&Page::Search).then(|| {
+            s.spawn(|| {
+                let clock = Instant::now();
+                let files = render::search_files(site, &options.search);
+                (files, clock.elapsed())
+            })
+        });
         let rendered = render::render(site, theme, pages, options);
         (rendered, index.map(|h| h.join()))
     });
     let mut rendered = rendered?;
     match index {
-        None => {}
-        Some(Ok(files)) => rendered.outputs.extend(files?),
+        None => Ok((rendered, None)),
+        Some(Ok((files, took))) => {
+            rendered.outputs.extend(files?);
+            Ok((rendered, Some(took)))
+        }
         Some(Err(panic)) => std::panic::resume_unwind(panic),
     }
-    Ok(rendered)
 }
 
 /// A static file may not take the place of a generated page, nor of factbrief's manifest.

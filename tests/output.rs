@@ -423,3 +423,58 @@ fn cache_is_kept_beside_the_output() {
         "the old image is pruned"
     );
 }
+
+#[test]
+fn the_search_index_is_kept_beside_the_output_and_read_back_the_same() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path().join("site");
+    small_site(&root);
+    // A build with no cache folder at all: the reference.
+    let clean = dir.path().join("clean");
+    build_ok(&root, &clean);
+    let reference = snapshot_dir(&clean);
+    assert!(reference.keys().any(|p| p.starts_with("pagefind/index/")));
+    // `check` reads the cache folder but never writes it.
+    let o = run(&root, &["check"]);
+    assert!(o.status.success(), "{}", texts(&o).1);
+    assert!(!root.join(".public.factbrief-cache").exists());
+
+    let out = dir.path().join("out");
+    build_ok(&root, &out);
+    let cache = dir.path().join(".out.factbrief-cache/search-v1");
+    let kept: Vec<_> = fs::read_dir(&cache)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .collect();
+    assert_eq!(kept.len(), 1, "one shard");
+    let shard = fs::read(&kept[0]).unwrap();
+    // Read from the cache, every file is the same, the index's included.
+    build_ok(&root, &out);
+    assert!(snapshot_dir(&out) == reference);
+    // A corrupt or truncated file is never served: the shard is made again, and its file replaced.
+    for bad in [
+        &shard[..shard.len() / 2],
+        b"fbblob\n\x01 and then some".as_slice(),
+    ] {
+        fs::write(&kept[0], bad).unwrap();
+        build_ok(&root, &out);
+        assert!(snapshot_dir(&out) == reference);
+        assert_eq!(fs::read(&kept[0]).unwrap(), shard, "the file is made again");
+    }
+    // An edit that changes the index replaces the shard; the old one is pruned.
+    replace_in(&root, "content/claims/troops.md", "mostly-true", "false");
+    build_ok(&root, &out);
+    let after: Vec<_> = fs::read_dir(&cache)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .collect();
+    assert_eq!(after.len(), 1, "the old shard is pruned");
+    assert_ne!(after, kept);
+    let edited = snapshot_dir(&out);
+    let fresh = dir.path().join("fresh");
+    build_ok(&root, &fresh);
+    assert!(
+        snapshot_dir(&fresh) == edited,
+        "the same as a build without the cache"
+    );
+}

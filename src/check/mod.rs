@@ -47,13 +47,10 @@ impl CheckReport {
 /// Content problems are returned in the report; only problems that stop the
 /// check itself (an unreadable folder) are errors of this function.
 pub fn check(options: &BuildOptions) -> Result<CheckReport> {
-    // Share images a build drew are read from its cache folder (and nothing is written there).
-    let cache =
-        crate::build::cache_dir(&options.output_dir()).join(crate::render::share_cache::FOLDER);
-    let render_options = RenderOptions {
-        images: std::sync::Arc::new(crate::render::share_cache::ShareImages::on_disk(cache)),
-        ..RenderOptions::default()
-    };
+    // Share images and search shards a build made are read from its cache
+    // folder, and nothing is written there.
+    let render_options =
+        RenderOptions::cached_in(&crate::build::cache_dir(&options.output_dir()), false);
     let mut pipeline = Pipeline::open(options.clone(), render_options)?.single_run();
     match pipeline.build() {
         Ok(_) => {}

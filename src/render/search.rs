@@ -9,6 +9,11 @@
 //! Record URLs are relative to the site root (`claims/x/`,
 //! `sources/y/#q-x-1`); the search page tells Pagefind where the root is, so
 //! the index works under any URL prefix.
+//!
+//! A shard's files depend only on its records, the language, the number of
+//! fragment files and the versions of Pagefind and factbrief, so each shard is
+//! kept as a blob ([`Blobs`]) by a hash of those: a build that changed no
+//! record of a shard reads its files instead of running Pagefind again.
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Component, Path};
@@ -16,6 +21,7 @@ use std::path::{Component, Path};
 use pagefind::api::PagefindIndex;
 use pagefind::options::PagefindServiceConfig;
 
+use super::blobs::{Blobs, Key};
 use super::{doc_dir, Output};
 use crate::diagnostic::{Error, Result};
 use crate::link::Site;
@@ -24,6 +30,17 @@ use crate::markdown::{self, Trust};
 
 /// The folder of the index, relative to the output root.
 pub const FOLDER: &str = "pagefind/";
+
+/// The folder of kept shards under a cache folder.
+pub const CACHE_FOLDER: &str = "search-v1";
+
+/// Bumped when what a shard's files are made of changes (the records' fields,
+/// which files are kept), so an upgrade never reuses an old shard.
+const VERSION: &str = concat!("search-v1-", env!("CARGO_PKG_VERSION"));
+
+/// The version of Pagefind in Cargo.lock (its own constant is private); a
+/// test checks it against the version Pagefind writes in its entry file.
+const PAGEFIND_VERSION: &str = "1.6.0";
 
 /// Above this many records, Pagefind bundles the records' fragments (what a
 /// result shows) into this many shared files instead of one file each: a large
@@ -77,9 +94,14 @@ pub struct Record {
     pub filters: BTreeMap<String, Vec<String>>,
 }
 
-/// The files of the search index of `site`, under [`FOLDER`], in path order.
-pub fn search_files(site: &Site) -> Result<Vec<Output>> {
-    index(&records(site), &index_language(&site.settings.language))
+/// The files of the search index of `site`, under [`FOLDER`], in path order,
+/// with the shards kept in `cache` (those it had made, the others run).
+pub fn search_files(site: &Site, cache: &Blobs) -> Result<Vec<Output>> {
+    index(
+        &records(site),
+        &index_language(&site.settings.language),
+        cache,
+    )
 }
 
 /// The records of `site`: each claim, then each quoted passage, source by source.
@@ -142,14 +164,27 @@ pub fn records(site: &Site) -> Vec<Record> {
                         anchor: &p.name,
                         claim: &c.claim,
                         stance: e.stance,
+                        words: (p.pieces.len() == 1 && !p.text.is_empty()).then_some(&p.text),
                     });
             }
         }
-        let text = markdown::rendered_text(doc.body(), Trust::Untrusted);
+        // The words of a passage in one piece are those linking found
+        // (`text[range]`); the source's text is rendered again only for a quote
+        // that leaves words out, whose passage runs over them.
+        let mut text: Option<String> = None;
         let outlet = one_line(&doc.meta.outlet);
         for ((start, end), quoting) in passages {
-            let Some(words) = text.get(start..end) else {
-                continue;
+            let words = match quoting.iter().find_map(|q| q.words) {
+                Some(w) => w.as_str(),
+                None => {
+                    let text = text.get_or_insert_with(|| {
+                        markdown::rendered_text(doc.body(), Trust::Untrusted)
+                    });
+                    let Some(words) = text.get(start..end) else {
+                        continue;
+                    };
+                    words
+                }
             };
             // The passage's own anchor on the source page: that of the first citation.
             let anchor = quoting[0].anchor;
@@ -220,14 +255,17 @@ struct Quoting<'a> {
     /// The claim's id.
     claim: &'a str,
     stance: Stance,
+    /// The passage's words, when the quote is in one piece.
+    words: Option<&'a String>,
 }
 
 /// Index `records` with Pagefind as text in `language` (a primary language
 /// subtag, see [`index_language`]); the files the search page needs, under
 /// [`FOLDER`], in path order: the first shard with Pagefind's script in
 /// [`FOLDER`], the others in `shard-<n>/` below it, listed in [`SHARDS_FILE`].
-pub fn index(records: &[Record], language: &str) -> Result<Vec<Output>> {
-    index_in_shards(records, language, SHARD_RECORDS)
+/// Shards kept in `cache` are read from it; the others are made and kept there.
+pub fn index(records: &[Record], language: &str, cache: &Blobs) -> Result<Vec<Output>> {
+    index_in_shards(records, language, SHARD_RECORDS, cache)
 }
 
 /// [`index`], with shards of about `shard_records` records.
@@ -235,6 +273,7 @@ fn index_in_shards(
     records: &[Record],
     language: &str,
     shard_records: usize,
+    cache: &Blobs,
 ) -> Result<Vec<Output>> {
     // Each record goes to a shard by a hash of its URL: the same shard on every build.
     let count = records.len().div_ceil(shard_records.max(1)).max(1);
@@ -250,18 +289,28 @@ fn index_in_shards(
     // in memory until its files are made.
     let at_once = std::thread::available_parallelism().map_or(2, |n| n.get());
     let mut built: Vec<Bundle> = Vec::with_capacity(count);
-    for batch in shards.chunks(at_once) {
+    let mut keys = std::collections::HashSet::new();
+    for (b, batch) in shards.chunks(at_once).enumerate() {
         std::thread::scope(|s| {
             let handles: Vec<_> = batch
                 .iter()
-                .map(|shard| s.spawn(move || run_pagefind(shard, language, fragments)))
+                .enumerate()
+                .map(|(j, shard)| {
+                    let first = b * at_once + j == 0;
+                    s.spawn(move || shard_files(shard, language, fragments, first, cache))
+                })
                 .collect();
             built.extend(handles.into_iter().map(|h| {
-                h.join()
-                    .unwrap_or_else(|_| Err("Pagefind stopped unexpectedly".to_owned()))
+                let (key, files) = h
+                    .join()
+                    .unwrap_or_else(|_| (None, Err("Pagefind stopped unexpectedly".to_owned())));
+                keys.extend(key);
+                files
             }));
         });
     }
+    // In memory (for `serve`), only the shards of this index are kept.
+    cache.forget_all_but(&keys);
     let mut out = Vec::new();
     let mut others = Vec::new();
     for (i, files) in built.into_iter().enumerate() {
@@ -275,18 +324,10 @@ fn index_in_shards(
             others.push(folder.clone());
             folder
         };
-        let has_language_wasm = files
-            .iter()
-            .any(|(p, _)| p.starts_with("wasm.") && p != "wasm.unknown.pagefind");
-        out.extend(
-            files
-                .into_iter()
-                .filter(|(path, _)| wanted(path, has_language_wasm, i == 0))
-                .map(|(path, bytes)| Output {
-                    path: format!("{FOLDER}{folder}{path}"),
-                    bytes,
-                }),
-        );
+        out.extend(files.into_iter().map(|(path, bytes)| Output {
+            path: format!("{FOLDER}{folder}{path}"),
+            bytes,
+        }));
     }
     out.push(Output {
         path: format!("{FOLDER}{SHARDS_FILE}"),
@@ -306,6 +347,108 @@ fn shard_of(url: &str, count: usize) -> usize {
 
 /// The files of a bundle of Pagefind's (by `/`-separated path inside it), or what went wrong.
 type Bundle = std::result::Result<Vec<(String, Vec<u8>)>, String>;
+
+/// The files of a shard the search page needs (see [`wanted`]), kept in
+/// `cache` or made by Pagefind (and then kept), with the shard's key. An empty
+/// shard other than the first has no files (and no key): the page does not
+/// load it.
+fn shard_files(
+    records: &[&Record],
+    language: &str,
+    fragment_files: u32,
+    first: bool,
+    cache: &Blobs,
+) -> (Option<u64>, Bundle) {
+    if records.is_empty() && !first {
+        return (None, Ok(Vec::new()));
+    }
+    let key = shard_key(records, language, fragment_files, first);
+    if let Some(files) = cache.get(key).and_then(|b| decode(&b)) {
+        return (Some(key), Ok(files));
+    }
+    let files = run_pagefind(records, language, fragment_files).map(|files| {
+        let has_language_wasm = files
+            .iter()
+            .any(|(p, _)| p.starts_with("wasm.") && p != "wasm.unknown.pagefind");
+        let mut files: Vec<(String, Vec<u8>)> = files
+            .into_iter()
+            .filter(|(path, _)| wanted(path, has_language_wasm, first))
+            .collect();
+        // Pagefind gives them in no fixed order: sorted, the blob is the same every time.
+        files.sort_unstable_by(|a, b| a.0.cmp(&b.0));
+        cache.put(key, encode(&files));
+        files
+    });
+    (Some(key), files)
+}
+
+/// A hash of everything a shard's files are made of: the versions, the
+/// language, the number of fragment files, whether it is the first shard (which
+/// has the script), Pagefind's one setting read from the environment, and
+/// every field of every record, in order.
+fn shard_key(records: &[&Record], language: &str, fragment_files: u32, first: bool) -> u64 {
+    let chunk_size = std::env::var("PAGEFIND_UNSTABLE_INDEX_CHUNK_SIZE").unwrap_or_default();
+    let mut k = Key::new(VERSION);
+    k.field(PAGEFIND_VERSION.as_bytes())
+        .field(language.as_bytes())
+        .field(&fragment_files.to_le_bytes())
+        .field(&[u8::from(first)])
+        .field(chunk_size.as_bytes())
+        .field(&(records.len() as u64).to_le_bytes());
+    for r in records {
+        k.field(r.url.as_bytes()).field(r.content.as_bytes());
+        k.field(&(r.meta.len() as u64).to_le_bytes());
+        for (name, value) in &r.meta {
+            k.field(name.as_bytes()).field(value.as_bytes());
+        }
+        k.field(&(r.filters.len() as u64).to_le_bytes());
+        for (name, values) in &r.filters {
+            k.field(name.as_bytes())
+                .field(&(values.len() as u64).to_le_bytes());
+            for v in values {
+                k.field(v.as_bytes());
+            }
+        }
+    }
+    k.finish()
+}
+
+/// A shard's files as one blob: their count, then each path and its bytes,
+/// each preceded by its length (little-endian u64).
+fn encode(files: &[(String, Vec<u8>)]) -> Vec<u8> {
+    let size: usize = files.iter().map(|(p, b)| 16 + p.len() + b.len()).sum();
+    let mut out = Vec::with_capacity(8 + size);
+    out.extend_from_slice(&(files.len() as u64).to_le_bytes());
+    for (path, bytes) in files {
+        for part in [path.as_bytes(), bytes] {
+            out.extend_from_slice(&(part.len() as u64).to_le_bytes());
+            out.extend_from_slice(part);
+        }
+    }
+    out
+}
+
+/// The files of a blob made by [`encode`]; `None` when it is not one, or
+/// names a path that would leave the shard's folder.
+fn decode(mut blob: &[u8]) -> Option<Vec<(String, Vec<u8>)>> {
+    fn take<'b>(blob: &mut &'b [u8]) -> Option<&'b [u8]> {
+        let len = usize::try_from(u64::from_le_bytes(blob.get(..8)?.try_into().ok()?)).ok()?;
+        let part = blob.get(8..8usize.checked_add(len)?)?;
+        *blob = &blob[8 + len..];
+        Some(part)
+    }
+    let count = u64::from_le_bytes(blob.get(..8)?.try_into().ok()?);
+    blob = &blob[8..];
+    let mut files = Vec::new();
+    for _ in 0..count {
+        let path = std::str::from_utf8(take(&mut blob)?).ok()?;
+        if bundle_path(Path::new(path)).ok()? != path {
+            return None;
+        }
+        files.push((path.to_owned(), take(&mut blob)?.to_vec()));
+    }
+    blob.is_empty().then_some(files)
+}
 
 /// The files Pagefind makes of `records`, by `/`-separated path inside its bundle.
 fn run_pagefind(records: &[&Record], language: &str, fragment_files: u32) -> Bundle {
@@ -520,7 +663,7 @@ mod tests {
                 filters: BTreeMap::from([("type".to_owned(), vec!["Claim".to_owned()])]),
             })
             .collect();
-        let out = index_in_shards(&records, "en", 10).unwrap();
+        let out = index_in_shards(&records, "en", 10, &Blobs::in_memory()).unwrap();
         let file = |p: &str| out.iter().find(|o| o.path == p).map(|o| o.bytes.clone());
         let shards: Vec<String> =
             serde_json::from_slice(&file("pagefind/shards.json").unwrap()).unwrap();
@@ -550,9 +693,9 @@ mod tests {
             ]
         );
         // The same shards and bytes every time.
-        assert!(index_in_shards(&records, "en", 10).unwrap() == out);
+        assert!(index_in_shards(&records, "en", 10, &Blobs::in_memory()).unwrap() == out);
         // A small index is one shard.
-        let one = index_in_shards(&records, "en", 100).unwrap();
+        let one = index_in_shards(&records, "en", 100, &Blobs::in_memory()).unwrap();
         assert_eq!(
             one.iter()
                 .find(|o| o.path == "pagefind/shards.json")
@@ -560,6 +703,82 @@ mod tests {
                 .bytes,
             b"[]"
         );
+    }
+
+    fn claims(n: usize) -> Vec<Record> {
+        (0..n)
+            .map(|i| Record {
+                url: format!("claims/c{i}/"),
+                content: format!("Claim number {i} about budgets"),
+                meta: BTreeMap::from([("title".to_owned(), format!("Claim {i}"))]),
+                filters: BTreeMap::from([("type".to_owned(), vec!["Claim".to_owned()])]),
+            })
+            .collect()
+    }
+
+    #[test]
+    fn kept_shards_give_the_same_files_and_an_edit_remakes_only_its_shard() {
+        let dir = tempfile::tempdir().unwrap();
+        let folder = dir.path().join(CACHE_FOLDER);
+        let kept = |n: usize| {
+            assert_eq!(std::fs::read_dir(&folder).unwrap().count(), n);
+        };
+        let mut records = claims(30);
+        let fresh = index_in_shards(&records, "en", 10, &Blobs::in_memory()).unwrap();
+        let cache = Blobs::on_disk(folder.clone());
+        assert!(index_in_shards(&records, "en", 10, &cache).unwrap() == fresh);
+        cache.persist(true).unwrap();
+        kept(3);
+        // Read back from the folder: the same bytes.
+        let cache = Blobs::on_disk(folder.clone());
+        assert!(index_in_shards(&records, "en", 10, &cache).unwrap() == fresh);
+        cache.persist(true).unwrap();
+        kept(3);
+        // One record edited: one shard made again (a fourth file until pruned).
+        records[7]
+            .meta
+            .insert("verdict".to_owned(), "False".to_owned());
+        let edited = index_in_shards(&records, "en", 10, &Blobs::in_memory()).unwrap();
+        assert!(edited != fresh);
+        let cache = Blobs::on_disk(folder.clone());
+        assert!(index_in_shards(&records, "en", 10, &cache).unwrap() == edited);
+        cache.persist(false).unwrap();
+        kept(4);
+        cache.persist(true).unwrap();
+        kept(3);
+        // Another language is another index.
+        let cache = Blobs::on_disk(folder.clone());
+        assert!(index_in_shards(&records, "fr", 10, &cache).unwrap() != edited);
+    }
+
+    #[test]
+    fn a_kept_shard_that_is_no_bundle_is_made_again() {
+        let records = claims(5);
+        let refs: Vec<&Record> = records.iter().collect();
+        let cache = Blobs::in_memory();
+        let key = shard_key(&refs, "en", 500, true);
+        cache.put(key, b"not a bundle".to_vec());
+        let (_, files) = shard_files(&refs, "en", 500, true, &cache);
+        let files = files.unwrap();
+        assert!(files.iter().any(|(p, _)| p == "pagefind-entry.json"));
+        assert_eq!(decode(&cache.get(key).unwrap()), Some(files));
+        // A path leaving the folder is refused.
+        let evil = encode(&[("../index.html".to_owned(), b"x".to_vec())]);
+        assert_eq!(decode(&evil), None);
+        let fine = encode(&[("index/en_1.pf_index".to_owned(), b"x".to_vec())]);
+        assert!(decode(&fine).is_some());
+        assert_eq!(decode(&fine[..fine.len() - 1]), None);
+    }
+
+    #[test]
+    fn the_pagefind_version_in_the_key_is_the_one_built_with() {
+        let out = index_in_shards(&claims(2), "en", 10, &Blobs::in_memory()).unwrap();
+        let entry = out
+            .iter()
+            .find(|o| o.path == "pagefind/pagefind-entry.json")
+            .unwrap();
+        let entry: serde_json::Value = serde_json::from_slice(&entry.bytes).unwrap();
+        assert_eq!(entry["version"], PAGEFIND_VERSION);
     }
 
     #[test]

@@ -215,6 +215,10 @@ impl<'a> Cards<'a> {
             .binary_search(&id)
             .ok()
             .and_then(|i| self.claims.get(i));
+        // Made before (most calls): no need to look the documents up.
+        if let Some(card) = slot.and_then(OnceLock::get) {
+            return card;
+        }
         let (Some(slot), Some(doc), Some(linked)) = (
             slot,
             self.site.content.claims.get(id),
@@ -273,6 +277,10 @@ impl<'a> Cards<'a> {
             .binary_search(&id)
             .ok()
             .and_then(|i| self.sources.get(i));
+        // Made before (most calls): no need to look the documents up.
+        if let Some(card) = slot.and_then(OnceLock::get) {
+            return card;
+        }
         let (Some(slot), Some(doc), Some(linked)) = (
             slot,
             self.site.content.sources.get(id),
