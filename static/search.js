@@ -48,9 +48,13 @@ async function start(ui) {
   const shards = await fetch(new URL("pagefind/shards.json", siteRoot))
     .then((r) => (r.ok ? r.json() : []))
     .catch(() => []);
+  // Shards of records in another language than the page's (a source's own
+  // `language`) are named for it, `lang-<tag>-<n>/`, and searched as that language.
   for (const shard of Array.isArray(shards) ? shards : []) {
-    if (/^shard-\d+\/$/.test(shard)) {
-      await pagefind.mergeIndex(new URL(`pagefind/${shard}`, siteRoot).pathname, options);
+    const other = /^lang-([a-z]{2,3})-\d+\/$/.exec(shard);
+    if (/^shard-\d+\/$/.test(shard) || other) {
+      const url = new URL(`pagefind/${shard}`, siteRoot).pathname;
+      await pagefind.mergeIndex(url, other ? { ...options, language: other[1] } : options);
     }
   }
   const totals = await withTimeout(pagefind.filters(), 20000);

@@ -582,3 +582,51 @@ fn the_index_of_a_site_with_no_quotes_still_loads() {
     assert_eq!(entry(&files)["languages"]["en"]["page_count"], json!(1));
     assert!(fragments(&files).contains_key("claims/c/"));
 }
+
+#[test]
+fn a_source_in_another_language_is_indexed_as_that_language() {
+    // The Arabic briefing cites an English wire story: its passages are a
+    // shard of their own, in English, which the page merges as English.
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("out");
+    build_ok(&repo_root().join("tests/fixtures/i18n-ar"), &out);
+    let files = index_files(&out);
+    let shards: Vec<String> = serde_json::from_slice(&files["pagefind/shards.json"]).unwrap();
+    assert_eq!(shards, ["lang-en-0/"]);
+    let en: Value =
+        serde_json::from_slice(&files["pagefind/lang-en-0/pagefind-entry.json"]).unwrap();
+    assert!(en["languages"].get("en").is_some(), "{en}");
+    let ar = entry(&files);
+    assert!(ar["languages"].get("ar").is_some(), "{ar}");
+    assert!(ar["languages"].get("en").is_none(), "{ar}");
+}
+
+#[test]
+fn in_a_browser_japanese_text_is_found_by_a_word_inside_it() {
+    if !browser_available("search") {
+        return;
+    }
+    // Japanese has no spaces between words: Pagefind's `extended` build
+    // segments it, so a word from the middle of a sentence finds the passage.
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("out");
+    build_ok(&repo_root().join("tests/fixtures/i18n-ja"), &out);
+    let (port, _) = serve_dir_logged(&out, "/");
+    let b = Browser::start(Look {
+        size: (1024, 768),
+        dark: false,
+    });
+    for (word, wanted) in [("港", true), ("発表", true), ("ロンドン", false)] {
+        b.goto(&format!("http://127.0.0.1:{port}/search/?q={word}"));
+        let mut n = 0;
+        wait_until("the index", || {
+            let state = b.run(
+                "var s = document.getElementById('search'); return [s.dataset.state || '', document.querySelectorAll('#search-results .search-passage').length, document.getElementById('search-status').textContent]",
+                json!([]),
+            );
+            n = state[1].as_u64().unwrap_or(0);
+            state[0] == json!("ready") && !state[2].as_str().unwrap_or("").is_empty()
+        });
+        assert_eq!(n > 0, wanted, "{word}: {n} passages");
+    }
+}

@@ -92,6 +92,9 @@ pub struct Record {
     pub meta: BTreeMap<String, String>,
     /// Values of the filters in [`filter`].
     pub filters: BTreeMap<String, Vec<String>>,
+    /// The record's language (a primary subtag, see [`index_language`]) when
+    /// it is not the briefing's: a passage of a source in another language.
+    pub language: Option<String>,
 }
 
 /// The files of the search index of `site`, under [`FOLDER`], in path order,
@@ -140,6 +143,7 @@ pub fn records(site: &Site) -> Vec<Record> {
             content: searchable(&content.join("\n")),
             meta,
             filters,
+            language: None,
         });
     }
     for (id, linked) in site.sources.iter() {
@@ -173,6 +177,13 @@ pub fn records(site: &Site) -> Vec<Record> {
         // that leaves words out, whose passage runs over them.
         let mut text: Option<String> = None;
         let outlet = one_line(&doc.meta.outlet);
+        // A source in another language is indexed (stemmed, segmented) as that language.
+        let language = doc
+            .meta
+            .language
+            .as_deref()
+            .map(index_language)
+            .filter(|l| *l != index_language(&site.settings.language));
         for ((start, end), quoting) in passages {
             let words = match quoting.iter().find_map(|q| q.words) {
                 Some(w) => w.as_str(),
@@ -242,6 +253,7 @@ pub fn records(site: &Site) -> Vec<Record> {
                 content: searchable(words),
                 meta,
                 filters,
+                language: language.clone(),
             });
         }
     }
@@ -275,12 +287,41 @@ fn index_in_shards(
     shard_records: usize,
     cache: &Blobs,
 ) -> Result<Vec<Output>> {
-    // Each record goes to a shard by a hash of its URL: the same shard on every build.
-    let count = records.len().div_ceil(shard_records.max(1)).max(1);
-    let mut shards: Vec<Vec<&Record>> = vec![Vec::new(); count];
+    // The records by language: the briefing's, then each other one's.
+    let mut by_language: BTreeMap<&str, Vec<&Record>> = BTreeMap::new();
+    // The briefing's own language always has the first shard, which carries the script.
+    by_language.insert("", Vec::new());
     for r in records {
-        shards[shard_of(&r.url, count)].push(r);
+        let l = r.language.as_deref().filter(|l| *l != language);
+        by_language.entry(l.unwrap_or("")).or_default().push(r);
     }
+    // Each record goes to a shard of its language by a hash of its URL: the
+    // same shard on every build. The briefing's language has the first shard
+    // (at the folder's root, with Pagefind's script) and `shard-<n>/`; another
+    // language's shards are `lang-<language>-<n>/`, merged by the page as that language.
+    let mut shards: Vec<Vec<&Record>> = Vec::new();
+    let mut plan: Vec<(String, String)> = Vec::new();
+    for (l, recs) in &by_language {
+        let count = recs.len().div_ceil(shard_records.max(1)).max(1);
+        let first = shards.len();
+        shards.extend(std::iter::repeat_n(Vec::new(), count));
+        for r in recs {
+            shards[first + shard_of(&r.url, count)].push(r);
+        }
+        for i in 0..count {
+            let folder = match (l.is_empty(), first + i) {
+                (true, 0) => String::new(),
+                (true, n) => format!("shard-{n}/"),
+                (false, _) => format!("lang-{l}-{i}/"),
+            };
+            plan.push((folder, if l.is_empty() { language } else { l }.to_owned()));
+        }
+    }
+    if shards.is_empty() {
+        shards.push(Vec::new());
+        plan.push((String::new(), language.to_owned()));
+    }
+    let count = shards.len();
     let fragments = MAX_FRAGMENT_FILES.div_ceil(u32::try_from(count).unwrap_or(u32::MAX));
     // Pagefind is async (tokio). Each shard runs on a small current-thread
     // runtime of its own, in a thread of its own: a caller already inside a
@@ -297,6 +338,7 @@ fn index_in_shards(
                 .enumerate()
                 .map(|(j, shard)| {
                     let first = b * at_once + j == 0;
+                    let language = plan[b * at_once + j].1.as_str();
                     s.spawn(move || shard_files(shard, language, fragments, first, cache))
                 })
                 .collect();
@@ -315,15 +357,13 @@ fn index_in_shards(
     let mut others = Vec::new();
     for (i, files) in built.into_iter().enumerate() {
         let files = files.map_err(|e| failed(format!("cannot build the search index: {e}")))?;
-        let folder = if i == 0 {
-            String::new()
-        } else if shards[i].is_empty() {
-            continue;
-        } else {
-            let folder = format!("shard-{i}/");
+        let folder = plan[i].0.clone();
+        if i > 0 {
+            if shards[i].is_empty() {
+                continue;
+            }
             others.push(folder.clone());
-            folder
-        };
+        }
         out.extend(files.into_iter().map(|(path, bytes)| Output {
             path: format!("{FOLDER}{folder}{path}"),
             bytes,
@@ -661,6 +701,7 @@ mod tests {
                 content: format!("Claim number {i} about budgets"),
                 meta: BTreeMap::from([("title".to_owned(), format!("Claim {i}"))]),
                 filters: BTreeMap::from([("type".to_owned(), vec!["Claim".to_owned()])]),
+                language: None,
             })
             .collect();
         let out = index_in_shards(&records, "en", 10, &Blobs::in_memory()).unwrap();
@@ -712,6 +753,7 @@ mod tests {
                 content: format!("Claim number {i} about budgets"),
                 meta: BTreeMap::from([("title".to_owned(), format!("Claim {i}"))]),
                 filters: BTreeMap::from([("type".to_owned(), vec!["Claim".to_owned()])]),
+                language: None,
             })
             .collect()
     }
