@@ -34,10 +34,20 @@ fn big_site(root: &Path, version: &str) {
     write_files(root, &refs);
 }
 
+/// The path a manifest line lists: the last of three fields (`hash size
+/// path`), or the whole line in the first format.
+fn listed_path(line: &str) -> &str {
+    line.splitn(3, ' ').nth(2).unwrap_or(line)
+}
+
 /// The output is one whole site: every listed file there, nothing else, all of one version.
 fn whole_site(out: &Path) -> Option<String> {
     let manifest = fs::read_to_string(out.join(".factbrief-manifest")).ok()?;
-    let listed: BTreeSet<&str> = manifest.lines().filter(|l| !l.starts_with('#')).collect();
+    let listed: BTreeSet<&str> = manifest
+        .lines()
+        .filter(|l| !l.starts_with('#'))
+        .map(listed_path)
+        .collect();
     let present: BTreeSet<String> = snapshot_dir(out)
         .into_keys()
         .filter(|k| k != ".factbrief-manifest")

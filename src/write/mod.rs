@@ -19,10 +19,12 @@
 //! the others are removed.
 //!
 //! factbrief deletes only what it wrote: the output folder keeps a manifest of
-//! its files, and a folder holding anything else is refused (a leftover
+//! its files ([`manifest`]), and a folder holding anything else is refused (a leftover
 //! holding anything else is left in place, with a warning). Once the new site
 //! is in place the write has succeeded: what could not be removed beside it is
 //! a warning of code `cleanup` naming the folder.
+
+mod manifest;
 
 use std::collections::BTreeSet;
 use std::fs;
@@ -36,10 +38,8 @@ use rayon::prelude::*;
 use crate::diagnostic::{Code, Diagnostic, Error, Result};
 use crate::pipeline::{Bytes, Files};
 
-/// The file in the output folder listing everything factbrief wrote there.
-pub const MANIFEST: &str = ".factbrief-manifest";
-const MANIFEST_HEADER: &str =
-    "# Files written by factbrief; it rewrites this folder on each build.\n";
+use manifest::Manifest;
+pub use manifest::{MANIFEST, MANIFEST_NEXT};
 
 /// How long a build waits for another build into the same output folder.
 const LOCK_TIMEOUT: Duration = Duration::from_secs(120);
@@ -170,29 +170,13 @@ fn check_owned(output: &Path) -> Result<()> {
 
 /// The files under `dir` (relative, with `/`) that its manifest does not list.
 fn foreign_files(dir: &Path) -> Result<Vec<String>> {
-    let manifest = fs::read_to_string(dir.join(MANIFEST)).ok();
-    let listed: BTreeSet<&str> = manifest
-        .as_deref()
-        .map(|m| m.lines().filter(|l| !l.starts_with('#')).collect())
-        .unwrap_or_default();
-    let mut foreign = Vec::new();
-    for entry in walkdir::WalkDir::new(dir).min_depth(1).sort_by_file_name() {
-        let entry =
-            entry.map_err(|e| Error::usage(dir, format!("cannot read {}: {e}", dir.display())))?;
-        if entry.file_type().is_dir() {
-            continue;
-        }
-        let rel = entry.path().strip_prefix(dir).unwrap_or(entry.path());
-        let rel = rel
-            .components()
-            .map(|c| c.as_os_str().to_string_lossy())
-            .collect::<Vec<_>>()
-            .join("/");
-        if rel != MANIFEST && !listed.contains(rel.as_str()) {
-            foreign.push(rel);
-        }
-    }
-    Ok(foreign)
+    let manifest = Manifest::read(dir);
+    let on_disk = manifest::walk(dir)?;
+    Ok(on_disk
+        .files
+        .into_iter()
+        .filter(|f| !manifest.files.contains_key(f.as_str()))
+        .collect())
 }
 
 /// The first three of `names`, and how many more.
@@ -522,17 +506,21 @@ fn remove_tree(dir: &Path) -> Result<()> {
     Ok(())
 }
 
-/// Write the site into `dir`: the manifest first, so that a build killed
-/// while writing leaves a folder whose every file is listed.
+/// Write the site into `dir`: a manifest listing every file first, so that a
+/// build killed while writing leaves a folder whose every file is listed; then
+/// the files; then the manifest with each file's stamp (written as
+/// [`MANIFEST_NEXT`], listed too, and renamed over the first).
 fn fill(dir: &Path, files: &Files) -> Result<()> {
     // Already sorted: the files are a map by path.
-    let mut manifest = String::from(MANIFEST_HEADER);
-    for l in files.keys() {
-        manifest.push_str(l);
-        manifest.push('\n');
-    }
+    let listing = Manifest::text(
+        files
+            .keys()
+            .map(|p| &**p)
+            .chain([MANIFEST_NEXT])
+            .map(|p| (p, None)),
+    );
     let path = dir.join(MANIFEST);
-    fs::write(&path, manifest).map_err(|e| Error::io(&path, e))?;
+    fs::write(&path, listing).map_err(|e| Error::io(&path, e))?;
     let mut folders: BTreeSet<PathBuf> = BTreeSet::new();
     for p in files.keys() {
         if let Some(parent) = Path::new(&**p).parent() {
@@ -543,10 +531,23 @@ fn fill(dir: &Path, files: &Files) -> Result<()> {
         fs::create_dir_all(f).map_err(|e| Error::io(f, e))?;
     }
     let list: Vec<(&Arc<str>, &Bytes)> = files.iter().collect();
-    list.par_iter().try_for_each(|(rel, bytes)| {
-        let path = dir.join(&***rel);
-        fs::write(&path, bytes.as_slice()).map_err(|e| Error::io(&path, e))
-    })
+    let stamps: Vec<manifest::Stamp> = list
+        .par_iter()
+        .map(|(rel, bytes)| {
+            let path = dir.join(&***rel);
+            fs::write(&path, bytes.as_slice()).map_err(|e| Error::io(&path, e))?;
+            Ok(manifest::stamp_of(bytes))
+        })
+        .collect::<Result<_>>()?;
+    // Written after every file, so newer than all of them.
+    let text = Manifest::text(
+        list.iter()
+            .map(|(rel, _)| &***rel)
+            .zip(stamps.into_iter().map(Some)),
+    );
+    let next = dir.join(MANIFEST_NEXT);
+    fs::write(&next, text).map_err(|e| Error::io(&next, e))?;
+    fs::rename(&next, &path).map_err(|e| Error::io(&path, e))
 }
 
 #[cfg(test)]
