@@ -161,6 +161,7 @@ pub fn serve(options: ServeOptions) -> Result<()> {
             url.clone()
         }),
         drafts: options.drafts,
+        clean: false,
     };
     let render_options = RenderOptions {
         inject: Some(LIVE_RELOAD.to_owned()),

@@ -10,13 +10,21 @@
 //! - - claims/b/index.html
 //! ```
 //!
-//! The hash and the size are there so that a build can tell a file it
-//! would write again unchanged without reading it. The manifest holds no
-//! times, so the same site gives the same manifest, byte for byte.
+//! A file is known unchanged when the manifest's hash is the hash of the new
+//! content, the file on disk still has the recorded size, and it is not newer
+//! than the manifest. Otherwise (a file edited or touched by hand since; `-`
+//! or a field that does not parse; a manifest of the first format, which
+//! lists paths alone) the file is compared byte for byte with the new
+//! content. Only an edit by hand that keeps the size and either puts the
+//! file's mtime back to before the build (as `rsync -t` or `touch -d` can)
+//! or is made while a build runs would go unseen: `--clean` rewrites
+//! everything. The manifest holds no times, so the
+//! same site gives the same manifest, byte for byte.
 
 use std::collections::BTreeMap;
 use std::fs;
 use std::path::Path;
+use std::time::UNIX_EPOCH;
 
 use crate::diagnostic::{Error, Result};
 
@@ -46,6 +54,15 @@ pub fn content_hash(bytes: &[u8]) -> u128 {
     siphasher::sip128::SipHasher13::new().hash(bytes).as_u128()
 }
 
+/// The modification time of `meta`, in nanoseconds since 1970.
+pub fn mtime(meta: &fs::Metadata) -> Option<i128> {
+    let t = meta.modified().ok()?;
+    Some(match t.duration_since(UNIX_EPOCH) {
+        Ok(d) => i128::try_from(d.as_nanos()).ok()?,
+        Err(e) => -i128::try_from(e.duration().as_nanos()).ok()?,
+    })
+}
+
 /// The stamp of `bytes`.
 pub fn stamp_of(bytes: &[u8]) -> Stamp {
     Stamp {
@@ -59,14 +76,21 @@ pub fn stamp_of(bytes: &[u8]) -> Stamp {
 #[derive(Debug, Default, Clone, PartialEq, Eq)]
 pub struct Manifest {
     pub files: BTreeMap<String, Option<Stamp>>,
+    /// When it was written (its mtime, ns since 1970), if known.
+    pub written: Option<i128>,
 }
 
 impl Manifest {
     /// The manifest of `dir`; empty when it has none (or it cannot be read).
     pub fn read(dir: &Path) -> Manifest {
-        fs::read_to_string(dir.join(MANIFEST))
-            .map(|text| Manifest::parse(&text))
-            .unwrap_or_default()
+        let path = dir.join(MANIFEST);
+        let Ok(text) = fs::read_to_string(&path) else {
+            return Manifest::default();
+        };
+        Manifest {
+            written: fs::metadata(&path).ok().as_ref().and_then(mtime),
+            ..Manifest::parse(&text)
+        }
     }
 
     /// Read a manifest of any version: lines starting with `#` are comments;
@@ -80,7 +104,10 @@ impl Manifest {
             let (path, stamp) = if v2 { parse_line(line) } else { (line, None) };
             files.insert(path.to_owned(), stamp);
         }
-        Manifest { files }
+        Manifest {
+            files,
+            written: None,
+        }
     }
 
     /// The text of a manifest listing `files`, in their order.
@@ -118,6 +145,8 @@ fn parse_line(line: &str) -> (&str, Option<Stamp>) {
 pub struct OnDisk {
     /// Every file (anything not a folder), but the manifest, sorted.
     pub files: Vec<String>,
+    /// Every folder below it, sorted.
+    pub dirs: Vec<String>,
 }
 
 /// Walk `dir` (symbolic links are not followed: a link is a file here).
@@ -132,7 +161,9 @@ pub fn walk(dir: &Path) -> Result<OnDisk> {
             .map(|c| c.as_os_str().to_string_lossy())
             .collect::<Vec<_>>()
             .join("/");
-        if !entry.file_type().is_dir() && rel != MANIFEST {
+        if entry.file_type().is_dir() {
+            on_disk.dirs.push(rel);
+        } else if rel != MANIFEST {
             on_disk.files.push(rel);
         }
     }
