@@ -41,7 +41,10 @@
 //! new site has a folder, or the reverse), [`Outcome::Conflict`] asks for the
 //! whole-folder swap instead, before anything is touched; a rename or a
 //! removal that fails halfway is [`Outcome::Failed`]: the caller then swaps
-//! in the whole new site.
+//! in the whole new site. Only if that fails too does the build fail with
+//! the folder as this left it: every file whole, old or new, and listed, for
+//! the next build to finish. (A failure before step 2, such as a full disk
+//! while staging, leaves the folder untouched.)
 
 use std::collections::BTreeSet;
 use std::fs;
