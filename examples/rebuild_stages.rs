@@ -36,6 +36,7 @@ fn main() {
         output: None,
         base_url: None,
         drafts: false,
+        clean: false,
     };
     let mut p = Pipeline::open(options, RenderOptions::default()).expect("the site opens");
     let t = Instant::now();

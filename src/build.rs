@@ -20,6 +20,9 @@ pub struct BuildOptions {
     pub base_url: Option<String>,
     /// Include drafts.
     pub drafts: bool,
+    /// Rewrite every file of the output folder (a whole new folder swapped
+    /// in), instead of only the files that changed.
+    pub clean: bool,
 }
 
 impl BuildOptions {
@@ -30,6 +33,7 @@ impl BuildOptions {
             output: None,
             base_url: None,
             drafts: false,
+            clean: false,
         }
     }
 
@@ -48,6 +52,13 @@ pub struct BuildReport {
     pub pages: usize,
     /// Static files copied.
     pub statics: usize,
+    /// Files written into the output folder (new or changed; all with `clean`
+    /// or into a new folder).
+    pub written: usize,
+    /// Files of the output folder left as they were (same bytes, inode and mtime).
+    pub unchanged: usize,
+    /// Files of the previous site removed, the new one not having them.
+    pub removed: usize,
     /// Warnings found on the way: the briefing's, then what could not be
     /// cleared beside the output folder (code `cleanup`).
     pub warnings: Vec<Diagnostic>,
@@ -95,7 +106,8 @@ pub fn drafts_note(drafts: &[(PathBuf, Vec<String>)]) -> Option<String> {
     Some(s)
 }
 
-/// Build the site: run the pipeline in memory and swap the result into the output folder.
+/// Build the site: run the pipeline in memory and write the result into the
+/// output folder, only the files that changed (see `BuildOptions::clean`).
 pub fn build(options: &BuildOptions) -> Result<BuildReport> {
     let start = Instant::now();
     let output = options.output_dir();
@@ -114,7 +126,7 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport> {
     }
     let files = pipeline.files();
     let clock = Instant::now();
-    let report = write::write_site(&options.root, &output, &files)?;
+    let report = write::write_site(&options.root, &output, &files, options.clean)?;
     run.stages.push(("write", clock.elapsed()));
     let mut warnings = pipeline.warnings().to_vec();
     // What could not be cleared beside the output: the site is in place all the same.
@@ -139,6 +151,9 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport> {
     Ok(BuildReport {
         pages: report.files - pipeline.statics(),
         statics: pipeline.statics(),
+        written: report.written,
+        unchanged: report.unchanged,
+        removed: report.removed,
         warnings,
         elapsed: start.elapsed(),
         output,

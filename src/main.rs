@@ -118,6 +118,10 @@ enum Command {
         /// Where to write the site [default: ROOT/public].
         #[arg(long, short)]
         output: Option<PathBuf>,
+        /// Rewrite every file of the output folder, not only the files that changed
+        /// (a whole new folder, swapped in when complete).
+        #[arg(long)]
+        clean: bool,
         /// Also print the time each stage (load, link, render, write) took.
         #[arg(long)]
         timings: bool,
@@ -214,9 +218,10 @@ fn main() -> ExitCode {
         Command::Build {
             site,
             output,
+            clean,
             timings,
             format,
-        } => build(site, output, timings, format_of(format)),
+        } => build(site, output, clean, timings, format_of(format)),
         Command::Check {
             site,
             format,
@@ -351,11 +356,21 @@ fn options(site: Site, output: Option<PathBuf>) -> BuildOptions {
         output,
         base_url: site.base_url,
         drafts: site.drafts,
+        clean: false,
     }
 }
 
-fn build(site: Site, output: Option<PathBuf>, timings: bool, format: Format) -> ExitCode {
-    let options = options(site, output);
+fn build(
+    site: Site,
+    output: Option<PathBuf>,
+    clean: bool,
+    timings: bool,
+    format: Format,
+) -> ExitCode {
+    let options = BuildOptions {
+        clean,
+        ..options(site, output)
+    };
     match factbrief::build(&options) {
         Ok(result) => {
             let warnings = match result.warnings.len() {
@@ -364,11 +379,14 @@ fn build(site: Site, output: Option<PathBuf>, timings: bool, format: Format) -> 
                 n => format!(", {n} warnings"),
             };
             let mut said = format!(
-                "Built {} pages and copied {} static files into {} in {} ms{warnings}\n",
+                "Built {} pages and copied {} static files into {} in {} ms ({} written, {} unchanged, {} removed){warnings}\n",
                 result.pages,
                 result.statics,
                 display_path(&result.output),
-                result.elapsed.as_millis()
+                result.elapsed.as_millis(),
+                result.written,
+                result.unchanged,
+                result.removed,
             );
             if timings {
                 let parts: Vec<String> = result

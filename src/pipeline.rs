@@ -590,7 +590,7 @@ fn check_collisions(pages: &Files, theme: &Theme) -> Result<()> {
                     .with_help("rename or remove the static file; generated pages take these paths"),
             );
         }
-        if path == write::MANIFEST {
+        if path == write::MANIFEST || path == write::MANIFEST_NEXT {
             diags.push(
                 Diagnostic::error(
                     Code::ReservedName,

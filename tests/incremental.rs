@@ -17,6 +17,7 @@ fn options(root: &Path) -> BuildOptions {
         output: None,
         base_url: None,
         drafts: false,
+        clean: false,
     }
 }
 

@@ -174,6 +174,7 @@ pub fn serve(options: ServeOptions) -> Result<()> {
             url.clone()
         }),
         drafts: options.drafts,
+        clean: false,
     };
     let render_options = RenderOptions {
         inject: Some(live_reload),

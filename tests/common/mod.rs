@@ -141,6 +141,7 @@ pub fn render_example(base_url: Option<&str>) -> factbrief::pipeline::Pipeline {
         output: None,
         base_url: base_url.map(str::to_owned),
         drafts: false,
+        clean: false,
     };
     let mut pipeline =
         factbrief::pipeline::Pipeline::open(options, factbrief::render::RenderOptions::default())

@@ -1,13 +1,31 @@
-//! Write: put the rendered site in the output folder, all or nothing.
+//! Write: put the rendered site in the output folder, all or nothing for
+//! each file, and only the files that changed.
 //!
-//! The new site is written into a staging folder beside the output folder,
-//! `.<name>.factbrief-new-<pid>-<nanos>`, and swapped in only when complete, so
-//! a failed or interrupted build never leaves a half-written site. On Linux
-//! the swap is one `renameat2(RENAME_EXCHANGE)`: the output path names a whole
-//! site at every instant, and the staging path then holds the previous site,
-//! which is removed. Elsewhere (or on a file system without the exchange) it
-//! is two renames through `.<name>.factbrief-old-<pid>-<nanos>`, with an
-//! instant where the output path is missing.
+//! There are two ways, chosen under the lock (below):
+//!
+//! - **In place** ([`in_place`]), into a folder holding a site factbrief
+//!   wrote: each file is compared with the one there (by the content hash
+//!   and size its manifest keeps, or byte for byte), and only the new
+//!   and changed files are written, each into a staging folder beside the
+//!   output folder and then renamed over its old version; the files that went
+//!   away are removed, and the manifest is replaced last. Unchanged files are
+//!   left alone: same bytes, same inode, same mtime, so a deploy by rsync or
+//!   an object-store sync sends only what changed. The order of the steps,
+//!   what a build killed at any point leaves (every file whole, old or new,
+//!   and listed; the next build finishes the work) and what a reader of the
+//!   folder sees meanwhile are documented in that module.
+//! - **Whole folder**, for a missing or empty output folder, for `--clean`,
+//!   and where the new site cannot be put in place file by file (a file where
+//!   the new site has a folder, or the reverse; or a rename failed halfway):
+//!   the new site is written into a staging folder beside the output folder,
+//!   `.<name>.factbrief-new-<pid>-<nanos>`, and swapped in only when
+//!   complete. On Linux the swap is one `renameat2(RENAME_EXCHANGE)`: the
+//!   output path names a whole site at every instant, and the staging path
+//!   then holds the previous site, which is removed. Elsewhere (or on a file
+//!   system without the exchange) it is two renames through
+//!   `.<name>.factbrief-old-<pid>-<nanos>`, with an instant where the output
+//!   path is missing. Into a missing folder this is the fastest way: one
+//!   rename, and nothing to compare.
 //!
 //! Builds into the same output folder take turns: each holds an advisory lock
 //! on `.<name>.factbrief-lock` beside the output folder from before it looks at
@@ -19,10 +37,13 @@
 //! the others are removed.
 //!
 //! factbrief deletes only what it wrote: the output folder keeps a manifest of
-//! its files, and a folder holding anything else is refused (a leftover
-//! holding anything else is left in place, with a warning). Once the new site
-//! is in place the write has succeeded: what could not be removed beside it is
-//! a warning of code `cleanup` naming the folder.
+//! its files ([`manifest`]), and a folder holding anything else is refused (a
+//! leftover holding anything else is left in place, with a warning). Once the
+//! new site is in place the write has succeeded: what could not be removed
+//! beside it is a warning of code `cleanup` naming the folder.
+
+mod in_place;
+mod manifest;
 
 use std::collections::BTreeSet;
 use std::fs;
@@ -36,10 +57,8 @@ use rayon::prelude::*;
 use crate::diagnostic::{Code, Diagnostic, Error, Result};
 use crate::pipeline::{Bytes, Files};
 
-/// The file in the output folder listing everything factbrief wrote there.
-pub const MANIFEST: &str = ".factbrief-manifest";
-const MANIFEST_HEADER: &str =
-    "# Files written by factbrief; it rewrites this folder on each build.\n";
+use manifest::{Manifest, OnDisk};
+pub use manifest::{MANIFEST, MANIFEST_NEXT};
 
 /// How long a build waits for another build into the same output folder.
 const LOCK_TIMEOUT: Duration = Duration::from_secs(120);
@@ -49,8 +68,14 @@ const LOCK_POLL: Duration = Duration::from_millis(50);
 /// What was written.
 #[derive(Debug, Clone)]
 pub struct WriteReport {
-    /// Files written (pages and static files).
+    /// Files of the site (pages and static files).
     pub files: usize,
+    /// Of those, the files written (new or changed; all of them in a whole-folder write).
+    pub written: usize,
+    /// Of those, the files left as they were (same bytes, inode and mtime).
+    pub unchanged: usize,
+    /// Files of the previous site that went away.
+    pub removed: usize,
     /// What could not be cleared beside the output folder (code `cleanup`):
     /// the site is in place all the same.
     pub warnings: Vec<Diagnostic>,
@@ -64,13 +89,20 @@ struct Hooks {
     lock_timeout: Duration,
     /// Swap with one atomic exchange where the system has one.
     exchange: bool,
+    /// Rename a staged file into place (writing in place).
+    rename: fn(&Path, &Path) -> io::Result<()>,
 }
 
 const HOOKS: Hooks = Hooks {
     remove: remove_tree,
     lock_timeout: LOCK_TIMEOUT,
     exchange: true,
+    rename: rename_file,
 };
+
+fn rename_file(from: &Path, to: &Path) -> io::Result<()> {
+    fs::rename(from, to)
+}
 
 /// Refuse output folders that would put the site's own files at risk.
 pub fn check_output_location(root: &Path, output: &Path) -> Result<()> {
@@ -138,10 +170,11 @@ fn absolute(p: &Path) -> PathBuf {
     out
 }
 
-/// Check that `output` holds only files factbrief wrote (or nothing at all).
-fn check_owned(output: &Path) -> Result<()> {
+/// Check that `output` holds only files factbrief wrote (or nothing at all);
+/// what it holds and its manifest, when it is there.
+fn check_owned(output: &Path) -> Result<Option<(Manifest, OnDisk)>> {
     if !output.exists() {
-        return Ok(());
+        return Ok(None);
     }
     if !output.is_dir() {
         return Err(Error::usage_with_help(
@@ -153,14 +186,14 @@ fn check_owned(output: &Path) -> Result<()> {
             "choose another --output",
         ));
     }
-    let foreign = foreign_files(output)?;
+    let (manifest, on_disk, foreign) = foreign_files(output)?;
     if foreign.is_empty() {
-        return Ok(());
+        return Ok(Some((manifest, on_disk)));
     }
     Err(Error::usage_with_help(
         output,
         format!(
-            "refusing to write into {}: it holds files factbrief did not write ({}), and a build replaces the whole folder",
+            "refusing to write into {}: it holds files factbrief did not write ({}), and a build replaces what it holds",
             output.display(),
             some_of(&foreign)
         ),
@@ -168,31 +201,16 @@ fn check_owned(output: &Path) -> Result<()> {
     ))
 }
 
-/// The files under `dir` (relative, with `/`) that its manifest does not list.
-fn foreign_files(dir: &Path) -> Result<Vec<String>> {
-    let manifest = fs::read_to_string(dir.join(MANIFEST)).ok();
-    let listed: BTreeSet<&str> = manifest
-        .as_deref()
-        .map(|m| m.lines().filter(|l| !l.starts_with('#')).collect())
-        .unwrap_or_default();
-    let mut foreign = Vec::new();
-    for entry in walkdir::WalkDir::new(dir).min_depth(1).sort_by_file_name() {
-        let entry =
-            entry.map_err(|e| Error::usage(dir, format!("cannot read {}: {e}", dir.display())))?;
-        if entry.file_type().is_dir() {
-            continue;
-        }
-        let rel = entry.path().strip_prefix(dir).unwrap_or(entry.path());
-        let rel = rel
-            .components()
-            .map(|c| c.as_os_str().to_string_lossy())
-            .collect::<Vec<_>>()
-            .join("/");
-        if rel != MANIFEST && !listed.contains(rel.as_str()) {
-            foreign.push(rel);
-        }
-    }
-    Ok(foreign)
+/// The manifest of `dir`, what it holds, and the files (relative, with `/`)
+/// that its manifest does not list.
+fn foreign_files(dir: &Path) -> Result<(Manifest, OnDisk, Vec<String>)> {
+    let manifest = Manifest::read(dir);
+    let on_disk = manifest::walk(dir)?;
+    let foreign = (on_disk.files.iter())
+        .filter(|f| !manifest.files.contains_key(f.as_str()))
+        .cloned()
+        .collect();
+    Ok((manifest, on_disk, foreign))
 }
 
 /// The first three of `names`, and how many more.
@@ -206,17 +224,26 @@ fn some_of(names: &[String]) -> String {
     format!("{}{more}", shown.join(", "))
 }
 
-/// Write `files` as the new content of `output`, replacing the old one only on success.
+/// Write `files` as the new content of `output`: in place, only what changed,
+/// when `output` holds a previous site; otherwise (or with `clean`) as a whole
+/// new folder swapped in. A failure before the new site is in place leaves
+/// the previous one as it was.
 ///
 /// Waits (saying so once on standard error) while another build writes into
 /// the same folder, and fails after two minutes of it. What could not be
 /// cleared beside the folder once the new site is in place is returned as
 /// warnings, not as an error.
-pub fn write_site(root: &Path, output: &Path, files: &Files) -> Result<WriteReport> {
-    write_with(root, output, files, &HOOKS)
+pub fn write_site(root: &Path, output: &Path, files: &Files, clean: bool) -> Result<WriteReport> {
+    write_with(root, output, files, clean, &HOOKS)
 }
 
-fn write_with(root: &Path, output: &Path, files: &Files, hooks: &Hooks) -> Result<WriteReport> {
+fn write_with(
+    root: &Path,
+    output: &Path,
+    files: &Files,
+    clean: bool,
+    hooks: &Hooks,
+) -> Result<WriteReport> {
     // An output that is a symbolic link: write where it points, and keep the link.
     let resolved;
     let output = if fs::symlink_metadata(output).is_ok_and(|m| m.file_type().is_symlink()) {
@@ -292,8 +319,63 @@ fn write_with(root: &Path, output: &Path, files: &Files, hooks: &Hooks) -> Resul
 
     let mut warnings = Vec::new();
     recover(&parent, &name, output, hooks, &mut warnings)?;
-    check_owned(output)?;
+    let previous = check_owned(output)?;
 
+    // A folder holding a site: only what changed, unless asked for a clean rewrite.
+    if let Some((manifest, on_disk)) = previous.as_ref().filter(|(_, d)| !d.files.is_empty()) {
+        let removed = on_disk
+            .files
+            .iter()
+            .filter(|f| !files.contains_key(f.as_str()))
+            .count();
+        if !clean {
+            let staging = parent.join(format!(".{name}.factbrief-new-{}", unique_stamp()));
+            match in_place::write(output, &staging, files, manifest, on_disk, hooks)? {
+                in_place::Outcome::Done {
+                    written,
+                    unchanged,
+                    removed,
+                    warnings: mut more,
+                } => {
+                    warnings.append(&mut more);
+                    return Ok(WriteReport {
+                        files: files.len(),
+                        written,
+                        unchanged,
+                        removed,
+                        warnings,
+                    });
+                }
+                // Nothing was touched: the whole-folder swap below.
+                in_place::Outcome::Conflict => {}
+                // Every file is whole and listed, old or new: swap in the whole
+                // new site, and clear what is left of this attempt.
+                // If that fails too, the first failure is the one to report.
+                in_place::Outcome::Failed(first) => {
+                    if staging.exists() && (hooks.remove)(&staging).is_err() {
+                        // Listed whole: the next build's recovery removes it.
+                    }
+                    return write_whole(&parent, &name, output, files, removed, hooks, warnings)
+                        .map_err(|_| first);
+                }
+            }
+        }
+        return write_whole(&parent, &name, output, files, removed, hooks, warnings);
+    }
+    write_whole(&parent, &name, output, files, 0, hooks, warnings)
+}
+
+/// Write the whole site into a staging folder and swap it in for `output`
+/// (whose site, if any, loses `removed` files), then remove the previous site.
+fn write_whole(
+    parent: &Path,
+    name: &str,
+    output: &Path,
+    files: &Files,
+    removed: usize,
+    hooks: &Hooks,
+    mut warnings: Vec<Diagnostic>,
+) -> Result<WriteReport> {
     let stamp = unique_stamp();
     let staging = parent.join(format!(".{name}.factbrief-new-{stamp}"));
     fs::create_dir(&staging).map_err(|e| Error::io(&staging, e))?;
@@ -317,6 +399,9 @@ fn write_with(root: &Path, output: &Path, files: &Files, hooks: &Hooks) -> Resul
     }
     Ok(WriteReport {
         files: files.len(),
+        written: files.len(),
+        unchanged: 0,
+        removed,
         warnings,
     })
 }
@@ -416,7 +501,7 @@ fn recover(
     }
     for (_, _, dir) in found {
         let (message, help) = match foreign_files(&dir) {
-            Ok(foreign) if foreign.is_empty() => match (hooks.remove)(&dir) {
+            Ok((_, _, foreign)) if foreign.is_empty() => match (hooks.remove)(&dir) {
                 Ok(()) => continue,
                 Err(e) => (
                     format!(
@@ -427,7 +512,7 @@ fn recover(
                     REMOVE_BY_HAND,
                 ),
             },
-            Ok(foreign) => (
+            Ok((_, _, foreign)) => (
                 format!(
                     "left {} in place: it is named like a leftover of a build into {}, but holds files factbrief did not write ({})",
                     dir.display(),
@@ -522,17 +607,21 @@ fn remove_tree(dir: &Path) -> Result<()> {
     Ok(())
 }
 
-/// Write the site into `dir`: the manifest first, so that a build killed
-/// while writing leaves a folder whose every file is listed.
+/// Write the site into `dir`: a manifest listing every file first, so that a
+/// build killed while writing leaves a folder whose every file is listed; then
+/// the files; then the manifest with each file's stamp (written as
+/// [`MANIFEST_NEXT`], listed too, and renamed over the first).
 fn fill(dir: &Path, files: &Files) -> Result<()> {
     // Already sorted: the files are a map by path.
-    let mut manifest = String::from(MANIFEST_HEADER);
-    for l in files.keys() {
-        manifest.push_str(l);
-        manifest.push('\n');
-    }
+    let listing = Manifest::text(
+        files
+            .keys()
+            .map(|p| &**p)
+            .chain([MANIFEST_NEXT])
+            .map(|p| (p, None)),
+    );
     let path = dir.join(MANIFEST);
-    fs::write(&path, manifest).map_err(|e| Error::io(&path, e))?;
+    fs::write(&path, listing).map_err(|e| Error::io(&path, e))?;
     let mut folders: BTreeSet<PathBuf> = BTreeSet::new();
     for p in files.keys() {
         if let Some(parent) = Path::new(&**p).parent() {
@@ -543,10 +632,23 @@ fn fill(dir: &Path, files: &Files) -> Result<()> {
         fs::create_dir_all(f).map_err(|e| Error::io(f, e))?;
     }
     let list: Vec<(&Arc<str>, &Bytes)> = files.iter().collect();
-    list.par_iter().try_for_each(|(rel, bytes)| {
-        let path = dir.join(&***rel);
-        fs::write(&path, bytes.as_slice()).map_err(|e| Error::io(&path, e))
-    })
+    let stamps: Vec<manifest::Stamp> = list
+        .par_iter()
+        .map(|(rel, bytes)| {
+            let path = dir.join(&***rel);
+            fs::write(&path, bytes.as_slice()).map_err(|e| Error::io(&path, e))?;
+            Ok(manifest::stamp_of(bytes))
+        })
+        .collect::<Result<_>>()?;
+    // Written after every file, so newer than all of them.
+    let text = Manifest::text(
+        list.iter()
+            .map(|(rel, _)| &***rel)
+            .zip(stamps.into_iter().map(Some)),
+    );
+    let next = dir.join(MANIFEST_NEXT);
+    fs::write(&next, text).map_err(|e| Error::io(&next, e))?;
+    fs::rename(&next, &path).map_err(|e| Error::io(&path, e))
 }
 
 #[cfg(test)]
@@ -606,13 +708,14 @@ mod tests {
         for exchange in [true, false] {
             let dir = tempfile::tempdir().unwrap();
             let out = dir.path().join("public");
-            write_site(dir.path(), &out, &site("one")).unwrap();
+            write_site(dir.path(), &out, &site("one"), false).unwrap();
             let failing = Hooks {
                 remove: cannot_remove,
                 exchange,
                 ..HOOKS
             };
-            let report = write_with(dir.path(), &out, &site("two"), &failing).unwrap();
+            // A clean build: the whole-folder swap, which removes the previous site.
+            let report = write_with(dir.path(), &out, &site("two"), true, &failing).unwrap();
             // The new site is in place.
             let index = fs::read_to_string(out.join("index.html")).unwrap();
             assert_eq!(index, "two index.html", "exchange: {exchange}");
@@ -636,7 +739,7 @@ mod tests {
                 "{name}"
             );
             // The next build clears it.
-            let report = write_site(dir.path(), &out, &site("three")).unwrap();
+            let report = write_site(dir.path(), &out, &site("three"), false).unwrap();
             assert!(report.warnings.is_empty(), "{:?}", report.warnings);
             assert_eq!(beside(&out), [".public.factbrief-lock"]);
         }
@@ -644,12 +747,12 @@ mod tests {
 
     #[test]
     fn the_swap_leaves_the_site_and_the_lock_file_only() {
-        for exchange in [true, false] {
+        for (exchange, clean) in [(true, true), (false, true), (true, false)] {
             let dir = tempfile::tempdir().unwrap();
             let out = dir.path().join("public");
             let hooks = Hooks { exchange, ..HOOKS };
             for word in ["one", "two", "three"] {
-                let report = write_with(dir.path(), &out, &site(word), &hooks).unwrap();
+                let report = write_with(dir.path(), &out, &site(word), clean, &hooks).unwrap();
                 assert!(report.warnings.is_empty());
                 let index = fs::read_to_string(out.join("index.html")).unwrap();
                 assert_eq!(index, format!("{word} index.html"));
@@ -662,7 +765,7 @@ mod tests {
     fn a_build_waits_for_the_lock_and_gives_up_after_the_timeout() {
         let dir = tempfile::tempdir().unwrap();
         let out = dir.path().join("public");
-        write_site(dir.path(), &out, &site("one")).unwrap();
+        write_site(dir.path(), &out, &site("one"), false).unwrap();
         // Another build holds the lock (a lock on its own open file, as another process's would be).
         let mut other = fd_lock::RwLock::new(
             fs::File::open(dir.path().join(".public.factbrief-lock")).unwrap(),
@@ -673,7 +776,7 @@ mod tests {
             ..HOOKS
         };
         let start = Instant::now();
-        let err = write_with(dir.path(), &out, &site("two"), &impatient).unwrap_err();
+        let err = write_with(dir.path(), &out, &site("two"), false, &impatient).unwrap_err();
         assert!(start.elapsed() >= Duration::from_millis(200));
         let message = err.to_string();
         assert!(message.contains("another build into"), "{message}");
@@ -684,7 +787,7 @@ mod tests {
             "the output is untouched"
         );
         drop(held);
-        write_with(dir.path(), &out, &site("two"), &impatient).unwrap();
+        write_with(dir.path(), &out, &site("two"), false, &impatient).unwrap();
         assert_eq!(
             fs::read_to_string(out.join("index.html")).unwrap(),
             "two index.html"
@@ -695,12 +798,12 @@ mod tests {
     fn a_removal_cut_short_leaves_a_folder_the_next_build_recognises() {
         let dir = tempfile::tempdir().unwrap();
         let out = dir.path().join("public");
-        write_site(dir.path(), &out, &site("one")).unwrap();
+        write_site(dir.path(), &out, &site("one"), false).unwrap();
         // As if the previous site's removal stopped after one file: the manifest is still there.
         let left = dir.path().join(".public.factbrief-new-1-2");
         fs::rename(&out, &left).unwrap();
         fs::remove_file(left.join("index.html")).unwrap();
-        write_site(dir.path(), &out, &site("two")).unwrap();
+        write_site(dir.path(), &out, &site("two"), false).unwrap();
         assert!(!left.exists());
         // A partly written staging folder holds its manifest from the start.
         let staging = dir.path().join(".public.factbrief-new-3-4");
@@ -716,8 +819,141 @@ mod tests {
             &**files.values().next().unwrap(),
         )
         .unwrap();
-        let report = write_site(dir.path(), &out, &files).unwrap();
+        let report = write_site(dir.path(), &out, &files, false).unwrap();
         assert!(report.warnings.is_empty(), "{:?}", report.warnings);
         assert_eq!(beside(&out), [".public.factbrief-lock"]);
+    }
+
+    /// The bytes of every file of `out` but the manifest.
+    fn contents(out: &Path) -> Files {
+        let on_disk = manifest::walk(out).unwrap();
+        on_disk
+            .files
+            .iter()
+            .map(|f| (f.as_str().into(), Arc::new(fs::read(out.join(f)).unwrap())))
+            .collect()
+    }
+
+    /// `site(word)` with more files, some the same in every version.
+    fn bigger(word: &str) -> Files {
+        let mut files = site(word);
+        for i in 0..20 {
+            files.insert(
+                format!("sources/s{i}/index.html").into(),
+                Arc::new(format!("source {i}").into_bytes()),
+            );
+        }
+        files.insert(
+            format!("claims/{word}/index.html").into(),
+            Arc::new(word.as_bytes().to_vec()),
+        );
+        files
+    }
+
+    static RENAMES: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+
+    /// Rename once, then fail, as a full disk or a permission would.
+    fn rename_once(from: &Path, to: &Path) -> io::Result<()> {
+        if RENAMES.fetch_add(1, std::sync::atomic::Ordering::SeqCst) == 0 {
+            fs::rename(from, to)
+        } else {
+            Err(io::Error::other("cannot rename, as a test"))
+        }
+    }
+
+    #[test]
+    fn writing_in_place_stopped_halfway_leaves_every_file_whole_and_listed() {
+        let dir = tempfile::tempdir().unwrap();
+        let out = dir.path().join("public");
+        let (old, new) = (bigger("one"), bigger("two"));
+        write_site(dir.path(), &out, &old, false).unwrap();
+        // As a build killed while renaming: one file renamed, then it stops.
+        let (manifest, on_disk) = check_owned(&out).unwrap().unwrap();
+        let staging = dir.path().join(".public.factbrief-new-5-6");
+        let hooks = Hooks {
+            rename: rename_once,
+            ..HOOKS
+        };
+        let outcome = in_place::write(&out, &staging, &new, &manifest, &on_disk, &hooks).unwrap();
+        assert!(matches!(outcome, in_place::Outcome::Failed(_)));
+        // Every file is listed, and is the old one or the new one.
+        let listed = Manifest::read(&out);
+        let now = contents(&out);
+        let (mut olds, mut news) = (0, 0);
+        for (rel, bytes) in &now {
+            assert!(listed.files.contains_key(&**rel), "{rel} is not listed");
+            if new.get(rel) == Some(bytes) {
+                news += 1;
+            } else {
+                assert_eq!(old.get(rel), Some(bytes), "{rel} is neither");
+                olds += 1;
+            }
+        }
+        assert!(olds > 0 && news > 20, "a mix: {olds} old, {news} new");
+        // What is being replaced or removed has no stamp: it is compared next time.
+        assert_eq!(listed.files["index.html"], None);
+        assert_eq!(listed.files["claims/one/index.html"], None);
+        assert!(listed.files["sources/s3/index.html"].is_some());
+        // The next build finishes the work and clears the staging folder.
+        let report = write_site(dir.path(), &out, &new, false).unwrap();
+        assert!(report.warnings.is_empty(), "{:?}", report.warnings);
+        assert_eq!(contents(&out), new);
+        assert_eq!(beside(&out), [".public.factbrief-lock"]);
+        assert!(report.written < new.len(), "{report:?}");
+    }
+
+    fn cannot_rename(_: &Path, _: &Path) -> io::Result<()> {
+        Err(io::Error::other("cannot rename, as a test"))
+    }
+
+    #[test]
+    fn a_rename_that_fails_falls_back_to_the_whole_folder_swap() {
+        let dir = tempfile::tempdir().unwrap();
+        let out = dir.path().join("public");
+        write_site(dir.path(), &out, &bigger("one"), false).unwrap();
+        let hooks = Hooks {
+            rename: cannot_rename,
+            ..HOOKS
+        };
+        let new = bigger("two");
+        let report = write_with(dir.path(), &out, &new, false, &hooks).unwrap();
+        assert!(report.warnings.is_empty(), "{:?}", report.warnings);
+        assert_eq!(report.written, new.len(), "written whole");
+        assert_eq!(report.removed, 1);
+        assert_eq!(contents(&out), new);
+        assert_eq!(beside(&out), [".public.factbrief-lock"]);
+    }
+
+    #[test]
+    fn a_file_where_a_folder_goes_and_the_reverse_are_written_whole() {
+        let dir = tempfile::tempdir().unwrap();
+        let out = dir.path().join("public");
+        let page = |path: &str| -> Files {
+            let mut files = site("one");
+            files.insert(path.into(), Arc::new(b"x".to_vec()));
+            files
+        };
+        for (before, after) in [("a", "a/b.html"), ("a/b.html", "a"), ("a", "a")] {
+            write_site(dir.path(), &out, &page(before), false).unwrap();
+            let report = write_site(dir.path(), &out, &page(after), false).unwrap();
+            assert_eq!(contents(&out), page(after), "{before} then {after}");
+            let whole = before != after;
+            assert_eq!(report.unchanged == 0, whole, "{before} then {after}");
+            assert_eq!(beside(&out), [".public.factbrief-lock"]);
+        }
+    }
+
+    #[test]
+    fn an_empty_folder_is_written_whole_and_a_file_gone_by_hand_is_written_again() {
+        let dir = tempfile::tempdir().unwrap();
+        let out = dir.path().join("public");
+        fs::create_dir(&out).unwrap();
+        let files = bigger("one");
+        let report = write_site(dir.path(), &out, &files, false).unwrap();
+        assert_eq!((report.written, report.unchanged), (files.len(), 0));
+        fs::remove_file(out.join("sources/s7/index.html")).unwrap();
+        let report = write_site(dir.path(), &out, &files, false).unwrap();
+        assert_eq!((report.written, report.unchanged), (1, files.len() - 1));
+        assert_eq!(contents(&out), files);
     }
 }

@@ -1,0 +1,390 @@
+//! Writing into an output folder that holds a previous site: only the files
+//! that changed.
+//!
+//! Each file of the new site is compared with the file of the same path in
+//! the folder: by the stamp the manifest keeps (content hash and size, for a
+//! file not newer than the manifest), or byte for byte where the manifest
+//! does not vouch for it (see [`super::manifest`]). Then, in this order:
+//!
+//! 1. the new and changed files are written into a staging folder beside the
+//!    output folder (`.<name>.factbrief-new-<pid>-<nanos>`, on the same file
+//!    system; it has a manifest of its own listing them, so that the next
+//!    build recognises and removes it if this one is killed);
+//! 2. a manifest **in progress** replaces the folder's manifest (by a
+//!    rename): it lists every file that is there or is about to be (the
+//!    unchanged ones with their stamps, the written and the removed ones
+//!    without, `-`);
+//! 3. each staged file is renamed into place, the new files first, then the
+//!    changed ones: a rename over a file replaces it atomically;
+//! 4. the files that went away are removed, then the folders left empty;
+//! 5. the final manifest replaces the one in progress (by a rename), and the
+//!    staging folder is removed. Written last, it is newer than every file
+//!    it vouches for.
+//!
+//! A build killed at any point leaves every file of the folder whole, the
+//! previous version or the new one, and listed by the manifest, so the folder
+//! is still recognised as factbrief's. Until step 2 the folder is untouched.
+//! From step 2 to step 5 the manifest in progress gives no stamp for any file
+//! that is being replaced or removed, so the next build compares those with
+//! their new content byte for byte, and rewrites or removes what this one did
+//! not get to. The stamps it does give are of files this build leaves alone.
+//!
+//! What a reader of the folder (a web server) sees meanwhile: every file,
+//! at every instant, is whole, the previous version or the new one; the
+//! folder is never missing. But during steps 3 and 4 (as long as it takes to
+//! rename the changed files, a few milliseconds after one edit) the site is a
+//! mix of both: a page may still show the old list, and a page that went
+//! away is still there until step 4. New pages arrive before the pages that
+//! link to them change, so a new link never leads nowhere.
+//!
+//! When the new site cannot be put in place file by file (a file where the
+//! new site has a folder, or the reverse), [`Outcome::Conflict`] asks for the
+//! whole-folder swap instead, before anything is touched; a rename or a
+//! removal that fails halfway is [`Outcome::Failed`]: the caller then swaps
+//! in the whole new site. Only if that fails too does the build fail with
+//! the folder as this left it: every file whole, old or new, and listed, for
+//! the next build to finish. (A failure before step 2, such as a full disk
+//! while staging, leaves the folder untouched.)
+
+use std::collections::BTreeSet;
+use std::fs;
+use std::io::{self, Read};
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use rayon::prelude::*;
+
+use super::manifest::{self, content_hash, Manifest, OnDisk, Stamp, MANIFEST, MANIFEST_NEXT};
+use super::{cleanup_warning, remove_tree, Hooks, REMOVE_BY_HAND};
+use crate::diagnostic::{Diagnostic, Error, Result};
+use crate::pipeline::{Bytes, Files};
+
+/// What writing in place did.
+pub enum Outcome {
+    /// The new site is in place.
+    Done {
+        written: usize,
+        unchanged: usize,
+        removed: usize,
+        /// What could not be cleared (the staging folder, the final manifest).
+        warnings: Vec<Diagnostic>,
+    },
+    /// The new site cannot be put in place file by file; nothing was touched.
+    Conflict,
+    /// Putting files in place failed halfway: every file is whole and listed,
+    /// some are new and some old. The error says what failed.
+    Failed(Error),
+}
+
+/// What becomes of one file of the new site.
+enum Fate {
+    /// Its content is there already: leave it. `newer`: the file is newer
+    /// than the manifest (touched by hand), and was compared byte for byte.
+    Keep { stamp: Stamp, newer: bool },
+    /// Write it (new: no file of that path yet).
+    Write { new: bool },
+    /// A folder is where it goes, or a file where one of its folders goes.
+    Conflict,
+}
+
+/// Decide the fate of `rel`, whose new content is `bytes` (hashed `hash`),
+/// from what the manifest written at `written` says of it (`known`) and what
+/// the folder holds.
+fn fate(
+    output: &Path,
+    rel: &str,
+    bytes: &[u8],
+    hash: u128,
+    known: Option<Stamp>,
+    written: Option<i128>,
+) -> Fate {
+    let path = output.join(rel);
+    let meta = match fs::symlink_metadata(&path) {
+        Ok(m) => m,
+        Err(e) if e.kind() == io::ErrorKind::NotFound => return Fate::Write { new: true },
+        // Most likely a file where one of its folders should be (ENOTDIR).
+        Err(_) => return Fate::Conflict,
+    };
+    if meta.is_dir() {
+        return Fate::Conflict;
+    }
+    if !meta.is_file() || meta.len() != bytes.len() as u64 {
+        return Fate::Write { new: false };
+    }
+    let stamp = Stamp {
+        hash,
+        size: meta.len(),
+    };
+    let newer = !matches!((manifest::mtime(&meta), written), (Some(m), Some(w)) if m <= w);
+    if known == Some(stamp) && !newer {
+        return Fate::Keep { stamp, newer };
+    }
+    // The manifest does not vouch for it: compare the bytes.
+    if same_bytes(&path, bytes) {
+        Fate::Keep { stamp, newer }
+    } else {
+        Fate::Write { new: false }
+    }
+}
+
+/// Whether the file at `path` holds exactly `bytes` (its size is known to match).
+fn same_bytes(path: &Path, bytes: &[u8]) -> bool {
+    let Ok(mut file) = fs::File::open(path) else {
+        return false;
+    };
+    let mut buffer = vec![0u8; 64 * 1024];
+    let mut rest = bytes;
+    loop {
+        match file.read(&mut buffer) {
+            Ok(0) => return rest.is_empty(),
+            Ok(n) => {
+                if n > rest.len() || buffer[..n] != rest[..n] {
+                    return false;
+                }
+                rest = &rest[n..];
+            }
+            Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
+            Err(_) => return false,
+        }
+    }
+}
+
+/// Every folder above `rel` (`a/b/c.html`: `a`, `a/b`).
+fn folders_of(rel: &str) -> impl Iterator<Item = &str> {
+    rel.match_indices('/').map(move |(i, _)| &rel[..i])
+}
+
+/// Put `files` in `output`, which holds a previous site (`on_disk`, listed by
+/// `previous`), writing only what changed: see the module documentation.
+pub fn write(
+    output: &Path,
+    staging: &Path,
+    files: &Files,
+    previous: &Manifest,
+    on_disk: &OnDisk,
+    hooks: &Hooks,
+) -> Result<Outcome> {
+    // 0. What becomes of each file, in parallel (hashing and comparing are the work).
+    let list: Vec<(&Arc<str>, &Bytes)> = files.iter().collect();
+    let fates: Vec<(u128, Fate)> = list
+        .par_iter()
+        .map(|(rel, bytes)| {
+            let hash = content_hash(bytes);
+            let known = previous.files.get(&***rel).copied().flatten();
+            (
+                hash,
+                fate(output, rel, bytes, hash, known, previous.written),
+            )
+        })
+        .collect();
+    if fates.iter().any(|(_, f)| matches!(f, Fate::Conflict)) {
+        return Ok(Outcome::Conflict);
+    }
+    let gone: Vec<&str> = on_disk
+        .files
+        .iter()
+        .map(String::as_str)
+        .filter(|f| !files.contains_key(*f))
+        .collect();
+    let needed: BTreeSet<&str> = files.keys().flat_map(|f| folders_of(f)).collect();
+    let empty: Vec<&str> = on_disk
+        .dirs
+        .iter()
+        .map(String::as_str)
+        .filter(|d| !needed.contains(d))
+        .collect();
+    let mut kept = 0;
+    // Some file is newer than the manifest: write it again, so it is not next time.
+    let mut refresh = false;
+    // (index in `list`, is new)
+    let mut to_write: Vec<(usize, bool)> = Vec::new();
+    for (i, (_, fate)) in fates.iter().enumerate() {
+        match fate {
+            Fate::Keep { newer, .. } => {
+                kept += 1;
+                refresh |= newer;
+            }
+            Fate::Write { new } => to_write.push((i, *new)),
+            Fate::Conflict => unreachable!("handled above"),
+        }
+    }
+
+    // Nothing changed: leave the folder alone, the manifest too if it says the same.
+    if to_write.is_empty() && gone.is_empty() && empty.is_empty() {
+        let text = Manifest::text(list.iter().zip(&fates).map(|((rel, _), (_, fate))| {
+            let Fate::Keep { stamp, .. } = fate else {
+                unreachable!("every file is kept")
+            };
+            (&***rel, Some(*stamp))
+        }));
+        let mut warnings = Vec::new();
+        if refresh || !fs::read_to_string(output.join(MANIFEST)).is_ok_and(|t| t == text) {
+            // Only the manifest to write again: stamps it did not have (files
+            // compared byte for byte, an older format), or files touched since.
+            let replaced =
+                open_staging(staging, &[]).and_then(|()| replace_manifest(output, staging, &text));
+            if let Err(e) = replaced {
+                warnings.push(manifest_warning(output, e));
+            }
+            remove_staging(staging, &mut warnings);
+        }
+        return Ok(Outcome::Done {
+            written: 0,
+            unchanged: kept,
+            removed: 0,
+            warnings,
+        });
+    }
+
+    // 1. The new and changed files, in the staging folder, flat (`0`, `1`, …).
+    let staged_names: Vec<String> = (0..to_write.len()).map(|n| n.to_string()).collect();
+    let staged: Result<()> = open_staging(staging, &staged_names).and_then(|()| {
+        to_write
+            .par_iter()
+            .zip(&staged_names)
+            .try_for_each(|((i, _), name)| {
+                let path = staging.join(name);
+                fs::write(&path, list[*i].1.as_slice()).map_err(|e| Error::io(&path, e))
+            })
+    });
+    if let Err(e) = staged {
+        let _ = fs::remove_dir_all(staging);
+        return Err(e);
+    }
+
+    // 2. The manifest in progress: every file there or about to be; no stamp
+    // for what is being replaced or removed.
+    let mut progress: Vec<(&str, Option<Stamp>)> = list
+        .iter()
+        .zip(&fates)
+        .map(|((rel, _), (_, fate))| match fate {
+            Fate::Keep { stamp, .. } => (&***rel, Some(*stamp)),
+            _ => (&***rel, None),
+        })
+        .collect();
+    progress.extend(gone.iter().map(|g| (*g, None)));
+    progress.sort_by(|a, b| a.0.cmp(b.0));
+    if let Err(e) = replace_manifest(output, staging, &Manifest::text(progress)) {
+        let _ = fs::remove_dir_all(staging);
+        return Err(e);
+    }
+
+    // 3. Each staged file into place: the new ones first, then the changed ones.
+    let order = |new: bool| {
+        to_write
+            .iter()
+            .zip(&staged_names)
+            .filter(move |((_, n), _)| *n == new)
+            .map(|((i, _), name)| (&**list[*i].0, name))
+    };
+    let mut folders: BTreeSet<&str> = BTreeSet::new();
+    for (rel, _) in order(true) {
+        folders.extend(folders_of(rel));
+    }
+    for f in &folders {
+        let path = output.join(f);
+        if let Err(e) = fs::create_dir_all(&path) {
+            return Ok(Outcome::Failed(Error::io(&path, e)));
+        }
+    }
+    for new in [true, false] {
+        let moves: Vec<(&str, &String)> = order(new).collect();
+        let moved = moves.par_iter().try_for_each(|(rel, name)| {
+            let to = output.join(rel);
+            (hooks.rename)(&staging.join(name), &to).map_err(|e| Error::io(&to, e))
+        });
+        if let Err(e) = moved {
+            return Ok(Outcome::Failed(e));
+        }
+    }
+
+    // 4. What went away, then the folders left empty (deepest first).
+    let removed = gone.par_iter().try_for_each(|rel| {
+        let path = output.join(rel);
+        match fs::remove_file(&path) {
+            Err(e) if e.kind() != io::ErrorKind::NotFound => Err(Error::io(&path, e)),
+            _ => Ok(()),
+        }
+    });
+    if let Err(e) = removed {
+        return Ok(Outcome::Failed(e));
+    }
+    let mut empty: Vec<PathBuf> = empty.iter().map(|d| output.join(d)).collect();
+    empty.sort_by_key(|d| std::cmp::Reverse(d.components().count()));
+    for d in empty {
+        // A folder that is not empty after all (something was added by hand) stays.
+        let _ = fs::remove_dir(d);
+    }
+
+    // 5. The final manifest, then the staging folder goes.
+    let text = Manifest::text(list.iter().zip(&fates).map(|((rel, bytes), (hash, fate))| {
+        let stamp = match fate {
+            Fate::Keep { stamp, .. } => *stamp,
+            _ => Stamp {
+                hash: *hash,
+                size: bytes.len() as u64,
+            },
+        };
+        (&***rel, Some(stamp))
+    }));
+    let mut warnings = Vec::new();
+    if let Err(e) = replace_manifest(output, staging, &text) {
+        warnings.push(manifest_warning(output, e));
+    }
+    remove_staging(staging, &mut warnings);
+    Ok(Outcome::Done {
+        written: to_write.len(),
+        unchanged: kept,
+        removed: gone.len(),
+        warnings,
+    })
+}
+
+/// Make the staging folder, with a manifest listing what it will hold:
+/// `staged` and [`MANIFEST_NEXT`] (so the next build removes it if this one
+/// is killed).
+fn open_staging(staging: &Path, staged: &[String]) -> Result<()> {
+    fs::create_dir(staging).map_err(|e| Error::io(staging, e))?;
+    let listing = Manifest::text(
+        staged
+            .iter()
+            .map(String::as_str)
+            .chain([MANIFEST_NEXT])
+            .map(|n| (n, None)),
+    );
+    let path = staging.join(MANIFEST);
+    fs::write(&path, listing).map_err(|e| Error::io(&path, e))
+}
+
+/// Replace the manifest of `output` with `text`, written first as
+/// [`MANIFEST_NEXT`] in `staging`, then renamed into place.
+fn replace_manifest(output: &Path, staging: &Path, text: &str) -> Result<()> {
+    let next = staging.join(MANIFEST_NEXT);
+    fs::write(&next, text).map_err(|e| Error::io(&next, e))?;
+    let path = output.join(MANIFEST);
+    fs::rename(&next, &path).map_err(|e| Error::io(&path, e))
+}
+
+/// Remove the staging folder, done with; what cannot be is a warning (the
+/// next build removes it: it lists all it holds).
+fn remove_staging(staging: &Path, warnings: &mut Vec<Diagnostic>) {
+    if let Err(e) = remove_tree(staging) {
+        warnings.push(cleanup_warning(
+            staging,
+            format!("could not remove {} ({e})", staging.display()),
+            REMOVE_BY_HAND,
+        ));
+    }
+}
+
+/// A `cleanup` warning: the site is in place, its manifest is not up to date.
+fn manifest_warning(output: &Path, e: Error) -> Diagnostic {
+    cleanup_warning(
+        &output.join(MANIFEST),
+        format!(
+            "the new site is in {}, but its list of files could not be updated ({e})",
+            output.display()
+        ),
+        "nothing is lost: the next build compares the files byte for byte and writes the list again",
+    )
+}

@@ -1,0 +1,221 @@
+//! The manifest of an output folder, `.factbrief-manifest`: the list of the
+//! files factbrief wrote there, each with the hash and size of what it
+//! wrote, so that the next build can tell an unchanged file without reading
+//! it. It is written last, so it is newer than every file it describes.
+//!
+//! ```text
+//! # Files written by factbrief; each build updates this folder to the new site.
+//! # format 2: content hash (SipHash-1-3, 128 bits), size in bytes, path; - where unknown
+//! 5f0c…(32 hex digits) 10412 claims/a/index.html
+//! - - claims/b/index.html
+//! ```
+//!
+//! A file is known unchanged when the manifest's hash is the hash of the new
+//! content, the file on disk still has the recorded size, and it is not newer
+//! than the manifest. Otherwise (a file edited or touched by hand since; `-`
+//! or a field that does not parse; a manifest of the first format, which
+//! lists paths alone) the file is compared byte for byte with the new
+//! content. Only an edit by hand that keeps the size and either puts the
+//! file's mtime back to before the build (as `rsync -t` or `touch -d` can)
+//! or is made while a build runs would go unseen: `--clean` rewrites
+//! everything. The manifest holds no times, so the
+//! same site gives the same manifest, byte for byte.
+
+use std::collections::BTreeMap;
+use std::fs;
+use std::path::Path;
+use std::time::UNIX_EPOCH;
+
+use crate::diagnostic::{Error, Result};
+
+/// The file in the output folder listing everything factbrief wrote there.
+pub const MANIFEST: &str = ".factbrief-manifest";
+/// The next manifest, written in a staging folder, then renamed over [`MANIFEST`].
+pub const MANIFEST_NEXT: &str = ".factbrief-manifest.next";
+const HEADER: &str =
+    "# Files written by factbrief; each build updates this folder to the new site.\n";
+/// Says the lines carry a hash and a size before the path.
+const FORMAT: &str =
+    "# format 2: content hash (SipHash-1-3, 128 bits), size in bytes, path; - where unknown\n";
+
+/// What factbrief knew of a file it wrote.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Stamp {
+    /// [`content_hash`] of its bytes.
+    pub hash: u128,
+    /// Its size in bytes.
+    pub size: u64,
+}
+
+/// The content hash kept in the manifest: SipHash-1-3 with 128 bits and a
+/// fixed key (a stable, documented algorithm; collisions between a page and
+/// its next version are out of reach).
+pub fn content_hash(bytes: &[u8]) -> u128 {
+    siphasher::sip128::SipHasher13::new().hash(bytes).as_u128()
+}
+
+/// The modification time of `meta`, in nanoseconds since 1970.
+pub fn mtime(meta: &fs::Metadata) -> Option<i128> {
+    let t = meta.modified().ok()?;
+    Some(match t.duration_since(UNIX_EPOCH) {
+        Ok(d) => i128::try_from(d.as_nanos()).ok()?,
+        Err(e) => -i128::try_from(e.duration().as_nanos()).ok()?,
+    })
+}
+
+/// The stamp of `bytes`.
+pub fn stamp_of(bytes: &[u8]) -> Stamp {
+    Stamp {
+        hash: content_hash(bytes),
+        size: bytes.len() as u64,
+    }
+}
+
+/// A manifest as read: every path it lists, with its stamp where it has a
+/// valid one.
+#[derive(Debug, Default, Clone, PartialEq, Eq)]
+pub struct Manifest {
+    pub files: BTreeMap<String, Option<Stamp>>,
+    /// When it was written (its mtime, ns since 1970), if known.
+    pub written: Option<i128>,
+}
+
+impl Manifest {
+    /// The manifest of `dir`; empty when it has none (or it cannot be read).
+    pub fn read(dir: &Path) -> Manifest {
+        let path = dir.join(MANIFEST);
+        let Ok(text) = fs::read_to_string(&path) else {
+            return Manifest::default();
+        };
+        Manifest {
+            written: fs::metadata(&path).ok().as_ref().and_then(mtime),
+            ..Manifest::parse(&text)
+        }
+    }
+
+    /// Read a manifest of any version: lines starting with `#` are comments;
+    /// in format 2 a line is `hash size path`, in the first format the path
+    /// alone. A line of format 2 that does not parse lists its path (the rest
+    /// after the second space, or the whole line) without a stamp.
+    pub fn parse(text: &str) -> Manifest {
+        let v2 = text.lines().any(|l| l == FORMAT.trim_end());
+        let mut files = BTreeMap::new();
+        for line in text.lines().filter(|l| !l.starts_with('#')) {
+            let (path, stamp) = if v2 { parse_line(line) } else { (line, None) };
+            files.insert(path.to_owned(), stamp);
+        }
+        Manifest {
+            files,
+            written: None,
+        }
+    }
+
+    /// The text of a manifest listing `files`, in their order.
+    pub fn text<'a>(files: impl IntoIterator<Item = (&'a str, Option<Stamp>)>) -> String {
+        let mut text = String::from(HEADER);
+        text.push_str(FORMAT);
+        for (path, stamp) in files {
+            match stamp {
+                Some(s) => text.push_str(&format!("{:032x} {} {path}\n", s.hash, s.size)),
+                None => text.push_str(&format!("- - {path}\n")),
+            }
+        }
+        text
+    }
+}
+
+/// One line of format 2: its path, and its stamp if every field parses.
+fn parse_line(line: &str) -> (&str, Option<Stamp>) {
+    let mut parts = line.splitn(3, ' ');
+    let (Some(hash), Some(size), Some(path)) = (parts.next(), parts.next(), parts.next()) else {
+        return (line, None);
+    };
+    let hash = (hash.len() == 32 && hash.bytes().all(|b| b.is_ascii_hexdigit()))
+        .then(|| u128::from_str_radix(hash, 16).ok())
+        .flatten();
+    let stamp = match (hash, size.parse::<u64>()) {
+        (Some(hash), Ok(size)) => Some(Stamp { hash, size }),
+        _ => None,
+    };
+    (path, stamp)
+}
+
+/// What a folder factbrief wrote holds, relative to it with `/`.
+#[derive(Debug, Default)]
+pub struct OnDisk {
+    /// Every file (anything not a folder), but the manifest, sorted.
+    pub files: Vec<String>,
+    /// Every folder below it, sorted.
+    pub dirs: Vec<String>,
+}
+
+/// Walk `dir` (symbolic links are not followed: a link is a file here).
+pub fn walk(dir: &Path) -> Result<OnDisk> {
+    let mut on_disk = OnDisk::default();
+    for entry in walkdir::WalkDir::new(dir).min_depth(1).sort_by_file_name() {
+        let entry =
+            entry.map_err(|e| Error::usage(dir, format!("cannot read {}: {e}", dir.display())))?;
+        let rel = entry.path().strip_prefix(dir).unwrap_or(entry.path());
+        let rel = rel
+            .components()
+            .map(|c| c.as_os_str().to_string_lossy())
+            .collect::<Vec<_>>()
+            .join("/");
+        if entry.file_type().is_dir() {
+            on_disk.dirs.push(rel);
+        } else if rel != MANIFEST {
+            on_disk.files.push(rel);
+        }
+    }
+    Ok(on_disk)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_manifest_reads_back_what_it_says() {
+        let stamp = stamp_of(b"<p>page</p>");
+        let text = Manifest::text([("claims/a b/index.html", Some(stamp)), ("index.html", None)]);
+        let m = Manifest::parse(&text);
+        assert_eq!(m.files.len(), 2);
+        assert_eq!(m.files["claims/a b/index.html"], Some(stamp));
+        assert_eq!(m.files["index.html"], None);
+    }
+
+    #[test]
+    fn what_does_not_parse_lists_its_path_without_a_stamp() {
+        let good = Manifest::text([("a.html", None)]);
+        let text = format!(
+            "{good}zz 1 bad-hash.html\n{:032x} x bad-size.html\nshort\n",
+            1u128
+        );
+        let m = Manifest::parse(&text);
+        for path in ["bad-hash.html", "bad-size.html", "short"] {
+            assert_eq!(m.files.get(path), Some(&None), "{path}: {:?}", m.files);
+        }
+    }
+
+    #[test]
+    fn a_first_format_manifest_lists_paths_alone() {
+        let m = Manifest::parse("# Files written by factbrief\nindex.html\na b/index.html\n");
+        assert_eq!(
+            m.files.keys().collect::<Vec<_>>(),
+            ["a b/index.html", "index.html"]
+        );
+        assert!(m.files.values().all(Option::is_none));
+    }
+
+    #[test]
+    fn the_content_hash_is_stable() {
+        // SipHash-1-3, 128 bits, key 0: pinned, so that an upgrade of the
+        // crate that changed it would be seen (it would cost one byte
+        // comparison of every file, not a wrong site).
+        assert_eq!(
+            format!("{:032x}", content_hash(b"factbrief")),
+            "9f934c643634ee61c0f75b9fac2b0b2d"
+        );
+        assert_ne!(content_hash(b"a"), content_hash(b"b"));
+    }
+}
