@@ -6,12 +6,8 @@ mod common;
 use std::collections::BTreeMap;
 
 fn build(name: &str) -> BTreeMap<String, String> {
-    let options = factbrief::BuildOptions {
-        root: common::repo_root().join("tests/fixtures").join(name),
-        output: None,
-        base_url: None,
-        drafts: false,
-    };
+    let options =
+        factbrief::BuildOptions::new(common::repo_root().join("tests/fixtures").join(name));
     let mut pipeline =
         factbrief::pipeline::Pipeline::open(options, factbrief::render::RenderOptions::default())
             .expect("the fixture opens");

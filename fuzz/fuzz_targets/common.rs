@@ -229,13 +229,13 @@ pub fn is_script_url(value: &str) -> bool {
 }
 
 /// The value of attribute `name`.
-fn attr<'a>(attrs: &'a [(String, String)], name: &str) -> Option<&'a str> {
-    attrs.iter().find(|(n, _)| n == name).map(|(_, v)| v.as_str())
+fn attr<'a>(attrs: &[(String, &'a str)], name: &str) -> Option<&'a str> {
+    attrs.iter().find(|(n, _)| n == name).map(|(_, v)| *v)
 }
 
 /// Whether a script element is the search page's (`<script type="module"
 /// src="../search.js">`): a relative path to the theme's file, nothing else.
-fn is_theme_script(attrs: &[(String, String)]) -> bool {
+fn is_theme_script(attrs: &[(String, &str)]) -> bool {
     attrs.len() == 2
         && attr(attrs, "type") == Some("module")
         && attr(attrs, "src").is_some_and(|src| {
@@ -244,7 +244,7 @@ fn is_theme_script(attrs: &[(String, String)]) -> bool {
 }
 
 /// Whether a form is the theme's search box: a GET to the search page.
-fn is_theme_form(attrs: &[(String, String)]) -> bool {
+fn is_theme_form(attrs: &[(String, &str)]) -> bool {
     attr(attrs, "method") == Some("get")
         && attr(attrs, "action")
             .is_some_and(|a| !a.contains(':') && (a == "./" || a.ends_with("search/")))
