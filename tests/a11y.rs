@@ -118,34 +118,34 @@ const LOOKS: [Look; 4] = [
 
 /// What axe finds wrong with the page open in `browser`, one line each.
 fn violations(browser: &Browser, axe: &str, page: &str, look: Look) -> Vec<String> {
-    let mut found = Vec::new();
-    {
-        {
-            browser.run(axe, json!([]));
-            let result = browser.run_async(
-                "const done = arguments[arguments.length - 1];
-                 axe.run(document, { runOnly: ['wcag2a', 'wcag2aa', 'best-practice'] })
-                    .then(r => done({ passes: r.passes.length, violations: r.violations.map(v => ({ id: v.id, help: v.help,
-                        nodes: v.nodes.slice(0, 3).map(n => n.target.join(' ') + ': ' + n.failureSummary) })) }))
-                    .catch(e => done({ passes: 0, violations: [{ id: 'axe-error', help: String(e), nodes: [] }] }));",
-                json!([]),
-            );
-            // axe ran and checked something (a test that cannot fail is no test).
-            assert!(
-                result["passes"].as_u64().unwrap_or(0) > 10,
-                "{page}: {result}"
-            );
-            for v in result["violations"].as_array().cloned().unwrap_or_default() {
-                found.push(format!(
-                    "{page} {look:?}: {} ({}): {}",
-                    v["id"],
-                    v["help"],
-                    summary(&v["nodes"])
-                ));
-            }
-        }
-    }
-    found
+    browser.run(axe, json!([]));
+    let result = browser.run_async(
+        "const done = arguments[arguments.length - 1];
+         axe.run(document, { runOnly: ['wcag2a', 'wcag2aa', 'best-practice'] })
+            .then(r => done({ passes: r.passes.length, violations: r.violations.map(v => ({ id: v.id, help: v.help,
+                nodes: v.nodes.slice(0, 3).map(n => n.target.join(' ') + ': ' + n.failureSummary) })) }))
+            .catch(e => done({ passes: 0, violations: [{ id: 'axe-error', help: String(e), nodes: [] }] }));",
+        json!([]),
+    );
+    // axe ran and checked something (a test that cannot fail is no test).
+    assert!(
+        result["passes"].as_u64().unwrap_or(0) > 10,
+        "{page}: {result}"
+    );
+    result["violations"]
+        .as_array()
+        .cloned()
+        .unwrap_or_default()
+        .iter()
+        .map(|v| {
+            format!(
+                "{page} {look:?}: {} ({}): {}",
+                v["id"],
+                v["help"],
+                summary(&v["nodes"])
+            )
+        })
+        .collect()
 }
 
 fn summary(nodes: &Value) -> String {

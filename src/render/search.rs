@@ -695,15 +695,7 @@ mod tests {
 
     #[test]
     fn a_large_index_is_split_into_shards_the_page_merges() {
-        let records: Vec<Record> = (0..30)
-            .map(|i| Record {
-                url: format!("claims/c{i}/"),
-                content: format!("Claim number {i} about budgets"),
-                meta: BTreeMap::from([("title".to_owned(), format!("Claim {i}"))]),
-                filters: BTreeMap::from([("type".to_owned(), vec!["Claim".to_owned()])]),
-                language: None,
-            })
-            .collect();
+        let records = claims(30);
         let out = index_in_shards(&records, "en", 10, &Blobs::in_memory()).unwrap();
         let file = |p: &str| out.iter().find(|o| o.path == p).map(|o| o.bytes.clone());
         let shards: Vec<String> =

@@ -815,12 +815,7 @@ h1{font-size:1.4rem;color:#b91c1c}pre{white-space:pre-wrap;padding:1rem;backgrou
 
 /// The page served before any build succeeded.
 fn waiting_page(report: &str, tr: &Translations) -> String {
-    let escape = |s: &str| {
-        s.replace('&', "&amp;")
-            .replace('<', "&lt;")
-            .replace('>', "&gt;")
-            .replace('"', "&quot;")
-    };
+    let escape = |s: &str| html_escape::encode_double_quoted_attribute(s).into_owned();
     format!(
         "<!DOCTYPE html><html lang=\"{lang}\" dir=\"{dir}\"><head><meta charset=\"utf-8\"><meta name=\"viewport\" content=\"width=device-width, initial-scale=1\"><title>{title}</title><style>{WAITING_STYLE}</style></head><body><main><h1>{heading}</h1><pre dir=\"ltr\">{report}</pre><p>{hint}</p></main>{script}</body></html>",
         lang = escape(&tr.lang),

@@ -498,7 +498,7 @@ impl Translations {
             ));
         };
         let text = if escape {
-            escape_html(text)
+            html_escape::encode_double_quoted_attribute(text).into_owned()
         } else {
             text.to_owned()
         };
@@ -611,21 +611,6 @@ fn value_text(v: &tera::Value) -> String {
         Some(s) => s.to_owned(),
         None => v.to_string(),
     }
-}
-
-/// `&`, `<`, `>` and `"` as entities.
-fn escape_html(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    for c in s.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            _ => out.push(c),
-        }
-    }
-    out
 }
 
 /// The locale whose month names a language's dates use.
