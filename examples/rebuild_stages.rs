@@ -81,11 +81,20 @@ fn main() {
             .map(|(n, d)| format!("{n} {:.1}", d.as_secs_f64() * 1000.0))
             .collect();
         println!(
-            "edit {i}: edited pages in {:.1} ms ({}; {} pages), listings {:.1} ms",
+            "edit {i}: edited pages in {:.1} ms ({}; {} pages), listings {:.1} ms{}",
             fast.as_secs_f64() * 1000.0,
             stages.join(", "),
             r.rendered,
-            rest.map_or(0.0, |r| r.elapsed.as_secs_f64() * 1000.0)
+            rest.as_ref()
+                .map_or(0.0, |r| r.elapsed.as_secs_f64() * 1000.0),
+            rest.map_or(String::new(), |r| {
+                let s: Vec<String> = r
+                    .stages
+                    .iter()
+                    .map(|(n, d)| format!("{n} {:.1}", d.as_secs_f64() * 1000.0))
+                    .collect();
+                format!(" ({}; {} pages)", s.join(", "), r.rendered)
+            })
         );
     }
     std::fs::write(&file, original).expect("restored");

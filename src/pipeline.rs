@@ -270,10 +270,11 @@ impl Pipeline {
         let Some(site) = self.site.as_ref() else {
             return Ok(None);
         };
-        let rendered = match render_pages(site, &mut self.theme, &pages, &self.render_options) {
-            Ok((r, _)) => r,
-            Err(e) => return Err(self.failed(e)),
-        };
+        let (rendered, indexed) =
+            match render_pages(site, &mut self.theme, &pages, &self.render_options) {
+                Ok(r) => r,
+                Err(e) => return Err(self.failed(e)),
+            };
         let paths = rendered.outputs.iter().map(|o| o.path.clone()).collect();
         let mut files = std::mem::take(&mut self.pages);
         self.store_rendered(&mut files, rendered);
@@ -288,7 +289,9 @@ impl Pipeline {
             full: false,
             paths,
             elapsed,
-            stages: vec![("render", elapsed)],
+            stages: std::iter::once(("render", elapsed))
+                .chain(indexed.map(|d| ("search index (beside render)", d)))
+                .collect(),
         }))
     }
 

@@ -295,8 +295,9 @@ fn index_in_shards(
         let l = r.language.as_deref().filter(|l| *l != language);
         by_language.entry(l.unwrap_or("")).or_default().push(r);
     }
-    // Each record goes to a shard of its language by a hash of its URL: the
-    // same shard on every build. The briefing's language has the first shard
+    // Each record goes to a shard of its language by a hash of the claim it
+    // belongs to (see [`shard_name`]): the same shard on every build, and an
+    // edited claim changes one shard, not one for each passage it quotes. The briefing's language has the first shard
     // (at the folder's root, with Pagefind's script) and `shard-<n>/`; another
     // language's shards are `lang-<language>-<n>/`, merged by the page as that language.
     let mut shards: Vec<Vec<&Record>> = Vec::new();
@@ -306,7 +307,7 @@ fn index_in_shards(
         let first = shards.len();
         shards.extend(std::iter::repeat_n(Vec::new(), count));
         for r in recs {
-            shards[first + shard_of(&r.url, count)].push(r);
+            shards[first + shard_of(&shard_name(&r.url), count)].push(r);
         }
         for i in 0..count {
             let folder = match (l.is_empty(), first + i) {
@@ -377,7 +378,25 @@ fn index_in_shards(
     Ok(out)
 }
 
-/// The shard (of `count`) of the record at `url`: FNV-1a, the same everywhere.
+/// What decides the shard of the record at `url`: for a claim
+/// (`claims/<id>/`) and for a passage named after it (`sources/<s>/#q-<id>-<n>`,
+/// the first claim quoting it) the same name, `q-<id>` (with `/` as `--`, as
+/// passages are named), so a claim and its passages share a shard; for any
+/// other record the URL itself.
+fn shard_name(url: &str) -> std::borrow::Cow<'_, str> {
+    if let Some(id) = url
+        .strip_prefix("claims/")
+        .and_then(|u| u.strip_suffix('/'))
+    {
+        return format!("q-{}", id.replace('/', "--")).into();
+    }
+    match url.split_once("#q-").and_then(|(_, f)| f.rsplit_once('-')) {
+        Some((claim, _)) => format!("q-{claim}").into(),
+        None => url.into(),
+    }
+}
+
+/// The shard (of `count`) of the record named `url` (see [`shard_name`]): FNV-1a, the same everywhere.
 fn shard_of(url: &str, count: usize) -> usize {
     let hash = url.bytes().fold(0xcbf2_9ce4_8422_2325_u64, |h, b| {
         (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3)
@@ -640,6 +659,27 @@ fn failed(message: String) -> Error {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn a_claim_and_the_passages_named_after_it_share_a_shard() {
+        for count in [2, 7, 13] {
+            let claim = shard_of(&super::shard_name("claims/2021/putin-asked/"), count);
+            for passage in [
+                "sources/kremlin/#q-2021--putin-asked-1",
+                "sources/ap-news/#q-2021--putin-asked-12",
+            ] {
+                assert_eq!(shard_of(&super::shard_name(passage), count), claim);
+            }
+        }
+        assert_eq!(super::shard_name("claims/a/"), "q-a");
+        assert_eq!(super::shard_name("sources/s/#q-a-3"), "q-a");
+        assert_eq!(super::shard_name("sources/s/"), "sources/s/");
+        // Claims spread over the shards.
+        let used: std::collections::BTreeSet<usize> = (0..200)
+            .map(|i| shard_of(&super::shard_name(&format!("claims/c{i}/")), 7))
+            .collect();
+        assert_eq!(used.len(), 7);
+    }
+
     use super::*;
 
     #[test]
