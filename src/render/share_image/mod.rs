@@ -29,8 +29,9 @@
 //! and emoji with no glyph (arrows, pictographs, private-use characters) are dropped
 //! from the text, which is otherwise kept.
 //!
-//! **Cost:** about 10 ms and 35 KB per image (release build, one core;
-//! `examples/share_image_bench.rs`): rasterising and deflating take most of it. As
+//! **Cost:** about 82 million instructions and 37 KB per image (release build, one
+//! core, `examples/share_image_bench.rs` under callgrind; 10–11 ms on a busy two-core
+//! machine): rasterising the text takes most of it, then deflating. As
 //! the bytes are a pure function of the card, a caller may keep images from build to
 //! build, keyed by the card's fields.
 
