@@ -35,8 +35,9 @@ pub const FOLDER: &str = "pagefind/";
 pub const CACHE_FOLDER: &str = "search-v1";
 
 /// Bumped when what a shard's files are made of changes (the records' fields,
-/// which files are kept), so an upgrade never reuses an old shard.
-const VERSION: &str = concat!("search-v1-", env!("CARGO_PKG_VERSION"));
+/// which files are kept, how they are compressed), so an upgrade never reuses
+/// an old shard (v2: gzipped by zlib-rs, see Cargo.toml).
+const VERSION: &str = concat!("search-v2-", env!("CARGO_PKG_VERSION"));
 
 /// The version of Pagefind in Cargo.lock (its own constant is private); a
 /// test checks it against the version Pagefind writes in its entry file.

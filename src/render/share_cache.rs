@@ -9,8 +9,10 @@ use std::sync::Arc;
 use super::blobs::{Blobs, Key};
 use super::share_image::{self, ShareCard};
 
-/// Bumped when the drawing changes, so an upgrade never reuses an old image.
-const VERSION: &str = concat!("share-v1-", env!("CARGO_PKG_VERSION"));
+/// Bumped when the drawing or the encoding changes, so an upgrade never reuses an
+/// old image (v2: deflated by zlib-rs at level 3). Images kept under an older
+/// version's keys are removed by the next full build.
+const VERSION: &str = concat!("share-v2-", env!("CARGO_PKG_VERSION"));
 
 /// The folder of cached images under a cache folder.
 pub const FOLDER: &str = "share-v1";
