@@ -109,8 +109,9 @@ measure() {
 median() { sort -n | awk '{ a[NR] = $1 } END { m = a[int((NR + 1) / 2)]; if (NR % 2 == 0) m = (a[NR / 2] + a[NR / 2 + 1]) / 2; printf "%s %s %s\n", m, a[1], a[NR] }'; }
 
 if [ "$CACHE" = warm ]; then
-  echo "warm-up build (not measured) to fill the cache folder"
   measure
+  awk -v w="$wall" -v m="$rss" -v u="$user" -v s="$sys" -v c="$state" -v st="$stages" \
+    'BEGIN { printf "warm-up build, to fill the cache folder (not in the medians): %.2f s wall, peak %.0f MB, user %.2f s, sys %.2f s, cache %s  (%s)\n", w, m / 1024, u, s, c, st }'
 fi
 
 summary=()
