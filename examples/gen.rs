@@ -4,7 +4,7 @@
 //! size, for benchmarks and end-to-end tests:
 //!
 //! ```text
-//! cargo run --release --example gen -- --sources 10000 --claims 2000 [--seed 1] [--evidence 5] [--force] DIR
+//! cargo run --release --example gen -- --sources 10000 --claims 2000 [--seed 1] [--evidence 5] [--hot-source] [--form factbrief|hugo] [--force] DIR
 //! ```
 //!
 //! Produces `DIR/content/_index.md`, `DIR/content/sources/<id>.md` (about a
@@ -17,6 +17,21 @@
 //! link inside the passage; one quote in five is written with straight
 //! quotes, apostrophes and hyphens where the source has curly ones and en
 //! dashes.
+//!
+//! `--hot-source` makes the first source cited by every claim (its first
+//! evidence; the others as usual), to see that the build stays linear in
+//! the citations of one source.
+//!
+//! `--form hugo` writes the same documents (same arguments, same words,
+//! quotes, dates, tags and links) as a Hugo site, for `benches/peers.sh`:
+//! `hugo.toml` and a minimal layout (`examples/hugo/`) with the pages
+//! factbrief makes from them (a page per claim, source and free page,
+//! paginated lists, tags, verdicts and outlets, each source listing the
+//! claims citing it through a `cites` taxonomy). Front matter takes Hugo's
+//! names where factbrief's clash with Hugo's (`url` is `source_url`, `kind`
+//! is `source_kind`, the outlet is `outlets`, a claim's `title` is its
+//! `claim`) and links are `relref` shortcodes. Hugo does not check quotes,
+//! mark passages, index the site for search or draw share images.
 //!
 //! Output is a pure function of the arguments: same arguments, same bytes.
 
@@ -618,13 +633,90 @@ fn paragraph(rng: &mut Rng, toks: &mut Vec<Tok>, md: &mut String) -> String {
 // ---------------------------------------------------------------------------
 // Documents
 
+/// The form the documents are written in: factbrief's, or Hugo's (the same
+/// documents, for comparing the two on the same input; see `benches/peers.sh`).
+#[derive(Clone, Copy, PartialEq)]
+enum Form {
+    Factbrief,
+    Hugo,
+}
+
+impl Form {
+    /// A Markdown link target to the document `id` of `kind` (`source`,
+    /// `claim` or `page`): factbrief's `kind:id`, or a Hugo `relref`
+    /// shortcode, which Hugo resolves (and fails on when missing) as
+    /// factbrief does.
+    fn link(self, kind: &str, id: &str) -> String {
+        match self {
+            Form::Factbrief => format!("{kind}:{id}"),
+            Form::Hugo => format!("{{{{< relref \"/{kind}s/{id}.md\" >}}}}"),
+        }
+    }
+}
+
+/// A source's term in Hugo's `cites` taxonomy: its id with `/` as `-`
+/// (terms are flat).
+fn hugo_key(id: &str) -> String {
+    id.replace('/', "-")
+}
+
+/// The Hugo site around the documents: its configuration and a minimal
+/// layout with the pages factbrief makes from the same input (a page per
+/// claim, source and free page; paginated lists; tags, verdicts and outlets
+/// with their term pages; each source listing the claims citing it).
+const HUGO_FILES: &[(&str, &str)] = &[
+    ("hugo.toml", include_str!("hugo/hugo.toml")),
+    (
+        "layouts/_default/baseof.html",
+        include_str!("hugo/layouts/_default/baseof.html"),
+    ),
+    (
+        "layouts/_default/single.html",
+        include_str!("hugo/layouts/_default/single.html"),
+    ),
+    (
+        "layouts/_default/list.html",
+        include_str!("hugo/layouts/_default/list.html"),
+    ),
+    (
+        "layouts/_default/terms.html",
+        include_str!("hugo/layouts/_default/terms.html"),
+    ),
+    (
+        "layouts/index.html",
+        include_str!("hugo/layouts/index.html"),
+    ),
+    (
+        "layouts/claims/single.html",
+        include_str!("hugo/layouts/claims/single.html"),
+    ),
+    (
+        "layouts/sources/single.html",
+        include_str!("hugo/layouts/sources/single.html"),
+    ),
+    (
+        "layouts/partials/item.html",
+        include_str!("hugo/layouts/partials/item.html"),
+    ),
+    (
+        "content/cites/_index.md",
+        include_str!("hugo/content/cites/_index.md"),
+    ),
+];
+
 struct Source {
     id: String,
     /// Plain (rendered) text of each ordinary paragraph: quotes come from here.
     paras: Vec<String>,
 }
 
-fn source_file(rng: &mut Rng, toks: &mut Vec<Tok>, index: usize, width: usize) -> (Source, String) {
+fn source_file(
+    rng: &mut Rng,
+    toks: &mut Vec<Tok>,
+    index: usize,
+    width: usize,
+    form: Form,
+) -> (Source, String) {
     let published = random_date(rng);
     let name = format!("s{:0width$}", index + 1);
     let id = if index % 3 == 0 {
@@ -643,9 +735,23 @@ fn source_file(rng: &mut Rng, toks: &mut Vec<Tok>, index: usize, width: usize) -
     title.pop(); // headlines have no full stop
     let mut fm = FrontMatter::new(fm_kind);
     fm.string("title", &title);
-    fm.string("outlet", rng.pick(OUTLETS));
-    fm.date("published", published);
-    fm.string("kind", rng.pick(KINDS));
+    let outlet = rng.pick(OUTLETS);
+    let kind = rng.pick(KINDS);
+    match form {
+        Form::Factbrief => {
+            fm.string("outlet", outlet);
+            fm.date("published", published);
+            fm.string("kind", kind);
+        }
+        Form::Hugo => {
+            // Hugo reserves `kind` and `url`; the outlet is a taxonomy, and
+            // `key` names the source in the `cites` taxonomy of the claims.
+            fm.list("outlets", &[outlet.to_string()]);
+            fm.date("date", published);
+            fm.string("source_kind", kind);
+            fm.string("key", &hugo_key(&id));
+        }
+    }
     if rng.chance(3, 5) {
         let n = rng.range(1, 3);
         let authors: Vec<String> = (0..n)
@@ -654,8 +760,12 @@ fn source_file(rng: &mut Rng, toks: &mut Vec<Tok>, index: usize, width: usize) -
         fm.list("authors", &authors);
     }
     if rng.chance(1, 2) {
+        let key = match form {
+            Form::Factbrief => "url",
+            Form::Hugo => "source_url",
+        };
         fm.string(
-            "url",
+            key,
             &format!("https://example.org/archive/{}", id.replace('/', "-")),
         );
     }
@@ -701,14 +811,28 @@ fn straighten(s: &str) -> String {
         .collect()
 }
 
+/// How a claim file is made: the form, the evidence per claim and whether
+/// every claim cites the first source.
+#[derive(Clone, Copy)]
+struct ClaimShape {
+    form: Form,
+    evidence: usize,
+    hot_source: bool,
+}
+
 fn claim_file(
     rng: &mut Rng,
     index: usize,
     width: usize,
-    evidence: usize,
+    shape: ClaimShape,
     sources: &[Source],
     earlier_claims: &[String],
 ) -> (String, String) {
+    let ClaimShape {
+        form,
+        evidence,
+        hot_source,
+    } = shape;
     let claimed = random_date(rng);
     let reviewed = Date(claimed.0 + rng.range(1, 45) as i64);
     let name = format!("c{:0width$}", index + 1);
@@ -725,6 +849,9 @@ fn claim_file(
 
     // Distinct sources where there are enough of them.
     let mut cited: Vec<usize> = Vec::with_capacity(evidence);
+    if hot_source {
+        cited.push(0);
+    }
     while cited.len() < evidence {
         let s = rng.below(sources.len());
         if cited.len() < sources.len() && cited.contains(&s) {
@@ -736,11 +863,19 @@ fn claim_file(
     let claim_len = rng.range(8, 16);
     let claim = sentence(rng, claim_len);
     let mut fm = FrontMatter::new(fm_kind);
+    let verdict = VERDICTS[index % VERDICTS.len()];
     fm.string("claim", &claim);
-    fm.string("verdict", VERDICTS[index % VERDICTS.len()]);
+    fm.string("verdict", verdict);
     fm.string("claimant", rng.pick(CLAIMANTS));
     fm.date("claimed", claimed);
     fm.date("reviewed", reviewed);
+    if form == Form::Hugo {
+        fm.string("title", &claim);
+        fm.date("date", reviewed);
+        fm.list("verdicts", &[verdict.to_string()]);
+        let keys: Vec<String> = cited.iter().map(|&s| hugo_key(&sources[s].id)).collect();
+        fm.list("cites", &keys);
+    }
     let mut tags: Vec<String> = Vec::new();
     for _ in 0..rng.range(1, 3) {
         let t = rng.pick(TAGS).to_string();
@@ -801,20 +936,25 @@ fn claim_file(
         .collect();
     let _ = write!(
         text,
-        "\n{} The record is clear on this point ([see](source:{see})). {}\n",
+        "\n{} The record is clear on this point ([see]({})). {}\n",
         first[..1].join(" "),
+        form.link("source", see),
         first[1..].join(" ")
     );
     let _ = write!(text, "\n{}", second.join(" "));
     if !earlier_claims.is_empty() && rng.chance(1, 5) {
         let other = rng.pick_ref(earlier_claims);
-        let _ = write!(text, " Compare a [related claim](claim:{other}).");
+        let _ = write!(
+            text,
+            " Compare a [related claim]({}).",
+            form.link("claim", other)
+        );
     }
     text.push('\n');
     (id, text)
 }
 
-fn index_file(sources: usize, claims: usize, first_claim: Option<&str>) -> String {
+fn index_file(sources: usize, claims: usize, first_claim: Option<&str>, form: Form) -> String {
     let mut fm = FrontMatter::new(Fm::Toml);
     fm.string("title", "Synthetic briefing");
     fm.string(
@@ -828,12 +968,14 @@ fn index_file(sources: usize, claims: usize, first_claim: Option<&str>) -> Strin
         text,
         "\nThis briefing was generated by `examples/gen.rs`. It checks {claims} claims \
          against {sources} source documents; every quoted passage is taken word for word \
-         from the source it cites.\n\nRead [about this briefing](page:about) for how it was made."
+         from the source it cites.\n\nRead [about this briefing]({}) for how it was made.",
+        form.link("page", "about")
     );
     if let Some(c) = first_claim {
         let _ = write!(
             text,
-            " The [first claim](claim:{c}) is a good place to start."
+            " The [first claim]({}) is a good place to start.",
+            form.link("claim", c)
         );
     }
     text.push('\n');
@@ -865,17 +1007,21 @@ struct Args {
     claims: usize,
     seed: u64,
     evidence: usize,
+    hot_source: bool,
+    form: Form,
     force: bool,
     dir: PathBuf,
 }
 
-const USAGE: &str = "usage: gen --sources N --claims N [--seed N] [--evidence N] [--force] DIR";
+const USAGE: &str = "usage: gen --sources N --claims N [--seed N] [--evidence N] [--hot-source] [--form factbrief|hugo] [--force] DIR";
 
 fn parse_args() -> Result<Args, String> {
     let mut sources = None;
     let mut claims = None;
     let mut seed = 1u64;
     let mut evidence = 5usize;
+    let mut hot_source = false;
+    let mut form = Form::Factbrief;
     let mut force = false;
     let mut dir = None;
     let mut it = std::env::args().skip(1);
@@ -884,11 +1030,14 @@ fn parse_args() -> Result<Args, String> {
             Some((f, v)) if f.starts_with("--") => (f.to_string(), Some(v.to_string())),
             _ => (arg.clone(), None),
         };
+        let mut text = |name: &str| -> Result<String, String> {
+            match inline.clone() {
+                Some(v) => Ok(v),
+                None => it.next().ok_or_else(|| format!("{name} needs a value")),
+            }
+        };
         let mut value = |name: &str| -> Result<u64, String> {
-            let v = match inline.clone() {
-                Some(v) => v,
-                None => it.next().ok_or_else(|| format!("{name} needs a value"))?,
-            };
+            let v = text(name)?;
             v.parse::<u64>()
                 .map_err(|_| format!("{name}: `{v}` is not a non-negative integer"))
         };
@@ -897,6 +1046,14 @@ fn parse_args() -> Result<Args, String> {
             "--claims" => claims = Some(value("--claims")? as usize),
             "--seed" => seed = value("--seed")?,
             "--evidence" => evidence = value("--evidence")? as usize,
+            "--hot-source" => hot_source = true,
+            "--form" => {
+                form = match text("--form")?.as_str() {
+                    "factbrief" => Form::Factbrief,
+                    "hugo" => Form::Hugo,
+                    other => return Err(format!("--form: `{other}` is not `factbrief` or `hugo`")),
+                }
+            }
             "--force" => force = true,
             "-h" | "--help" => {
                 println!("{USAGE}");
@@ -925,6 +1082,8 @@ fn parse_args() -> Result<Args, String> {
         claims,
         seed,
         evidence,
+        hot_source,
+        form,
         force,
         dir,
     })
@@ -1025,7 +1184,7 @@ fn run(args: &Args) -> Result<(usize, u64), String> {
     let src_dir = content.join("sources");
     let mut toks = Vec::with_capacity(128);
     for i in 0..args.sources {
-        let (src, text) = source_file(&mut rng, &mut toks, i, width);
+        let (src, text) = source_file(&mut rng, &mut toks, i, width, args.form);
         out.write(src_dir.join(format!("{}.md", src.id)), text)?;
         sources.push(src);
     }
@@ -1033,8 +1192,13 @@ fn run(args: &Args) -> Result<(usize, u64), String> {
     let cwidth = 5.max(args.claims.to_string().len());
     let mut claim_ids: Vec<String> = Vec::with_capacity(args.claims);
     let claim_dir = content.join("claims");
+    let shape = ClaimShape {
+        form: args.form,
+        evidence: args.evidence,
+        hot_source: args.hot_source,
+    };
     for i in 0..args.claims {
-        let (id, text) = claim_file(&mut rng, i, cwidth, args.evidence, &sources, &claim_ids);
+        let (id, text) = claim_file(&mut rng, i, cwidth, shape, &sources, &claim_ids);
         out.write(claim_dir.join(format!("{id}.md")), text)?;
         claim_ids.push(id);
     }
@@ -1045,8 +1209,18 @@ fn run(args: &Args) -> Result<(usize, u64), String> {
             args.sources,
             args.claims,
             claim_ids.first().map(String::as_str),
+            args.form,
         ),
     )?;
+    if args.form == Form::Hugo {
+        for (path, text) in HUGO_FILES {
+            let path = args.dir.join(path);
+            if let Some(parent) = path.parent() {
+                fs::create_dir_all(parent).map_err(|e| format!("{}: {e}", parent.display()))?;
+            }
+            out.write(path, text.to_string())?;
+        }
+    }
     out.write(
         content.join("pages").join("about.md"),
         about_file(args.seed),
