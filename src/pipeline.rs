@@ -93,6 +93,8 @@ struct Scope {
     problems: bool,
     /// Everything must be rendered (a folder changed, the first run, after a failure).
     all: bool,
+    /// Every page must be rendered, with the content loaded as it is (translations changed).
+    every_page: bool,
 }
 
 /// Which of the pages to render [`Pipeline::run`] leaves for [`Pipeline::finish`].
@@ -318,9 +320,12 @@ impl Pipeline {
                     .templates
                     .push(slash(p.strip_prefix("templates").unwrap_or(p))),
                 Some("static") => scope.statics = true,
-                // Translations change every page and the warnings: all anew.
+                // Translations change every page and the words linking puts in
+                // the site (the default verdicts' labels): linked again from the
+                // documents as loaded (nothing to read again), every page rendered.
                 Some("i18n") => {
-                    scope.all = true;
+                    scope.problems = true;
+                    scope.every_page = true;
                     self.theme_stale = true;
                 }
                 _ => {}
@@ -512,6 +517,7 @@ impl Pipeline {
         // The pages to render: all, or those whose dependencies meet what changed.
         // A template no page kind renders with (`base.html`, a partial) may be in any page.
         let render_all = scope.all
+            || scope.every_page
             || self.pending_all
             || scope
                 .docs

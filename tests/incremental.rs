@@ -599,3 +599,39 @@ fn a_link_out_of_the_site_saved_while_serving_is_never_read() {
     );
     assert!(!shown.concat().contains("SECRET"), "{shown:?}");
 }
+
+#[test]
+fn an_edit_of_the_translations_equals_a_full_build() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    small_site(root);
+    let (mut ws, first) = open(root);
+    first.unwrap();
+    // A verdict's label (which linking puts in the site) and a word of every page.
+    write_files(
+        root,
+        &[(
+            "i18n/en.toml",
+            "\"verdict_mostly-true\" = \"Largely right\"\nnav_claims = \"Statements\"\n",
+        )],
+    );
+    same_as_full(&mut ws, root, &["i18n/en.toml"], "new translations");
+    let claim = served(&ws)["claims/troops/index.html"].clone();
+    let claim = String::from_utf8(claim).unwrap();
+    assert!(claim.contains("Largely right") && claim.contains("Statements"));
+    // As `serve` applies it: the page viewed first, then the rest.
+    write_files(root, &[("i18n/en.toml", "nav_claims = \"Checks\"\n")]);
+    let viewed = BTreeSet::from(["claims/troops/index.html".to_owned()]);
+    let r = ws
+        .apply_first(&[PathBuf::from("i18n/en.toml")], &viewed)
+        .unwrap();
+    assert_eq!(r.paths, vec!["claims/troops/index.html".to_owned()]);
+    ws.finish().unwrap();
+    assert_eq!(Some(served(&ws)), full(root));
+    assert_eq!(ws.warnings(), full_warnings(root));
+    // A broken table fails as a full build does, and the fix recovers.
+    write_files(root, &[("i18n/en.toml", "no_such_key = \"x\"\n")]);
+    same_as_full(&mut ws, root, &["i18n/en.toml"], "an unknown key");
+    std::fs::remove_file(root.join("i18n/en.toml")).unwrap();
+    same_as_full(&mut ws, root, &["i18n/en.toml"], "the table removed");
+}
