@@ -9,9 +9,11 @@
 //! - `source`: the source's title is;
 //! - `new`: a new claim (a copy of the first, with a marker) is written, and removed after;
 //! - `template`: `templates/base.html` (the built-in one, copied there first if
-//!   the site has none) gets a paragraph holding a marker, shown on every page.
+//!   the site has none) gets a paragraph holding a marker, shown on every page;
+//! - `i18n`: `i18n/en.toml` (made first if the site has none) names the claims
+//!   list, in every page's navigation, with a marker (for an English briefing).
 //!
-//! The page polled is the edited document's (for `template`, the first claim's;
+//! The page polled is the edited document's (for `template` and `i18n`, the first claim's;
 //! for `new`, the new claim's). Unless `--no-view`, a live-reload connection is
 //! open on that page throughout, as a browser showing it has, so the server
 //! knows it is viewed. Besides save-to-served, the time `serve` says the whole
@@ -46,11 +48,11 @@ fn main() {
         }
     }
     let Some(root) = root else {
-        eprintln!("usage: serve_latency [--edits N] [--settle MS] [--bin PATH] [--kind claim|source|new|template] [--no-view] ROOT");
+        eprintln!("usage: serve_latency [--edits N] [--settle MS] [--bin PATH] [--kind claim|source|new|template|i18n] [--no-view] ROOT");
         std::process::exit(2);
     };
-    if !["claim", "source", "new", "template"].contains(&kind.as_str()) {
-        eprintln!("--kind is one of claim, source, new, template");
+    if !["claim", "source", "new", "template", "i18n"].contains(&kind.as_str()) {
+        eprintln!("--kind is one of claim, source, new, template, i18n");
         std::process::exit(2);
     }
     let folder = if kind == "source" {
@@ -68,6 +70,12 @@ fn main() {
     if kind == "template" && template_before.is_none() {
         std::fs::create_dir_all(template.parent().unwrap()).unwrap();
         std::fs::write(&template, &base).unwrap();
+    }
+    let words = root.join("i18n").join("en.toml");
+    let words_before = std::fs::read_to_string(&words).ok();
+    if kind == "i18n" && words_before.is_none() {
+        std::fs::create_dir_all(words.parent().unwrap()).unwrap();
+        std::fs::write(&words, "# serve_latency\n").unwrap();
     }
 
     let started = Instant::now();
@@ -119,6 +127,14 @@ fn main() {
                 template.clone(),
                 base.replacen("</main>", &format!("<p>{marker}</p>\n</main>"), 1),
             ),
+            "i18n" => (
+                format!("/claims/{id}/"),
+                words.clone(),
+                format!(
+                    "{}nav_claims = \"Claims {marker}\"\n",
+                    words_before.clone().unwrap_or_default()
+                ),
+            ),
             "new" => (
                 format!("/claims/zz-latency-new-{i}/"),
                 new_file.clone(),
@@ -138,7 +154,8 @@ fn main() {
         if view && (viewer.is_none() || kind == "new") {
             viewer = Some(listen(port, &path));
         }
-        // Let the previous rebuild finish (the pages listing the whole site come after the edited one).
+        // Let the previous rebuild finish (the pages listing the whole site come
+        // after the edited one: each edit waits for serve to say it is done, and then this).
         std::thread::sleep(Duration::from_millis(settle));
         while rebuilt.try_recv().is_ok() {}
         let t0 = Instant::now();
@@ -160,6 +177,8 @@ fn main() {
         if kind == "new" {
             std::thread::sleep(Duration::from_millis(settle));
             std::fs::remove_file(&new_file).unwrap();
+            // The removal's rebuild is over before the next edit.
+            let _ = rebuilt.recv_timeout(Duration::from_secs(30));
         }
     }
     std::fs::write(&file, &original).unwrap();
@@ -170,6 +189,12 @@ fn main() {
         match &template_before {
             Some(t) => std::fs::write(&template, t).unwrap(),
             None => std::fs::remove_file(&template).unwrap(),
+        }
+    }
+    if kind == "i18n" {
+        match &words_before {
+            Some(t) => std::fs::write(&words, t).unwrap(),
+            None => std::fs::remove_file(&words).unwrap(),
         }
     }
     times.sort();
