@@ -41,7 +41,8 @@ pub struct Rebuild {
     pub css_only: bool,
     /// Every page was rendered.
     pub full: bool,
-    /// The output paths rendered or removed (every path when `full`).
+    /// The output paths rendered or removed (every path when `full`, but for
+    /// [`Pipeline::apply_first`], which renders only some of them first).
     pub paths: Vec<String>,
     /// Time taken.
     pub elapsed: Duration,
@@ -70,8 +71,14 @@ pub struct Pipeline {
     static_paths: BTreeSet<String>,
     files: Arc<Files>,
     warnings: Findings,
-    /// Pages listing the whole site, left for [`Pipeline::finish`] by [`Pipeline::apply_fast`].
+    /// Pages listing the whole site, left for [`Pipeline::finish`] by [`Pipeline::apply_fast`]
+    /// (or every page not rendered first, by [`Pipeline::apply_first`]).
     pending: Vec<Page>,
+    /// Every page is pending but those at `fresh`: the files of pages that went
+    /// away are removed by [`Pipeline::finish`].
+    pending_all: bool,
+    /// With `pending_all`, the output paths rendered first.
+    fresh: BTreeSet<String>,
     /// The theme could not be loaded last time: load it again at the next run.
     theme_stale: bool,
 }
@@ -86,6 +93,48 @@ struct Scope {
     problems: bool,
     /// Everything must be rendered (a folder changed, the first run, after a failure).
     all: bool,
+    /// Every page must be rendered, with the content loaded as it is (translations changed).
+    every_page: bool,
+}
+
+/// Which of the pages to render [`Pipeline::run`] leaves for [`Pipeline::finish`].
+enum Defer<'a> {
+    /// None.
+    Nothing,
+    /// The pages listing the whole site, unless every page is rendered.
+    Listings,
+    /// All but the pages at these output paths and the changed documents' own pages.
+    AllBut(&'a BTreeSet<String>),
+}
+
+/// The output files a run left out of date until [`Pipeline::finish`] renders
+/// the rest ([`Pipeline::unfinished`]): their served bytes (or their absence)
+/// may be those of before the change.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub enum Unfinished {
+    /// Every file is up to date.
+    #[default]
+    Nothing,
+    /// The files at these output paths are not (nor the search index, when the
+    /// search page is among them); every other file is.
+    Only(BTreeSet<String>),
+    /// Only the files at these output paths are up to date (the change touched
+    /// every page); any other path may hold a file, or none, out of date.
+    AllBut(BTreeSet<String>),
+}
+
+impl Unfinished {
+    /// Whether the file at output path `path` (or its absence) may be out of date.
+    pub fn contains(&self, path: &str) -> bool {
+        match self {
+            Unfinished::Nothing => false,
+            Unfinished::Only(paths) => {
+                paths.contains(path)
+                    || (path.starts_with(SEARCH) && paths.contains(&Page::Search.path()))
+            }
+            Unfinished::AllBut(fresh) => !fresh.contains(path),
+        }
+    }
 }
 
 impl Pipeline {
@@ -109,6 +158,8 @@ impl Pipeline {
             files: Arc::new(Files::new()),
             warnings: Findings::default(),
             pending: Vec::new(),
+            pending_all: false,
+            fresh: BTreeSet::new(),
             theme_stale: false,
         })
     }
@@ -127,7 +178,7 @@ impl Pipeline {
             statics: true,
             ..Scope::default()
         };
-        self.run(Vec::new(), scope, false)
+        self.run(Vec::new(), scope, Defer::Nothing)
     }
 
     /// The options it renders with (and the blobs they keep).
@@ -201,6 +252,45 @@ impl Pipeline {
     /// lists, matrix, timeline, feed, sitemap) are left for [`Pipeline::finish`],
     /// so the pages an editor is looking at are served first.
     pub fn apply_fast(&mut self, changed: &[PathBuf]) -> Result<Rebuild> {
+        self.apply_deferring(changed, Defer::Listings)
+    }
+
+    /// Like [`Pipeline::apply_fast`], but only the pages at the output paths
+    /// `first` (the pages open in a browser) and the changed documents' own
+    /// pages are rendered now, whatever changed: every other page the change
+    /// touches (every page, after an edit of a template, `_index.md`, a free
+    /// page or a translation) is left for [`Pipeline::finish`]. Until it has
+    /// run, [`Pipeline::unfinished`] names the files that are out of date.
+    pub fn apply_first(
+        &mut self,
+        changed: &[PathBuf],
+        first: &BTreeSet<String>,
+    ) -> Result<Rebuild> {
+        self.apply_deferring(changed, Defer::AllBut(first))
+    }
+
+    /// The output files out of date until [`Pipeline::finish`] has run.
+    pub fn unfinished(&self) -> Unfinished {
+        // `syntax.css` is there in the end if a page rendered already needs it.
+        if self.pending_all {
+            let mut fresh = self.fresh.clone();
+            fresh.extend(self.statics.keys().map(|k| k.to_string()));
+            if self.with_code.iter().any(|p| self.fresh.contains(p)) {
+                fresh.insert("syntax.css".to_owned());
+            }
+            return Unfinished::AllBut(fresh);
+        }
+        if self.pending.is_empty() {
+            return Unfinished::Nothing;
+        }
+        let mut paths: BTreeSet<String> = self.pending.iter().map(Page::path).collect();
+        if !self.with_code.iter().any(|p| !paths.contains(p)) {
+            paths.insert("syntax.css".to_owned());
+        }
+        Unfinished::Only(paths)
+    }
+
+    fn apply_deferring(&mut self, changed: &[PathBuf], defer: Defer) -> Result<Rebuild> {
         let root = self.options.root.clone();
         let abs_root = std::fs::canonicalize(&root).unwrap_or_else(|_| root.clone());
         let rel: Vec<PathBuf> = changed
@@ -230,9 +320,12 @@ impl Pipeline {
                     .templates
                     .push(slash(p.strip_prefix("templates").unwrap_or(p))),
                 Some("static") => scope.statics = true,
-                // Translations change every page and the warnings: all anew.
+                // Translations change every page and the words linking puts in
+                // the site (the default verdicts' labels): linked again from the
+                // documents as loaded (nothing to read again), every page rendered.
                 Some("i18n") => {
-                    scope.all = true;
+                    scope.problems = true;
+                    scope.every_page = true;
                     self.theme_stale = true;
                 }
                 _ => {}
@@ -257,16 +350,21 @@ impl Pipeline {
                 }
             }
         }
-        self.run(rel, scope, true)
+        self.run(rel, scope, defer)
     }
 
-    /// Render the pages [`Pipeline::apply_fast`] left; `None` when there are none.
+    /// Render the pages [`Pipeline::apply_fast`] or [`Pipeline::apply_first`]
+    /// left (and after the latter, remove the files of the pages that went
+    /// away); `None` when there are none. Its [`Rebuild::full`] says every page
+    /// was rendered by the two runs.
     pub fn finish(&mut self) -> Result<Option<Rebuild>> {
-        if self.pending.is_empty() {
+        if self.pending.is_empty() && !self.pending_all {
             return Ok(None);
         }
         let start = Instant::now();
         let pages = std::mem::take(&mut self.pending);
+        let full = std::mem::take(&mut self.pending_all);
+        self.fresh.clear();
         let Some(site) = self.site.as_ref() else {
             return Ok(None);
         };
@@ -277,16 +375,31 @@ impl Pipeline {
             };
         let paths = rendered.outputs.iter().map(|o| o.path.clone()).collect();
         let mut files = std::mem::take(&mut self.pages);
+        let mut removed = 0;
+        if full {
+            // The files of pages that went away (every page is rendered by now).
+            let keep: std::collections::HashSet<String> =
+                Page::all(site).iter().map(Page::path).collect();
+            let before = files.len();
+            files.retain(|p, _| {
+                keep.contains(&**p) || p.starts_with(SEARCH) || &**p == "syntax.css"
+            });
+            removed = before - files.len();
+            self.with_code.retain(|p| keep.contains(p));
+        }
         self.store_rendered(&mut files, rendered);
         self.pages = files;
+        if let Err(e) = check_collisions(&self.pages, &self.theme) {
+            return Err(self.failed(e));
+        }
         self.publish();
         let elapsed = start.elapsed();
         Ok(Some(Rebuild {
             changed: Vec::new(),
             rendered: pages.len(),
-            removed: 0,
+            removed,
             css_only: false,
-            full: false,
+            full,
             paths,
             elapsed,
             stages: std::iter::once(("render", elapsed))
@@ -333,7 +446,7 @@ impl Pipeline {
     }
 
     /// The pipeline itself: load what `scope` says changed, link, render what it touches.
-    fn run(&mut self, changed: Vec<PathBuf>, mut scope: Scope, defer: bool) -> Result<Rebuild> {
+    fn run(&mut self, changed: Vec<PathBuf>, mut scope: Scope, defer: Defer) -> Result<Rebuild> {
         let start = Instant::now();
         let mut stages = Vec::new();
         let mut clock = Instant::now();
@@ -407,6 +520,8 @@ impl Pipeline {
         // The pages to render: all, or those whose dependencies meet what changed.
         // A template no page kind renders with (`base.html`, a partial) may be in any page.
         let render_all = scope.all
+            || scope.every_page
+            || self.pending_all
             || scope
                 .docs
                 .iter()
@@ -441,11 +556,27 @@ impl Pipeline {
             touched.into_iter().collect()
         };
         self.pending.clear();
-        if defer && !render_all {
-            let (now, later): (Vec<Page>, Vec<Page>) =
-                pages.into_iter().partition(|p| !p.is_listing());
-            pages = now;
-            self.pending = later;
+        // Every page rendered, but most of them left for `finish`.
+        let mut deferred_all = false;
+        match defer {
+            Defer::Nothing => {}
+            Defer::Listings => {
+                if !render_all {
+                    let (now, later): (Vec<Page>, Vec<Page>) =
+                        pages.into_iter().partition(|p| !p.is_listing());
+                    pages = now;
+                    self.pending = later;
+                }
+            }
+            Defer::AllBut(first) => {
+                let own: BTreeSet<Page> = scope.docs.iter().filter_map(Page::of).collect();
+                let (now, later): (Vec<Page>, Vec<Page>) = pages
+                    .into_iter()
+                    .partition(|p| own.contains(p) || first.contains(&p.path()));
+                pages = now;
+                self.pending = later;
+                deferred_all = render_all;
+            }
         }
         let (rendered, indexed) =
             match render_pages(site, &mut self.theme, &pages, &self.render_options) {
@@ -458,15 +589,22 @@ impl Pipeline {
         }
         let mut paths: Vec<String> = rendered.outputs.iter().map(|o| o.path.clone()).collect();
 
-        let mut files: Files = if render_all {
+        // Rendering every page, but most of them later: the others stay until then.
+        self.pending_all = deferred_all;
+        self.fresh = if deferred_all {
+            paths.iter().cloned().collect()
+        } else {
+            BTreeSet::new()
+        };
+        let mut files: Files = if render_all && !deferred_all {
             Files::new()
         } else {
             std::mem::take(&mut self.pages)
         };
         let mut removed = 0;
-        if render_all {
+        if render_all && !deferred_all {
             self.with_code.clear();
-        } else {
+        } else if !render_all {
             // Pages of documents that went away, and listings that did.
             let went: Vec<Page> = scope
                 .docs
@@ -501,8 +639,14 @@ impl Pipeline {
             self.static_paths = statics.keys().map(|k| k.to_string()).collect();
             self.statics = statics;
         }
-        // A static file may not take the place of a page, old or new.
-        if let Err(e) = check_collisions(&self.pages, &self.theme) {
+        // A static file may not take the place of a page, old or new (checked
+        // by `finish` when the old pages are still there).
+        let clash = if deferred_all {
+            Ok(())
+        } else {
+            check_collisions(&self.pages, &self.theme)
+        };
+        if let Err(e) = clash {
             return Err(self.failed(e));
         }
         let rendered = pages.len();
@@ -529,6 +673,8 @@ impl Pipeline {
     fn failed(&mut self, e: Error) -> Error {
         self.site = None;
         self.pending.clear();
+        self.pending_all = false;
+        self.fresh.clear();
         e
     }
 }

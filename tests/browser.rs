@@ -227,3 +227,61 @@ fn the_overlay_and_the_waiting_page_are_readable_whatever_the_site_css() {
         );
     }
 }
+
+#[test]
+fn after_a_template_edit_the_page_shown_reloads_first_and_once() {
+    use common::webdriver::{Browser, Look};
+    if !browser_available("template reload") {
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path().join("site");
+    common::small_site(&root);
+    let base = std::fs::read_to_string(common::repo_root().join("templates/base.html")).unwrap();
+    common::write_files(&root, &[("templates/base.html", &base)]);
+    let (_server, port) = serve_site(&root);
+    let b = Browser::start(Look {
+        size: (1024, 768),
+        dark: false,
+    });
+    b.goto(&format!("http://127.0.0.1:{port}/claims/troops/"));
+    wait_until("the event stream", || {
+        b.run("return window.__factbriefBuild !== undefined", json!([])) == json!(true)
+    });
+    b.run("window.__marker = 1; return 1", json!([]));
+    // Every page changes; the page shown is rendered first and reloads.
+    std::fs::write(
+        root.join("templates/base.html"),
+        base.replacen("</main>", "</main>\n<p id=\"edited\">EDITED BASE</p>", 1),
+    )
+    .unwrap();
+    wait_until("the reload", || {
+        b.run(
+            "return [window.__marker === undefined, document.readyState, !!document.getElementById('edited')]",
+            json!([]),
+        ) == json!([true, "complete", true])
+    });
+    b.run("window.__marker = 2; return 1", json!([]));
+    // The other pages: once one is served (a request waits until it is
+    // rendered), they have all been announced; the page shown is not
+    // reloaded a second time.
+    let other = format!("http://127.0.0.1:{port}/sources/report/");
+    let b2 = Browser::start(Look {
+        size: (1024, 768),
+        dark: false,
+    });
+    b2.goto(&other);
+    assert_eq!(
+        b2.run("return !!document.getElementById('edited')", json!([])),
+        json!(true)
+    );
+    std::thread::sleep(std::time::Duration::from_millis(500));
+    assert_eq!(
+        b.run(
+            "return [window.__marker, !!document.getElementById('edited')]",
+            json!([])
+        ),
+        json!([2, true]),
+        "the page shown reloads once"
+    );
+}

@@ -2,7 +2,7 @@
 
 mod common;
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 use std::fs;
 use std::path::{Path, PathBuf};
 
@@ -130,6 +130,11 @@ fn random_edit_sequences_equal_full_builds() {
         let (mut ws, first) = open(root);
         first.expect("the first build succeeds");
         assert_eq!(Some(served(&ws)), full(root), "first build");
+        // Another pipeline given the same saves, as `serve` gives them: the
+        // pages open in a browser first (picked by a generator of its own, so
+        // that the saves stay those of the seed), then the rest.
+        let (mut viewed_ws, _) = open(root);
+        let mut pick = Rng(seed.wrapping_mul(0x9e37_79b9) | 1);
         let mut rng = Rng(seed);
         let verdicts = [
             "true",
@@ -157,6 +162,11 @@ fn random_edit_sequences_equal_full_builds() {
                     err.is_err(),
                     "seed {seed} step {step}: a missing quote fails"
                 );
+                let viewed_err = viewed_ws.apply_first(
+                    &[PathBuf::from(format!("content/claims/c{c}.md"))],
+                    &BTreeSet::new(),
+                );
+                assert!(viewed_err.is_err(), "seed {seed} step {step}");
                 assert_eq!(full(root), None, "seed {seed} step {step}");
                 changed.push(PathBuf::from(format!("content/claims/c{c}.md")));
                 write_files(
@@ -234,13 +244,61 @@ fn random_edit_sequences_equal_full_builds() {
             } else {
                 ws.apply_fast(&changed).and_then(|r| ws.finish().map(|_| r))
             };
+            let want = full(root);
+            // Some pages open in a browser: any page, a list's, one that may be gone, none.
+            let mut viewed = BTreeSet::new();
+            for _ in 0..pick.next(3) {
+                let c = claims[pick.next(claims.len())];
+                let s = sources[pick.next(sources.len())];
+                viewed.insert(
+                    [
+                        format!("claims/c{c}/index.html"),
+                        format!("sources/s{s}/index.html"),
+                        "index.html".to_owned(),
+                        "claims/index.html".to_owned(),
+                        "pages/about/index.html".to_owned(),
+                        "claims/c1/index.html".to_owned(),
+                    ][pick.next(6)]
+                    .clone(),
+                );
+            }
+            match viewed_ws.apply_first(&changed, &viewed) {
+                Ok(r) => {
+                    // Every file not said to be unfinished is already as a full build has it.
+                    let now = served(&viewed_ws);
+                    let unfinished = viewed_ws.unfinished();
+                    let want = want.as_ref().expect("a full build");
+                    for path in now.keys().chain(want.keys()) {
+                        if !unfinished.contains(path) {
+                            assert!(
+                                now.get(path) == want.get(path),
+                                "seed {seed} step {step}: {path} is out of date, and not said to be ({viewed:?}, {r:?})"
+                            );
+                        }
+                    }
+                    for v in &viewed {
+                        assert!(
+                            !unfinished.contains(v) || !want.contains_key(v),
+                            "seed {seed} step {step}: {v}, viewed, is rendered first"
+                        );
+                    }
+                    viewed_ws
+                        .finish()
+                        .unwrap_or_else(|e| panic!("seed {seed} step {step}: {e}"));
+                    assert_eq!(
+                        viewed_ws.unfinished(),
+                        factbrief::pipeline::Unfinished::Nothing
+                    );
+                    assert!(
+                        served(&viewed_ws) == *want,
+                        "seed {seed} step {step}: once finished, as a full build"
+                    );
+                }
+                Err(e) => panic!("seed {seed} step {step}: {e}"),
+            }
             match applied {
                 Ok(r) => {
-                    assert_eq!(
-                        Some(served(&ws)),
-                        full(root),
-                        "seed {seed} step {step}: {r:?}"
-                    );
+                    assert_eq!(Some(served(&ws)), want, "seed {seed} step {step}: {r:?}");
                     assert_eq!(
                         ws.warnings(),
                         full_warnings(root),
@@ -540,4 +598,40 @@ fn a_link_out_of_the_site_saved_while_serving_is_never_read() {
         "{shown:?}"
     );
     assert!(!shown.concat().contains("SECRET"), "{shown:?}");
+}
+
+#[test]
+fn an_edit_of_the_translations_equals_a_full_build() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    small_site(root);
+    let (mut ws, first) = open(root);
+    first.unwrap();
+    // A verdict's label (which linking puts in the site) and a word of every page.
+    write_files(
+        root,
+        &[(
+            "i18n/en.toml",
+            "\"verdict_mostly-true\" = \"Largely right\"\nnav_claims = \"Statements\"\n",
+        )],
+    );
+    same_as_full(&mut ws, root, &["i18n/en.toml"], "new translations");
+    let claim = served(&ws)["claims/troops/index.html"].clone();
+    let claim = String::from_utf8(claim).unwrap();
+    assert!(claim.contains("Largely right") && claim.contains("Statements"));
+    // As `serve` applies it: the page viewed first, then the rest.
+    write_files(root, &[("i18n/en.toml", "nav_claims = \"Checks\"\n")]);
+    let viewed = BTreeSet::from(["claims/troops/index.html".to_owned()]);
+    let r = ws
+        .apply_first(&[PathBuf::from("i18n/en.toml")], &viewed)
+        .unwrap();
+    assert_eq!(r.paths, vec!["claims/troops/index.html".to_owned()]);
+    ws.finish().unwrap();
+    assert_eq!(Some(served(&ws)), full(root));
+    assert_eq!(ws.warnings(), full_warnings(root));
+    // A broken table fails as a full build does, and the fix recovers.
+    write_files(root, &[("i18n/en.toml", "no_such_key = \"x\"\n")]);
+    same_as_full(&mut ws, root, &["i18n/en.toml"], "an unknown key");
+    std::fs::remove_file(root.join("i18n/en.toml")).unwrap();
+    same_as_full(&mut ws, root, &["i18n/en.toml"], "the table removed");
 }

@@ -7,10 +7,13 @@ use std::io::{BufRead, BufReader, Read, Write};
 use std::net::{TcpListener, TcpStream};
 use std::path::Path;
 use std::process::{Child, Command, Stdio};
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::mpsc::{self, Receiver};
+use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use common::*;
+use serde_json::{json, Value};
 
 /// A running `factbrief serve`, stopped when dropped.
 struct Server {
@@ -132,12 +135,19 @@ fn wait_for(port: u16, path: &str, what: &str, check: impl Fn(u16, &str) -> bool
 
 /// The events the server sends, as (event, data) pairs, on a channel.
 fn events(port: u16) -> Receiver<(String, String)> {
+    events_request(port, "/__factbrief/events")
+}
+
+/// The events the server sends to a browser showing `page` (a URL path, such
+/// as `/claims/troops/`), as the live-reload script asks for them.
+fn events_on(port: u16, page: &str) -> Receiver<(String, String)> {
+    let encoded = page.replace('%', "%25").replace('/', "%2F");
+    events_request(port, &format!("/__factbrief/events?page={encoded}"))
+}
+
+fn events_request(port: u16, target: &str) -> Receiver<(String, String)> {
     let mut s = TcpStream::connect(("127.0.0.1", port)).unwrap();
-    write!(
-        s,
-        "GET /__factbrief/events HTTP/1.1\r\nHost: localhost:{port}\r\n\r\n"
-    )
-    .unwrap();
+    write!(s, "GET {target} HTTP/1.1\r\nHost: localhost:{port}\r\n\r\n").unwrap();
     let (tx, rx) = mpsc::channel();
     std::thread::spawn(move || {
         let mut event = String::new();
@@ -703,4 +713,230 @@ fn the_pages_the_server_makes_speak_the_briefings_language() {
     // The overlay's words, in the script the page carries, are French as well.
     assert!(page.contains("la dernière sauvegarde"), "{page}");
     assert!(!page.contains("did not build"), "{page}");
+}
+
+/// The next event of any name (after `hello`): its name and data.
+fn next_any(rx: &Receiver<(String, String)>) -> (String, String) {
+    rx.recv_timeout(Duration::from_secs(20)).expect("an event")
+}
+
+/// The built-in `base.html`, which a site's `templates/base.html` replaces.
+fn base_template() -> String {
+    std::fs::read_to_string(repo_root().join("templates/base.html")).unwrap()
+}
+
+/// `base.html` with `extra` after the `<main>` element of every page.
+fn base_with(extra: &str) -> String {
+    let base = base_template();
+    assert!(base.contains("</main>"));
+    base.replacen("</main>", &format!("</main>\n{extra}"), 1)
+}
+
+/// The number `n` of the last `MARK-n` in a page, 0 when it has none.
+fn mark_of(page: &str) -> usize {
+    page.rsplit("MARK-")
+        .next()
+        .filter(|_| page.contains("MARK-"))
+        .and_then(|rest| {
+            let digits: String = rest.chars().take_while(char::is_ascii_digit).collect();
+            digits.parse().ok()
+        })
+        .unwrap_or(0)
+}
+
+/// The small site, with `n` more sources each quoted by a claim of its own
+/// (in five tags and seven outlets), and the built-in `base.html` in
+/// `templates/`, so that the folder is watched from the start.
+fn bigger_site(root: &Path, n: usize) {
+    small_site(root);
+    for i in 0..n {
+        write_files(
+            root,
+            &[
+                (
+                    &format!("content/sources/s{i}.md"),
+                    &format!("+++\ntitle = \"Source {i}\"\noutlet = \"Outlet {}\"\npublished = 2021-12-{:02}\n+++\n\nThe text of source {i} says something new.\n", i % 7, i % 28 + 1),
+                ),
+                (
+                    &format!("content/claims/c{i}.md"),
+                    &format!("+++\nclaim = \"Claim number {i}.\"\nverdict = \"false\"\ntags = [\"t{}\"]\n\n[[evidence]]\nsource = \"s{i}\"\nstance = \"contradicts\"\nquote = \"source {i} says something\"\n+++\n\nAnalysis {i}.\n", i % 5),
+                ),
+            ],
+        );
+    }
+    write_files(root, &[("templates/base.html", &base_template())]);
+}
+
+/// A served file as `build` writes it: without the live-reload script `serve` adds.
+fn without_live_reload(body: &[u8]) -> Vec<u8> {
+    let find = |hay: &[u8], needle: &[u8]| hay.windows(needle.len()).position(|w| w == needle);
+    let Some(start) = find(body, b"<script>\n(function () {\n  var WORDS") else {
+        return body.to_vec();
+    };
+    let end = start
+        + find(&body[start..], b"</script>\n").expect("the script ends")
+        + "</script>\n".len();
+    [&body[..start], &body[end..]].concat()
+}
+
+/// Every file a fresh `build` of the site writes is served with the same bytes
+/// (pages but for the live-reload script); `gone`, paths the build does not
+/// write, are not found.
+fn assert_served_as_built(root: &Path, port: u16, gone: &[&str]) {
+    let out = tempfile::tempdir().unwrap();
+    let o = run(
+        root,
+        &[
+            "build",
+            "--output",
+            out.path().to_str().unwrap(),
+            "--base-url",
+            &format!("http://127.0.0.1:{port}/"),
+        ],
+    );
+    assert!(o.status.success(), "build failed:\n{}", texts(&o).1);
+    let built = snapshot_dir(out.path());
+    assert!(built.len() > 10, "{} files", built.len());
+    for (path, bytes) in &built {
+        if path == ".factbrief-manifest" {
+            continue;
+        }
+        let (status, _, body) = request(port, "GET", &format!("/{path}"));
+        assert_eq!(status, 200, "{path}");
+        assert!(
+            without_live_reload(&body) == *bytes,
+            "{path} is served otherwise than built:\n{}",
+            String::from_utf8_lossy(&body)
+        );
+    }
+    for path in gone {
+        assert!(!built.contains_key(*path), "{path} is built");
+        assert_eq!(request(port, "GET", &format!("/{path}")).0, 404, "{path}");
+    }
+}
+
+#[test]
+fn the_viewed_page_is_rendered_and_served_before_the_others() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    bigger_site(root, 3);
+    let server = serve(root, &[]);
+    let port = server.port;
+    let ev = events_on(port, "/claims/troops/");
+    next_event(&ev, "hello");
+    // A base.html that claim pages render and every other page fails on: the
+    // page viewed shows it all the same, so it was rendered and served before
+    // the rest were rendered (rendering everything first would serve nothing).
+    std::fs::write(
+        root.join("templates/base.html"),
+        base_with("<p>ONLY-CLAIMS</p>{% if page.kind != \"claim\" %}{{ throw(message=\"claim pages only\") }}{% endif %}"),
+    )
+    .unwrap();
+    let (name, data) = next_any(&ev);
+    assert_eq!(name, "reload", "{data}");
+    let data: Value = serde_json::from_str(&data).unwrap();
+    assert_eq!(data["paths"], json!(["claims/troops/index.html"]), "{data}");
+    let (status, page) = get(port, "/claims/troops/");
+    assert_eq!(status, 200);
+    assert!(page.contains("<p>ONLY-CLAIMS</p>"), "{page}");
+    let report = next_event(&ev, "report");
+    assert!(report.contains("base.html"), "{report}");
+    // Nothing is left waiting after the failure: the last good page, with the report.
+    let (status, page) = get(port, "/sources/report/");
+    assert_eq!(status, 200);
+    assert!(!page.contains("ONLY-CLAIMS"), "{page}");
+
+    // Fixed: every page, and nothing else, is as a fresh build makes it.
+    std::fs::write(root.join("templates/base.html"), base_with("<p>MARK-1</p>")).unwrap();
+    let (name, data) = next_any(&ev);
+    assert_eq!(name, "reload", "{data}");
+    let (name, data) = next_any(&ev);
+    assert_eq!(name, "reload", "{data}");
+    assert_served_as_built(root, port, &[]);
+}
+
+#[test]
+fn during_a_template_edit_no_page_is_served_older_than_its_reload_event() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    bigger_site(root, 60);
+    let server = serve(root, &[]);
+    let port = server.port;
+    let viewed = "claims/c0/index.html";
+    let ev = events_on(port, "/claims/c0/");
+    next_event(&ev, "hello");
+
+    // Readers asking for pages all the time. Once the first reload event of
+    // edit `k` has been received, no page may be served older than edit `k`
+    // (each edit writes its number in every page).
+    let announced = Arc::new(AtomicUsize::new(0));
+    let stop = Arc::new(AtomicBool::new(false));
+    let readers: Vec<_> = [
+        vec!["/sources/s1/", "/claims/c7/", "/", "/tags/t2/"],
+        vec!["/outlets/", "/claims/", "/nope/", "/timeline/"],
+    ]
+    .into_iter()
+    .map(|pages| {
+        let (announced, stop) = (announced.clone(), stop.clone());
+        std::thread::spawn(move || {
+            let mut n = 0;
+            while !stop.load(Ordering::SeqCst) {
+                for page in &pages {
+                    let k = announced.load(Ordering::SeqCst);
+                    let (_, body) = get(port, page);
+                    let m = mark_of(&body);
+                    assert!(
+                        m >= k,
+                        "{page} served as of edit {m} after the reload event of edit {k}"
+                    );
+                    n += 1;
+                }
+            }
+            n
+        })
+    })
+    .collect();
+
+    for k in 1..=3 {
+        std::fs::write(
+            root.join("templates/base.html"),
+            base_with(&format!("<p>MARK-{k}</p>")),
+        )
+        .unwrap();
+        // The page viewed comes first, alone.
+        let first: Value = serde_json::from_str(&next_event(&ev, "reload")).unwrap();
+        assert_eq!(first["paths"], json!([viewed]), "{first}");
+        announced.store(k, Ordering::SeqCst);
+        assert_eq!(mark_of(&get(port, "/claims/c0/").1), k);
+        // A page not rendered yet is waited for, not served as it was.
+        assert_eq!(mark_of(&get(port, "/sources/s3/").1), k);
+        assert_eq!(mark_of(&get(port, "/nope/").1), k, "the 404 page");
+        // Then every other page.
+        let rest: Value = serde_json::from_str(&next_event(&ev, "reload")).unwrap();
+        assert_eq!(rest["paths"], json!("*"), "{rest}");
+        assert_eq!(rest["except"], json!([viewed]), "{rest}");
+    }
+    stop.store(true, Ordering::SeqCst);
+    let served: usize = readers.into_iter().map(|r| r.join().unwrap()).sum();
+    assert!(served > 20, "{served} requests");
+    assert_served_as_built(root, port, &[]);
+
+    // An edit of _index.md renders every page too, and here makes pages
+    // (a list of two claims a page) that the next edit removes.
+    let index = std::fs::read_to_string(root.join("content/_index.md")).unwrap();
+    let paged = index.replacen("+++\n", "+++\npaginate_by = 2\n", 1);
+    std::fs::write(root.join("content/_index.md"), &paged).unwrap();
+    let first: Value = serde_json::from_str(&next_event(&ev, "reload")).unwrap();
+    assert_eq!(first["paths"], json!([viewed]), "{first}");
+    next_event(&ev, "reload");
+    assert_eq!(get(port, "/claims/page/20/").0, 200);
+    assert_served_as_built(root, port, &[]);
+    std::fs::write(root.join("content/_index.md"), &index).unwrap();
+    next_event(&ev, "reload");
+    next_event(&ev, "reload");
+    assert_served_as_built(
+        root,
+        port,
+        &["claims/page/5/index.html", "claims/page/20/index.html"],
+    );
 }

@@ -30,10 +30,10 @@ use hyper::server::conn::http1;
 use hyper_util::rt::{TokioIo, TokioTimer};
 use tokio::io::{AsyncRead, AsyncReadExt, AsyncWrite, AsyncWriteExt, ReadBuf};
 use tokio::net::{TcpListener, TcpStream};
-use tokio::sync::{mpsc, OwnedSemaphorePermit, Semaphore};
+use tokio::sync::{mpsc, watch, OwnedSemaphorePermit, Semaphore};
 use tokio::time::Sleep;
 
-use crate::pipeline::Files;
+use crate::pipeline::{Files, Unfinished};
 use crate::render::i18n::Translations;
 use crate::site_path::{file_for, percent_decode};
 
@@ -47,22 +47,45 @@ const CLIENT_QUEUE: usize = 32;
 /// An event for the browsers: its name and its JSON data.
 type Message = (&'static str, String);
 
+/// The files served, and which of them a rebuild has yet to bring up to date.
+type Served = (Arc<Files>, Arc<Unfinished>);
+
+/// A browser listening for rebuilds, and the site path of the page it shows.
+struct Client {
+    events: mpsc::Sender<Message>,
+    page: Option<String>,
+}
+
 /// What the server shares with the rebuild loop.
 pub struct Shared {
-    files: RwLock<Arc<Files>>,
+    files: RwLock<Served>,
+    /// Told each time `files` changes, for the requests waiting for a page.
+    published: watch::Sender<u64>,
     /// The diagnostics of a failed rebuild, while the last good site is served.
     error: RwLock<Option<String>>,
     build: Mutex<u64>,
-    clients: Mutex<Vec<mpsc::Sender<Message>>>,
+    clients: Mutex<Vec<Client>>,
     /// The theme's words, for the page shown before any build succeeded.
     words: RwLock<Arc<Translations>>,
+}
+
+/// Which open pages a rebuild tells to reload.
+#[derive(Debug, Clone, Copy)]
+pub enum Reload<'a> {
+    /// None: only stylesheets changed, which a page swaps without reloading.
+    Stylesheets,
+    /// The pages at these output paths.
+    Pages(&'a [String]),
+    /// Every page but those at these output paths (reloaded by the rebuild's first publication).
+    AllBut(&'a [String]),
 }
 
 impl Shared {
     /// Serve `files`.
     pub fn new(files: Arc<Files>) -> Arc<Shared> {
         Arc::new(Shared {
-            files: RwLock::new(files),
+            files: RwLock::new((files, Arc::new(Unfinished::Nothing))),
+            published: watch::Sender::new(0),
             error: RwLock::new(None),
             build: Mutex::new(1),
             clients: Mutex::new(Vec::new()),
@@ -75,10 +98,13 @@ impl Shared {
         *self.words.write().unwrap_or_else(|p| p.into_inner()) = Arc::new(words);
     }
 
-    /// Serve a new build, and tell the browsers: reload (the pages in `paths`, or
-    /// all after an error or when `paths` is `None`), or swap the stylesheets.
-    pub fn publish(&self, files: Arc<Files>, css_only: bool, paths: Option<&[String]>) {
-        *self.files.write().unwrap_or_else(|p| p.into_inner()) = files;
+    /// Serve a new build, and tell the browsers: reload (the pages `reload` says,
+    /// or all after an error), or swap the stylesheets. A request for a file
+    /// `unfinished` names waits until a later publication (or failure) no
+    /// longer names it: it is never answered with a page older than the
+    /// reload events sent before it.
+    pub fn publish(&self, files: Arc<Files>, reload: Reload<'_>, unfinished: Unfinished) {
+        self.set_files(files, unfinished);
         let was_error = self
             .error
             .write()
@@ -90,37 +116,61 @@ impl Shared {
             *b += 1;
             *b
         };
-        let data = match (css_only, paths) {
-            (true, _) => serde_json::json!({ "build": build }),
-            (false, Some(p)) if !was_error => serde_json::json!({ "build": build, "paths": p }),
-            _ => serde_json::json!({ "build": build, "paths": "*" }),
+        let data = match reload {
+            Reload::Stylesheets => serde_json::json!({ "build": build }),
+            _ if was_error => serde_json::json!({ "build": build, "paths": "*" }),
+            Reload::Pages(p) => serde_json::json!({ "build": build, "paths": p }),
+            Reload::AllBut(p) => serde_json::json!({ "build": build, "paths": "*", "except": p }),
         };
-        let event = if css_only { "css" } else { "reload" };
+        let event = match reload {
+            Reload::Stylesheets => "css",
+            _ => "reload",
+        };
         self.broadcast((event, data.to_string()));
     }
 
-    /// Keep serving the last good site and show `report` over it.
+    /// Keep serving the last good site (as far as it was brought up to date,
+    /// with nothing more to wait for) and show `report` over it.
     pub fn fail(&self, report: &str) {
         *self.error.write().unwrap_or_else(|p| p.into_inner()) = Some(report.to_owned());
+        let files = self.files();
+        self.set_files(files, Unfinished::Nothing);
         self.broadcast(report_event(report));
+    }
+
+    /// The site paths of the pages open in browsers connected to the event
+    /// stream (each as [`resolve`] makes it: `claims/x/index.html`).
+    pub fn viewed(&self) -> std::collections::BTreeSet<String> {
+        let mut clients = self.clients.lock().unwrap_or_else(|p| p.into_inner());
+        clients.retain(|c| !c.events.is_closed());
+        clients.iter().filter_map(|c| c.page.clone()).collect()
+    }
+
+    fn set_files(&self, files: Arc<Files>, unfinished: Unfinished) {
+        *self.files.write().unwrap_or_else(|p| p.into_inner()) = (files, Arc::new(unfinished));
+        self.published.send_modify(|n| *n += 1);
     }
 
     fn broadcast(&self, message: Message) {
         let mut clients = self.clients.lock().unwrap_or_else(|p| p.into_inner());
         // Gone, or not reading: either way it is dropped.
-        clients.retain(|c| c.try_send(message.clone()).is_ok());
+        clients.retain(|c| c.events.try_send(message.clone()).is_ok());
     }
 
-    fn subscribe(&self) -> mpsc::Receiver<Message> {
+    fn subscribe(&self, page: Option<String>) -> mpsc::Receiver<Message> {
         let (tx, rx) = mpsc::channel(CLIENT_QUEUE);
         self.clients
             .lock()
             .unwrap_or_else(|p| p.into_inner())
-            .push(tx);
+            .push(Client { events: tx, page });
         rx
     }
 
     fn files(&self) -> Arc<Files> {
+        self.state().0
+    }
+
+    fn state(&self) -> Served {
         self.files.read().unwrap_or_else(|p| p.into_inner()).clone()
     }
 
@@ -608,9 +658,35 @@ async fn handle(State(app): State<App>, req: Request) -> Response {
     }
     let path = req.uri().path();
     if path == EVENTS_PATH {
-        return events(&app.shared, head);
+        return events(&app.shared, head, viewed_page(req.uri().query()));
     }
-    site_file(&app.shared, path)
+    site_file(&app.shared, path).await
+}
+
+/// The page an event stream's browser shows, from its query (`page=` and the
+/// page's URL path, percent-encoded), as a site path.
+fn viewed_page(query: Option<&str>) -> Option<String> {
+    let value = query?
+        .split('&')
+        .find_map(|pair| pair.strip_prefix("page="))?;
+    resolve(&percent_decode(value)?).ok()
+}
+
+/// Whether a request for `rel` must wait for the rebuild under way: the file
+/// it would be answered with (the file, a redirect to its folder, or the 404
+/// page) may be out of date.
+fn must_wait(files: &Files, unfinished: &Unfinished, rel: &str) -> bool {
+    if *unfinished == Unfinished::Nothing {
+        return false;
+    }
+    if unfinished.contains(rel) {
+        return true;
+    }
+    if files.contains_key(rel) {
+        return false;
+    }
+    let folder_index = format!("{}/index.html", rel.trim_end_matches('/'));
+    unfinished.contains(&folder_index) || unfinished.contains("404.html")
 }
 
 /// `None` when the request names an allowed host; otherwise the refusal.
@@ -642,8 +718,10 @@ fn check_host(hosts: &Hosts, req: &Request) -> Option<Response> {
 }
 
 /// The response for a site path: the file, a redirect to a folder, the waiting
-/// page before the first good build, or the site's 404 page.
-fn site_file(shared: &Shared, path: &str) -> Response {
+/// page before the first good build, or the site's 404 page. While a rebuild
+/// has yet to render the page (or the file that would answer), the request
+/// waits for it.
+async fn site_file(shared: &Shared, path: &str) -> Response {
     let rel = match resolve(path) {
         Ok(rel) => rel,
         Err(status) => {
@@ -651,7 +729,14 @@ fn site_file(shared: &Shared, path: &str) -> Response {
             return plain(status, &format!("{status}\n"));
         }
     };
-    let files = shared.files();
+    // Subscribed before looking, so that no publication in between is missed.
+    let mut published = shared.published.subscribe();
+    let files = loop {
+        let (files, unfinished) = shared.state();
+        if !must_wait(&files, &unfinished, &rel) || published.changed().await.is_err() {
+            break files;
+        }
+    };
     if let Some(bytes) = files.get(rel.as_str()) {
         return respond(StatusCode::OK, content_type(&rel), file_body(bytes));
     }
@@ -724,11 +809,11 @@ fn plain(status: StatusCode, text: &str) -> Response {
 
 /// The Server-Sent Events stream: the current build and state first, then every
 /// rebuild. For HEAD, the same headers, and no stream.
-fn events(shared: &Shared, head: bool) -> Response {
+fn events(shared: &Shared, head: bool, page: Option<String>) -> Response {
     if head {
         return no_store(Sse::new(stream::empty::<Result<Event, Infallible>>()).into_response());
     }
-    let mut rx = shared.subscribe();
+    let mut rx = shared.subscribe(page);
     let mut first = vec![
         Event::default().retry(Duration::from_millis(500)),
         Event::default()

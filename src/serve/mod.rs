@@ -11,13 +11,15 @@ use std::path::PathBuf;
 use crate::build::BuildOptions;
 use crate::diagnostic::report;
 use crate::diagnostic::{Error, Result};
-use crate::pipeline::{Pipeline, Rebuild};
+use crate::pipeline::{Pipeline, Rebuild, Unfinished};
 use crate::render::i18n::Translations;
 use crate::render::RenderOptions;
+use http::Reload;
 
 /// The script served pages get (never `build` output): it listens for rebuilds,
-/// reloads the page or swaps its stylesheets, shows build errors over the page,
-/// and reconnects when the server restarts.
+/// saying which page it shows (rendered first after an edit), reloads the page
+/// or swaps its stylesheets, shows build errors over the page, and reconnects
+/// when the server restarts.
 const LIVE_RELOAD: &str = r#"<script>
 (function () {
   var WORDS = /*WORDS*/null;
@@ -60,7 +62,7 @@ const LIVE_RELOAD: &str = r#"<script>
     box.append(h, pre, p);
   }
   function connect() {
-    var es = new EventSource("/__factbrief/events");
+    var es = new EventSource("/__factbrief/events?page=" + encodeURIComponent(location.pathname));
     es.addEventListener("hello", function (e) {
       var b = JSON.parse(e.data).build;
       if (build !== null && b !== build) { location.reload(); }
@@ -71,7 +73,8 @@ const LIVE_RELOAD: &str = r#"<script>
       var d = JSON.parse(e.data);
       var here = decodeURIComponent(location.pathname).replace(/^\//, "");
       if (here === "" || here.slice(-1) === "/") { here += "index.html"; }
-      if (d.paths === "*" || d.paths.indexOf(here) >= 0) { location.reload(); } else { build = d.build; window.__factbriefBuild = build; }
+      var mine = d.paths === "*" ? (d.except || []).indexOf(here) < 0 : d.paths.indexOf(here) >= 0;
+      if (mine) { location.reload(); } else { build = d.build; window.__factbriefBuild = build; }
     });
     es.addEventListener("css", function (e) {
       build = JSON.parse(e.data).build;
@@ -210,16 +213,25 @@ pub fn serve(options: ServeOptions) -> Result<()> {
     for batch in batches {
         // A templates/ or static/ made since: watched from now on (and read now).
         watching.adopt(&batch);
-        // The pages an edit touches first, then the pages listing the whole site.
-        let result = pipeline.apply_fast(&batch).and_then(|mut r| {
-            shared.publish(
-                pipeline.files(),
-                r.css_only,
-                (!r.full).then_some(r.paths.as_slice()),
-            );
+        // The pages open in a browser and the edited documents' pages first,
+        // then the rest; requests for the rest wait until they are rendered.
+        let viewed = shared.viewed();
+        let result = pipeline.apply_first(&batch, &viewed).and_then(|mut r| {
+            let reload = if r.css_only {
+                Reload::Stylesheets
+            } else {
+                Reload::Pages(&r.paths)
+            };
+            shared.publish(pipeline.files(), reload, pipeline.unfinished());
             if let Some(rest) = pipeline.finish()? {
-                shared.publish(pipeline.files(), false, Some(&rest.paths));
+                let reload = if rest.full {
+                    Reload::AllBut(&r.paths)
+                } else {
+                    Reload::Pages(&rest.paths)
+                };
+                shared.publish(pipeline.files(), reload, Unfinished::Nothing);
                 r.rendered += rest.rendered;
+                r.removed += rest.removed;
                 r.elapsed += rest.elapsed;
             }
             Ok(r)
