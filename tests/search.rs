@@ -461,11 +461,13 @@ fn search_in_browser(out: &Path, query: &str, total: Option<u64>) {
         run("return document.querySelectorAll('#search-results .search-passage').length").as_u64()
             > Some(0)
     });
-    let status = run("return document.getElementById('search-status').textContent");
-    assert!(
-        status.as_str().unwrap().contains(&format!("for “{query}”")),
-        "{status}"
-    );
+    // The status line is written after the results it counts: wait for it too.
+    let said = format!("for “{query}”");
+    wait_until("the status line", || {
+        run("return document.getElementById('search-status').textContent")
+            .as_str()
+            .is_some_and(|s| s.contains(&said))
+    });
     assert_eq!(run("return location.search"), json!(format!("?q={query}")));
     // The passage names the claims quoting it, linked.
     let quoted_by = run("return [...document.querySelectorAll('#search-results .search-passage .search-quoted-by a')].map(a => a.getAttribute('href'))");
