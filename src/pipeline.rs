@@ -74,11 +74,9 @@ pub struct Pipeline {
     /// Pages listing the whole site, left for [`Pipeline::finish`] by [`Pipeline::apply_fast`]
     /// (or every page not rendered first, by [`Pipeline::apply_first`]).
     pending: Vec<Page>,
-    /// Every page is pending but those at `fresh`: the files of pages that went
-    /// away are removed by [`Pipeline::finish`].
-    pending_all: bool,
-    /// With `pending_all`, the output paths rendered first.
-    fresh: BTreeSet<String>,
+    /// Set when every page is pending but those at these output paths (rendered
+    /// first): the files of pages that went away are removed by [`Pipeline::finish`].
+    fresh: Option<BTreeSet<String>>,
     /// The theme could not be loaded last time: load it again at the next run.
     theme_stale: bool,
 }
@@ -158,8 +156,7 @@ impl Pipeline {
             files: Arc::new(Files::new()),
             warnings: Findings::default(),
             pending: Vec::new(),
-            pending_all: false,
-            fresh: BTreeSet::new(),
+            fresh: None,
             theme_stale: false,
         })
     }
@@ -272,10 +269,10 @@ impl Pipeline {
     /// The output files out of date until [`Pipeline::finish`] has run.
     pub fn unfinished(&self) -> Unfinished {
         // `syntax.css` is there in the end if a page rendered already needs it.
-        if self.pending_all {
-            let mut fresh = self.fresh.clone();
+        if let Some(first) = &self.fresh {
+            let mut fresh = first.clone();
             fresh.extend(self.statics.keys().map(|k| k.to_string()));
-            if self.with_code.iter().any(|p| self.fresh.contains(p)) {
+            if self.with_code.iter().any(|p| first.contains(p)) {
                 fresh.insert("syntax.css".to_owned());
             }
             return Unfinished::AllBut(fresh);
@@ -358,13 +355,12 @@ impl Pipeline {
     /// away); `None` when there are none. Its [`Rebuild::full`] says every page
     /// was rendered by the two runs.
     pub fn finish(&mut self) -> Result<Option<Rebuild>> {
-        if self.pending.is_empty() && !self.pending_all {
+        if self.pending.is_empty() && self.fresh.is_none() {
             return Ok(None);
         }
         let start = Instant::now();
         let pages = std::mem::take(&mut self.pending);
-        let full = std::mem::take(&mut self.pending_all);
-        self.fresh.clear();
+        let full = self.fresh.take().is_some();
         let Some(site) = self.site.as_ref() else {
             return Ok(None);
         };
@@ -521,7 +517,7 @@ impl Pipeline {
         // A template no page kind renders with (`base.html`, a partial) may be in any page.
         let render_all = scope.all
             || scope.every_page
-            || self.pending_all
+            || self.fresh.is_some()
             || scope
                 .docs
                 .iter()
@@ -590,12 +586,7 @@ impl Pipeline {
         let mut paths: Vec<String> = rendered.outputs.iter().map(|o| o.path.clone()).collect();
 
         // Rendering every page, but most of them later: the others stay until then.
-        self.pending_all = deferred_all;
-        self.fresh = if deferred_all {
-            paths.iter().cloned().collect()
-        } else {
-            BTreeSet::new()
-        };
+        self.fresh = deferred_all.then(|| paths.iter().cloned().collect());
         let mut files: Files = if render_all && !deferred_all {
             Files::new()
         } else {
@@ -673,8 +664,7 @@ impl Pipeline {
     fn failed(&mut self, e: Error) -> Error {
         self.site = None;
         self.pending.clear();
-        self.pending_all = false;
-        self.fresh.clear();
+        self.fresh = None;
         e
     }
 }

@@ -47,7 +47,12 @@ pub fn from_path(folder: &Path, file: &Path) -> Result<String, BadId> {
 
 /// The name under which a passage is marked: `q-<id>-<n>`, `/` turned into `--`.
 pub fn passage_name(claim_id: &str, n: usize) -> String {
-    format!("q-{}-{n}", claim_id.replace('/', "--"))
+    format!("{}-{n}", passage_prefix(claim_id))
+}
+
+/// What the names of a claim's passages start with: `q-<id>`, `/` turned into `--`.
+pub fn passage_prefix(claim_id: &str) -> String {
+    format!("q-{}", claim_id.replace('/', "--"))
 }
 
 /// `s` as an id segment: transliterated to lower-case ASCII letters and

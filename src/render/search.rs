@@ -25,6 +25,7 @@ use super::blobs::{Blobs, Key};
 use super::{doc_dir, Output};
 use crate::diagnostic::{Error, Result};
 use crate::link::Site;
+use crate::load::id::passage_prefix;
 use crate::load::{Kind, Stance};
 use crate::markdown::{self, Trust};
 
@@ -298,8 +299,8 @@ fn index_in_shards(
     }
     // Each record goes to a shard of its language by a hash of the claim it
     // belongs to (see [`shard_name`]): the same shard on every build, and an
-    // edited claim changes one shard, not one for each passage it quotes. The briefing's language has the first shard
-    // (at the folder's root, with Pagefind's script) and `shard-<n>/`; another
+    // edited claim changes one shard, not one for each passage it quotes. The
+    // briefing's language has the first shard (at the folder's root, with Pagefind's script) and `shard-<n>/`; another
     // language's shards are `lang-<language>-<n>/`, merged by the page as that language.
     let mut shards: Vec<Vec<&Record>> = Vec::new();
     let mut plan: Vec<(String, String)> = Vec::new();
@@ -381,18 +382,21 @@ fn index_in_shards(
 
 /// What decides the shard of the record at `url`: for a claim
 /// (`claims/<id>/`) and for a passage named after it (`sources/<s>/#q-<id>-<n>`,
-/// the first claim quoting it) the same name, `q-<id>` (with `/` as `--`, as
-/// passages are named), so a claim and its passages share a shard; for any
-/// other record the URL itself.
+/// the first claim quoting it) the same name, the prefix of the claim's passage
+/// names ([`passage_prefix`]), so a claim and its passages share a shard; for
+/// any other record the URL itself.
 fn shard_name(url: &str) -> std::borrow::Cow<'_, str> {
     if let Some(id) = url
         .strip_prefix("claims/")
         .and_then(|u| u.strip_suffix('/'))
     {
-        return format!("q-{}", id.replace('/', "--")).into();
+        return passage_prefix(id).into();
     }
-    match url.split_once("#q-").and_then(|(_, f)| f.rsplit_once('-')) {
-        Some((claim, _)) => format!("q-{claim}").into(),
+    match url
+        .split_once('#')
+        .and_then(|(_, name)| name.rsplit_once('-'))
+    {
+        Some((prefix, _)) => prefix.into(),
         None => url.into(),
     }
 }
@@ -660,28 +664,28 @@ fn failed(message: String) -> Error {
 
 #[cfg(test)]
 mod tests {
+    use super::*;
+
     #[test]
     fn a_claim_and_the_passages_named_after_it_share_a_shard() {
         for count in [2, 7, 13] {
-            let claim = shard_of(&super::shard_name("claims/2021/putin-asked/"), count);
+            let claim = shard_of(&shard_name("claims/2021/putin-asked/"), count);
             for passage in [
                 "sources/kremlin/#q-2021--putin-asked-1",
                 "sources/ap-news/#q-2021--putin-asked-12",
             ] {
-                assert_eq!(shard_of(&super::shard_name(passage), count), claim);
+                assert_eq!(shard_of(&shard_name(passage), count), claim);
             }
         }
-        assert_eq!(super::shard_name("claims/a/"), "q-a");
-        assert_eq!(super::shard_name("sources/s/#q-a-3"), "q-a");
-        assert_eq!(super::shard_name("sources/s/"), "sources/s/");
+        assert_eq!(shard_name("claims/a/"), "q-a");
+        assert_eq!(shard_name("sources/s/#q-a-3"), "q-a");
+        assert_eq!(shard_name("sources/s/"), "sources/s/");
         // Claims spread over the shards.
-        let used: std::collections::BTreeSet<usize> = (0..200)
-            .map(|i| shard_of(&super::shard_name(&format!("claims/c{i}/")), 7))
+        let used: BTreeSet<usize> = (0..200)
+            .map(|i| shard_of(&shard_name(&format!("claims/c{i}/")), 7))
             .collect();
         assert_eq!(used.len(), 7);
     }
-
-    use super::*;
 
     #[test]
     fn languages_reduce_to_their_primary_subtag() {
