@@ -119,15 +119,20 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport> {
     let render_options = RenderOptions::cached_in(&cache_dir(&output), true);
     let mut pipeline = Pipeline::open(options.clone(), render_options)?.single_run();
     let opened = clock.elapsed();
-    let mut run = pipeline.build()?;
+    // Each file is written (staged) as soon as it is rendered, not held until
+    // all are: what is left to write once the pipeline is done is putting
+    // the staged files in place.
+    let ((mut run, rendered), report) =
+        write::stream_site(&options.root, &output, options.clean, |writer| {
+            let put = |path: &str, bytes: &[u8]| writer.put(path, bytes);
+            let run = pipeline.build_into(&put)?;
+            Ok((run, Instant::now()))
+        })?;
     // Reading the files counts as loading.
     if let Some((_, load)) = run.stages.iter_mut().find(|(name, _)| *name == "load") {
         *load += opened;
     }
-    let files = pipeline.files();
-    let clock = Instant::now();
-    let report = write::write_site(&options.root, &output, &files, options.clean)?;
-    run.stages.push(("write", clock.elapsed()));
+    run.stages.push(("write", rendered.elapsed()));
     let mut warnings = pipeline.warnings().to_vec();
     // What could not be cleared beside the output: the site is in place all the same.
     warnings.extend(report.warnings);

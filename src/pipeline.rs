@@ -79,6 +79,9 @@ pub struct Pipeline {
     fresh: Option<BTreeSet<String>>,
     /// The theme could not be loaded last time: load it again at the next run.
     theme_stale: bool,
+    /// The files were handed to a sink as they were made ([`Pipeline::build_into`]):
+    /// [`Pipeline::files`] has their paths, not their bytes.
+    streamed: bool,
 }
 
 /// What changed, as far as pages are concerned.
@@ -158,6 +161,7 @@ impl Pipeline {
             pending: Vec::new(),
             fresh: None,
             theme_stale: false,
+            streamed: false,
         })
     }
 
@@ -175,7 +179,22 @@ impl Pipeline {
             statics: true,
             ..Scope::default()
         };
-        self.run(Vec::new(), scope, Defer::Nothing)
+        self.run(Vec::new(), scope, Defer::Nothing, None)
+    }
+
+    /// Link and render everything, handing each file (page, static file, file
+    /// of the search index) to `sink` as soon as it is made instead of keeping
+    /// it: memory then grows with the content, not with the output. After it,
+    /// [`Pipeline::files`] lists the paths of the files without their bytes.
+    /// Before failing, the sink may have been given some of the files.
+    pub fn build_into(&mut self, sink: render::Sink) -> Result<Rebuild> {
+        let scope = Scope {
+            all: true,
+            statics: true,
+            ..Scope::default()
+        };
+        self.streamed = true;
+        self.run(Vec::new(), scope, Defer::Nothing, Some(sink))
     }
 
     /// The options it renders with (and the blobs they keep).
@@ -183,7 +202,8 @@ impl Pipeline {
         &self.render_options
     }
 
-    /// The files of the last good run.
+    /// The files of the last good run (after [`Pipeline::build_into`], their
+    /// paths with no bytes).
     pub fn files(&self) -> Arc<Files> {
         self.files.clone()
     }
@@ -347,7 +367,8 @@ impl Pipeline {
                 }
             }
         }
-        self.run(rel, scope, defer)
+        self.streamed = false;
+        self.run(rel, scope, defer, None)
     }
 
     /// Render the pages [`Pipeline::apply_fast`] or [`Pipeline::apply_first`]
@@ -365,7 +386,7 @@ impl Pipeline {
             return Ok(None);
         };
         let (rendered, indexed) =
-            match render_pages(site, &mut self.theme, &pages, &self.render_options) {
+            match render_pages(site, &mut self.theme, &pages, &self.render_options, None) {
                 Ok(r) => r,
                 Err(e) => return Err(self.failed(e)),
             };
@@ -383,7 +404,9 @@ impl Pipeline {
             removed = before - files.len();
             self.with_code.retain(|p| keep.contains(p));
         }
-        self.store_rendered(&mut files, rendered);
+        if let Err(e) = self.store_rendered(&mut files, rendered, None) {
+            return Err(self.failed(e));
+        }
         self.pages = files;
         if let Err(e) = check_collisions(&self.pages, &self.theme) {
             return Err(self.failed(e));
@@ -422,8 +445,14 @@ impl Pipeline {
             .collect();
     }
 
-    /// Put rendered pages in `files`, keeping `syntax.css` in step with the pages that need it.
-    fn store_rendered(&mut self, files: &mut Files, rendered: render::Rendered) {
+    /// Put rendered pages in `files`, keeping `syntax.css` in step with the
+    /// pages that need it (handed to `sink`, if any, and kept without its bytes).
+    fn store_rendered(
+        &mut self,
+        files: &mut Files,
+        rendered: render::Rendered,
+        sink: Option<render::Sink>,
+    ) -> Result<()> {
         // A new search index replaces the old one whole (its files are named by their hashes).
         if rendered.outputs.iter().any(|o| o.path.starts_with(SEARCH)) {
             files.retain(|path, _| !path.starts_with(SEARCH));
@@ -436,13 +465,25 @@ impl Pipeline {
         if self.with_code.is_empty() {
             files.remove("syntax.css");
         } else if !files.contains_key("syntax.css") {
-            let css = render::syntax_css();
+            let mut css = render::syntax_css();
+            if let Some(put) = sink {
+                put(&css.path, &css.bytes)?;
+                css.bytes = Vec::new();
+            }
             files.insert(css.path.into(), Arc::new(css.bytes));
         }
+        Ok(())
     }
 
     /// The pipeline itself: load what `scope` says changed, link, render what it touches.
-    fn run(&mut self, changed: Vec<PathBuf>, mut scope: Scope, defer: Defer) -> Result<Rebuild> {
+    /// With a `sink`, every file made is handed to it and kept without its bytes.
+    fn run(
+        &mut self,
+        changed: Vec<PathBuf>,
+        mut scope: Scope,
+        defer: Defer,
+        sink: Option<render::Sink>,
+    ) -> Result<Rebuild> {
         let start = Instant::now();
         let mut stages = Vec::new();
         let mut clock = Instant::now();
@@ -575,7 +616,7 @@ impl Pipeline {
             }
         }
         let (rendered, indexed) =
-            match render_pages(site, &mut self.theme, &pages, &self.render_options) {
+            match render_pages(site, &mut self.theme, &pages, &self.render_options, sink) {
                 Ok(r) => r,
                 Err(e) => return Err(self.failed(e)),
             };
@@ -613,16 +654,19 @@ impl Pipeline {
                 }
             }
         }
-        self.store_rendered(&mut files, rendered);
+        if let Err(e) = self.store_rendered(&mut files, rendered, sink) {
+            return Err(self.failed(e));
+        }
         self.pages = files;
         if scope.statics || render_all {
             let mut statics = Files::new();
             for (path, src) in &self.theme.statics {
-                let bytes = match src {
-                    StaticSource::Embedded(b) => b.to_vec(),
-                    StaticSource::File(f) => match std::fs::read(f) {
+                // Handed to the sink once they are known not to clash with a page.
+                let bytes = match sink {
+                    Some(_) => Vec::new(),
+                    None => match static_bytes(src) {
                         Ok(b) => b,
-                        Err(e) => return Err(self.failed(Error::io(f, e))),
+                        Err(e) => return Err(self.failed(e)),
                     },
                 };
                 statics.insert(path.as_str().into(), Arc::new(bytes));
@@ -639,6 +683,16 @@ impl Pipeline {
         };
         if let Err(e) = clash {
             return Err(self.failed(e));
+        }
+        if let Some(put) = sink {
+            let streamed = self
+                .theme
+                .statics
+                .iter()
+                .try_for_each(|(path, src)| put(path, &static_bytes(src)?));
+            if let Err(e) = streamed {
+                return Err(self.failed(e));
+            }
         }
         let rendered = pages.len();
         if let Some(s) = new_site {
@@ -683,6 +737,7 @@ fn render_pages(
     theme: &mut Theme,
     pages: &[Page],
     options: &RenderOptions,
+    sink: Option<render::Sink>,
 ) -> Result<(render::Rendered, Option<Duration>)> {
     let (rendered, index) = std::thread::scope(|s| {
         let index = pages.contains(&Page::Search).then(|| {
@@ -692,17 +747,32 @@ fn render_pages(
                 (files, clock.elapsed())
             })
         });
-        let rendered = render::render(site, theme, pages, options);
+        let rendered = render::render_to(site, theme, pages, options, sink);
         (rendered, index.map(|h| h.join()))
     });
     let mut rendered = rendered?;
     match index {
         None => Ok((rendered, None)),
         Some(Ok((files, took))) => {
-            rendered.outputs.extend(files?);
+            let mut files = files?;
+            if let Some(put) = sink {
+                for f in &mut files {
+                    put(&f.path, &f.bytes)?;
+                    f.bytes = Vec::new();
+                }
+            }
+            rendered.outputs.extend(files);
             Ok((rendered, Some(took)))
         }
         Some(Err(panic)) => std::panic::resume_unwind(panic),
+    }
+}
+
+/// The bytes of a static file.
+fn static_bytes(src: &StaticSource) -> Result<Vec<u8>> {
+    match src {
+        StaticSource::Embedded(b) => Ok(b.to_vec()),
+        StaticSource::File(f) => std::fs::read(f).map_err(|e| Error::io(f, e)),
     }
 }
 

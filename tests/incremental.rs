@@ -635,3 +635,60 @@ fn an_edit_of_the_translations_equals_a_full_build() {
     std::fs::remove_file(root.join("i18n/en.toml")).unwrap();
     same_as_full(&mut ws, root, &["i18n/en.toml"], "the table removed");
 }
+
+#[test]
+fn a_streamed_build_hands_over_every_file_once_and_keeps_no_bytes() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path().join("site");
+    small_site(&root);
+    // A page with highlighted code, so that `syntax.css` is made too.
+    write_files(
+        &root,
+        &[(
+            "content/pages/code.md",
+            "+++\ntitle = \"Code\"\n+++\n\n```rust\nfn main() {}\n```\n",
+        )],
+    );
+    let expected = full(&root).unwrap();
+    assert!(expected.contains_key("syntax.css"));
+    let handed = std::sync::Mutex::new(BTreeMap::<String, Vec<u8>>::new());
+    let twice = std::sync::Mutex::new(Vec::<String>::new());
+    let put = |path: &str, bytes: &[u8]| {
+        if handed
+            .lock()
+            .unwrap()
+            .insert(path.to_owned(), bytes.to_vec())
+            .is_some()
+        {
+            twice.lock().unwrap().push(path.to_owned());
+        }
+        Ok(())
+    };
+    let mut p = Pipeline::open(options(&root), render_options()).unwrap();
+    p.build_into(&put).unwrap();
+    assert!(twice.lock().unwrap().is_empty(), "{:?}", twice.lock());
+    assert_eq!(handed.into_inner().unwrap(), expected);
+    // What the pipeline keeps is the list of files, not their bytes.
+    let kept = p.files();
+    assert_eq!(
+        kept.keys().map(|k| k.to_string()).collect::<Vec<_>>(),
+        expected.keys().cloned().collect::<Vec<_>>()
+    );
+    assert!(kept.values().all(|b| b.is_empty()));
+}
+
+#[test]
+fn a_streamed_build_fails_with_the_error_of_its_sink() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path().join("site");
+    small_site(&root);
+    let put = |path: &str, _: &[u8]| -> factbrief::Result<()> {
+        Err(factbrief::Error::io(
+            Path::new(path),
+            std::io::Error::other("disk full, as a test"),
+        ))
+    };
+    let mut p = Pipeline::open(options(&root), render_options()).unwrap();
+    let err = p.build_into(&put).unwrap_err().to_string();
+    assert!(err.contains("disk full, as a test"), "{err}");
+}

@@ -93,6 +93,24 @@ pub fn render(
     pages: &[Page],
     options: &RenderOptions,
 ) -> Result<Rendered> {
+    render_to(site, theme, pages, options, None)
+}
+
+/// Where files go as they are made, instead of being kept in memory (given
+/// an output path and the bytes; from any thread).
+pub type Sink<'a> = &'a (dyn Fn(&str, &[u8]) -> Result<()> + Sync);
+
+/// Like [`render`], but with a `sink` each page is handed to it as soon as it
+/// is rendered, and its [`Output`] keeps the path alone (no bytes), so that
+/// a build need not hold every page in memory. The first failure of the sink
+/// fails the rendering.
+pub fn render_to(
+    site: &Site,
+    theme: &mut Theme,
+    pages: &[Page],
+    options: &RenderOptions,
+    sink: Option<Sink>,
+) -> Result<Rendered> {
     let tr = Arc::new(theme.translations(&site.settings.language).0);
     tr.register(&mut theme.tera);
     let cards = Cards::new(site, &tr);
@@ -111,8 +129,22 @@ pub fn render(
         tr: &tr,
         inject: inject.as_deref(),
     };
-    let results: Vec<std::result::Result<(Output, bool), Diagnostic>> =
-        pages.par_iter().map(|p| renderer.page(p)).collect();
+    /// Why a page is missing: its own problem, or the sink's.
+    enum Failure {
+        Page(Diagnostic),
+        Sink(Error),
+    }
+    let results: Vec<std::result::Result<(Output, bool), Failure>> = pages
+        .par_iter()
+        .map(|p| {
+            let (mut o, code) = renderer.page(p).map_err(Failure::Page)?;
+            if let Some(put) = sink {
+                put(&o.path, &o.bytes).map_err(Failure::Sink)?;
+                o.bytes = Vec::new();
+            }
+            Ok((o, code))
+        })
+        .collect();
     let mut outputs = Vec::with_capacity(results.len() + 1);
     let mut errors: Vec<Diagnostic> = Vec::new();
     let mut with_code = BTreeSet::new();
@@ -125,11 +157,12 @@ pub fn render(
                 outputs.push(o);
             }
             // One broken template fails every page using it; say it once.
-            Err(d) => {
+            Err(Failure::Page(d)) => {
                 if !errors.contains(&d) {
                     errors.push(d);
                 }
             }
+            Err(Failure::Sink(e)) => return Err(e),
         }
     }
     if !errors.is_empty() {

@@ -6,10 +6,11 @@
 //! file not newer than the manifest), or byte for byte where the manifest
 //! does not vouch for it (see [`super::manifest`]). Then, in this order:
 //!
-//! 1. the new and changed files are written into a staging folder beside the
-//!    output folder (`.<name>.factbrief-new-<pid>-<nanos>`, on the same file
-//!    system; it has a manifest of its own listing them, so that the next
-//!    build recognises and removes it if this one is killed);
+//! 1. as they are made, the new and changed files are written into a staging
+//!    folder beside the output folder (`.<name>.factbrief-new-<pid>-<nanos>`,
+//!    on the same file system, made at the first of them; it has a manifest
+//!    of its own listing each before it is written, so that the next build
+//!    recognises and removes it if this one is killed);
 //! 2. a manifest **in progress** replaces the folder's manifest (by a
 //!    rename): it lists every file that is there or is about to be (the
 //!    unchanged ones with their stamps, the written and the removed ones
@@ -48,16 +49,18 @@
 
 use std::collections::BTreeSet;
 use std::fs;
-use std::io::{self, Read};
+use std::io::{self, Read, Write};
 use std::path::{Path, PathBuf};
-use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+use std::sync::Mutex;
 
 use rayon::prelude::*;
 
 use super::manifest::{self, content_hash, Manifest, OnDisk, Stamp, MANIFEST, MANIFEST_NEXT};
 use super::{cleanup_warning, remove_tree, Hooks, REMOVE_BY_HAND};
 use crate::diagnostic::{Diagnostic, Error, Result};
-use crate::pipeline::{Bytes, Files};
+#[cfg(test)]
+use crate::pipeline::Files;
 
 /// What writing in place did.
 pub enum Outcome {
@@ -80,7 +83,7 @@ pub enum Outcome {
 enum Fate {
     /// Its content is there already: leave it. `newer`: the file is newer
     /// than the manifest (touched by hand), and was compared byte for byte.
-    Keep { stamp: Stamp, newer: bool },
+    Keep { newer: bool },
     /// Write it (new: no file of that path yet).
     Write { new: bool },
     /// A folder is where it goes, or a file where one of its folders goes.
@@ -117,11 +120,11 @@ fn fate(
     };
     let newer = !matches!((manifest::mtime(&meta), written), (Some(m), Some(w)) if m <= w);
     if known == Some(stamp) && !newer {
-        return Fate::Keep { stamp, newer };
+        return Fate::Keep { newer };
     }
     // The manifest does not vouch for it: compare the bytes.
     if same_bytes(&path, bytes) {
-        Fate::Keep { stamp, newer }
+        Fate::Keep { newer }
     } else {
         Fate::Write { new: false }
     }
@@ -154,8 +157,297 @@ fn folders_of(rel: &str) -> impl Iterator<Item = &str> {
     rel.match_indices('/').map(move |(i, _)| &rel[..i])
 }
 
+/// One file of the new site, as [`Staging::put`] found it.
+struct Entry {
+    /// Its output path.
+    path: String,
+    /// Its new content's stamp.
+    stamp: Stamp,
+    /// Left as it is (`newer`: the file was newer than the manifest), or
+    /// staged under the name `name` (a number) of the staging folder (`new`:
+    /// no file of that path yet).
+    fate: Staged,
+}
+
+#[derive(Clone, Copy)]
+enum Staged {
+    Kept { newer: bool },
+    Written { name: usize, new: bool },
+}
+
+/// The files of a new site put into a folder holding a previous site
+/// (`on_disk`, listed by `previous`), one at a time as they are made:
+/// [`Staging::put`] compares each with the file there and stages it if it
+/// changed (step 1 of the module documentation), [`Staging::finish`] puts
+/// the staged files in place (steps 2 to 5). Nothing in the output folder is
+/// touched before `finish`.
+pub struct Staging<'a> {
+    output: &'a Path,
+    staging: PathBuf,
+    previous: &'a Manifest,
+    on_disk: &'a OnDisk,
+    /// The staging folder's manifest, open for appending once the folder is
+    /// made (at the first file to write): each staged name is listed before
+    /// its file is written.
+    log: Mutex<Option<fs::File>>,
+    next: AtomicUsize,
+    entries: Mutex<Vec<Entry>>,
+    /// A file of the new site goes where the folder holds a folder, or one of
+    /// its folders where the folder holds a file.
+    conflict: AtomicBool,
+}
+
+impl<'a> Staging<'a> {
+    /// Ready to stage into `staging` (made when first needed) the files of a
+    /// new site for `output`.
+    pub fn new(
+        output: &'a Path,
+        staging: PathBuf,
+        previous: &'a Manifest,
+        on_disk: &'a OnDisk,
+    ) -> Staging<'a> {
+        Staging {
+            output,
+            staging,
+            previous,
+            on_disk,
+            log: Mutex::new(None),
+            next: AtomicUsize::new(0),
+            entries: Mutex::new(Vec::new()),
+            conflict: AtomicBool::new(false),
+        }
+    }
+
+    /// Take the file of output path `rel`: leave it if the folder has it
+    /// already, else stage it. Safe to call from several threads at once.
+    pub fn put(&self, rel: &str, bytes: &[u8]) -> Result<()> {
+        let hash = content_hash(bytes);
+        let known = self.previous.files.get(rel).copied().flatten();
+        let stamp = Stamp {
+            hash,
+            size: bytes.len() as u64,
+        };
+        let fate = match fate(self.output, rel, bytes, hash, known, self.previous.written) {
+            Fate::Keep { newer } => Staged::Kept { newer },
+            Fate::Write { new } => Staged::Written {
+                name: self.stage(bytes)?,
+                new,
+            },
+            // Staged all the same: the whole-folder swap takes it from there.
+            Fate::Conflict => {
+                self.conflict.store(true, Ordering::Relaxed);
+                Staged::Written {
+                    name: self.stage(bytes)?,
+                    new: false,
+                }
+            }
+        };
+        lock(&self.entries).push(Entry {
+            path: rel.to_owned(),
+            stamp,
+            fate,
+        });
+        Ok(())
+    }
+
+    /// Write `bytes` into the staging folder under a new name, listed first.
+    fn stage(&self, bytes: &[u8]) -> Result<usize> {
+        let name = self.next.fetch_add(1, Ordering::Relaxed);
+        {
+            let mut log = lock(&self.log);
+            if log.is_none() {
+                *log = Some(open_staging(&self.staging)?);
+            }
+            if let Some(file) = log.as_mut() {
+                let manifest = self.staging.join(MANIFEST);
+                file.write_all(format!("- - {name}\n").as_bytes())
+                    .map_err(|e| Error::io(&manifest, e))?;
+            }
+        }
+        let path = self.staging.join(name.to_string());
+        fs::write(&path, bytes).map_err(|e| Error::io(&path, e))?;
+        Ok(name)
+    }
+
+    /// The files taken, by path, each with where its new content is now: the
+    /// staged file if it is still in the staging folder, else the file of the
+    /// output folder (left as it was, or already renamed into place).
+    pub fn sources(&self) -> Vec<(String, PathBuf)> {
+        let mut out: Vec<(String, PathBuf)> = lock(&self.entries)
+            .iter()
+            .map(|e| {
+                let in_place = self.output.join(&e.path);
+                let from = match e.fate {
+                    Staged::Written { name, .. } => {
+                        let staged = self.staging.join(name.to_string());
+                        if staged.exists() {
+                            staged
+                        } else {
+                            in_place
+                        }
+                    }
+                    Staged::Kept { .. } => in_place,
+                };
+                (e.path.clone(), from)
+            })
+            .collect();
+        out.sort();
+        out
+    }
+
+    /// Put the staged files in place and remove what went away: steps 2 to 5
+    /// of the module documentation.
+    pub fn finish(&self, hooks: &Hooks) -> Result<Outcome> {
+        if self.conflict.load(Ordering::Relaxed) {
+            return Ok(Outcome::Conflict);
+        }
+        let mut entries = std::mem::take(&mut *lock(&self.entries));
+        entries.sort_by(|a, b| a.path.cmp(&b.path));
+        if let Some(w) = entries.windows(2).find(|w| w[0].path == w[1].path) {
+            return Err(Error::usage(
+                self.output.join(&w[0].path),
+                format!("two files were made for {} (a bug in factbrief)", w[0].path),
+            ));
+        }
+        let result = self.put_in_place(&entries, hooks);
+        // For `sources`, should the caller fall back to the whole folder.
+        *lock(&self.entries) = entries;
+        result
+    }
+
+    fn put_in_place(&self, entries: &[Entry], hooks: &Hooks) -> Result<Outcome> {
+        let (output, staging) = (self.output, self.staging.as_path());
+        let listed = |f: &str| entries.binary_search_by(|e| e.path.as_str().cmp(f)).is_ok();
+        let gone: Vec<&str> = (self.on_disk.files.iter())
+            .map(String::as_str)
+            .filter(|f| !listed(f))
+            .collect();
+        let needed: BTreeSet<&str> = entries.iter().flat_map(|e| folders_of(&e.path)).collect();
+        let empty: Vec<&str> = (self.on_disk.dirs.iter())
+            .map(String::as_str)
+            .filter(|d| !needed.contains(d))
+            .collect();
+        let mut kept = 0;
+        // Some file is newer than the manifest: write it again, so it is not next time.
+        let mut refresh = false;
+        let mut written = 0;
+        for e in entries {
+            match e.fate {
+                Staged::Kept { newer } => {
+                    kept += 1;
+                    refresh |= newer;
+                }
+                Staged::Written { .. } => written += 1,
+            }
+        }
+        let text = Manifest::text(entries.iter().map(|e| (e.path.as_str(), Some(e.stamp))));
+        let mut warnings = Vec::new();
+
+        // Nothing changed: leave the folder alone, the manifest too if it says the same.
+        if written == 0 && gone.is_empty() && empty.is_empty() {
+            if refresh || !fs::read_to_string(output.join(MANIFEST)).is_ok_and(|t| t == text) {
+                // Only the manifest to write again: stamps it did not have (files
+                // compared byte for byte, an older format), or files touched since.
+                let replaced =
+                    open_staging(staging).and_then(|_| replace_manifest(output, staging, &text));
+                if let Err(e) = replaced {
+                    warnings.push(manifest_warning(output, e));
+                }
+                remove_staging(staging, &mut warnings);
+            }
+            return Ok(Outcome::Done {
+                written: 0,
+                unchanged: kept,
+                removed: 0,
+                warnings,
+            });
+        }
+        // The staged files are all written (a failure there failed `put`):
+        // the manifest of the staging folder is complete.
+        if lock(&self.log).is_none() {
+            open_staging(staging)?;
+        }
+        *lock(&self.log) = None;
+
+        // 2. The manifest in progress: every file there or about to be; no stamp
+        // for what is being replaced or removed.
+        let mut progress: Vec<(&str, Option<Stamp>)> = entries
+            .iter()
+            .map(|e| match e.fate {
+                Staged::Kept { .. } => (e.path.as_str(), Some(e.stamp)),
+                Staged::Written { .. } => (e.path.as_str(), None),
+            })
+            .collect();
+        progress.extend(gone.iter().map(|g| (*g, None)));
+        progress.sort_by(|a, b| a.0.cmp(b.0));
+        if let Err(e) = replace_manifest(output, staging, &Manifest::text(progress)) {
+            let _ = fs::remove_dir_all(staging);
+            return Err(e);
+        }
+
+        // 3. Each staged file into place: the new ones first, then the changed ones.
+        let order = |first: bool| {
+            entries.iter().filter_map(move |e| match e.fate {
+                Staged::Written { name, new } if new == first => Some((e.path.as_str(), name)),
+                _ => None,
+            })
+        };
+        let mut folders: BTreeSet<&str> = BTreeSet::new();
+        for (rel, _) in order(true) {
+            folders.extend(folders_of(rel));
+        }
+        for f in &folders {
+            let path = output.join(f);
+            if let Err(e) = fs::create_dir_all(&path) {
+                return Ok(Outcome::Failed(Error::io(&path, e)));
+            }
+        }
+        for new in [true, false] {
+            let moves: Vec<(&str, usize)> = order(new).collect();
+            let moved = moves.par_iter().try_for_each(|(rel, name)| {
+                let to = output.join(rel);
+                (hooks.rename)(&staging.join(name.to_string()), &to).map_err(|e| Error::io(&to, e))
+            });
+            if let Err(e) = moved {
+                return Ok(Outcome::Failed(e));
+            }
+        }
+
+        // 4. What went away, then the folders left empty (deepest first).
+        let removed = gone.par_iter().try_for_each(|rel| {
+            let path = output.join(rel);
+            match fs::remove_file(&path) {
+                Err(e) if e.kind() != io::ErrorKind::NotFound => Err(Error::io(&path, e)),
+                _ => Ok(()),
+            }
+        });
+        if let Err(e) = removed {
+            return Ok(Outcome::Failed(e));
+        }
+        let mut empty: Vec<PathBuf> = empty.iter().map(|d| output.join(d)).collect();
+        empty.sort_by_key(|d| std::cmp::Reverse(d.components().count()));
+        for d in empty {
+            // A folder that is not empty after all (something was added by hand) stays.
+            let _ = fs::remove_dir(d);
+        }
+
+        // 5. The final manifest, then the staging folder goes.
+        if let Err(e) = replace_manifest(output, staging, &text) {
+            warnings.push(manifest_warning(output, e));
+        }
+        remove_staging(staging, &mut warnings);
+        Ok(Outcome::Done {
+            written,
+            unchanged: kept,
+            removed: gone.len(),
+            warnings,
+        })
+    }
+}
+
 /// Put `files` in `output`, which holds a previous site (`on_disk`, listed by
 /// `previous`), writing only what changed: see the module documentation.
+#[cfg(test)]
 pub fn write(
     output: &Path,
     staging: &Path,
@@ -164,196 +456,27 @@ pub fn write(
     on_disk: &OnDisk,
     hooks: &Hooks,
 ) -> Result<Outcome> {
-    // 0. What becomes of each file, in parallel (hashing and comparing are the work).
-    let list: Vec<(&Arc<str>, &Bytes)> = files.iter().collect();
-    let fates: Vec<(u128, Fate)> = list
+    let stage = Staging::new(output, staging.to_path_buf(), previous, on_disk);
+    files
         .par_iter()
-        .map(|(rel, bytes)| {
-            let hash = content_hash(bytes);
-            let known = previous.files.get(&***rel).copied().flatten();
-            (
-                hash,
-                fate(output, rel, bytes, hash, known, previous.written),
-            )
-        })
-        .collect();
-    if fates.iter().any(|(_, f)| matches!(f, Fate::Conflict)) {
-        return Ok(Outcome::Conflict);
-    }
-    let gone: Vec<&str> = on_disk
-        .files
-        .iter()
-        .map(String::as_str)
-        .filter(|f| !files.contains_key(*f))
-        .collect();
-    let needed: BTreeSet<&str> = files.keys().flat_map(|f| folders_of(f)).collect();
-    let empty: Vec<&str> = on_disk
-        .dirs
-        .iter()
-        .map(String::as_str)
-        .filter(|d| !needed.contains(d))
-        .collect();
-    let mut kept = 0;
-    // Some file is newer than the manifest: write it again, so it is not next time.
-    let mut refresh = false;
-    // (index in `list`, is new)
-    let mut to_write: Vec<(usize, bool)> = Vec::new();
-    for (i, (_, fate)) in fates.iter().enumerate() {
-        match fate {
-            Fate::Keep { newer, .. } => {
-                kept += 1;
-                refresh |= newer;
-            }
-            Fate::Write { new } => to_write.push((i, *new)),
-            Fate::Conflict => unreachable!("handled above"),
-        }
-    }
-
-    // Nothing changed: leave the folder alone, the manifest too if it says the same.
-    if to_write.is_empty() && gone.is_empty() && empty.is_empty() {
-        let text = Manifest::text(list.iter().zip(&fates).map(|((rel, _), (_, fate))| {
-            let Fate::Keep { stamp, .. } = fate else {
-                unreachable!("every file is kept")
-            };
-            (&***rel, Some(*stamp))
-        }));
-        let mut warnings = Vec::new();
-        if refresh || !fs::read_to_string(output.join(MANIFEST)).is_ok_and(|t| t == text) {
-            // Only the manifest to write again: stamps it did not have (files
-            // compared byte for byte, an older format), or files touched since.
-            let replaced =
-                open_staging(staging, &[]).and_then(|()| replace_manifest(output, staging, &text));
-            if let Err(e) = replaced {
-                warnings.push(manifest_warning(output, e));
-            }
-            remove_staging(staging, &mut warnings);
-        }
-        return Ok(Outcome::Done {
-            written: 0,
-            unchanged: kept,
-            removed: 0,
-            warnings,
-        });
-    }
-
-    // 1. The new and changed files, in the staging folder, flat (`0`, `1`, …).
-    let staged_names: Vec<String> = (0..to_write.len()).map(|n| n.to_string()).collect();
-    let staged: Result<()> = open_staging(staging, &staged_names).and_then(|()| {
-        to_write
-            .par_iter()
-            .zip(&staged_names)
-            .try_for_each(|((i, _), name)| {
-                let path = staging.join(name);
-                fs::write(&path, list[*i].1.as_slice()).map_err(|e| Error::io(&path, e))
-            })
-    });
-    if let Err(e) = staged {
-        let _ = fs::remove_dir_all(staging);
-        return Err(e);
-    }
-
-    // 2. The manifest in progress: every file there or about to be; no stamp
-    // for what is being replaced or removed.
-    let mut progress: Vec<(&str, Option<Stamp>)> = list
-        .iter()
-        .zip(&fates)
-        .map(|((rel, _), (_, fate))| match fate {
-            Fate::Keep { stamp, .. } => (&***rel, Some(*stamp)),
-            _ => (&***rel, None),
-        })
-        .collect();
-    progress.extend(gone.iter().map(|g| (*g, None)));
-    progress.sort_by(|a, b| a.0.cmp(b.0));
-    if let Err(e) = replace_manifest(output, staging, &Manifest::text(progress)) {
-        let _ = fs::remove_dir_all(staging);
-        return Err(e);
-    }
-
-    // 3. Each staged file into place: the new ones first, then the changed ones.
-    let order = |new: bool| {
-        to_write
-            .iter()
-            .zip(&staged_names)
-            .filter(move |((_, n), _)| *n == new)
-            .map(|((i, _), name)| (&**list[*i].0, name))
-    };
-    let mut folders: BTreeSet<&str> = BTreeSet::new();
-    for (rel, _) in order(true) {
-        folders.extend(folders_of(rel));
-    }
-    for f in &folders {
-        let path = output.join(f);
-        if let Err(e) = fs::create_dir_all(&path) {
-            return Ok(Outcome::Failed(Error::io(&path, e)));
-        }
-    }
-    for new in [true, false] {
-        let moves: Vec<(&str, &String)> = order(new).collect();
-        let moved = moves.par_iter().try_for_each(|(rel, name)| {
-            let to = output.join(rel);
-            (hooks.rename)(&staging.join(name), &to).map_err(|e| Error::io(&to, e))
-        });
-        if let Err(e) = moved {
-            return Ok(Outcome::Failed(e));
-        }
-    }
-
-    // 4. What went away, then the folders left empty (deepest first).
-    let removed = gone.par_iter().try_for_each(|rel| {
-        let path = output.join(rel);
-        match fs::remove_file(&path) {
-            Err(e) if e.kind() != io::ErrorKind::NotFound => Err(Error::io(&path, e)),
-            _ => Ok(()),
-        }
-    });
-    if let Err(e) = removed {
-        return Ok(Outcome::Failed(e));
-    }
-    let mut empty: Vec<PathBuf> = empty.iter().map(|d| output.join(d)).collect();
-    empty.sort_by_key(|d| std::cmp::Reverse(d.components().count()));
-    for d in empty {
-        // A folder that is not empty after all (something was added by hand) stays.
-        let _ = fs::remove_dir(d);
-    }
-
-    // 5. The final manifest, then the staging folder goes.
-    let text = Manifest::text(list.iter().zip(&fates).map(|((rel, bytes), (hash, fate))| {
-        let stamp = match fate {
-            Fate::Keep { stamp, .. } => *stamp,
-            _ => Stamp {
-                hash: *hash,
-                size: bytes.len() as u64,
-            },
-        };
-        (&***rel, Some(stamp))
-    }));
-    let mut warnings = Vec::new();
-    if let Err(e) = replace_manifest(output, staging, &text) {
-        warnings.push(manifest_warning(output, e));
-    }
-    remove_staging(staging, &mut warnings);
-    Ok(Outcome::Done {
-        written: to_write.len(),
-        unchanged: kept,
-        removed: gone.len(),
-        warnings,
-    })
+        .try_for_each(|(rel, bytes)| stage.put(rel, bytes))?;
+    stage.finish(hooks)
 }
 
-/// Make the staging folder, with a manifest listing what it will hold:
-/// `staged` and [`MANIFEST_NEXT`] (so the next build removes it if this one
-/// is killed).
-fn open_staging(staging: &Path, staged: &[String]) -> Result<()> {
+fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
+    m.lock().unwrap_or_else(std::sync::PoisonError::into_inner)
+}
+
+/// Make the staging folder, with a manifest listing [`MANIFEST_NEXT`], open
+/// for appending the names staged (so the next build removes the folder if
+/// this one is killed).
+fn open_staging(staging: &Path) -> Result<fs::File> {
     fs::create_dir(staging).map_err(|e| Error::io(staging, e))?;
-    let listing = Manifest::text(
-        staged
-            .iter()
-            .map(String::as_str)
-            .chain([MANIFEST_NEXT])
-            .map(|n| (n, None)),
-    );
     let path = staging.join(MANIFEST);
-    fs::write(&path, listing).map_err(|e| Error::io(&path, e))
+    let mut file = fs::File::create(&path).map_err(|e| Error::io(&path, e))?;
+    file.write_all(Manifest::text([(MANIFEST_NEXT, None)]).as_bytes())
+        .map_err(|e| Error::io(&path, e))?;
+    Ok(file)
 }
 
 /// Replace the manifest of `output` with `text`, written first as

@@ -18,8 +18,8 @@
 //!   and where the new site cannot be put in place file by file (a file where
 //!   the new site has a folder, or the reverse; or a rename failed halfway):
 //!   the new site is written into a staging folder beside the output folder,
-//!   `.<name>.factbrief-new-<pid>-<nanos>`, and swapped in only when
-//!   complete. On Linux the swap is one `renameat2(RENAME_EXCHANGE)`: the
+//!   `.<name>.factbrief-new-<pid>-<nanos>` (whose manifest lists each file
+//!   before it is written), and swapped in only when complete. On Linux the swap is one `renameat2(RENAME_EXCHANGE)`: the
 //!   output path names a whole site at every instant, and the staging path
 //!   then holds the previous site, which is removed. Elsewhere (or on a file
 //!   system without the exchange) it is two renames through
@@ -27,9 +27,13 @@
 //!   path is missing. Into a missing folder this is the fastest way: one
 //!   rename, and nothing to compare.
 //!
+//! Either way the files are taken as the pipeline makes them ([`stream_site`]):
+//! compared and staged at once, so a build never holds the whole site in
+//! memory; nothing in the output folder changes until every file is made.
+//!
 //! Builds into the same output folder take turns: each holds an advisory lock
 //! on `.<name>.factbrief-lock` beside the output folder from before it looks at
-//! the folder until the swap is done. The lock file stays: deleting it would
+//! the folder (so while it renders, too) until the swap is done. The lock file stays: deleting it would
 //! let a build that opened it just before lock a file no longer on disk while
 //! a third build locks a new one, both at once. Under the lock no other build
 //! writes, so every staging or old-site folder of that output is a leftover of
@@ -45,17 +49,18 @@
 mod in_place;
 mod manifest;
 
-use std::collections::BTreeSet;
 use std::fs;
 use std::io;
+use std::io::Write;
 use std::path::{Path, PathBuf};
-use std::sync::Arc;
+use std::sync::{Mutex, PoisonError};
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
 use rayon::prelude::*;
 
 use crate::diagnostic::{Code, Diagnostic, Error, Result};
-use crate::pipeline::{Bytes, Files};
+#[cfg(test)]
+use crate::pipeline::Files;
 
 use manifest::{Manifest, OnDisk};
 pub use manifest::{MANIFEST, MANIFEST_NEXT};
@@ -232,11 +237,32 @@ fn some_of(names: &[String]) -> String {
 /// Waits (saying so once on standard error) while another build writes into
 /// the same folder, and fails after two minutes of it. What could not be
 /// cleared beside the folder once the new site is in place is returned as
-/// warnings, not as an error.
+/// warnings, not as an error. (Builds use [`stream_site`].)
+#[cfg(test)]
 pub fn write_site(root: &Path, output: &Path, files: &Files, clean: bool) -> Result<WriteReport> {
     write_with(root, output, files, clean, &HOOKS)
 }
 
+/// Like [`write_site`], but the files are handed to the [`Writer`] given to
+/// `make` as they are made (from any thread), so that they need not all be
+/// held in memory: each is compared with the one in place and written beside
+/// the output folder (staged) at once if it changed. When `make` returns,
+/// the files it did not put are those that went away, and the staged ones are
+/// put in place. If `make` fails, the output folder is left as it was, and
+/// what was staged is removed.
+///
+/// The lock on the output folder (see the module documentation) is held while
+/// `make` runs.
+pub fn stream_site<T>(
+    root: &Path,
+    output: &Path,
+    clean: bool,
+    make: impl FnOnce(&Writer) -> Result<T>,
+) -> Result<(T, WriteReport)> {
+    stream_with(root, output, clean, &HOOKS, make)
+}
+
+#[cfg(test)]
 fn write_with(
     root: &Path,
     output: &Path,
@@ -244,6 +270,44 @@ fn write_with(
     clean: bool,
     hooks: &Hooks,
 ) -> Result<WriteReport> {
+    let put_all = |w: &Writer| {
+        files
+            .par_iter()
+            .try_for_each(|(rel, bytes)| w.put(rel, bytes))
+    };
+    stream_with(root, output, clean, hooks, put_all).map(|((), report)| report)
+}
+
+/// Where the files of a new site go as they are made: see [`stream_site`].
+pub struct Writer<'a> {
+    mode: Mode<'a>,
+}
+
+enum Mode<'a> {
+    /// Into the folder holding a previous site, only what changed.
+    InPlace(in_place::Staging<'a>),
+    /// Into a new folder, swapped in whole.
+    Whole(Whole<'a>),
+}
+
+impl Writer<'_> {
+    /// Take the file of output path `rel` (`/`-separated), with its bytes.
+    /// Each path once; safe to call from several threads at once.
+    pub fn put(&self, rel: &str, bytes: &[u8]) -> Result<()> {
+        match &self.mode {
+            Mode::InPlace(stage) => stage.put(rel, bytes),
+            Mode::Whole(whole) => whole.put(rel, bytes),
+        }
+    }
+}
+
+fn stream_with<T>(
+    root: &Path,
+    output: &Path,
+    clean: bool,
+    hooks: &Hooks,
+    make: impl FnOnce(&Writer) -> Result<T>,
+) -> Result<(T, WriteReport)> {
     // An output that is a symbolic link: write where it points, and keep the link.
     let resolved;
     let output = if fs::symlink_metadata(output).is_ok_and(|m| m.file_type().is_symlink()) {
@@ -320,90 +384,260 @@ fn write_with(
     let mut warnings = Vec::new();
     recover(&parent, &name, output, hooks, &mut warnings)?;
     let previous = check_owned(output)?;
+    let stamp = unique_stamp();
+    let staging = parent.join(format!(".{name}.factbrief-new-{stamp}"));
+    let aside = parent.join(format!(".{name}.factbrief-old-{stamp}"));
+    let whole = Folders {
+        staging: staging.clone(),
+        output,
+        aside,
+        hooks,
+    };
 
     // A folder holding a site: only what changed, unless asked for a clean rewrite.
-    if let Some((manifest, on_disk)) = previous.as_ref().filter(|(_, d)| !d.files.is_empty()) {
-        let removed = on_disk
-            .files
-            .iter()
-            .filter(|f| !files.contains_key(f.as_str()))
-            .count();
-        if !clean {
-            let staging = parent.join(format!(".{name}.factbrief-new-{}", unique_stamp()));
-            match in_place::write(output, &staging, files, manifest, on_disk, hooks)? {
-                in_place::Outcome::Done {
+    let previous = previous.filter(|(_, d)| !d.files.is_empty());
+    if let (Some((manifest, on_disk)), false) = (previous.as_ref(), clean) {
+        let writer = Writer {
+            mode: Mode::InPlace(in_place::Staging::new(
+                output,
+                staging.clone(),
+                manifest,
+                on_disk,
+            )),
+        };
+        let made = make(&writer);
+        let Mode::InPlace(stage) = writer.mode else {
+            unreachable!("made in place")
+        };
+        let value = match made {
+            Ok(v) => v,
+            Err(e) => {
+                let _ = fs::remove_dir_all(&staging);
+                return Err(e);
+            }
+        };
+        let staged = stage.finish(hooks);
+        let first = match staged {
+            Ok(in_place::Outcome::Done {
+                written,
+                unchanged,
+                removed,
+                warnings: mut more,
+            }) => {
+                warnings.append(&mut more);
+                let report = WriteReport {
+                    files: written + unchanged,
                     written,
                     unchanged,
                     removed,
-                    warnings: mut more,
-                } => {
-                    warnings.append(&mut more);
-                    return Ok(WriteReport {
-                        files: files.len(),
-                        written,
-                        unchanged,
-                        removed,
-                        warnings,
-                    });
-                }
-                // Nothing was touched: the whole-folder swap below.
-                in_place::Outcome::Conflict => {}
-                // Every file is whole and listed, old or new: swap in the whole
-                // new site, and clear what is left of this attempt.
-                // If that fails too, the first failure is the one to report.
-                in_place::Outcome::Failed(first) => {
-                    if staging.exists() && (hooks.remove)(&staging).is_err() {
-                        // Listed whole: the next build's recovery removes it.
-                    }
-                    return write_whole(&parent, &name, output, files, removed, hooks, warnings)
-                        .map_err(|_| first);
-                }
+                    warnings,
+                };
+                return Ok((value, report));
             }
+            Ok(in_place::Outcome::Conflict) => None,
+            Ok(in_place::Outcome::Failed(e)) => Some(e),
+            Err(e) => {
+                let _ = fs::remove_dir_all(&staging);
+                return Err(e);
+            }
+        };
+        // Nothing was touched (a conflict), or every file is whole and listed,
+        // old or new (a failure halfway): swap in the whole new site, made of
+        // the staged files and those in place. If that fails too, the first
+        // failure is the one to report.
+        let sources = stage.sources();
+        let whole = Folders {
+            staging: parent.join(format!(".{name}.factbrief-new-{}", unique_stamp())),
+            ..whole
+        };
+        let report = whole
+            .fill_from(&sources, on_disk)
+            .and_then(|w| w.finish(warnings));
+        if staging.exists() && (hooks.remove)(&staging).is_err() {
+            // Listed whole: the next build's recovery removes it.
         }
-        return write_whole(&parent, &name, output, files, removed, hooks, warnings);
+        return match (report, first) {
+            (Ok(report), _) => Ok((value, report)),
+            (Err(_), Some(first)) => Err(first),
+            (Err(e), None) => Err(e),
+        };
     }
-    write_whole(&parent, &name, output, files, 0, hooks, warnings)
+    let on_disk = previous.map(|(_, d)| d);
+    let writer = Writer {
+        mode: Mode::Whole(whole.open(on_disk)?),
+    };
+    let made = make(&writer);
+    let Mode::Whole(state) = writer.mode else {
+        unreachable!("made whole")
+    };
+    match made {
+        Ok(value) => Ok((value, state.finish(warnings)?)),
+        Err(e) => {
+            let _ = fs::remove_dir_all(&state.folders.staging);
+            Err(e)
+        }
+    }
 }
 
-/// Write the whole site into a staging folder and swap it in for `output`
-/// (whose site, if any, loses `removed` files), then remove the previous site.
-fn write_whole(
-    parent: &Path,
-    name: &str,
-    output: &Path,
-    files: &Files,
-    removed: usize,
-    hooks: &Hooks,
-    mut warnings: Vec<Diagnostic>,
-) -> Result<WriteReport> {
-    let stamp = unique_stamp();
-    let staging = parent.join(format!(".{name}.factbrief-new-{stamp}"));
-    fs::create_dir(&staging).map_err(|e| Error::io(&staging, e))?;
-    if let Err(e) = fill(&staging, files) {
-        let _ = fs::remove_dir_all(&staging);
-        return Err(e);
+/// The folders of a whole-folder write: the new site is made in `staging`,
+/// then swapped in for `output` (through `aside` where there is no exchange).
+struct Folders<'a> {
+    staging: PathBuf,
+    output: &'a Path,
+    aside: PathBuf,
+    hooks: &'a Hooks,
+}
+
+/// A new site being written whole into a staging folder, to be swapped in.
+struct Whole<'a> {
+    folders: Folders<'a>,
+    /// The staging folder's manifest, open for appending: each file is listed
+    /// before it is written, so that a build killed while writing leaves a
+    /// folder whose every file is listed.
+    log: Mutex<fs::File>,
+    /// Each file written, with its stamp.
+    stamps: Mutex<Vec<(String, manifest::Stamp)>>,
+    /// The files of the previous site, if any (to count those that went away).
+    previous: Option<OnDisk>,
+}
+
+impl<'a> Folders<'a> {
+    /// Make the staging folder, with a manifest listing [`MANIFEST_NEXT`].
+    fn open(self, previous: Option<OnDisk>) -> Result<Whole<'a>> {
+        let staging = &self.staging;
+        fs::create_dir(staging).map_err(|e| Error::io(staging, e))?;
+        let path = staging.join(MANIFEST);
+        let made = fs::File::create(&path).and_then(|mut f| {
+            f.write_all(Manifest::text([(MANIFEST_NEXT, None)]).as_bytes())?;
+            Ok(f)
+        });
+        let log = match made {
+            Ok(f) => f,
+            Err(e) => {
+                let _ = fs::remove_dir_all(staging);
+                return Err(Error::io(&path, e));
+            }
+        };
+        Ok(Whole {
+            folders: self,
+            log: Mutex::new(log),
+            stamps: Mutex::new(Vec::new()),
+            previous,
+        })
     }
-    let aside = parent.join(format!(".{name}.factbrief-old-{stamp}"));
-    if let Some(previous) = swap(&staging, output, &aside, hooks.exchange)? {
-        if let Err(e) = (hooks.remove)(&previous) {
-            warnings.push(cleanup_warning(
-                &previous,
-                format!(
-                    "the new site is in {}, but the previous one could not be removed from {} ({e})",
-                    output.display(),
-                    previous.display()
-                ),
-                REMOVE_BY_HAND,
-            ));
+
+    /// A whole new site made of `sources` (each output path with the file
+    /// holding its content, which is moved if it is in the staging folder of
+    /// an in-place write, else copied), replacing the site `previous`.
+    fn fill_from(self, sources: &[(String, PathBuf)], previous: &OnDisk) -> Result<Whole<'a>> {
+        let whole = self.open(Some(OnDisk {
+            files: previous.files.clone(),
+            dirs: Vec::new(),
+        }))?;
+        let output = whole.folders.output;
+        let filled = sources.par_iter().try_for_each(|(rel, from)| {
+            let to = whole.target(rel)?;
+            if from.starts_with(output) {
+                fs::copy(from, &to).map_err(|e| Error::io(&to, e))?;
+            } else {
+                fs::rename(from, &to).map_err(|e| Error::io(&to, e))?;
+            }
+            let bytes = fs::read(&to).map_err(|e| Error::io(&to, e))?;
+            lock(&whole.stamps).push((rel.clone(), manifest::stamp_of(&bytes)));
+            Ok(())
+        });
+        if let Err(e) = filled {
+            let _ = fs::remove_dir_all(&whole.folders.staging);
+            return Err(e);
         }
+        Ok(whole)
     }
-    Ok(WriteReport {
-        files: files.len(),
-        written: files.len(),
-        unchanged: 0,
-        removed,
-        warnings,
-    })
+}
+
+impl Whole<'_> {
+    /// The path in the staging folder of output path `rel`, listed in its
+    /// manifest and with its folders made.
+    fn target(&self, rel: &str) -> Result<PathBuf> {
+        let staging = &self.folders.staging;
+        {
+            let mut log = lock(&self.log);
+            log.write_all(format!("- - {rel}\n").as_bytes())
+                .map_err(|e| Error::io(&staging.join(MANIFEST), e))?;
+        }
+        let path = staging.join(rel);
+        if let Some(parent) = path.parent() {
+            fs::create_dir_all(parent).map_err(|e| Error::io(parent, e))?;
+        }
+        Ok(path)
+    }
+
+    fn put(&self, rel: &str, bytes: &[u8]) -> Result<()> {
+        let path = self.target(rel)?;
+        fs::write(&path, bytes).map_err(|e| Error::io(&path, e))?;
+        lock(&self.stamps).push((rel.to_owned(), manifest::stamp_of(bytes)));
+        Ok(())
+    }
+
+    /// Write the final manifest, swap the new site in, then remove the previous one.
+    fn finish(self, mut warnings: Vec<Diagnostic>) -> Result<WriteReport> {
+        let Whole {
+            folders,
+            log,
+            stamps,
+            previous,
+        } = self;
+        drop(log);
+        let mut stamps = stamps.into_inner().unwrap_or_else(PoisonError::into_inner);
+        stamps.sort_by(|a, b| a.0.cmp(&b.0));
+        let staging = &folders.staging;
+        let fail = |e: Error| {
+            let _ = fs::remove_dir_all(staging);
+            e
+        };
+        if let Some(w) = stamps.windows(2).find(|w| w[0].0 == w[1].0) {
+            return Err(fail(Error::usage(
+                folders.output.join(&w[0].0),
+                format!("two files were made for {} (a bug in factbrief)", w[0].0),
+            )));
+        }
+        // Written after every file, so newer than all of them.
+        let text = Manifest::text(stamps.iter().map(|(rel, s)| (rel.as_str(), Some(*s))));
+        let next = staging.join(MANIFEST_NEXT);
+        let path = staging.join(MANIFEST);
+        fs::write(&next, text).map_err(|e| fail(Error::io(&next, e)))?;
+        fs::rename(&next, &path).map_err(|e| fail(Error::io(&path, e)))?;
+        let removed = previous.map_or(0, |p| {
+            p.files
+                .iter()
+                .filter(|f| stamps.binary_search_by(|(r, _)| r.as_str().cmp(f)).is_err())
+                .count()
+        });
+        let (output, hooks) = (folders.output, folders.hooks);
+        if let Some(previous) = swap(staging, output, &folders.aside, hooks.exchange)? {
+            if let Err(e) = (hooks.remove)(&previous) {
+                warnings.push(cleanup_warning(
+                    &previous,
+                    format!(
+                        "the new site is in {}, but the previous one could not be removed from {} ({e})",
+                        output.display(),
+                        previous.display()
+                    ),
+                    REMOVE_BY_HAND,
+                ));
+            }
+        }
+        Ok(WriteReport {
+            files: stamps.len(),
+            written: stamps.len(),
+            unchanged: 0,
+            removed,
+            warnings,
+        })
+    }
+}
+
+fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
+    m.lock().unwrap_or_else(PoisonError::into_inner)
 }
 
 /// `<pid>-<nanoseconds since 1970>`: no two builds' folders have the same name.
@@ -607,53 +841,10 @@ fn remove_tree(dir: &Path) -> Result<()> {
     Ok(())
 }
 
-/// Write the site into `dir`: a manifest listing every file first, so that a
-/// build killed while writing leaves a folder whose every file is listed; then
-/// the files; then the manifest with each file's stamp (written as
-/// [`MANIFEST_NEXT`], listed too, and renamed over the first).
-fn fill(dir: &Path, files: &Files) -> Result<()> {
-    // Already sorted: the files are a map by path.
-    let listing = Manifest::text(
-        files
-            .keys()
-            .map(|p| &**p)
-            .chain([MANIFEST_NEXT])
-            .map(|p| (p, None)),
-    );
-    let path = dir.join(MANIFEST);
-    fs::write(&path, listing).map_err(|e| Error::io(&path, e))?;
-    let mut folders: BTreeSet<PathBuf> = BTreeSet::new();
-    for p in files.keys() {
-        if let Some(parent) = Path::new(&**p).parent() {
-            folders.insert(dir.join(parent));
-        }
-    }
-    for f in &folders {
-        fs::create_dir_all(f).map_err(|e| Error::io(f, e))?;
-    }
-    let list: Vec<(&Arc<str>, &Bytes)> = files.iter().collect();
-    let stamps: Vec<manifest::Stamp> = list
-        .par_iter()
-        .map(|(rel, bytes)| {
-            let path = dir.join(&***rel);
-            fs::write(&path, bytes.as_slice()).map_err(|e| Error::io(&path, e))?;
-            Ok(manifest::stamp_of(bytes))
-        })
-        .collect::<Result<_>>()?;
-    // Written after every file, so newer than all of them.
-    let text = Manifest::text(
-        list.iter()
-            .map(|(rel, _)| &***rel)
-            .zip(stamps.into_iter().map(Some)),
-    );
-    let next = dir.join(MANIFEST_NEXT);
-    fs::write(&next, text).map_err(|e| Error::io(&next, e))?;
-    fs::rename(&next, &path).map_err(|e| Error::io(&path, e))
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
+    use std::sync::Arc;
 
     /// A site of two pages saying `word`.
     fn site(word: &str) -> Files {
@@ -941,6 +1132,47 @@ mod tests {
             assert_eq!(report.unchanged == 0, whole, "{before} then {after}");
             assert_eq!(beside(&out), [".public.factbrief-lock"]);
         }
+    }
+
+    #[test]
+    fn a_stream_that_fails_leaves_the_output_as_it_was_and_nothing_beside_it() {
+        for clean in [false, true] {
+            let dir = tempfile::tempdir().unwrap();
+            let out = dir.path().join("public");
+            let old = bigger("one");
+            write_site(dir.path(), &out, &old, false).unwrap();
+            let new = bigger("two");
+            let failed = stream_site(dir.path(), &out, clean, |w| {
+                for (rel, bytes) in &new {
+                    w.put(rel, bytes)?;
+                }
+                Err::<(), _>(Error::usage(dir.path(), "a template failed, as a test"))
+            });
+            assert!(failed.is_err());
+            assert_eq!(contents(&out), old, "clean: {clean}");
+            assert_eq!(beside(&out), [".public.factbrief-lock"], "clean: {clean}");
+        }
+    }
+
+    #[test]
+    fn a_stream_puts_in_place_what_it_was_given_as_it_came() {
+        let dir = tempfile::tempdir().unwrap();
+        let out = dir.path().join("public");
+        write_site(dir.path(), &out, &bigger("one"), false).unwrap();
+        let new = bigger("two");
+        let ((), report) = stream_site(dir.path(), &out, false, |w| {
+            // Staged as they come, before the stream ends: the folder beside has them.
+            for (rel, bytes) in &new {
+                w.put(rel, bytes)?;
+            }
+            let staged = beside(&out);
+            assert_eq!(staged.len(), 2, "{staged:?}");
+            Ok(())
+        })
+        .unwrap();
+        assert_eq!(contents(&out), new);
+        assert_eq!((report.written, report.removed), (3, 1), "{report:?}");
+        assert_eq!(beside(&out), [".public.factbrief-lock"]);
     }
 
     #[test]
