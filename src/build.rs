@@ -6,6 +6,7 @@ use std::time::{Duration, Instant};
 
 use crate::diagnostic::{Code, Diagnostic, Result};
 use crate::pipeline::Pipeline;
+use crate::render::fingerprint::Fingerprints;
 use crate::render::RenderOptions;
 use crate::write;
 
@@ -48,8 +49,13 @@ impl BuildOptions {
 /// What a build did.
 #[derive(Debug)]
 pub struct BuildReport {
-    /// Pages rendered (HTML, feed, sitemap, generated CSS).
+    /// Pages of the site (HTML, feed, sitemap, generated CSS).
     pub pages: usize,
+    /// Of those, the pages rendered.
+    pub rendered: usize,
+    /// Of those, the pages not rendered: their files were kept from the last
+    /// build, their inputs being the same.
+    pub reused: usize,
     /// Static files copied.
     pub statics: usize,
     /// Files written into the output folder (new or changed; all with `clean`
@@ -116,16 +122,23 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport> {
     let clock = Instant::now();
     // Share images drawn and search shards indexed before are read from the
     // cache folder beside the output.
-    let render_options = RenderOptions::cached_in(&cache_dir(&output), true);
-    let mut pipeline = Pipeline::open(options.clone(), render_options)?.single_run();
+    let cache = cache_dir(&output);
+    let render_options = RenderOptions::cached_in(&cache, true);
+    // And the pages of documents whose inputs are the same as then are not
+    // rendered again, where the output folder still holds their files.
+    let prior = (!options.clean)
+        .then(|| Fingerprints::read(&cache))
+        .flatten();
+    let mut pipeline = Pipeline::open(options.clone(), render_options)?
+        .single_run()
+        .reusing(prior);
     let opened = clock.elapsed();
     // Each file is written (staged) as soon as it is rendered, not held until
     // all are: what is left to write once the pipeline is done is putting
     // the staged files in place.
     let ((mut run, rendered), report) =
         write::stream_site(&options.root, &output, options.clean, |writer| {
-            let put = |path: &str, bytes: &[u8]| writer.put(path, bytes);
-            let run = pipeline.build_into(&put)?;
+            let run = pipeline.build_into(writer)?;
             Ok((run, Instant::now()))
         })?;
     // Reading the files counts as loading.
@@ -136,6 +149,27 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport> {
     let mut warnings = pipeline.warnings().to_vec();
     // What could not be cleared beside the output: the site is in place all the same.
     warnings.extend(report.warnings);
+    // What the next build may reuse: each page with the hash of its file as written.
+    if let Some(mut next) = pipeline.take_fingerprints() {
+        let hashes = write::listed_hashes(&output);
+        next.pages.retain(|path, e| match hashes.get(path) {
+            Some(h) => {
+                e.output = *h;
+                true
+            }
+            None => false,
+        });
+        if let Err(e) = next.write(&cache) {
+            warnings.push(
+                Diagnostic::warning(
+                    Code::Cleanup,
+                    cache.join(crate::render::fingerprint::FILE),
+                    format!("could not keep what this build made of each page for the next build: {e}"),
+                )
+                .with_help("the next build renders every page again; check that the folder beside the output is writable"),
+            );
+        }
+    }
     // Every page was rendered, so what no page asked for is pruned.
     let kept = [
         (&pipeline.render_options().images, "share images", "draws"),
@@ -155,6 +189,8 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport> {
     }
     Ok(BuildReport {
         pages: report.files - pipeline.statics(),
+        rendered: run.rendered,
+        reused: run.reused,
         statics: pipeline.statics(),
         written: report.written,
         unchanged: report.unchanged,

@@ -394,7 +394,12 @@ fn build(
                     .iter()
                     .map(|(name, d)| format!("{name} {} ms", d.as_millis()))
                     .collect();
-                said.push_str(&format!("Stages: {}\n", parts.join(", ")));
+                said.push_str(&format!(
+                    "Stages: {} ({} pages rendered, {} kept from the last build)\n",
+                    parts.join(", "),
+                    result.rendered,
+                    result.reused
+                ));
             }
             if let Some(note) = factbrief::drafts_note(&result.drafts) {
                 said.push_str(&note);

@@ -18,6 +18,7 @@ use crate::diagnostic::Code;
 use crate::diagnostic::{Diagnostic, Error, Findings, Result};
 use crate::link::{self, Site};
 use crate::load::{Changed, DocId, LoadOptions, Store};
+use crate::render::fingerprint::{self, Fingerprints};
 use crate::render::theme::{StaticSource, Theme};
 use crate::render::{self, Page, RenderOptions};
 use crate::write;
@@ -35,6 +36,9 @@ pub struct Rebuild {
     pub changed: Vec<PathBuf>,
     /// Pages rendered.
     pub rendered: usize,
+    /// Pages whose files were kept from the last build, not rendered
+    /// ([`Pipeline::reusing`]).
+    pub reused: usize,
     /// Output files that went away.
     pub removed: usize,
     /// Only stylesheets changed: a page can swap them without reloading.
@@ -82,6 +86,13 @@ pub struct Pipeline {
     /// The files were handed to a sink as they were made ([`Pipeline::build_into`]):
     /// [`Pipeline::files`] has their paths, not their bytes.
     streamed: bool,
+    /// What the last build made of each document's page, for a streamed
+    /// build to reuse the files of pages whose inputs are the same.
+    prior: Option<Fingerprints>,
+    /// What this streamed build made of them (the files' hashes to be filled in).
+    fingerprints: Option<Fingerprints>,
+    /// [`render::globals_hash`] of the site of the last good run.
+    globals: Option<u128>,
 }
 
 /// What changed, as far as pages are concerned.
@@ -162,6 +173,9 @@ impl Pipeline {
             fresh: None,
             theme_stale: false,
             streamed: false,
+            prior: None,
+            fingerprints: None,
+            globals: None,
         })
     }
 
@@ -170,6 +184,22 @@ impl Pipeline {
     pub fn single_run(mut self) -> Pipeline {
         self.memoize = false;
         self
+    }
+
+    /// For [`Pipeline::build_into`]: the fingerprints the last build kept
+    /// (see [`render::fingerprint`]). The file of a document's page whose
+    /// inputs are the same is kept as it is if the sink can vouch for it
+    /// ([`render::Sink::keep`]), and not rendered.
+    pub fn reusing(mut self, prior: Option<Fingerprints>) -> Pipeline {
+        self.prior = prior;
+        self
+    }
+
+    /// The fingerprints of the pages of documents of the last
+    /// [`Pipeline::build_into`], with the hash of the file of each page left
+    /// as it was (those rendered have 0: the sink knows them).
+    pub fn take_fingerprints(&mut self) -> Option<Fingerprints> {
+        self.fingerprints.take()
     }
 
     /// Link and render everything.
@@ -187,7 +217,7 @@ impl Pipeline {
     /// it: memory then grows with the content, not with the output. After it,
     /// [`Pipeline::files`] lists the paths of the files without their bytes.
     /// Before failing, the sink may have been given some of the files.
-    pub fn build_into(&mut self, sink: render::Sink) -> Result<Rebuild> {
+    pub fn build_into(&mut self, sink: &dyn render::Sink) -> Result<Rebuild> {
         let scope = Scope {
             all: true,
             statics: true,
@@ -416,6 +446,7 @@ impl Pipeline {
         Ok(Some(Rebuild {
             changed: Vec::new(),
             rendered: pages.len(),
+            reused: 0,
             removed,
             css_only: false,
             full,
@@ -451,7 +482,7 @@ impl Pipeline {
         &mut self,
         files: &mut Files,
         rendered: render::Rendered,
-        sink: Option<render::Sink>,
+        sink: Option<&dyn render::Sink>,
     ) -> Result<()> {
         // A new search index replaces the old one whole (its files are named by their hashes).
         if rendered.outputs.iter().any(|o| o.path.starts_with(SEARCH)) {
@@ -467,7 +498,7 @@ impl Pipeline {
         } else if !files.contains_key("syntax.css") {
             let mut css = render::syntax_css();
             if let Some(put) = sink {
-                put(&css.path, &css.bytes)?;
+                put.put(&css.path, &css.bytes)?;
                 css.bytes = Vec::new();
             }
             files.insert(css.path.into(), Arc::new(css.bytes));
@@ -482,7 +513,7 @@ impl Pipeline {
         changed: Vec<PathBuf>,
         mut scope: Scope,
         defer: Defer,
-        sink: Option<render::Sink>,
+        sink: Option<&dyn render::Sink>,
     ) -> Result<Rebuild> {
         let start = Instant::now();
         let mut stages = Vec::new();
@@ -553,10 +584,14 @@ impl Pipeline {
         let Some(site) = new_site.as_ref().or(self.site.as_ref()) else {
             return Err(Error::usage("", "nothing to build"));
         };
+        // What every page shows changed (a first correction): every page.
+        let globals = render::globals_hash(site, &self.theme);
+        let globals_changed = self.globals != Some(globals);
 
         // The pages to render: all, or those whose dependencies meet what changed.
         // A template no page kind renders with (`base.html`, a partial) may be in any page.
         let render_all = scope.all
+            || globals_changed
             || scope.every_page
             || self.fresh.is_some()
             || scope
@@ -593,6 +628,48 @@ impl Pipeline {
             touched.into_iter().collect()
         };
         self.pending.clear();
+        // A streamed build keeps the files of pages whose inputs did not change.
+        let mut kept: Vec<(String, bool)> = Vec::new();
+        if let (Some(put), true) = (sink, render_all) {
+            let global = fingerprint::global(
+                site,
+                &self.theme,
+                &self.options.root,
+                &format!(
+                    "{:?} {} {}",
+                    self.options.base_url,
+                    self.options.drafts,
+                    self.render_options.inject.is_some()
+                ),
+            );
+            let inputs = fingerprint::inputs(site, global);
+            let prior = self.prior.take().filter(|p| p.global == global);
+            let mut next = Fingerprints {
+                global,
+                pages: Default::default(),
+            };
+            pages.retain(|p| {
+                let Some(&input) = inputs.get(p) else {
+                    return true;
+                };
+                let path = p.path();
+                let reused = (prior.as_ref())
+                    .and_then(|f| f.pages.get(&path))
+                    .filter(|e| e.input == input && put.keep(&path, e.output))
+                    .copied();
+                let entry = reused.unwrap_or(fingerprint::Entry {
+                    input,
+                    output: 0,
+                    code: false,
+                });
+                next.pages.insert(path.clone(), entry);
+                if reused.is_some() {
+                    kept.push((path, entry.code));
+                }
+                reused.is_none()
+            });
+            self.fingerprints = Some(next);
+        }
         // Every page rendered, but most of them left for `finish`.
         let mut deferred_all = false;
         match defer {
@@ -624,6 +701,13 @@ impl Pipeline {
         if let Some(d) = indexed {
             stages.push(("search index (beside render)", d));
         }
+        if let Some(next) = self.fingerprints.as_mut().filter(|_| sink.is_some()) {
+            for path in &rendered.with_code {
+                if let Some(e) = next.pages.get_mut(path) {
+                    e.code = true;
+                }
+            }
+        }
         let mut paths: Vec<String> = rendered.outputs.iter().map(|o| o.path.clone()).collect();
 
         // Rendering every page, but most of them later: the others stay until then.
@@ -634,8 +718,15 @@ impl Pipeline {
             std::mem::take(&mut self.pages)
         };
         let mut removed = 0;
+        let reused = kept.len();
         if render_all && !deferred_all {
             self.with_code.clear();
+            for (path, code) in kept {
+                if code {
+                    self.with_code.insert(path.clone());
+                }
+                files.insert(path.into(), Arc::new(Vec::new()));
+            }
         } else if !render_all {
             // Pages of documents that went away, and listings that did.
             let went: Vec<Page> = scope
@@ -689,7 +780,7 @@ impl Pipeline {
                 .theme
                 .statics
                 .iter()
-                .try_for_each(|(path, src)| put(path, &static_bytes(src)?));
+                .try_for_each(|(path, src)| put.put(path, &static_bytes(src)?));
             if let Err(e) = streamed {
                 return Err(self.failed(e));
             }
@@ -698,6 +789,7 @@ impl Pipeline {
         if let Some(s) = new_site {
             self.site = Some(s);
         }
+        self.globals = Some(globals);
         if let Some(w) = new_warnings {
             self.warnings = w;
         }
@@ -705,6 +797,7 @@ impl Pipeline {
         Ok(Rebuild {
             changed,
             rendered,
+            reused,
             removed,
             css_only,
             full: render_all,
@@ -737,7 +830,7 @@ fn render_pages(
     theme: &mut Theme,
     pages: &[Page],
     options: &RenderOptions,
-    sink: Option<render::Sink>,
+    sink: Option<&dyn render::Sink>,
 ) -> Result<(render::Rendered, Option<Duration>)> {
     let (rendered, index) = std::thread::scope(|s| {
         let index = pages.contains(&Page::Search).then(|| {
@@ -757,7 +850,7 @@ fn render_pages(
             let mut files = files?;
             if let Some(put) = sink {
                 for f in &mut files {
-                    put(&f.path, &f.bytes)?;
+                    put.put(&f.path, &f.bytes)?;
                     f.bytes = Vec::new();
                 }
             }

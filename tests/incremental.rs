@@ -692,3 +692,27 @@ fn a_streamed_build_fails_with_the_error_of_its_sink() {
     let err = p.build_into(&put).unwrap_err().to_string();
     assert!(err.contains("disk full, as a test"), "{err}");
 }
+
+#[test]
+fn the_first_correction_shows_its_link_on_every_page() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    small_site(root);
+    let (mut ws, first) = open(root);
+    first.unwrap();
+    // The footer of every page links to corrections/ once a claim has one.
+    replace_in(
+        root,
+        "content/claims/troops.md",
+        "\n+++\n\nAnalysis.",
+        "\n[[corrections]]\ndate = 2022-01-02\nnote = \"A figure was corrected.\"\n+++\n\nAnalysis.",
+    );
+    same_as_full(
+        &mut ws,
+        root,
+        &["content/claims/troops.md"],
+        "a first correction",
+    );
+    let about = String::from_utf8(served(&ws)["pages/about/index.html"].clone()).unwrap();
+    assert!(about.contains("corrections/\""), "{about}");
+}

@@ -5,6 +5,7 @@
 
 pub mod blobs;
 pub mod body;
+pub mod fingerprint;
 pub mod highlight;
 pub mod i18n;
 pub mod jsonld;
@@ -96,9 +97,23 @@ pub fn render(
     render_to(site, theme, pages, options, None)
 }
 
-/// Where files go as they are made, instead of being kept in memory (given
-/// an output path and the bytes; from any thread).
-pub type Sink<'a> = &'a (dyn Fn(&str, &[u8]) -> Result<()> + Sync);
+/// Where files go as they are made, instead of being kept in memory (from any thread).
+pub trait Sink: Sync {
+    /// Take the file at output path `path`, with its bytes.
+    fn put(&self, path: &str, bytes: &[u8]) -> Result<()>;
+
+    /// Keep the file at output path `path` as the last build wrote it, if it
+    /// is still there as written, with content hash `hash`: whether it is.
+    fn keep(&self, _path: &str, _hash: u128) -> bool {
+        false
+    }
+}
+
+impl<F: Fn(&str, &[u8]) -> Result<()> + Sync> Sink for F {
+    fn put(&self, path: &str, bytes: &[u8]) -> Result<()> {
+        self(path, bytes)
+    }
+}
 
 /// Like [`render`], but with a `sink` each page is handed to it as soon as it
 /// is rendered, and its [`Output`] keeps the path alone (no bytes), so that
@@ -109,7 +124,7 @@ pub fn render_to(
     theme: &mut Theme,
     pages: &[Page],
     options: &RenderOptions,
-    sink: Option<Sink>,
+    sink: Option<&dyn Sink>,
 ) -> Result<Rendered> {
     let tr = Arc::new(theme.translations(&site.settings.language).0);
     tr.register(&mut theme.tera);
@@ -139,7 +154,7 @@ pub fn render_to(
         .map(|p| {
             let (mut o, code) = renderer.page(p).map_err(Failure::Page)?;
             if let Some(put) = sink {
-                put(&o.path, &o.bytes).map_err(Failure::Sink)?;
+                put.put(&o.path, &o.bytes).map_err(Failure::Sink)?;
                 o.bytes = Vec::new();
             }
             Ok((o, code))
@@ -214,6 +229,15 @@ pub fn localize(site: &mut Site, theme: &Theme) -> Option<Diagnostic> {
         )
         .with_text(index.text.clone()),
     )
+}
+
+/// A hash of the values every page shows (`site` of the templates, in the
+/// briefing's language): when it changes (a first correction, a free page's
+/// title in the navigation), every page must be rendered again.
+pub fn globals_hash(site: &Site, theme: &Theme) -> u128 {
+    let tr = theme.translations(&site.settings.language).0;
+    let json = serde_json::to_string(&site_view(site, &tr)).unwrap_or_default();
+    crate::write::content_hash(json.as_bytes())
 }
 
 fn site_view<'a>(site: &'a Site, tr: &i18n::Translations) -> SiteView<'a> {

@@ -250,6 +250,31 @@ impl<'a> Staging<'a> {
         Ok(())
     }
 
+    /// Keep the file of output path `rel` unread, if the manifest vouches it
+    /// holds the content of hash `hash`: see [`super::Writer::keep`].
+    pub fn keep(&self, rel: &str, hash: u128) -> bool {
+        let Some(Some(stamp)) = self.previous.files.get(rel).copied() else {
+            return false;
+        };
+        if stamp.hash != hash {
+            return false;
+        }
+        let Ok(meta) = fs::symlink_metadata(self.output.join(rel)) else {
+            return false;
+        };
+        let vouched = meta.is_file()
+            && meta.len() == stamp.size
+            && matches!((manifest::mtime(&meta), self.previous.written), (Some(m), Some(w)) if m <= w);
+        if vouched {
+            lock(&self.entries).push(Entry {
+                path: rel.to_owned(),
+                stamp,
+                fate: Staged::Kept { newer: false },
+            });
+        }
+        vouched
+    }
+
     /// Write `bytes` into the staging folder under a new name, listed first.
     fn stage(&self, bytes: &[u8]) -> Result<usize> {
         let name = self.next.fetch_add(1, Ordering::Relaxed);

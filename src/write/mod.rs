@@ -62,8 +62,8 @@ use crate::diagnostic::{Code, Diagnostic, Error, Result};
 #[cfg(test)]
 use crate::pipeline::Files;
 
+pub use manifest::{content_hash, MANIFEST, MANIFEST_NEXT};
 use manifest::{Manifest, OnDisk};
-pub use manifest::{MANIFEST, MANIFEST_NEXT};
 
 /// How long a build waits for another build into the same output folder.
 const LOCK_TIMEOUT: Duration = Duration::from_secs(120);
@@ -299,6 +299,38 @@ impl Writer<'_> {
             Mode::Whole(whole) => whole.put(rel, bytes),
         }
     }
+
+    /// Keep the file of output path `rel` as it is, unread, if the folder's
+    /// manifest vouches that it holds the content of hash `hash` (it lists
+    /// that hash and the size the file has, and the file is not newer than
+    /// the manifest); whether it does. Writing a whole new folder, never.
+    /// Instead of [`Writer::put`], for the same path.
+    pub fn keep(&self, rel: &str, hash: u128) -> bool {
+        match &self.mode {
+            Mode::InPlace(stage) => stage.keep(rel, hash),
+            Mode::Whole(_) => false,
+        }
+    }
+}
+
+impl crate::render::Sink for Writer<'_> {
+    fn put(&self, path: &str, bytes: &[u8]) -> Result<()> {
+        Writer::put(self, path, bytes)
+    }
+
+    fn keep(&self, path: &str, hash: u128) -> bool {
+        Writer::keep(self, path, hash)
+    }
+}
+
+/// The content hash of each file of the output folder `output` as its
+/// manifest lists it (those it gives one), by path.
+pub fn listed_hashes(output: &Path) -> std::collections::HashMap<String, u128> {
+    Manifest::read(output)
+        .files
+        .into_iter()
+        .filter_map(|(path, stamp)| stamp.map(|s| (path, s.hash)))
+        .collect()
 }
 
 fn stream_with<T>(

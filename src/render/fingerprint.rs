@@ -1,0 +1,295 @@
+//! Fingerprints of what a document's page is made from, kept in the cache
+//! folder between builds, so that a build into a folder holding the previous
+//! site renders again only the pages whose inputs changed.
+//!
+//! A page of a document (a claim's page and share image, a source's page)
+//! shows that document and the documents it depends on: the sources a claim
+//! cites or appears in, the claims citing a source or appearing in it, and
+//! the documents its Markdown links to (the same relation, read the other
+//! way, as [`Site::dependents`], by which `serve` renders again what an edit
+//! touches). Its **input fingerprint** hashes the text of each of those
+//! documents, by id, with the **global fingerprint**: the factbrief binary
+//! (its size and modification time, so a new build of it never reuses a
+//! page), the build's options, the values every page shows (`site` of the
+//! templates), `content/_index.md` and every free page, and the site's
+//! templates and translation tables.
+//!
+//! The file `pages-v1` of the cache folder lists, for each such page, its
+//! input fingerprint, the content hash of the file written for it (as in the
+//! output folder's manifest) and whether it has highlighted code. A page is
+//! reused, not rendered, only when its input fingerprint is the same and the
+//! output folder's manifest vouches that the file there is the one written
+//! for it ([`crate::write::Writer::keep`]); anything else renders it. The
+//! file is replaced after each successful build; one that is missing, of
+//! another version or unreadable is ignored, and is safe to delete.
+
+use std::collections::{BTreeSet, HashMap};
+use std::fs;
+use std::io;
+use std::path::Path;
+
+use rayon::prelude::*;
+
+use super::page::Page;
+use super::theme::Theme;
+use crate::link::Site;
+use crate::load::{DocId, Kind};
+use crate::write::content_hash;
+
+/// The name of the file in the cache folder (its version is in the name and in its first line).
+pub const FILE: &str = "pages-v1";
+const HEADER: &str = "factbrief page fingerprints, version 1";
+
+/// What the last build made of each document's page.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Fingerprints {
+    /// The global fingerprint they were made with.
+    pub global: u128,
+    /// By output path.
+    pub pages: HashMap<String, Entry>,
+}
+
+/// What a build made of one page.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Entry {
+    /// Its input fingerprint.
+    pub input: u128,
+    /// The content hash of the file written for it.
+    pub output: u128,
+    /// It has highlighted code (and so needs `syntax.css`).
+    pub code: bool,
+}
+
+impl Fingerprints {
+    /// The fingerprints kept in the cache folder `dir`; `None` if there are
+    /// none, or the file is of another version or does not read whole.
+    pub fn read(dir: &Path) -> Option<Fingerprints> {
+        let text = fs::read_to_string(dir.join(FILE)).ok()?;
+        let mut lines = text.lines();
+        if lines.next()? != HEADER {
+            return None;
+        }
+        let global = u128::from_str_radix(lines.next()?.strip_prefix("global ")?, 16).ok()?;
+        let mut pages = HashMap::new();
+        let mut ended = false;
+        for line in lines {
+            if line == "end" {
+                ended = true;
+                break;
+            }
+            let mut parts = line.splitn(4, ' ');
+            let input = u128::from_str_radix(parts.next()?, 16).ok()?;
+            let output = u128::from_str_radix(parts.next()?, 16).ok()?;
+            let code = match parts.next()? {
+                "0" => false,
+                "1" => true,
+                _ => return None,
+            };
+            let path = parts.next()?;
+            pages.insert(
+                path.to_owned(),
+                Entry {
+                    input,
+                    output,
+                    code,
+                },
+            );
+        }
+        // A file cut short is not read at all.
+        ended.then_some(Fingerprints { global, pages })
+    }
+
+    /// Keep them in the cache folder `dir` (whole, under a temporary name,
+    /// then renamed over the last ones).
+    pub fn write(&self, dir: &Path) -> io::Result<()> {
+        let mut paths: Vec<(&String, &Entry)> = self.pages.iter().collect();
+        paths.sort_by(|a, b| a.0.cmp(b.0));
+        let mut text = format!("{HEADER}\nglobal {:032x}\n", self.global);
+        for (path, e) in paths {
+            text.push_str(&format!(
+                "{:032x} {:032x} {} {path}\n",
+                e.input,
+                e.output,
+                u8::from(e.code)
+            ));
+        }
+        text.push_str("end\n");
+        fs::create_dir_all(dir)?;
+        let temporary = dir.join(format!("{FILE}.{}.tmp", std::process::id()));
+        fs::write(&temporary, text)?;
+        fs::rename(&temporary, dir.join(FILE))
+    }
+}
+
+/// The global fingerprint of a build of `site` (see the module
+/// documentation); `options` names the build's options that change pages.
+pub fn global(site: &Site, theme: &Theme, root: &Path, options: &str) -> u128 {
+    let mut h = Hasher::default();
+    h.add(HEADER.as_bytes());
+    h.add(binary_stamp().as_bytes());
+    h.add(options.as_bytes());
+    // What every page shows: a change there (a first correction, a page's
+    // title in the navigation) changes every page.
+    h.add(&super::globals_hash(site, theme).to_le_bytes());
+    h.add(site.content.index.text.as_bytes());
+    for (id, page) in site.content.pages.iter() {
+        h.add(id.as_bytes());
+        h.add(page.text.as_bytes());
+    }
+    // The site's own templates and translations (the built-in ones are in the binary).
+    for folder in ["templates", "i18n"] {
+        let mut files: Vec<_> = walkdir::WalkDir::new(root.join(folder))
+            .sort_by_file_name()
+            .into_iter()
+            .filter_map(|e| e.ok())
+            .filter(|e| e.file_type().is_file())
+            .map(|e| e.into_path())
+            .collect();
+        files.sort();
+        for f in files {
+            h.add(f.to_string_lossy().as_bytes());
+            h.add(&fs::read(&f).unwrap_or_default());
+        }
+    }
+    h.finish()
+}
+
+/// The input fingerprint of every page of a document (claims' pages and
+/// share images, sources' pages), given the global fingerprint.
+pub fn inputs(site: &Site, global: u128) -> HashMap<Page, u128> {
+    let content = &site.content;
+    // Each document's text, hashed once (in parallel: it is all the content).
+    let mut docs: Vec<(DocId, &str)> = Vec::new();
+    docs.extend((content.claims.iter()).map(|(id, d)| (DocId::claim(id.clone()), &*d.text)));
+    docs.extend((content.sources.iter()).map(|(id, d)| (DocId::source(id.clone()), &*d.text)));
+    let hashes: HashMap<DocId, u128> = docs
+        .par_iter()
+        .map(|(id, text)| (id.clone(), content_hash(text.as_bytes())))
+        .collect();
+    // The claims appearing in each source.
+    let mut appearing: HashMap<&str, Vec<&str>> = HashMap::new();
+    for (claim, linked) in site.claims.iter() {
+        for s in &linked.appears_in {
+            appearing
+                .entry(s.as_str())
+                .or_default()
+                .push(claim.as_str());
+        }
+    }
+    let mut out = HashMap::new();
+    for (doc, _) in &docs {
+        let mut deps: BTreeSet<DocId> = BTreeSet::from([doc.clone()]);
+        match doc {
+            DocId::Doc(Kind::Claim, id) => {
+                if let Some(c) = site.claims.get(id) {
+                    deps.extend(c.evidence.iter().map(|e| DocId::source(e.source.clone())));
+                    deps.extend(c.appears_in.iter().map(|s| DocId::source(s.clone())));
+                }
+            }
+            DocId::Doc(Kind::Source, id) => {
+                if let Some(s) = site.sources.get(id) {
+                    deps.extend(s.citations.iter().map(|c| DocId::claim(c.claim.clone())));
+                }
+                if let Some(claims) = appearing.get(id.as_str()) {
+                    deps.extend(claims.iter().map(|c| DocId::claim((*c).to_owned())));
+                }
+            }
+            _ => {}
+        }
+        if let Some(r) = site.links.get(doc) {
+            deps.extend(r.targets.iter().cloned());
+        }
+        let mut h = Hasher::default();
+        h.add(&global.to_le_bytes());
+        for d in &deps {
+            h.add(format!("{d:?}").as_bytes());
+            // A document with no hash (the index, a free page, a draft) is in the global fingerprint.
+            h.add(&hashes.get(d).copied().unwrap_or_default().to_le_bytes());
+        }
+        let input = h.finish();
+        for page in Page::of_doc(doc) {
+            out.insert(page, input);
+        }
+    }
+    out
+}
+
+/// The size and modification time of the running binary: a rebuilt
+/// factbrief may render any page differently.
+fn binary_stamp() -> String {
+    let meta = std::env::current_exe().and_then(fs::metadata);
+    match meta {
+        Ok(m) => format!(
+            "{} {} {:?}",
+            env!("CARGO_PKG_VERSION"),
+            m.len(),
+            m.modified().ok()
+        ),
+        // Unknown: never the same twice, so nothing is reused.
+        Err(_) => format!("unknown {:?}", std::time::SystemTime::now()),
+    }
+}
+
+/// Hashes a sequence of byte strings (each length-prefixed, so that two
+/// sequences never run together into the same bytes).
+#[derive(Default)]
+struct Hasher(Vec<u8>);
+
+impl Hasher {
+    fn add(&mut self, bytes: &[u8]) {
+        self.0
+            .extend_from_slice(&(bytes.len() as u64).to_le_bytes());
+        self.0.extend_from_slice(bytes);
+    }
+
+    fn finish(self) -> u128 {
+        content_hash(&self.0)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn sample() -> Fingerprints {
+        let mut pages = HashMap::new();
+        pages.insert(
+            "claims/a b/index.html".to_owned(),
+            Entry {
+                input: 1,
+                output: u128::MAX,
+                code: true,
+            },
+        );
+        pages.insert(
+            "sources/s/index.html".to_owned(),
+            Entry {
+                input: 2,
+                output: 3,
+                code: false,
+            },
+        );
+        Fingerprints { global: 7, pages }
+    }
+
+    #[test]
+    fn fingerprints_read_back_what_was_written() {
+        let dir = tempfile::tempdir().unwrap();
+        sample().write(dir.path()).unwrap();
+        assert_eq!(Fingerprints::read(dir.path()), Some(sample()));
+    }
+
+    #[test]
+    fn a_file_cut_short_of_another_version_or_corrupt_is_not_read() {
+        let dir = tempfile::tempdir().unwrap();
+        sample().write(dir.path()).unwrap();
+        let text = fs::read_to_string(dir.path().join(FILE)).unwrap();
+        let cut = &text[..text.len() - "end\n".len()];
+        let older = text.replace("version 1", "version 0");
+        let corrupt = text.replacen(" 1 claims", " x claims", 1);
+        for bad in [cut, &older, &corrupt, "", "garbage\n"] {
+            fs::write(dir.path().join(FILE), bad).unwrap();
+            assert_eq!(Fingerprints::read(dir.path()), None, "{bad:?}");
+        }
+    }
+}

@@ -1,0 +1,288 @@
+//! Builds into a folder holding the previous site reuse the files of pages
+//! whose inputs did not change (the fingerprints kept in the cache folder),
+//! and equal a clean build, byte for byte, over random edit sequences.
+
+mod common;
+
+use std::fs;
+use std::path::Path;
+
+use common::*;
+use factbrief::BuildOptions;
+
+/// Build `root` into `out`, the cache folder beside it kept between builds.
+fn build(root: &Path, out: &Path, clean: bool) -> factbrief::Result<factbrief::BuildReport> {
+    factbrief::build(&BuildOptions {
+        output: Some(out.to_path_buf()),
+        clean,
+        ..BuildOptions::new(root)
+    })
+}
+
+/// Every file of a clean build of `root` into a new folder with no cache.
+fn clean_build(root: &Path, scratch: &Path) -> Option<std::collections::BTreeMap<String, Vec<u8>>> {
+    let _ = fs::remove_dir_all(scratch);
+    fs::create_dir_all(scratch).unwrap();
+    let out = scratch.join("fresh");
+    build(root, &out, true).ok()?;
+    Some(snapshot_dir(&out))
+}
+
+struct Rng(u64);
+impl Rng {
+    fn next(&mut self, n: usize) -> usize {
+        self.0 ^= self.0 << 13;
+        self.0 ^= self.0 >> 7;
+        self.0 ^= self.0 << 17;
+        (self.0 % n as u64) as usize
+    }
+}
+
+fn source(i: usize, extra: &str) -> String {
+    format!("+++\ntitle = \"Source {i}{extra}\"\noutlet = \"Outlet {}\"\npublished = 2021-12-{:02}\n+++\n\nShared words here. Unique sentence number {i} of the set.\n\nMore *text* with `code` and [a link](https://x.org/{i}).\n", i % 3, 1 + i % 28)
+}
+
+fn claim(
+    i: usize,
+    verdict: &str,
+    sources: &[usize],
+    corrected: bool,
+    link: Option<usize>,
+) -> String {
+    let mut s = format!(
+        "+++\nclaim = \"Claim {i}.\"\nverdict = \"{verdict}\"\nclaimed = 2021-12-{:02}\ntags = [\"tag {}\"]\n",
+        1 + i % 28,
+        i % 2
+    );
+    for (k, src) in sources.iter().enumerate() {
+        let stance = ["supports", "contradicts", "context"][k % 3];
+        s.push_str(&format!("[[evidence]]\nsource = \"s{src}\"\nstance = \"{stance}\"\nquote = \"Unique sentence number {src}\"\n"));
+    }
+    if corrected {
+        s.push_str("[[corrections]]\ndate = 2022-01-02\nnote = \"A figure was corrected.\"\n");
+    }
+    s.push_str(&format!(
+        "+++\n\nAnalysis of claim {i}, see [the first source](source:s{}).\n",
+        sources[0]
+    ));
+    if let Some(other) = link {
+        s.push_str(&format!("\nCompare [another check](claim:c{other}).\n"));
+    }
+    s.push_str("\n```rust\nfn main() {}\n```\n");
+    s
+}
+
+#[test]
+fn random_edit_sequences_built_with_the_cache_equal_clean_builds() {
+    let mut reused_total = 0;
+    for seed in [3u64, 11] {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path().join("site");
+        let out = dir.path().join("out").join("public");
+        let scratch = dir.path().join("scratch");
+        write_files(
+            &root,
+            &[
+                ("content/_index.md", "+++\ntitle = \"Inc\"\npublished = 2022-01-05\ncontact = \"desk@example.org\"\n+++\nOverview.\n"),
+                ("content/pages/about.md", "+++\ntitle = \"About\"\nweight = 1\n+++\nAbout.\n"),
+            ],
+        );
+        let mut sources: Vec<usize> = (0..6).collect();
+        let mut claims: Vec<usize> = (0..5).collect();
+        for &i in &sources {
+            write_files(
+                &root,
+                &[(&format!("content/sources/s{i}.md"), &source(i, ""))],
+            );
+        }
+        for &i in &claims {
+            write_files(
+                &root,
+                &[(
+                    &format!("content/claims/c{i}.md"),
+                    &claim(i, "true", &[i, i + 1], false, None),
+                )],
+            );
+        }
+        build(&root, &out, false).expect("the first build");
+        let mut rng = Rng(seed);
+        let verdicts = [
+            "true",
+            "mostly-true",
+            "mixed",
+            "false",
+            "misleading",
+            "unproven",
+        ];
+        let mut next_id = 100;
+        let cache = dir.path().join("out").join(".public.factbrief-cache");
+        for step in 0..36 {
+            let what = rng.next(14);
+            match what {
+                0 | 1 => {
+                    let c = claims[rng.next(claims.len())];
+                    let s1 = sources[rng.next(sources.len())];
+                    let s2 = sources[rng.next(sources.len())];
+                    let link = (rng.next(3) == 0).then(|| claims[rng.next(claims.len())]);
+                    let verdict = verdicts[rng.next(verdicts.len())];
+                    write_files(&root, &[(&format!("content/claims/c{c}.md"), &claim(c, verdict, &[s1, s2], rng.next(4) == 0, link))]);
+                }
+                2 => {
+                    let s = sources[rng.next(sources.len())];
+                    write_files(&root, &[(&format!("content/sources/s{s}.md"), &source(s, &format!(" (rev {step})")))]);
+                }
+                3 => {
+                    let s = next_id;
+                    next_id += 1;
+                    sources.push(s);
+                    write_files(&root, &[(&format!("content/sources/s{s}.md"), &source(s, ""))]);
+                }
+                // A source no claim cites any more goes.
+                4 if sources.len() > 3 => {
+                    let s = sources.remove(rng.next(sources.len()));
+                    for &c in &claims {
+                        write_files(&root, &[(&format!("content/claims/c{c}.md"), &claim(c, "mixed", &[sources[0], sources[1]], false, None))]);
+                    }
+                    fs::remove_file(root.join(format!("content/sources/s{s}.md"))).unwrap();
+                }
+                5 => {
+                    let c = next_id;
+                    next_id += 1;
+                    claims.push(c);
+                    let s = sources[rng.next(sources.len())];
+                    write_files(&root, &[(&format!("content/claims/c{c}.md"), &claim(c, "false", &[s], false, None))]);
+                }
+                6 if claims.len() > 2 => {
+                    let c = claims.remove(rng.next(claims.len()));
+                    fs::remove_file(root.join(format!("content/claims/c{c}.md"))).unwrap();
+                    // No claim links to it any more.
+                    for &o in &claims {
+                        write_files(&root, &[(&format!("content/claims/c{o}.md"), &claim(o, "true", &[sources[0]], false, None))]);
+                    }
+                }
+                7 => write_files(&root, &[("content/pages/about.md", &format!("+++\ntitle = \"About {step}\"\nweight = 1\n+++\nAbout.\n"))]),
+                8 => write_files(&root, &[("content/_index.md", &format!("+++\ntitle = \"Inc\"\ndescription = \"Step {step}\"\npublished = 2022-01-05\ncontact = \"desk@example.org\"\n+++\nOverview.\n"))]),
+                9 => write_files(&root, &[("templates/claim.html", &format!("{{% extends \"base.html\" %}}{{% block content %}}<h1>{{{{ claim.claim }}}}</h1><!-- {step} -->{{% endblock content %}}"))]),
+                10 => write_files(&root, &[("static/extra.css", &format!("/* {step} */"))]),
+                11 => write_files(&root, &[("i18n/en.toml", &format!("nav_claims = \"Checks {step}\"\n"))]),
+                // The cache file damaged, or of an older version: ignored.
+                12 => {
+                    let file = cache.join("pages-v1");
+                    if let Ok(text) = fs::read_to_string(&file) {
+                        let damaged = if rng.next(2) == 0 {
+                            text.replace("version 1", "version 0")
+                        } else {
+                            text[..text.len() / 2].to_owned()
+                        };
+                        fs::write(&file, damaged).unwrap();
+                    }
+                }
+                // Nothing changed.
+                _ => {}
+            }
+            let want = clean_build(&root, &scratch);
+            let got = build(&root, &out, false);
+            match (&got, &want) {
+                (Ok(report), Some(want)) => {
+                    assert!(
+                        snapshot_dir(&out) == *want,
+                        "seed {seed} step {step} (edit {what}): not as a clean build"
+                    );
+                    reused_total += report.reused;
+                    if what == 13 {
+                        assert_eq!(
+                            report.written, 0,
+                            "seed {seed} step {step}: nothing to write"
+                        );
+                        assert!(report.reused > 0, "seed {seed} step {step}: {report:?}");
+                    }
+                }
+                (Err(e), None) => panic!("seed {seed} step {step}: both failed: {e}"),
+                (got, want) => panic!(
+                    "seed {seed} step {step}: {:?} against a clean build's {}",
+                    got.as_ref().map(|_| "success"),
+                    want.is_some()
+                ),
+            }
+        }
+    }
+    assert!(reused_total > 0);
+}
+
+#[test]
+fn a_claim_edit_renders_only_its_pages_and_the_lists_through_the_binary() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path().join("site");
+    small_site(&root);
+    // A second claim and source, which the edit below does not touch.
+    write_files(
+        &root,
+        &[
+            ("content/sources/other.md", "+++\ntitle = \"Another report\"\noutlet = \"Paper\"\npublished = 2021-12-29\n+++\n\nThe talks were set for January.\n"),
+            ("content/claims/talks.md", "+++\nclaim = \"Talks were planned.\"\nverdict = \"true\"\n\n[[evidence]]\nsource = \"other\"\nstance = \"supports\"\nquote = \"The talks were set for January.\"\n+++\n\nAnalysis.\n"),
+        ],
+    );
+    let out = root.join("public");
+    build_ok(&root, &out);
+    let timings = |o: &std::process::Output| {
+        let (stdout, _) = texts(o);
+        let line = stdout
+            .lines()
+            .find(|l| l.starts_with("Stages:"))
+            .unwrap_or_default()
+            .to_owned();
+        let counts: Vec<usize> = line
+            .split(['(', ' ', ','])
+            .filter_map(|w| w.parse().ok())
+            .collect();
+        (line, counts)
+    };
+    let o = run(&root, &["build", "--timings"]);
+    assert!(o.status.success());
+    let (line, counts) = timings(&o);
+    let [.., rendered, kept] = counts[..] else {
+        panic!("{line}")
+    };
+    assert!(kept > 0 && rendered > 0, "{line}");
+    let before = snapshot_dir(&out);
+    // One claim's statement: its pages change, the other claims' do not.
+    replace_in(
+        &root,
+        "content/claims/troops.md",
+        "claim = \"",
+        "claim = \"Edited: ",
+    );
+    let o = run(&root, &["build", "--timings"]);
+    assert!(o.status.success());
+    let (line, counts) = timings(&o);
+    let [.., rendered_after, kept_after] = counts[..] else {
+        panic!("{line}")
+    };
+    assert!(kept_after > 0 && kept_after < kept, "{line}");
+    assert_eq!(rendered_after + kept_after, rendered + kept, "{line}");
+    let after = snapshot_dir(&out);
+    let changed: Vec<&String> = after
+        .keys()
+        .filter(|k| before.get(*k) != after.get(*k))
+        .collect();
+    assert!(
+        changed.iter().any(|k| k.starts_with("claims/troops/")),
+        "{changed:?}"
+    );
+    // The untouched claim's page and source's page were kept, not rendered.
+    assert!(
+        !changed
+            .iter()
+            .any(|k| k.starts_with("claims/talks/") || k.starts_with("sources/other/")),
+        "{changed:?}"
+    );
+    assert_eq!(kept_after, 3, "{line}");
+    // As a clean build.
+    let fresh = dir.path().join("fresh");
+    let o = run(
+        &root,
+        &["build", "--clean", "--output", fresh.to_str().unwrap()],
+    );
+    assert!(o.status.success());
+    assert!(snapshot_dir(&fresh) == after);
+}
