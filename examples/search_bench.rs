@@ -3,8 +3,13 @@
 //! times and prints the wall and CPU time of each part.
 //!
 //! ```text
-//! cargo run --release --example search_bench -- [--runs 3] ROOT
+//! cargo run --release --example search_bench -- [--runs 3] [--cache DIR] ROOT
 //! ```
+//!
+//! `--cache DIR` reads the share images and search shards a build kept in DIR
+//! (`.<output>.factbrief-cache`, never written), so that building the site
+//! first does not draw every share image again; the index measured is still
+//! made from nothing.
 //!
 //! CPU time is the process's (user and system, from `/proc/self/stat`, Linux
 //! only; shown as 0 elsewhere), so that the figure means something on a busy
@@ -43,15 +48,16 @@ fn cpu_seconds() -> f64 {
 
 fn main() {
     let mut args = std::env::args().skip(1);
-    let (mut runs, mut root) = (3usize, None);
+    let (mut runs, mut root, mut cache) = (3usize, None, None);
     while let Some(a) = args.next() {
         match a.as_str() {
             "--runs" => runs = args.next().and_then(|v| v.parse().ok()).unwrap_or(runs),
+            "--cache" => cache = args.next().map(PathBuf::from),
             _ => root = Some(PathBuf::from(a)),
         }
     }
     let Some(root) = root else {
-        eprintln!("usage: search_bench [--runs N] ROOT");
+        eprintln!("usage: search_bench [--runs N] [--cache DIR] ROOT");
         std::process::exit(2);
     };
     let options = BuildOptions {
@@ -61,7 +67,11 @@ fn main() {
         drafts: false,
         clean: false,
     };
-    let mut p = Pipeline::open(options, RenderOptions::default()).expect("the site opens");
+    let render = match &cache {
+        Some(dir) => RenderOptions::cached_in(dir, false),
+        None => RenderOptions::default(),
+    };
+    let mut p = Pipeline::open(options, render).expect("the site opens");
     p.build().expect("the site builds");
     let site = p.site().expect("a built site");
     let language = search::index_language(&site.settings.language);

@@ -326,39 +326,13 @@ fn index_in_shards(
     }
     let count = shards.len();
     let fragments = MAX_FRAGMENT_FILES.div_ceil(u32::try_from(count).unwrap_or(u32::MAX));
-    // Pagefind is async (tokio). Each shard runs on a small current-thread
-    // runtime of its own, in a thread of its own: a caller already inside a
-    // tokio runtime (a library user's) could not start one on its thread.
-    // As many shards at a time as there are cores: each holds all its records
-    // in memory until its files are made.
-    let at_once = std::thread::available_parallelism().map_or(2, |n| n.get());
-    let mut built: Vec<Bundle> = Vec::with_capacity(count);
-    let mut keys = std::collections::HashSet::new();
-    for (b, batch) in shards.chunks(at_once).enumerate() {
-        std::thread::scope(|s| {
-            let handles: Vec<_> = batch
-                .iter()
-                .enumerate()
-                .map(|(j, shard)| {
-                    let first = b * at_once + j == 0;
-                    let language = plan[b * at_once + j].1.as_str();
-                    s.spawn(move || shard_files(shard, language, fragments, first, cache))
-                })
-                .collect();
-            built.extend(handles.into_iter().map(|h| {
-                let (key, files) = h
-                    .join()
-                    .unwrap_or_else(|_| (None, Err("Pagefind stopped unexpectedly".to_owned())));
-                keys.extend(key);
-                files
-            }));
-        });
-    }
+    let built = make_shards(&shards, &plan, fragments, cache);
+    let keys: std::collections::HashSet<u64> = built.iter().filter_map(|(key, _)| *key).collect();
     // In memory (for `serve`), only the shards of this index are kept.
     cache.forget_all_but(&keys);
     let mut out = Vec::new();
     let mut others = Vec::new();
-    for (i, files) in built.into_iter().enumerate() {
+    for (i, (_, files)) in built.into_iter().enumerate() {
         let files = files.map_err(|e| failed(format!("cannot build the search index: {e}")))?;
         let folder = plan[i].0.clone();
         if i > 0 {
@@ -378,6 +352,89 @@ fn index_in_shards(
     });
     out.sort_by(|a, b| a.path.cmp(&b.path));
     Ok(out)
+}
+
+/// The files of each shard (see [`shard_files`]), in the order of `shards`,
+/// with their keys.
+///
+/// Pagefind is async (tokio): each shard runs on a small current-thread
+/// runtime of its own, in a thread of its own, since a caller already inside a
+/// tokio runtime (a library user's) could not start one on its thread. As many
+/// threads as there are cores each take the next shard not yet taken until
+/// none is left, so that no core waits for the slowest shard of a batch; each
+/// shard holds all its records in memory until its files are made.
+///
+/// The largest shards are taken first, so that the last to finish are small.
+///
+/// Pagefind runs parts of its work with rayon. Called from a thread outside any
+/// pool, that work would go to the global pool, where the rendering's pages
+/// run beside the index: it would wait there until the rendering is done, and
+/// the shard with it. So each of these threads runs its shards in a rayon pool
+/// of one thread of its own, and the shards progress beside the rendering.
+/// (One pool shared by the shards will not do: a thread waiting in one shard's
+/// parallel step may take up another shard's work, and start its tokio runtime
+/// inside the first one's, which tokio refuses. A larger pool for each would
+/// mostly idle: most of a shard's work, reading the records and compressing the
+/// files, is on one thread anyway.)
+fn make_shards(
+    shards: &[Vec<&Record>],
+    plan: &[(String, String)],
+    fragments: u32,
+    cache: &Blobs,
+) -> Vec<(Option<u64>, Bundle)> {
+    let threads = std::thread::available_parallelism()
+        .map_or(2, |n| n.get())
+        .min(shards.len());
+    let mut order: Vec<usize> = (0..shards.len()).collect();
+    order.sort_by_key(|&i| std::cmp::Reverse(shards[i].len()));
+    let next = std::sync::atomic::AtomicUsize::new(0);
+    let shard = |i: usize| {
+        let (records, language) = (&shards[i], plan[i].1.as_str());
+        shard_files(records, language, fragments, i == 0, cache)
+    };
+    let mut built: Vec<(usize, (Option<u64>, Bundle))> = std::thread::scope(|s| {
+        let workers: Vec<_> = (0..threads)
+            .map(|_| {
+                s.spawn(|| {
+                    let pool = rayon::ThreadPoolBuilder::new()
+                        .num_threads(1)
+                        .thread_name(|_| "factbrief-search".to_owned())
+                        .build();
+                    let mut done = Vec::new();
+                    loop {
+                        let taken = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                        let Some(&i) = order.get(taken) else {
+                            break;
+                        };
+                        // Without a pool of its own (no thread to be had), in the global one.
+                        let files = match &pool {
+                            Ok(pool) => pool.install(|| shard(i)),
+                            Err(_) => shard(i),
+                        };
+                        done.push((i, files));
+                    }
+                    done
+                })
+            })
+            .collect();
+        workers
+            .into_iter()
+            .flat_map(|w| {
+                w.join().unwrap_or_else(|_| {
+                    // The shards it took are missing below, and are reported.
+                    Vec::new()
+                })
+            })
+            .collect()
+    });
+    built.sort_unstable_by_key(|(i, _)| *i);
+    let mut built = built.into_iter().peekable();
+    (0..shards.len())
+        .map(|i| match built.next_if(|(j, _)| *j == i) {
+            Some((_, files)) => files,
+            None => (None, Err("Pagefind stopped unexpectedly".to_owned())),
+        })
+        .collect()
 }
 
 /// What decides the shard of the record at `url`: for a claim
