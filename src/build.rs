@@ -6,7 +6,7 @@ use std::time::{Duration, Instant};
 
 use crate::diagnostic::{Code, Diagnostic, Result};
 use crate::pipeline::Pipeline;
-use crate::render::fingerprint::Fingerprints;
+use crate::render::reuse::Reuse;
 use crate::render::RenderOptions;
 use crate::write;
 
@@ -126,9 +126,7 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport> {
     let render_options = RenderOptions::cached_in(&cache, true);
     // And the pages of documents whose inputs are the same as then are not
     // rendered again, where the output folder still holds their files.
-    let prior = (!options.clean)
-        .then(|| Fingerprints::read(&cache))
-        .flatten();
+    let prior = (!options.clean).then(|| Reuse::read(&cache)).flatten();
     let mut pipeline = Pipeline::open(options.clone(), render_options)?
         .single_run()
         .reusing(prior);
@@ -163,7 +161,7 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport> {
             warnings.push(
                 Diagnostic::warning(
                     Code::Cleanup,
-                    cache.join(crate::render::fingerprint::FILE),
+                    cache.join(crate::render::reuse::FILE),
                     format!("could not keep what this build made of each page for the next build: {e}"),
                 )
                 .with_help("the next build renders every page again; check that the folder beside the output is writable"),

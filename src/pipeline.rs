@@ -18,7 +18,7 @@ use crate::diagnostic::Code;
 use crate::diagnostic::{Diagnostic, Error, Findings, Result};
 use crate::link::{self, Site};
 use crate::load::{Changed, DocId, LoadOptions, Store};
-use crate::render::fingerprint::{self, Fingerprints};
+use crate::render::reuse::{self, Reuse};
 use crate::render::theme::{StaticSource, Theme};
 use crate::render::{self, Page, RenderOptions};
 use crate::write;
@@ -88,9 +88,9 @@ pub struct Pipeline {
     streamed: bool,
     /// What the last build made of each document's page, for a streamed
     /// build to reuse the files of pages whose inputs are the same.
-    prior: Option<Fingerprints>,
+    prior: Option<Reuse>,
     /// What this streamed build made of them (the files' hashes to be filled in).
-    fingerprints: Option<Fingerprints>,
+    fingerprints: Option<Reuse>,
     /// [`render::globals_hash`] of the site of the last good run.
     globals: Option<u128>,
 }
@@ -190,7 +190,7 @@ impl Pipeline {
     /// (see [`render::fingerprint`]). The file of a document's page whose
     /// inputs are the same is kept as it is if the sink can vouch for it
     /// ([`render::Sink::keep`]), and not rendered.
-    pub fn reusing(mut self, prior: Option<Fingerprints>) -> Pipeline {
+    pub fn reusing(mut self, prior: Option<Reuse>) -> Pipeline {
         self.prior = prior;
         self
     }
@@ -198,7 +198,7 @@ impl Pipeline {
     /// The fingerprints of the pages of documents of the last
     /// [`Pipeline::build_into`], with the hash of the file of each page left
     /// as it was (those rendered have 0: the sink knows them).
-    pub fn take_fingerprints(&mut self) -> Option<Fingerprints> {
+    pub fn take_fingerprints(&mut self) -> Option<Reuse> {
         self.fingerprints.take()
     }
 
@@ -631,7 +631,7 @@ impl Pipeline {
         // A streamed build keeps the files of pages whose inputs did not change.
         let mut kept: Vec<(String, bool)> = Vec::new();
         if let (Some(put), true) = (sink, render_all) {
-            let global = fingerprint::global(
+            let global = reuse::global(
                 site,
                 &self.theme,
                 &self.options.root,
@@ -642,9 +642,9 @@ impl Pipeline {
                     self.render_options.inject.is_some()
                 ),
             );
-            let inputs = fingerprint::inputs(site, global);
+            let inputs = reuse::inputs(site, global);
             let prior = self.prior.take().filter(|p| p.global == global);
-            let mut next = Fingerprints {
+            let mut next = Reuse {
                 global,
                 pages: Default::default(),
             };
@@ -657,7 +657,7 @@ impl Pipeline {
                     .and_then(|f| f.pages.get(&path))
                     .filter(|e| e.input == input && put.keep(&path, e.output))
                     .copied();
-                let entry = reused.unwrap_or(fingerprint::Entry {
+                let entry = reused.unwrap_or(reuse::Entry {
                     input,
                     output: 0,
                     code: false,

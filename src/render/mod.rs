@@ -5,12 +5,12 @@
 
 pub mod blobs;
 pub mod body;
-pub mod fingerprint;
 pub mod highlight;
 pub mod i18n;
 pub mod jsonld;
 mod page;
 mod pages;
+pub mod reuse;
 pub mod search;
 pub mod share_cache;
 pub mod share_image;

@@ -1,4 +1,4 @@
-//! Fingerprints of what a document's page is made from, kept in the cache
+//! Reuse of what a document's page is made from, kept in the cache
 //! folder between builds, so that a build into a folder holding the previous
 //! site renders again only the pages whose inputs changed.
 //!
@@ -42,7 +42,7 @@ const HEADER: &str = "factbrief page fingerprints, version 1";
 
 /// What the last build made of each document's page.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct Fingerprints {
+pub struct Reuse {
     /// The global fingerprint they were made with.
     pub global: u128,
     /// By output path.
@@ -60,10 +60,10 @@ pub struct Entry {
     pub code: bool,
 }
 
-impl Fingerprints {
+impl Reuse {
     /// The fingerprints kept in the cache folder `dir`; `None` if there are
     /// none, or the file is of another version or does not read whole.
-    pub fn read(dir: &Path) -> Option<Fingerprints> {
+    pub fn read(dir: &Path) -> Option<Reuse> {
         let text = fs::read_to_string(dir.join(FILE)).ok()?;
         let mut lines = text.lines();
         if lines.next()? != HEADER {
@@ -96,7 +96,7 @@ impl Fingerprints {
             );
         }
         // A file cut short is not read at all.
-        ended.then_some(Fingerprints { global, pages })
+        ended.then_some(Reuse { global, pages })
     }
 
     /// Keep them in the cache folder `dir` (whole, under a temporary name,
@@ -251,7 +251,7 @@ impl Hasher {
 mod tests {
     use super::*;
 
-    fn sample() -> Fingerprints {
+    fn sample() -> Reuse {
         let mut pages = HashMap::new();
         pages.insert(
             "claims/a b/index.html".to_owned(),
@@ -269,14 +269,14 @@ mod tests {
                 code: false,
             },
         );
-        Fingerprints { global: 7, pages }
+        Reuse { global: 7, pages }
     }
 
     #[test]
     fn fingerprints_read_back_what_was_written() {
         let dir = tempfile::tempdir().unwrap();
         sample().write(dir.path()).unwrap();
-        assert_eq!(Fingerprints::read(dir.path()), Some(sample()));
+        assert_eq!(Reuse::read(dir.path()), Some(sample()));
     }
 
     #[test]
@@ -289,7 +289,7 @@ mod tests {
         let corrupt = text.replacen(" 1 claims", " x claims", 1);
         for bad in [cut, &older, &corrupt, "", "garbage\n"] {
             fs::write(dir.path().join(FILE), bad).unwrap();
-            assert_eq!(Fingerprints::read(dir.path()), None, "{bad:?}");
+            assert_eq!(Reuse::read(dir.path()), None, "{bad:?}");
         }
     }
 }
