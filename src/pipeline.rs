@@ -19,7 +19,7 @@ use crate::diagnostic::{Diagnostic, Error, Findings, Result};
 use crate::link::{self, Site};
 use crate::load::{Changed, DocId, LoadOptions, Store};
 use crate::render::theme::{StaticSource, Theme};
-use crate::render::{self, Page, RenderOptions};
+use crate::render::{self, Kept, Page, RenderOptions};
 use crate::write;
 
 /// A file's bytes, shared between the pipeline and its readers.
@@ -364,8 +364,9 @@ impl Pipeline {
         let Some(site) = self.site.as_ref() else {
             return Ok(None);
         };
+        let kept = Kept::nothing();
         let (rendered, indexed) =
-            match render_pages(site, &mut self.theme, &pages, &self.render_options) {
+            match render_pages(site, &mut self.theme, &pages, &self.render_options, kept) {
                 Ok(r) => r,
                 Err(e) => return Err(self.failed(e)),
             };
@@ -574,8 +575,9 @@ impl Pipeline {
                 deferred_all = render_all;
             }
         }
+        let kept = Kept::nothing();
         let (rendered, indexed) =
-            match render_pages(site, &mut self.theme, &pages, &self.render_options) {
+            match render_pages(site, &mut self.theme, &pages, &self.render_options, kept) {
                 Ok(r) => r,
                 Err(e) => return Err(self.failed(e)),
             };
@@ -672,7 +674,8 @@ impl Pipeline {
 /// The folder of the search index in the output.
 const SEARCH: &str = render::search::FOLDER;
 
-/// [`render::render`], and with the search page the search index (`pagefind/`).
+/// [`render::render`] (but for the pages whose inputs have the fingerprint
+/// `kept` has for them), and with the search page the search index (`pagefind/`).
 /// The search page is a listing, so the index is made again after any content
 /// change (in `serve`, with the listings, after the edited pages are served).
 /// Much of indexing runs on one core, so it runs beside the rendering. Shards
@@ -683,6 +686,7 @@ fn render_pages(
     theme: &mut Theme,
     pages: &[Page],
     options: &RenderOptions,
+    kept: Kept,
 ) -> Result<(render::Rendered, Option<Duration>)> {
     let (rendered, index) = std::thread::scope(|s| {
         let index = pages.contains(&Page::Search).then(|| {
@@ -692,7 +696,7 @@ fn render_pages(
                 (files, clock.elapsed())
             })
         });
-        let rendered = render::render(site, theme, pages, options);
+        let rendered = render::render(site, theme, pages, options, kept);
         (rendered, index.map(|h| h.join()))
     });
     let mut rendered = rendered?;
