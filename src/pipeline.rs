@@ -19,7 +19,7 @@ use crate::diagnostic::{Diagnostic, Error, Findings, Result};
 use crate::link::{self, Site};
 use crate::load::{Changed, DocId, LoadOptions, Store};
 use crate::render::theme::{StaticSource, Theme};
-use crate::render::{self, Kept, Page, RenderOptions};
+use crate::render::{self, Fingerprints, Kept, Page, RenderOptions};
 use crate::write;
 
 /// A file's bytes, shared between the pipeline and its readers.
@@ -35,6 +35,10 @@ pub struct Rebuild {
     pub changed: Vec<PathBuf>,
     /// Pages rendered.
     pub rendered: usize,
+    /// Pages the change might have touched but not rendered again: their
+    /// inputs were those of the bytes held, so the bytes are kept (see
+    /// [`Pipeline::fingerprints`]).
+    pub unchanged: usize,
     /// Output files that went away.
     pub removed: usize,
     /// Only stylesheets changed: a page can swap them without reloading.
@@ -79,6 +83,11 @@ pub struct Pipeline {
     fresh: Option<BTreeSet<String>>,
     /// The theme could not be loaded last time: load it again at the next run.
     theme_stale: bool,
+    /// The fingerprint of the inputs of each page in `pages` rendered with a
+    /// template: a page to render again whose inputs have the same is not.
+    /// Kept in step with `pages`; cleared when the theme is loaded again or
+    /// every page is rendered.
+    fingerprints: Fingerprints,
 }
 
 /// What changed, as far as pages are concerned.
@@ -158,6 +167,7 @@ impl Pipeline {
             pending: Vec::new(),
             fresh: None,
             theme_stale: false,
+            fingerprints: Fingerprints::default(),
         })
     }
 
@@ -181,6 +191,11 @@ impl Pipeline {
     /// The options it renders with (and the blobs they keep).
     pub fn render_options(&self) -> &RenderOptions {
         &self.render_options
+    }
+
+    /// The fingerprints of the inputs of the pages held (see [`Fingerprints`]).
+    pub fn fingerprints(&self) -> &Fingerprints {
+        &self.fingerprints
     }
 
     /// The files of the last good run.
@@ -240,6 +255,7 @@ impl Pipeline {
         let mut r = self.apply_fast(changed)?;
         if let Some(rest) = self.finish()? {
             r.rendered += rest.rendered;
+            r.unchanged += rest.unchanged;
             r.elapsed += rest.elapsed;
         }
         Ok(r)
@@ -339,6 +355,7 @@ impl Pipeline {
                 Ok(theme) => {
                     self.theme = theme;
                     self.theme_stale = false;
+                    self.fingerprints.clear();
                 }
                 // Loaded again at the next run, whatever it changes.
                 Err(e) => {
@@ -364,13 +381,15 @@ impl Pipeline {
         let Some(site) = self.site.as_ref() else {
             return Ok(None);
         };
-        let kept = Kept::nothing();
+        let held = |p: &str| self.pages.contains_key(p);
+        let kept = Kept::new(&self.fingerprints, &held);
         let (rendered, indexed) =
             match render_pages(site, &mut self.theme, &pages, &self.render_options, kept) {
                 Ok(r) => r,
                 Err(e) => return Err(self.failed(e)),
             };
         let paths = rendered.outputs.iter().map(|o| o.path.clone()).collect();
+        let unchanged = rendered.unchanged;
         let mut files = std::mem::take(&mut self.pages);
         let mut removed = 0;
         if full {
@@ -383,6 +402,7 @@ impl Pipeline {
             });
             removed = before - files.len();
             self.with_code.retain(|p| keep.contains(p));
+            self.fingerprints.retain(|p| keep.contains(p));
         }
         self.store_rendered(&mut files, rendered);
         self.pages = files;
@@ -393,7 +413,8 @@ impl Pipeline {
         let elapsed = start.elapsed();
         Ok(Some(Rebuild {
             changed: Vec::new(),
-            rendered: pages.len(),
+            rendered: pages.len() - unchanged,
+            unchanged,
             removed,
             css_only: false,
             full,
@@ -431,8 +452,10 @@ impl Pipeline {
         }
         for o in rendered.outputs {
             self.with_code.remove(&o.path);
+            self.fingerprints.forget(&o.path);
             files.insert(o.path.into(), Arc::new(o.bytes));
         }
+        self.fingerprints.extend(rendered.fingerprints);
         self.with_code.extend(rendered.with_code);
         if self.with_code.is_empty() {
             files.remove("syntax.css");
@@ -553,6 +576,9 @@ impl Pipeline {
             touched.into_iter().collect()
         };
         self.pending.clear();
+        if render_all {
+            self.fingerprints.clear();
+        }
         // Every page rendered, but most of them left for `finish`.
         let mut deferred_all = false;
         match defer {
@@ -575,13 +601,15 @@ impl Pipeline {
                 deferred_all = render_all;
             }
         }
-        let kept = Kept::nothing();
+        let held = |p: &str| self.pages.contains_key(p);
+        let kept = Kept::new(&self.fingerprints, &held);
         let (rendered, indexed) =
             match render_pages(site, &mut self.theme, &pages, &self.render_options, kept) {
                 Ok(r) => r,
                 Err(e) => return Err(self.failed(e)),
             };
         lap("render");
+        let unchanged = rendered.unchanged;
         if let Some(d) = indexed {
             stages.push(("search index (beside render)", d));
         }
@@ -608,6 +636,7 @@ impl Pipeline {
                 .collect();
             for p in went {
                 let path = p.path();
+                self.fingerprints.forget(&path);
                 if files.remove(path.as_str()).is_some() {
                     self.with_code.remove(&path);
                     removed += 1;
@@ -642,7 +671,7 @@ impl Pipeline {
         if let Err(e) = clash {
             return Err(self.failed(e));
         }
-        let rendered = pages.len();
+        let rendered = pages.len() - unchanged;
         if let Some(s) = new_site {
             self.site = Some(s);
         }
@@ -653,6 +682,7 @@ impl Pipeline {
         Ok(Rebuild {
             changed,
             rendered,
+            unchanged,
             removed,
             css_only,
             full: render_all,
