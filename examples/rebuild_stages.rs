@@ -1,7 +1,11 @@
 //! Time the stages of an incremental rebuild in process, without the server:
 //! edit the first claim (or source) of ROOT N times and print each rebuild's stages.
 //!
-//! cargo run --release --example rebuild_stages -- [--kind claim|source] [--edits N] ROOT
+//! cargo run --release --example rebuild_stages -- [--kind claim|source] [--edits N] [--compare-listings] ROOT
+//!
+//! With `--compare-listings`, each edit also renders the listings alone
+//! (without the search index) twice before they are finished: keeping the
+//! pages whose fingerprint is unchanged, and rendering every one.
 
 use std::path::PathBuf;
 use std::time::Instant;
@@ -11,7 +15,8 @@ use std::time::Instant;
 static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 use factbrief::pipeline::Pipeline;
-use factbrief::render::RenderOptions;
+use factbrief::render::theme::Theme;
+use factbrief::render::{Kept, Page, RenderOptions};
 use factbrief::BuildOptions;
 
 fn main() {
@@ -19,10 +24,12 @@ fn main() {
     let (mut kind, mut edits, mut root) = (String::from("claim"), 10usize, None);
     // Leave the listings unrendered (to profile the path to the edited page alone).
     let mut listings = true;
+    let mut compare = false;
     while let Some(a) = args.next() {
         match a.as_str() {
             "--kind" => kind = args.next().unwrap_or(kind),
             "--no-listings" => listings = false,
+            "--compare-listings" => compare = true,
             "--edits" => edits = args.next().and_then(|v| v.parse().ok()).unwrap_or(edits),
             _ => root = Some(PathBuf::from(a)),
         }
@@ -70,32 +77,84 @@ fn main() {
         let t = Instant::now();
         let r = p.apply_fast(std::slice::from_ref(&file)).expect("rebuilds");
         let fast = t.elapsed();
+        let compared = compare.then(|| compare_listings(&p, &root, i % 2 == 0));
+        let cpu = cpu_ms();
         let rest = if listings {
             p.finish().expect("finishes")
         } else {
             None
         };
+        let cpu = cpu_ms().zip(cpu).map(|(b, a)| b - a);
         let stages: Vec<String> = r
             .stages
             .iter()
             .map(|(n, d)| format!("{n} {:.1}", d.as_secs_f64() * 1000.0))
             .collect();
         println!(
-            "edit {i}: edited pages in {:.1} ms ({}; {} pages), listings {:.1} ms{}",
+            "edit {i}: edited pages in {:.1} ms ({}; {} pages), listings {:.1} ms (CPU {}){}{}",
             fast.as_secs_f64() * 1000.0,
             stages.join(", "),
             r.rendered,
             rest.as_ref()
                 .map_or(0.0, |r| r.elapsed.as_secs_f64() * 1000.0),
+            cpu.map_or("?".to_owned(), |c| format!("{c} ms")),
             rest.map_or(String::new(), |r| {
                 let s: Vec<String> = r
                     .stages
                     .iter()
                     .map(|(n, d)| format!("{n} {:.1}", d.as_secs_f64() * 1000.0))
                     .collect();
-                format!(" ({}; {} pages)", s.join(", "), r.rendered)
-            })
+                format!(
+                    " ({}; {} pages, {} unchanged)",
+                    s.join(", "),
+                    r.rendered,
+                    r.unchanged
+                )
+            }),
+            compared.unwrap_or_default()
         );
     }
     std::fs::write(&file, original).expect("restored");
+}
+
+/// The listings of `p`'s site rendered alone (no search index), keeping the
+/// pages whose fingerprint `p` keeps, then rendering every one (the other way
+/// round unless `kept_first`): how long each took, in wall and CPU time.
+fn compare_listings(p: &Pipeline, root: &std::path::Path, kept_first: bool) -> String {
+    let site = p.site().expect("a site");
+    let pages = Page::listings(site);
+    let mut theme = Theme::load(root).expect("the theme");
+    let held = |_: &str| true;
+    let mut run = |keep: bool| {
+        let kept = if keep {
+            Kept::new(p.fingerprints(), &held)
+        } else {
+            Kept::nothing()
+        };
+        let (t, cpu) = (Instant::now(), cpu_ms());
+        let r = factbrief::render::render(site, &mut theme, &pages, p.render_options(), kept)
+            .expect("renders");
+        let cpu = cpu_ms().zip(cpu).map_or(-1, |(b, a)| b - a);
+        let ms = t.elapsed().as_secs_f64() * 1000.0;
+        format!("{ms:.1} ms (CPU {cpu} ms, {} rendered)", r.outputs.len())
+    };
+    let (kept, every) = if kept_first {
+        let k = run(true);
+        (k, run(false))
+    } else {
+        let e = run(false);
+        (run(true), e)
+    };
+    format!("; listings alone: keeping unchanged {kept}, rendering every one {every}")
+}
+
+/// The CPU time of this process so far (user and system, every thread), in ms.
+fn cpu_ms() -> Option<i64> {
+    let stat = std::fs::read_to_string("/proc/self/stat").ok()?;
+    // After the command name, in parentheses: fields 3 on; utime and stime are 14 and 15.
+    let rest = &stat[stat.rfind(')')? + 2..];
+    let f: Vec<&str> = rest.split(' ').collect();
+    let ticks: i64 = f.get(11)?.parse::<i64>().ok()? + f.get(12)?.parse::<i64>().ok()?;
+    // Clock ticks are 1/100 s on Linux.
+    Some(ticks * 10)
 }

@@ -148,7 +148,7 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport> {
     // What could not be cleared beside the output: the site is in place all the same.
     warnings.extend(report.warnings);
     // What the next build may reuse: each page with the hash of its file as written.
-    if let Some(mut next) = pipeline.take_fingerprints() {
+    if let Some(mut next) = pipeline.take_reuse() {
         let hashes = write::listed_hashes(&output);
         next.pages.retain(|path, e| match hashes.get(path) {
             Some(h) => {

@@ -20,7 +20,7 @@ use crate::link::{self, Site};
 use crate::load::{Changed, DocId, LoadOptions, Store};
 use crate::render::reuse::{self, Reuse};
 use crate::render::theme::{StaticSource, Theme};
-use crate::render::{self, Page, RenderOptions};
+use crate::render::{self, Fingerprints, Kept, Page, RenderOptions};
 use crate::write;
 
 /// A file's bytes, shared between the pipeline and its readers.
@@ -39,6 +39,10 @@ pub struct Rebuild {
     /// Pages whose files were kept from the last build, not rendered
     /// ([`Pipeline::reusing`]).
     pub reused: usize,
+    /// Pages the change might have touched but not rendered again: their
+    /// inputs were those of the bytes held, so the bytes are kept (see
+    /// [`Pipeline::fingerprints`]).
+    pub unchanged: usize,
     /// Output files that went away.
     pub removed: usize,
     /// Only stylesheets changed: a page can swap them without reloading.
@@ -90,9 +94,14 @@ pub struct Pipeline {
     /// build to reuse the files of pages whose inputs are the same.
     prior: Option<Reuse>,
     /// What this streamed build made of them (the files' hashes to be filled in).
-    fingerprints: Option<Reuse>,
+    reuse_next: Option<Reuse>,
     /// [`render::globals_hash`] of the site of the last good run.
     globals: Option<u128>,
+    /// The fingerprint of the inputs of each page in `pages` rendered with a
+    /// template: a page to render again whose inputs have the same is not.
+    /// Kept in step with `pages`; cleared when the theme is loaded again or
+    /// every page is rendered.
+    fingerprints: Fingerprints,
 }
 
 /// What changed, as far as pages are concerned.
@@ -174,8 +183,9 @@ impl Pipeline {
             theme_stale: false,
             streamed: false,
             prior: None,
-            fingerprints: None,
+            reuse_next: None,
             globals: None,
+            fingerprints: Fingerprints::default(),
         })
     }
 
@@ -187,7 +197,7 @@ impl Pipeline {
     }
 
     /// For [`Pipeline::build_into`]: the fingerprints the last build kept
-    /// (see [`render::fingerprint`]). The file of a document's page whose
+    /// (see [`render::reuse`]). The file of a document's page whose
     /// inputs are the same is kept as it is if the sink can vouch for it
     /// ([`render::Sink::keep`]), and not rendered.
     pub fn reusing(mut self, prior: Option<Reuse>) -> Pipeline {
@@ -198,8 +208,8 @@ impl Pipeline {
     /// The fingerprints of the pages of documents of the last
     /// [`Pipeline::build_into`], with the hash of the file of each page left
     /// as it was (those rendered have 0: the sink knows them).
-    pub fn take_fingerprints(&mut self) -> Option<Reuse> {
-        self.fingerprints.take()
+    pub fn take_reuse(&mut self) -> Option<Reuse> {
+        self.reuse_next.take()
     }
 
     /// Link and render everything.
@@ -230,6 +240,11 @@ impl Pipeline {
     /// The options it renders with (and the blobs they keep).
     pub fn render_options(&self) -> &RenderOptions {
         &self.render_options
+    }
+
+    /// The fingerprints of the inputs of the pages held (see [`Fingerprints`]).
+    pub fn fingerprints(&self) -> &Fingerprints {
+        &self.fingerprints
     }
 
     /// The files of the last good run (after [`Pipeline::build_into`], their
@@ -290,6 +305,7 @@ impl Pipeline {
         let mut r = self.apply_fast(changed)?;
         if let Some(rest) = self.finish()? {
             r.rendered += rest.rendered;
+            r.unchanged += rest.unchanged;
             r.elapsed += rest.elapsed;
         }
         Ok(r)
@@ -389,6 +405,7 @@ impl Pipeline {
                 Ok(theme) => {
                     self.theme = theme;
                     self.theme_stale = false;
+                    self.fingerprints.clear();
                 }
                 // Loaded again at the next run, whatever it changes.
                 Err(e) => {
@@ -415,12 +432,21 @@ impl Pipeline {
         let Some(site) = self.site.as_ref() else {
             return Ok(None);
         };
-        let (rendered, indexed) =
-            match render_pages(site, &mut self.theme, &pages, &self.render_options, None) {
-                Ok(r) => r,
-                Err(e) => return Err(self.failed(e)),
-            };
+        let held = |p: &str| self.pages.contains_key(p);
+        let kept = Kept::new(&self.fingerprints, &held);
+        let (rendered, indexed) = match render_pages(
+            site,
+            &mut self.theme,
+            &pages,
+            &self.render_options,
+            kept,
+            None,
+        ) {
+            Ok(r) => r,
+            Err(e) => return Err(self.failed(e)),
+        };
         let paths = rendered.outputs.iter().map(|o| o.path.clone()).collect();
+        let unchanged = rendered.unchanged;
         let mut files = std::mem::take(&mut self.pages);
         let mut removed = 0;
         if full {
@@ -433,6 +459,7 @@ impl Pipeline {
             });
             removed = before - files.len();
             self.with_code.retain(|p| keep.contains(p));
+            self.fingerprints.retain(|p| keep.contains(p));
         }
         if let Err(e) = self.store_rendered(&mut files, rendered, None) {
             return Err(self.failed(e));
@@ -445,8 +472,9 @@ impl Pipeline {
         let elapsed = start.elapsed();
         Ok(Some(Rebuild {
             changed: Vec::new(),
-            rendered: pages.len(),
+            rendered: pages.len() - unchanged,
             reused: 0,
+            unchanged,
             removed,
             css_only: false,
             full,
@@ -490,8 +518,10 @@ impl Pipeline {
         }
         for o in rendered.outputs {
             self.with_code.remove(&o.path);
+            self.fingerprints.forget(&o.path);
             files.insert(o.path.into(), Arc::new(o.bytes));
         }
+        self.fingerprints.extend(rendered.fingerprints);
         self.with_code.extend(rendered.with_code);
         if self.with_code.is_empty() {
             files.remove("syntax.css");
@@ -629,7 +659,7 @@ impl Pipeline {
         };
         self.pending.clear();
         // A streamed build keeps the files of pages whose inputs did not change.
-        let mut kept: Vec<(String, bool)> = Vec::new();
+        let mut reused_pages: Vec<(String, bool)> = Vec::new();
         if let (Some(put), true) = (sink, render_all) {
             let global = reuse::global(
                 site,
@@ -664,11 +694,14 @@ impl Pipeline {
                 });
                 next.pages.insert(path.clone(), entry);
                 if reused.is_some() {
-                    kept.push((path, entry.code));
+                    reused_pages.push((path, entry.code));
                 }
                 reused.is_none()
             });
-            self.fingerprints = Some(next);
+            self.reuse_next = Some(next);
+        }
+        if render_all {
+            self.fingerprints.clear();
         }
         // Every page rendered, but most of them left for `finish`.
         let mut deferred_all = false;
@@ -692,16 +725,25 @@ impl Pipeline {
                 deferred_all = render_all;
             }
         }
-        let (rendered, indexed) =
-            match render_pages(site, &mut self.theme, &pages, &self.render_options, sink) {
-                Ok(r) => r,
-                Err(e) => return Err(self.failed(e)),
-            };
+        let held = |p: &str| self.pages.contains_key(p);
+        let kept = Kept::new(&self.fingerprints, &held);
+        let (rendered, indexed) = match render_pages(
+            site,
+            &mut self.theme,
+            &pages,
+            &self.render_options,
+            kept,
+            sink,
+        ) {
+            Ok(r) => r,
+            Err(e) => return Err(self.failed(e)),
+        };
         lap("render");
+        let unchanged = rendered.unchanged;
         if let Some(d) = indexed {
             stages.push(("search index (beside render)", d));
         }
-        if let Some(next) = self.fingerprints.as_mut().filter(|_| sink.is_some()) {
+        if let Some(next) = self.reuse_next.as_mut().filter(|_| sink.is_some()) {
             for path in &rendered.with_code {
                 if let Some(e) = next.pages.get_mut(path) {
                     e.code = true;
@@ -718,10 +760,10 @@ impl Pipeline {
             std::mem::take(&mut self.pages)
         };
         let mut removed = 0;
-        let reused = kept.len();
+        let reused = reused_pages.len();
         if render_all && !deferred_all {
             self.with_code.clear();
-            for (path, code) in kept {
+            for (path, code) in reused_pages {
                 if code {
                     self.with_code.insert(path.clone());
                 }
@@ -738,6 +780,7 @@ impl Pipeline {
                 .collect();
             for p in went {
                 let path = p.path();
+                self.fingerprints.forget(&path);
                 if files.remove(path.as_str()).is_some() {
                     self.with_code.remove(&path);
                     removed += 1;
@@ -785,7 +828,7 @@ impl Pipeline {
                 return Err(self.failed(e));
             }
         }
-        let rendered = pages.len();
+        let rendered = pages.len() - unchanged;
         if let Some(s) = new_site {
             self.site = Some(s);
         }
@@ -798,6 +841,7 @@ impl Pipeline {
             changed,
             rendered,
             reused,
+            unchanged,
             removed,
             css_only,
             full: render_all,
@@ -819,7 +863,8 @@ impl Pipeline {
 /// The folder of the search index in the output.
 const SEARCH: &str = render::search::FOLDER;
 
-/// [`render::render`], and with the search page the search index (`pagefind/`).
+/// [`render::render`] (but for the pages whose inputs have the fingerprint
+/// `kept` has for them), and with the search page the search index (`pagefind/`).
 /// The search page is a listing, so the index is made again after any content
 /// change (in `serve`, with the listings, after the edited pages are served).
 /// Much of indexing runs on one core, so it runs beside the rendering. Shards
@@ -830,6 +875,7 @@ fn render_pages(
     theme: &mut Theme,
     pages: &[Page],
     options: &RenderOptions,
+    kept: Kept,
     sink: Option<&dyn render::Sink>,
 ) -> Result<(render::Rendered, Option<Duration>)> {
     let (rendered, index) = std::thread::scope(|s| {
@@ -840,7 +886,7 @@ fn render_pages(
                 (files, clock.elapsed())
             })
         });
-        let rendered = render::render_to(site, theme, pages, options, sink);
+        let rendered = render::render_to(site, theme, pages, options, kept, sink);
         (rendered, index.map(|h| h.join()))
     });
     let mut rendered = rendered?;

@@ -354,15 +354,33 @@ fn an_edit_renders_only_what_it_touches() {
     let claim = root.join("content/claims/troops.md");
     let text = fs::read_to_string(&claim).unwrap();
     fs::write(&claim, text.replace("mostly-true", "true")).unwrap();
-    let r = ws
-        .apply(&[PathBuf::from("content/claims/troops.md")])
-        .unwrap();
+    let r = apply_then_finish(&mut ws, &[PathBuf::from("content/claims/troops.md")]);
     assert!(!r.full);
     // The claim and its share image, the source it cites, and the pages that
-    // list everything (index, lists and their pages, taxonomies, feeds, sitemap, 404).
+    // list everything (index, lists and their pages, taxonomies, feeds, sitemap, 404)
+    // are looked at; those that do not show the verdict are not rendered again.
     let listings = factbrief::render::Page::listings(ws.site().unwrap()).len();
     assert!(listings >= 8 + 7, "{listings}");
-    assert_eq!(r.rendered, 3 + listings, "{r:?}");
+    assert_eq!(r.rendered + r.unchanged, 3 + listings, "{r:?}");
+    for shows in [
+        "claims/troops/index.html",
+        "claims/index.html",
+        "verdicts/index.html",
+        "verdicts/true/index.html",
+        "index.html",
+        "feed.xml",
+        "sources/report/index.html",
+    ] {
+        assert!(r.paths.iter().any(|p| p == shows), "{shows}: {r:?}");
+    }
+    for shows_not in ["sources/index.html", "404.html"] {
+        assert!(
+            !r.paths.iter().any(|p| p == shows_not),
+            "{shows_not}: {r:?}"
+        );
+    }
+    assert!(r.unchanged > 0, "{r:?}");
+    assert_eq!(Some(served(&ws)), full(root));
     assert!(first.rendered > 40);
     let r = ws.apply(&[PathBuf::from("static/style.css")]).unwrap();
     assert!(r.css_only && r.rendered == 0, "{r:?}");
@@ -405,7 +423,13 @@ fn same_as_full(ws: &mut Pipeline, root: &Path, changed: &[&str], what: &str) {
     let changed: Vec<PathBuf> = changed.iter().map(PathBuf::from).collect();
     match (ws.apply(&changed), full(root)) {
         (Ok(_), Some(files)) => {
-            assert_eq!(served(ws), files, "{what}: the same files");
+            let now = served(ws);
+            let differ: BTreeSet<&String> = now
+                .keys()
+                .chain(files.keys())
+                .filter(|p| now.get(*p) != files.get(*p))
+                .collect();
+            assert!(differ.is_empty(), "{what}: not the same files: {differ:?}");
             assert_eq!(
                 ws.warnings(),
                 full_warnings(root),
@@ -715,4 +739,339 @@ fn the_first_correction_shows_its_link_on_every_page() {
     );
     let about = String::from_utf8(served(&ws)["pages/about/index.html"].clone()).unwrap();
     assert!(about.contains("corrections/\""), "{about}");
+}
+
+/// [`Pipeline::apply_fast`] then [`Pipeline::finish`], as one rebuild.
+fn apply_then_finish(ws: &mut Pipeline, changed: &[PathBuf]) -> factbrief::pipeline::Rebuild {
+    let mut r = ws.apply_fast(changed).unwrap();
+    if let Some(rest) = ws.finish().unwrap() {
+        r.rendered += rest.rendered;
+        r.unchanged += rest.unchanged;
+        r.paths.extend(rest.paths);
+    }
+    r
+}
+
+/// The paths a rebuild rendered, but for the files of the search index.
+fn rendered_pages(r: &factbrief::pipeline::Rebuild) -> BTreeSet<&str> {
+    r.paths
+        .iter()
+        .map(String::as_str)
+        .filter(|p| !p.starts_with(factbrief::render::search::FOLDER))
+        .collect()
+}
+
+#[test]
+fn an_edit_no_list_shows_renders_no_list() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    small_site(root);
+    for i in 0..30 {
+        write_files(
+            root,
+            &[(&format!("content/sources/s{i}.md"), &source(i, ""))],
+        );
+    }
+    let (mut ws, first) = open(root);
+    first.unwrap();
+    let listings = factbrief::render::Page::listings(ws.site().unwrap()).len();
+    for fast in [false, true] {
+        // The analysis is on the claim's page alone.
+        let longer = if fast {
+            "Analysis, longer still."
+        } else {
+            "Analysis, longer."
+        };
+        replace_in(root, "content/claims/troops.md", "Analysis", longer);
+        let changed = [PathBuf::from("content/claims/troops.md")];
+        // As `serve` does it (the listings after the edited pages), or in one run.
+        let r = if fast {
+            apply_then_finish(&mut ws, &changed)
+        } else {
+            ws.apply(&changed).unwrap()
+        };
+        // The claim's page and share image, and the data feed (made without a
+        // template, so always); the page of the source it cites and every
+        // listing are as they were.
+        if fast {
+            assert_eq!(
+                rendered_pages(&r),
+                BTreeSet::from([
+                    "claims/troops/index.html",
+                    "claims/troops/share.png",
+                    "claimreview.json"
+                ]),
+                "{r:?}"
+            );
+        }
+        assert_eq!(r.rendered, 3, "{r:?}");
+        assert_eq!(r.unchanged, 1 + listings - 1, "{r:?}");
+        assert!(r.rendered < listings);
+        assert_eq!(Some(served(&ws)), full(root));
+        replace_in(root, "content/claims/troops.md", longer, "Analysis");
+    }
+}
+
+/// A site of claims over a few sources, with lists of several pages.
+fn listed_site(root: &Path) {
+    write_files(
+        root,
+        &[
+            (
+                "content/_index.md",
+                "+++\ntitle = \"Lists\"\npublished = 2022-01-05\npaginate_by = 2\ncontact = \"desk@example.org\"\n+++\nOverview.\n",
+            ),
+            (
+                "content/pages/about.md",
+                "+++\ntitle = \"About\"\n+++\nAbout.\n",
+            ),
+        ],
+    );
+    // Three outlets of two sources each.
+    for i in 0..6 {
+        let text = source(i, "").replace(&format!("Outlet {i}"), &format!("Outlet {}", i % 3));
+        write_files(root, &[(&format!("content/sources/s{i}.md"), &text)]);
+    }
+    for i in 0..7 {
+        let text = claim(i, ["true", "false", "mixed"][i % 3], &[i % 6, (i + 1) % 6]).replace(
+            "claimed = ",
+            &format!(
+                "tags = [\"t{}\"]\nclaimant = \"Person {i}\"\nclaimed = ",
+                i % 2
+            ),
+        );
+        write_files(root, &[(&format!("content/claims/c{i}.md"), &text)]);
+    }
+}
+
+/// Replace `from` by `to` in file `rel` of `root`, checking it is there.
+fn edit(root: &Path, rel: &str, from: &str, to: &str) {
+    let text = fs::read_to_string(root.join(rel)).unwrap();
+    assert!(text.contains(from), "{rel} has no {from:?}");
+    fs::write(root.join(rel), text.replacen(from, to, 1)).unwrap();
+}
+
+#[test]
+fn what_the_lists_show_of_an_edit_is_never_skipped() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    listed_site(root);
+    let (mut ws, first) = open(root);
+    first.unwrap();
+    assert_eq!(Some(served(&ws)), full(root));
+    assert!(served(&ws).contains_key("claims/page/3/index.html"));
+    let c3 = "content/claims/c3.md";
+    let s4 = "content/sources/s4.md";
+    // Each edit changes what some lists show, and nothing else of the claim or source.
+    let edits: Vec<(&str, &str, &str, &str)> = vec![
+        ("a verdict", c3, "verdict = \"true\"", "verdict = \"false\""),
+        (
+            "a claim's words",
+            c3,
+            "claim = \"Claim 3.\"",
+            "claim = \"Claim three.\"",
+        ),
+        (
+            "a claimant",
+            c3,
+            "claimant = \"Person 3\"",
+            "claimant = \"Someone\"",
+        ),
+        (
+            "a claim's date",
+            c3,
+            "claimed = 2021-12-04",
+            "claimed = 2020-01-01",
+        ),
+        (
+            "a date of check",
+            c3,
+            "claimed = ",
+            "reviewed = 2023-03-03\nclaimed = ",
+        ),
+        ("a tag", c3, "tags = [\"t1\"]", "tags = [\"t0\"]"),
+        (
+            "a new tag",
+            c3,
+            "tags = [\"t0\"]",
+            "tags = [\"t0\", \"new\"]",
+        ),
+        (
+            "a summary",
+            c3,
+            "claimed = ",
+            "summary = \"In short.\"\nclaimed = ",
+        ),
+        (
+            "a source's title",
+            s4,
+            "title = \"Source 4\"",
+            "title = \"Source four\"",
+        ),
+        (
+            "a source's outlet",
+            s4,
+            "outlet = \"Outlet 1\"",
+            "outlet = \"Outlet four\"",
+        ),
+        (
+            "a source's date",
+            s4,
+            "published = 2021-12-05",
+            "published = 2020-02-02",
+        ),
+        (
+            "a source's kind",
+            s4,
+            "+++\n\n",
+            "kind = \"statement\"\n+++\n\n",
+        ),
+    ];
+    for (what, file, from, to) in edits {
+        edit(root, file, from, to);
+        same_as_full(&mut ws, root, &[file], what);
+        // As `serve` does it: the edited pages first, the listings after.
+        edit(root, file, to, from);
+        let changed = [PathBuf::from(file)];
+        ws.apply_fast(&changed).unwrap();
+        ws.finish().unwrap();
+        assert_eq!(Some(served(&ws)), full(root), "{what}, undone");
+        edit(root, file, from, to);
+        same_as_full(&mut ws, root, &[file], what);
+    }
+}
+
+#[test]
+fn after_an_edit_of_the_theme_nothing_stale_remains() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    listed_site(root);
+    let (mut ws, first) = open(root);
+    first.unwrap();
+    let c3 = "content/claims/c3.md";
+    let mut n = 0;
+    let mut claim_edit = |ws: &mut Pipeline, what: &str| {
+        n += 1;
+        let text = fs::read_to_string(root.join(c3)).unwrap();
+        let text = text.replace("Analysis of claim 3", &format!("Analysis ({n}) of claim 3"));
+        fs::write(root.join(c3), text).unwrap();
+        same_as_full(ws, root, &[c3], what);
+    };
+    claim_edit(&mut ws, "a claim edit keeps the fingerprints");
+    // The built-in template `name`, edited where every page using it shows it.
+    let edited = |name: &str| {
+        let builtin = Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("templates")
+            .join(name);
+        let text = fs::read_to_string(builtin).unwrap();
+        assert!(text.contains("{{"), "{name}");
+        text.replacen("{{", "<b>edited</b>{{", 1)
+    };
+    let theme_edits = [
+        // A list's own template, a part of every list, the base of every
+        // page, words of every page, a static file.
+        ("templates/claims.html", edited("claims.html")),
+        (
+            "templates/partials/claim-card.html",
+            edited("partials/claim-card.html"),
+        ),
+        ("templates/base.html", edited("base.html")),
+        ("i18n/en.toml", "nav_claims = \"Statements\"\n".to_owned()),
+        ("static/extra.css", "p { color: red }".to_owned()),
+    ];
+    for (file, text) in theme_edits {
+        write_files(root, &[(file, &text)]);
+        if file.starts_with("templates/") {
+            let html = String::from_utf8(full(root).unwrap()["claims/index.html"].clone()).unwrap();
+            assert!(html.contains("<b>edited</b>"), "{file}");
+        }
+        same_as_full(&mut ws, root, &[file], file);
+        claim_edit(&mut ws, &format!("a claim edit after {file}"));
+        fs::remove_file(root.join(file)).unwrap();
+        same_as_full(&mut ws, root, &[file], &format!("{file} removed"));
+        claim_edit(&mut ws, &format!("a claim edit after {file} removed"));
+    }
+}
+
+#[test]
+fn fingerprints_cover_what_every_page_shares() {
+    use factbrief::render::theme::Theme;
+    use factbrief::render::{render, Kept, Page};
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    listed_site(root);
+    let (ws, first) = open(root);
+    first.unwrap();
+    let prints = ws.fingerprints().clone();
+    let site = ws.site().unwrap();
+    let pages = Page::listings(site);
+    // Made without a template, so with no fingerprint.
+    let untemplated = pages.iter().filter(|p| p.template().is_none()).count();
+    assert_eq!(untemplated, 1);
+    let all_held = |_: &str| true;
+    let kept = Kept::new(&prints, &all_held);
+    let unchanged = |theme: &mut Theme, options: &RenderOptions| {
+        render(site, theme, &pages, options, kept)
+            .unwrap()
+            .unchanged
+    };
+    // As it was: every page with a template is unchanged.
+    let mut theme = Theme::load(root).unwrap();
+    assert_eq!(
+        unchanged(&mut theme, &render_options()),
+        pages.len() - untemplated
+    );
+    // Held no more: rendered.
+    let none_held = |_: &str| false;
+    let r = render(
+        site,
+        &mut theme,
+        &pages,
+        &render_options(),
+        Kept::new(&prints, &none_held),
+    )
+    .unwrap();
+    assert_eq!(r.unchanged, 0);
+    // Other HTML injected.
+    let other = RenderOptions {
+        inject: Some(|_| "<script>/* other */</script>".into()),
+        ..RenderOptions::default()
+    };
+    assert_eq!(unchanged(&mut theme, &other), 0);
+    // A template no listing uses (but it could be included), or other words.
+    for (file, text) in [
+        ("templates/partials/unused.html", "<p>unused</p>"),
+        ("i18n/en.toml", "skip_link = \"Skip\"\n"),
+    ] {
+        write_files(root, &[(file, text)]);
+        let mut theme = Theme::load(root).unwrap();
+        assert_eq!(unchanged(&mut theme, &render_options()), 0, "{file}");
+        fs::remove_file(root.join(file)).unwrap();
+    }
+    // What every page shows of the site: its pages that show nothing else are rendered.
+    let mut theme = Theme::load(root).unwrap();
+    assert_eq!(
+        unchanged(&mut theme, &render_options()),
+        pages.len() - untemplated
+    );
+    edit(
+        root,
+        "content/pages/about.md",
+        "title = \"About\"",
+        "title = \"About us\"",
+    );
+    let (other_ws, r) = open(root);
+    r.unwrap();
+    let not_found = [Page::NotFound];
+    let r = render(
+        other_ws.site().unwrap(),
+        &mut theme,
+        &not_found,
+        &render_options(),
+        kept,
+    )
+    .unwrap();
+    assert_eq!((r.unchanged, r.outputs.len()), (0, 1));
+    let r = render(site, &mut theme, &not_found, &render_options(), kept).unwrap();
+    assert_eq!((r.unchanged, r.outputs.len()), (1, 0));
 }

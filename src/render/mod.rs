@@ -5,6 +5,7 @@
 
 pub mod blobs;
 pub mod body;
+pub mod fingerprint;
 pub mod highlight;
 pub mod i18n;
 pub mod jsonld;
@@ -23,7 +24,6 @@ use std::sync::Arc;
 
 use rayon::prelude::*;
 use serde::Serialize;
-use tera::Context;
 
 use crate::diagnostic::{Diagnostic, Error, Result};
 use crate::link::Site;
@@ -32,6 +32,7 @@ use crate::markdown::Trust;
 use theme::Theme;
 use view::*;
 
+pub use fingerprint::{Fingerprints, Kept};
 pub use page::{collisions, doc_dir, List, Page};
 pub use search::search_files;
 
@@ -87,14 +88,17 @@ impl RenderOptions {
 /// Makes the HTML [`RenderOptions::inject`] puts in pages, in the briefing's language.
 pub type Inject = fn(&i18n::Translations) -> String;
 
-/// Render `pages` of `site` (the caller adds [`syntax_css`] when some page has code).
+/// Render `pages` of `site` (the caller adds [`syntax_css`] when some page
+/// has code), but for those whose inputs have the fingerprint `kept` has for
+/// them: their bytes would be those the caller holds ([`Rendered::unchanged`]).
 pub fn render(
     site: &Site,
     theme: &mut Theme,
     pages: &[Page],
     options: &RenderOptions,
+    kept: Kept,
 ) -> Result<Rendered> {
-    render_to(site, theme, pages, options, None)
+    render_to(site, theme, pages, options, kept, None)
 }
 
 /// Where files go as they are made, instead of being kept in memory (from any thread).
@@ -124,18 +128,24 @@ pub fn render_to(
     theme: &mut Theme,
     pages: &[Page],
     options: &RenderOptions,
+    kept: Kept,
     sink: Option<&dyn Sink>,
 ) -> Result<Rendered> {
     let tr = Arc::new(theme.translations(&site.settings.language).0);
     tr.register(&mut theme.tera);
     let cards = Cards::new(site, &tr);
-    // Values every page shows go in the global context once, not into each page's.
-    theme
-        .tera
-        .global_context()
-        .insert("site", &site_view(site, &tr));
-    let theme = &*theme;
     let inject = options.inject.map(|make| make(&tr));
+    // Values every page shows go in the global context once, not into each
+    // page's; they are in every page's fingerprint.
+    let view = site_view(site, &tr);
+    let global = fingerprint::global(
+        theme.fingerprint(),
+        tr.fingerprint(),
+        inject.as_deref(),
+        &view,
+    );
+    theme.tera.global_context().insert("site", &view);
+    let theme = &*theme;
     let renderer = Renderer {
         site,
         theme,
@@ -143,31 +153,39 @@ pub fn render_to(
         options,
         tr: &tr,
         inject: inject.as_deref(),
+        global,
+        kept,
     };
     /// Why a page is missing: its own problem, or the sink's.
     enum Failure {
         Page(Diagnostic),
         Sink(Error),
     }
-    let results: Vec<std::result::Result<(Output, bool), Failure>> = pages
+    let results: Vec<std::result::Result<Made, Failure>> = pages
         .par_iter()
         .map(|p| {
-            let (mut o, code) = renderer.page(p).map_err(Failure::Page)?;
-            if let Some(put) = sink {
+            let mut made = renderer.page(p).map_err(Failure::Page)?;
+            if let (Some(put), Made::Rendered(o, _, _)) = (sink, &mut made) {
                 put.put(&o.path, &o.bytes).map_err(Failure::Sink)?;
                 o.bytes = Vec::new();
             }
-            Ok((o, code))
+            Ok(made)
         })
         .collect();
     let mut outputs = Vec::with_capacity(results.len() + 1);
     let mut errors: Vec<Diagnostic> = Vec::new();
     let mut with_code = BTreeSet::new();
+    let mut fingerprints = Vec::new();
+    let mut unchanged = 0;
     for r in results {
         match r {
-            Ok((o, code)) => {
+            Ok(Made::Unchanged) => unchanged += 1,
+            Ok(Made::Rendered(o, code, print)) => {
                 if code {
                     with_code.insert(o.path.clone());
+                }
+                if let Some(print) = print {
+                    fingerprints.push((o.path.clone(), print));
                 }
                 outputs.push(o);
             }
@@ -184,7 +202,12 @@ pub fn render_to(
         return Err(Error::Content(errors));
     }
     outputs.sort_by(|a, b| a.path.cmp(&b.path));
-    Ok(Rendered { outputs, with_code })
+    Ok(Rendered {
+        outputs,
+        with_code,
+        fingerprints,
+        unchanged,
+    })
 }
 
 /// Pages rendered, and which of them have highlighted code.
@@ -194,6 +217,22 @@ pub struct Rendered {
     pub outputs: Vec<Output>,
     /// Paths of the pages that need `syntax.css`.
     pub with_code: BTreeSet<String>,
+    /// The fingerprint of each page rendered with a template, by path: to
+    /// keep with its bytes, for the next render (see [`Kept`]).
+    pub fingerprints: Vec<(String, u128)>,
+    /// How many pages were not rendered: their inputs have the fingerprint
+    /// kept for them, so their bytes would be those held (and need no
+    /// `syntax.css` but if they did).
+    pub unchanged: usize,
+}
+
+/// What became of a page.
+enum Made {
+    /// Rendered: its bytes, whether it has highlighted code, and its
+    /// fingerprint if it has a template.
+    Rendered(Output, bool, Option<u128>),
+    /// Not rendered: its fingerprint is the one kept.
+    Unchanged,
 }
 
 /// The stylesheet of highlighted code, written when some page has code.
@@ -297,6 +336,10 @@ struct Renderer<'a> {
     tr: &'a i18n::Translations,
     /// What to put before `</body>` (see [`RenderOptions::inject`]).
     inject: Option<&'a str>,
+    /// The fingerprint of what every page shares (none if it could not be made).
+    global: Option<u128>,
+    /// The fingerprints of the pages held.
+    kept: Kept<'a>,
 }
 
 /// Resolves internal links relative to one page.
@@ -332,7 +375,8 @@ struct PageMeta<'a> {
 /// One page being rendered: its context, where it is, and the Markdown it renders.
 struct PageCx<'r, 'a> {
     r: &'r Renderer<'a>,
-    ctx: Context,
+    /// What goes in the template context (only through [`PageCx::insert`]).
+    inputs: fingerprint::Inputs,
     /// The site root relative to this page (`../../`), or the base path for pages served anywhere.
     root: String,
     /// The page's folder relative to the site root.
@@ -365,7 +409,7 @@ impl<'a> PageCx<'_, 'a> {
     }
 
     fn insert<T: Serialize + ?Sized>(&mut self, key: &'static str, value: &T) {
-        self.ctx.insert(key, value);
+        self.inputs.insert(key, value);
     }
 
     /// Set `page`: the page's title, description and kind.
@@ -379,14 +423,14 @@ impl<'a> PageCx<'_, 'a> {
             kind,
             image: (kind == "claim").then(|| base.url(&format!("{}{SHARE_IMAGE}", self.dir))),
         };
-        self.ctx.insert("page", &meta);
+        self.insert("page", &meta);
     }
 
     /// The pager of page `n` of `list` of `items` items, also given to the template as `pager`.
     fn paginate(&mut self, list: &List, n: usize, items: usize) -> Pager {
         let per = self.r.site.settings.paginate_by;
         let pager = Pager::new(n, items, per, |i| list.page_dir(i));
-        self.ctx.insert("pager", &pager);
+        self.insert("pager", &pager);
         pager
     }
 
@@ -431,8 +475,8 @@ impl<'a> PageCx<'_, 'a> {
     }
 }
 
-impl Renderer<'_> {
-    fn page(&self, page: &Page) -> std::result::Result<(Output, bool), Diagnostic> {
+impl<'a> Renderer<'a> {
+    fn page(&self, page: &Page) -> std::result::Result<Made, Diagnostic> {
         let site = self.site;
         let path = page.path();
         // Files made without a template.
@@ -458,8 +502,69 @@ impl Renderer<'_> {
             _ => None,
         };
         if let Some(bytes) = made {
-            return Ok((Output { path, bytes }, false));
+            return Ok(Made::Rendered(Output { path, bytes }, false, None));
         }
+        let template = page.template().unwrap_or_default();
+        let kept = self.kept.get(&path);
+        // A list, most often unchanged by an edit: its values are written
+        // out first to tell, before anything is converted for Tera.
+        if kept.is_some() && page.is_listing() {
+            let only = fingerprint::Inputs::fingerprint_only(self.global, template);
+            if self.fill(page, &path, only).inputs.fingerprint() == kept {
+                return Ok(Made::Unchanged);
+            }
+        }
+        let mut cx = self.fill(
+            page,
+            &path,
+            fingerprint::Inputs::context(self.global, template),
+        );
+        let print = cx.inputs.fingerprint();
+        if print.is_some() && print == kept {
+            return Ok(Made::Unchanged);
+        }
+        let has_code = cx.has_code;
+        // Rendered into a buffer this thread reuses, then copied once at its
+        // size: a page grown by doubling holds up to twice its size, and every
+        // page is held until the site is written (the 10,000-source briefing's
+        // 147 MB of pages held 274 MB).
+        let mut buf = RENDER_BUFFER.with(|b| std::mem::take(&mut *b.borrow_mut()));
+        buf.clear();
+        let html = self
+            .theme
+            .tera
+            .render_to(template, cx.inputs.ctx(), &mut buf)
+            .and_then(|()| {
+                let Ok(text) = std::str::from_utf8(&buf) else {
+                    return Err(String::from_utf8(buf.clone()).map_or_else(Into::into, |_| {
+                        tera::Error::message("the page is not UTF-8")
+                    }));
+                };
+                let inject = self.inject.filter(|_| path.ends_with(".html"));
+                let mut html = String::with_capacity(text.len() + inject.map_or(0, str::len));
+                match inject {
+                    None => html.push_str(text),
+                    Some(inject) => {
+                        let at = text.rfind("</body>").unwrap_or(text.len());
+                        html.push_str(&text[..at]);
+                        html.push_str(inject);
+                        html.push_str(&text[at..]);
+                    }
+                }
+                Ok(html)
+            })
+            .map_err(|e| self.theme.diagnose(&e));
+        RENDER_BUFFER.with(|b| *b.borrow_mut() = buf);
+        let html = html?;
+        // Front-matter escapes (`\u000b`) can put control characters in values: drop them.
+        let html = crate::load::front_matter::strip_controls(html);
+        let bytes = html.into_bytes();
+        Ok(Made::Rendered(Output { path, bytes }, has_code, print))
+    }
+
+    /// The context of `page`, at output path `path`, filled into `inputs`.
+    fn fill<'r>(&'r self, page: &Page, path: &str, inputs: fingerprint::Inputs) -> PageCx<'r, 'a> {
+        let site = self.site;
         let depth = path.matches('/').count();
         let root = match page {
             Page::NotFound | Page::Feed | Page::TagFeed(_) | Page::Sitemap | Page::ClaimReviews => {
@@ -470,12 +575,13 @@ impl Renderer<'_> {
         };
         let mut cx = PageCx {
             r: self,
-            ctx: Context::new(),
+            inputs,
             dir: path.trim_end_matches("index.html").to_owned(),
             root,
             has_code: false,
         };
-        cx.ctx.insert("root", &cx.root);
+        let root = cx.root.clone();
+        cx.insert("root", &root);
         match page {
             Page::Index => pages::index::fill(&mut cx),
             Page::Claim(id) => pages::claim::fill(&mut cx, id),
@@ -508,47 +614,7 @@ impl Renderer<'_> {
             Page::Sitemap => pages::sitemap::fill(&mut cx),
         }
         let has_code = cx.has_code;
-        cx.ctx.insert("has_code", &has_code);
-        // Rendered into a buffer this thread reuses, then copied once at its
-        // size: a page grown by doubling holds up to twice its size, and every
-        // page is held until the site is written (the 10,000-source briefing's
-        // 147 MB of pages held 274 MB).
-        let mut buf = RENDER_BUFFER.with(|b| std::mem::take(&mut *b.borrow_mut()));
-        buf.clear();
-        let html = self
-            .theme
-            .tera
-            .render_to(page.template().unwrap_or_default(), &cx.ctx, &mut buf)
-            .and_then(|()| {
-                let Ok(text) = std::str::from_utf8(&buf) else {
-                    return Err(String::from_utf8(buf.clone()).map_or_else(Into::into, |_| {
-                        tera::Error::message("the page is not UTF-8")
-                    }));
-                };
-                let inject = self.inject.filter(|_| path.ends_with(".html"));
-                let mut html = String::with_capacity(text.len() + inject.map_or(0, str::len));
-                match inject {
-                    None => html.push_str(text),
-                    Some(inject) => {
-                        let at = text.rfind("</body>").unwrap_or(text.len());
-                        html.push_str(&text[..at]);
-                        html.push_str(inject);
-                        html.push_str(&text[at..]);
-                    }
-                }
-                Ok(html)
-            })
-            .map_err(|e| self.theme.diagnose(&e));
-        RENDER_BUFFER.with(|b| *b.borrow_mut() = buf);
-        let html = html?;
-        // Front-matter escapes (`\u000b`) can put control characters in values: drop them.
-        let html = crate::load::front_matter::strip_controls(html);
-        Ok((
-            Output {
-                path,
-                bytes: html.into_bytes(),
-            },
-            has_code,
-        ))
+        cx.insert("has_code", &has_code);
+        cx
     }
 }

@@ -35,6 +35,8 @@ pub struct Theme {
     texts: BTreeMap<String, Arc<str>>,
     /// The site's translation tables (`i18n/<lang>.toml`), checked.
     pub site_tables: super::i18n::SiteTables,
+    /// The fingerprint of the templates (see [`super::fingerprint`]).
+    fingerprint: u128,
 }
 
 impl Theme {
@@ -74,12 +76,15 @@ impl Theme {
             .map(|(n, t)| (n.clone(), Arc::from(t.as_str())))
             .collect();
         let site_tables = super::i18n::SiteTables::load(root)?;
+        let fingerprint =
+            super::fingerprint::of_texts(sources.iter().map(|(n, t)| (n.as_str(), t.as_str())));
         let mut theme = Theme {
             tera: Tera::new(),
             statics: BTreeMap::new(),
             site_templates,
             texts,
             site_tables,
+            fingerprint,
         };
         // Templates are checked for the functions they call as they are added;
         // each render registers these again in the briefing's language.
@@ -101,6 +106,12 @@ impl Theme {
             theme.statics.insert(name, StaticSource::File(path));
         }
         Ok(theme)
+    }
+
+    /// The fingerprint of the templates: of every one's name and text (the
+    /// pages rendered depend on nothing else of the theme but its words).
+    pub fn fingerprint(&self) -> u128 {
+        self.fingerprint
     }
 
     /// The theme's words in language `tag`, and whether a table (built in or

@@ -555,6 +555,13 @@ impl Translations {
         out
     }
 
+    /// The fingerprint of these words: of the language and every text (see
+    /// [`super::fingerprint`]).
+    pub fn fingerprint(&self) -> u128 {
+        let entries = self.entries.iter().map(|(k, v)| (k.as_str(), v.as_str()));
+        super::fingerprint::of_texts(std::iter::once(("", self.lang.as_str())).chain(entries))
+    }
+
     /// The direction of the language, `ltr` or `rtl`.
     pub fn direction(&self) -> &'static str {
         direction(&self.lang)
