@@ -508,20 +508,21 @@ fn search_in_browser(out: &Path, query: &str, total: Option<u64>) {
     );
 
     // `?q=` fills the box and searches; a verdict filter narrows the results.
-    go(&format!("{base}search/?q={query}"));
-    wait_until("the results of ?q=", || {
-        ready() == json!("ready") && results() > 0
-    });
-    assert_eq!(
-        run("return document.getElementById('search-q').value"),
-        json!(query)
-    );
     // How many results the status line counts (the list shows them 20 at a time).
     let found = || {
         run("var m = /^(\\d+) results?/.exec(document.getElementById('search-status').textContent); return m ? +m[1] : 0")
             .as_u64()
             .unwrap_or(0)
     };
+    go(&format!("{base}search/?q={query}"));
+    // The status line is written after the results it counts: wait for both.
+    wait_until("the results of ?q=", || {
+        ready() == json!("ready") && results() > 0 && found() > 0
+    });
+    assert_eq!(
+        run("return document.getElementById('search-q').value"),
+        json!(query)
+    );
     let all = found();
     assert!(all > 0);
     if let Some(total) = total {
