@@ -87,9 +87,6 @@ pub struct Pipeline {
     fresh: Option<BTreeSet<String>>,
     /// The theme could not be loaded last time: load it again at the next run.
     theme_stale: bool,
-    /// The files were handed to a sink as they were made ([`Pipeline::build_into`]):
-    /// [`Pipeline::files`] has their paths, not their bytes.
-    streamed: bool,
     /// What the last build made of each document's page, for a streamed
     /// build to reuse the files of pages whose inputs are the same.
     prior: Option<Reuse>,
@@ -181,7 +178,6 @@ impl Pipeline {
             pending: Vec::new(),
             fresh: None,
             theme_stale: false,
-            streamed: false,
             prior: None,
             reuse_next: None,
             globals: None,
@@ -233,7 +229,6 @@ impl Pipeline {
             statics: true,
             ..Scope::default()
         };
-        self.streamed = true;
         self.run(Vec::new(), scope, Defer::Nothing, Some(sink))
     }
 
@@ -414,7 +409,6 @@ impl Pipeline {
                 }
             }
         }
-        self.streamed = false;
         self.run(rel, scope, defer, None)
     }
 
@@ -616,7 +610,7 @@ impl Pipeline {
         };
         // What every page shows changed (a first correction): every page.
         let globals = render::globals_hash(site, &self.theme);
-        let globals_changed = self.globals != Some(globals);
+        let globals_changed = globals.is_none() || self.globals != globals;
 
         // The pages to render: all, or those whose dependencies meet what changed.
         // A template no page kind renders with (`base.html`, a partial) may be in any page.
@@ -660,18 +654,18 @@ impl Pipeline {
         self.pending.clear();
         // A streamed build keeps the files of pages whose inputs did not change.
         let mut reused_pages: Vec<(String, bool)> = Vec::new();
-        if let (Some(put), true) = (sink, render_all) {
-            let global = reuse::global(
-                site,
-                &self.theme,
-                &self.options.root,
-                &format!(
+        let global = (sink.is_some() && render_all)
+            .then(|| {
+                let options = format!(
                     "{:?} {} {}",
                     self.options.base_url,
                     self.options.drafts,
                     self.render_options.inject.is_some()
-                ),
-            );
+                );
+                reuse::global(site, &self.theme, &options)
+            })
+            .flatten();
+        if let (Some(put), Some(global)) = (sink, global) {
             let inputs = reuse::inputs(site, global);
             let prior = self.prior.take().filter(|p| p.global == global);
             let mut next = Reuse {
@@ -832,7 +826,7 @@ impl Pipeline {
         if let Some(s) = new_site {
             self.site = Some(s);
         }
-        self.globals = Some(globals);
+        self.globals = globals;
         if let Some(w) = new_warnings {
             self.warnings = w;
         }

@@ -28,16 +28,6 @@ fn clean_build(root: &Path, scratch: &Path) -> Option<std::collections::BTreeMap
     Some(snapshot_dir(&out))
 }
 
-struct Rng(u64);
-impl Rng {
-    fn next(&mut self, n: usize) -> usize {
-        self.0 ^= self.0 << 13;
-        self.0 ^= self.0 >> 7;
-        self.0 ^= self.0 << 17;
-        (self.0 % n as u64) as usize
-    }
-}
-
 fn source(i: usize, extra: &str) -> String {
     format!("+++\ntitle = \"Source {i}{extra}\"\noutlet = \"Outlet {}\"\npublished = 2021-12-{:02}\n+++\n\nShared words here. Unique sentence number {i} of the set.\n\nMore *text* with `code` and [a link](https://x.org/{i}).\n", i % 3, 1 + i % 28)
 }

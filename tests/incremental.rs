@@ -55,17 +55,6 @@ fn open(root: &Path) -> (Pipeline, factbrief::Result<factbrief::pipeline::Rebuil
     (ws, first)
 }
 
-/// A tiny deterministic random number generator (xorshift).
-struct Rng(u64);
-impl Rng {
-    fn next(&mut self, n: usize) -> usize {
-        self.0 ^= self.0 << 13;
-        self.0 ^= self.0 >> 7;
-        self.0 ^= self.0 << 17;
-        (self.0 % n as u64) as usize
-    }
-}
-
 fn source(i: usize, extra: &str) -> String {
     // Every third source has a warning of its own (a URL that is not a web address).
     let url = if i % 3 == 0 {

@@ -273,10 +273,12 @@ pub fn localize(site: &mut Site, theme: &Theme) -> Option<Diagnostic> {
 /// A hash of the values every page shows (`site` of the templates, in the
 /// briefing's language): when it changes (a first correction, a free page's
 /// title in the navigation), every page must be rendered again.
-pub fn globals_hash(site: &Site, theme: &Theme) -> u128 {
+/// The theme's templates and words are in it too (see [`fingerprint`]);
+/// none when the values cannot be written.
+pub fn globals_hash(site: &Site, theme: &Theme) -> Option<u128> {
     let tr = theme.translations(&site.settings.language).0;
-    let json = serde_json::to_string(&site_view(site, &tr)).unwrap_or_default();
-    crate::write::content_hash(json.as_bytes())
+    let view = site_view(site, &tr);
+    fingerprint::global(theme.fingerprint(), tr.fingerprint(), None, &view)
 }
 
 fn site_view<'a>(site: &'a Site, tr: &i18n::Translations) -> SiteView<'a> {

@@ -11,8 +11,8 @@
 //! documents, by id, with the **global fingerprint**: the factbrief binary
 //! (its size and modification time, so a new build of it never reuses a
 //! page), the build's options, the values every page shows (`site` of the
-//! templates), `content/_index.md` and every free page, and the site's
-//! templates and translation tables.
+//! templates), `content/_index.md` and every free page, and the theme's
+//! templates and the words of the briefing's language (their fingerprints).
 //!
 //! The file `pages-v1` of the cache folder lists, for each such page, its
 //! input fingerprint, the content hash of the file written for it (as in the
@@ -123,35 +123,21 @@ impl Reuse {
 
 /// The global fingerprint of a build of `site` (see the module
 /// documentation); `options` names the build's options that change pages.
-pub fn global(site: &Site, theme: &Theme, root: &Path, options: &str) -> u128 {
+/// None when the values every page shows cannot be written (nothing is reused).
+pub fn global(site: &Site, theme: &Theme, options: &str) -> Option<u128> {
     let mut h = Hasher::default();
     h.add(HEADER.as_bytes());
     h.add(binary_stamp().as_bytes());
     h.add(options.as_bytes());
-    // What every page shows: a change there (a first correction, a page's
-    // title in the navigation) changes every page.
-    h.add(&super::globals_hash(site, theme).to_le_bytes());
+    // What every page shows (a change there, such as a first correction,
+    // changes every page), with the theme's templates and words.
+    h.add(&super::globals_hash(site, theme)?.to_le_bytes());
     h.add(site.content.index.text.as_bytes());
     for (id, page) in site.content.pages.iter() {
         h.add(id.as_bytes());
         h.add(page.text.as_bytes());
     }
-    // The site's own templates and translations (the built-in ones are in the binary).
-    for folder in ["templates", "i18n"] {
-        let mut files: Vec<_> = walkdir::WalkDir::new(root.join(folder))
-            .sort_by_file_name()
-            .into_iter()
-            .filter_map(|e| e.ok())
-            .filter(|e| e.file_type().is_file())
-            .map(|e| e.into_path())
-            .collect();
-        files.sort();
-        for f in files {
-            h.add(f.to_string_lossy().as_bytes());
-            h.add(&fs::read(&f).unwrap_or_default());
-        }
-    }
-    h.finish()
+    Some(h.finish())
 }
 
 /// The input fingerprint of every page of a document (claims' pages and

@@ -118,7 +118,7 @@ fn fate(
         hash,
         size: meta.len(),
     };
-    let newer = !matches!((manifest::mtime(&meta), written), (Some(m), Some(w)) if m <= w);
+    let newer = !not_newer(&meta, written);
     if known == Some(stamp) && !newer {
         return Fate::Keep { newer };
     }
@@ -128,6 +128,12 @@ fn fate(
     } else {
         Fate::Write { new: false }
     }
+}
+
+/// Whether a file (`meta`) is not newer than the manifest written at
+/// `written`, which then vouches for its content.
+fn not_newer(meta: &fs::Metadata, written: Option<i128>) -> bool {
+    matches!((manifest::mtime(meta), written), (Some(m), Some(w)) if m <= w)
 }
 
 /// Whether the file at `path` holds exactly `bytes` (its size is known to match).
@@ -262,9 +268,8 @@ impl<'a> Staging<'a> {
         let Ok(meta) = fs::symlink_metadata(self.output.join(rel)) else {
             return false;
         };
-        let vouched = meta.is_file()
-            && meta.len() == stamp.size
-            && matches!((manifest::mtime(&meta), self.previous.written), (Some(m), Some(w)) if m <= w);
+        let vouched =
+            meta.is_file() && meta.len() == stamp.size && not_newer(&meta, self.previous.written);
         if vouched {
             lock(&self.entries).push(Entry {
                 path: rel.to_owned(),
@@ -294,11 +299,11 @@ impl<'a> Staging<'a> {
         Ok(name)
     }
 
-    /// The files taken, by path, each with where its new content is now: the
+    /// The files taken, by path, each with its stamp and where its new content is now: the
     /// staged file if it is still in the staging folder, else the file of the
     /// output folder (left as it was, or already renamed into place).
-    pub fn sources(&self) -> Vec<(String, PathBuf)> {
-        let mut out: Vec<(String, PathBuf)> = lock(&self.entries)
+    pub fn sources(&self) -> Vec<(String, PathBuf, Stamp)> {
+        let mut out: Vec<(String, PathBuf, Stamp)> = lock(&self.entries)
             .iter()
             .map(|e| {
                 let in_place = self.output.join(&e.path);
@@ -313,10 +318,10 @@ impl<'a> Staging<'a> {
                     }
                     Staged::Kept { .. } => in_place,
                 };
-                (e.path.clone(), from)
+                (e.path.clone(), from, e.stamp)
             })
             .collect();
-        out.sort();
+        out.sort_by(|a, b| a.0.cmp(&b.0));
         out
     }
 

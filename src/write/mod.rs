@@ -561,21 +561,24 @@ impl<'a> Folders<'a> {
     /// A whole new site made of `sources` (each output path with the file
     /// holding its content, which is moved if it is in the staging folder of
     /// an in-place write, else copied), replacing the site `previous`.
-    fn fill_from(self, sources: &[(String, PathBuf)], previous: &OnDisk) -> Result<Whole<'a>> {
+    fn fill_from(
+        self,
+        sources: &[(String, PathBuf, manifest::Stamp)],
+        previous: &OnDisk,
+    ) -> Result<Whole<'a>> {
         let whole = self.open(Some(OnDisk {
             files: previous.files.clone(),
             dirs: Vec::new(),
         }))?;
         let output = whole.folders.output;
-        let filled = sources.par_iter().try_for_each(|(rel, from)| {
+        let filled = sources.par_iter().try_for_each(|(rel, from, stamp)| {
             let to = whole.target(rel)?;
             if from.starts_with(output) {
                 fs::copy(from, &to).map_err(|e| Error::io(&to, e))?;
             } else {
                 fs::rename(from, &to).map_err(|e| Error::io(&to, e))?;
             }
-            let bytes = fs::read(&to).map_err(|e| Error::io(&to, e))?;
-            lock(&whole.stamps).push((rel.clone(), manifest::stamp_of(&bytes)));
+            lock(&whole.stamps).push((rel.clone(), *stamp));
             Ok(())
         });
         if let Err(e) = filled {

@@ -181,3 +181,16 @@ pub fn replace_in(root: &Path, rel: &str, from: &str, to: &str) {
     assert!(text.contains(from), "{rel} has no {from:?}");
     fs::write(path, text.replace(from, to)).unwrap();
 }
+
+/// A tiny deterministic random number generator (xorshift), for random edit sequences.
+pub struct Rng(pub u64);
+
+impl Rng {
+    /// A number below `n`.
+    pub fn next(&mut self, n: usize) -> usize {
+        self.0 ^= self.0 << 13;
+        self.0 ^= self.0 >> 7;
+        self.0 ^= self.0 << 17;
+        (self.0 % n as u64) as usize
+    }
+}
