@@ -168,13 +168,27 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport> {
             );
         }
     }
-    // Every page was rendered, so what no page asked for is pruned.
+    // What no page asked for is pruned, but only after a build that asked for
+    // every blob: the share image of a page kept from the last build was not
+    // asked for, and is still wanted should the output folder be deleted. (The
+    // search index is made whole every time.)
+    let every_page = run.reused == 0;
     let kept = [
-        (&pipeline.render_options().images, "share images", "draws"),
-        (&pipeline.render_options().search, "search index", "makes"),
+        (
+            &pipeline.render_options().images,
+            "share images",
+            "draws",
+            every_page,
+        ),
+        (
+            &pipeline.render_options().search,
+            "search index",
+            "makes",
+            true,
+        ),
     ];
-    for (blobs, what, again) in kept {
-        if let Err(e) = blobs.persist(true) {
+    for (blobs, what, again, prune) in kept {
+        if let Err(e) = blobs.persist(prune) {
             warnings.push(
                 Diagnostic::warning(
                     Code::Cleanup,

@@ -276,3 +276,35 @@ fn a_claim_edit_renders_only_its_pages_and_the_lists_through_the_binary() {
     assert!(o.status.success());
     assert!(snapshot_dir(&fresh) == after);
 }
+
+#[test]
+fn share_images_of_kept_pages_stay_in_the_cache_folder() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path().join("site");
+    small_site(&root);
+    let out = root.join("public");
+    let images = root.join(".public.factbrief-cache/share-v1");
+    let count = || fs::read_dir(&images).map_or(0, |d| d.count());
+    let first = build(&root, &out, false).unwrap();
+    assert_eq!(first.reused, 0);
+    let drawn = count();
+    assert!(drawn > 0, "no share image kept in {}", images.display());
+    // A build keeping every page asks for no image: it must not prune them.
+    let second = build(&root, &out, false).unwrap();
+    assert!(second.reused > 0 && second.rendered < first.rendered);
+    assert_eq!(count(), drawn);
+    // So a build into a new folder finds them, and equals the first.
+    let before = snapshot_dir(&out);
+    fs::remove_dir_all(&out).unwrap();
+    let stamps: Vec<_> = fs::read_dir(&images)
+        .unwrap()
+        .map(|e| e.unwrap().metadata().unwrap().modified().unwrap())
+        .collect();
+    build(&root, &out, false).unwrap();
+    let again: Vec<_> = fs::read_dir(&images)
+        .unwrap()
+        .map(|e| e.unwrap().metadata().unwrap().modified().unwrap())
+        .collect();
+    assert_eq!(stamps, again, "the images were drawn again");
+    assert!(snapshot_dir(&out) == before);
+}
