@@ -168,27 +168,17 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport> {
             );
         }
     }
-    // What no page asked for is pruned, but only after a build that asked for
-    // every blob: the share image of a page kept from the last build was not
-    // asked for, and is still wanted should the output folder be deleted. (The
-    // search index is made whole every time.)
-    let every_page = run.reused == 0;
+    // What no page asked for is pruned. A page kept from the last build
+    // asked for no share image, but its image is still wanted (should the
+    // output folder be deleted): every claim's counts. (The search index is
+    // made whole every time.)
+    pipeline.want_share_images();
     let kept = [
-        (
-            &pipeline.render_options().images,
-            "share images",
-            "draws",
-            every_page,
-        ),
-        (
-            &pipeline.render_options().search,
-            "search index",
-            "makes",
-            true,
-        ),
+        (&pipeline.render_options().images, "share images", "draws"),
+        (&pipeline.render_options().search, "search index", "makes"),
     ];
-    for (blobs, what, again, prune) in kept {
-        if let Err(e) = blobs.persist(prune) {
+    for (blobs, what, again) in kept {
+        if let Err(e) = blobs.persist(true) {
             warnings.push(
                 Diagnostic::warning(
                     Code::Cleanup,

@@ -232,6 +232,14 @@ impl Pipeline {
         self.run(Vec::new(), scope, Defer::Nothing, Some(sink))
     }
 
+    /// Count the share image of every claim of the site as wanted by this
+    /// run (see [`render::want_share_images`]), for when its images are pruned.
+    pub fn want_share_images(&self) {
+        if let Some(site) = &self.site {
+            render::want_share_images(site, &self.theme, &self.render_options.images);
+        }
+    }
+
     /// The options it renders with (and the blobs they keep).
     pub fn render_options(&self) -> &RenderOptions {
         &self.render_options
@@ -440,7 +448,7 @@ impl Pipeline {
             Err(e) => return Err(self.failed(e)),
         };
         let paths = rendered.outputs.iter().map(|o| o.path.clone()).collect();
-        let unchanged = rendered.unchanged;
+        let unchanged = rendered.unchanged.len();
         let mut files = std::mem::take(&mut self.pages);
         let mut removed = 0;
         if full {
@@ -665,9 +673,12 @@ impl Pipeline {
                 reuse::global(site, &self.theme, &options)
             })
             .flatten();
+        // The last build's pages made with the same global fingerprint.
+        let prior = (self.prior.take())
+            .filter(|p| sink.is_some() && Some(p.global) == global)
+            .unwrap_or_default();
         if let (Some(put), Some(global)) = (sink, global) {
             let inputs = reuse::inputs(site, global);
-            let prior = self.prior.take().filter(|p| p.global == global);
             let mut next = Reuse {
                 global,
                 pages: Default::default(),
@@ -677,8 +688,7 @@ impl Pipeline {
                     return true;
                 };
                 let path = p.path();
-                let reused = (prior.as_ref())
-                    .and_then(|f| f.pages.get(&path))
+                let reused = (prior.pages.get(&path))
                     .filter(|e| e.input == input && put.keep(&path, e.output))
                     .copied();
                 let entry = reused.unwrap_or(reuse::Entry {
@@ -719,8 +729,14 @@ impl Pipeline {
                 deferred_all = render_all;
             }
         }
+        // The other pages a build into the folder may keep: those whose
+        // template context has the fingerprint it had (see [`reuse`]).
+        let (prior_prints, prior_files) = prior.listings(self.reuse_next.as_ref());
         let held = |p: &str| self.pages.contains_key(p);
-        let kept = Kept::new(&self.fingerprints, &held);
+        let kept = match sink {
+            Some(_) => Kept::in_folder(&prior_prints, &prior_files),
+            None => Kept::new(&self.fingerprints, &held),
+        };
         let (rendered, indexed) = match render_pages(
             site,
             &mut self.theme,
@@ -733,14 +749,31 @@ impl Pipeline {
             Err(e) => return Err(self.failed(e)),
         };
         lap("render");
-        let unchanged = rendered.unchanged;
+        let unchanged = rendered.unchanged.len();
         if let Some(d) = indexed {
             stages.push(("search index (beside render)", d));
         }
+        let mut reused_pages = reused_pages;
         if let Some(next) = self.reuse_next.as_mut().filter(|_| sink.is_some()) {
             for path in &rendered.with_code {
                 if let Some(e) = next.pages.get_mut(path) {
                     e.code = true;
+                }
+            }
+            // The other pages by their template context's fingerprint: those
+            // rendered, with the fingerprint they were rendered with, and
+            // those kept, as the last build left them.
+            for (path, print) in &rendered.fingerprints {
+                next.pages.entry(path.clone()).or_insert(reuse::Entry {
+                    input: *print,
+                    output: 0,
+                    code: rendered.with_code.contains(path),
+                });
+            }
+            for path in &rendered.unchanged {
+                if let Some(&e) = prior.pages.get(path) {
+                    next.pages.insert(path.clone(), e);
+                    reused_pages.push((path.clone(), e.code));
                 }
             }
         }

@@ -1003,6 +1003,7 @@ fn fingerprints_cover_what_every_page_shares() {
         render(site, theme, &pages, options, kept)
             .unwrap()
             .unchanged
+            .len()
     };
     // As it was: every page with a template is unchanged.
     let mut theme = Theme::load(root).unwrap();
@@ -1020,7 +1021,7 @@ fn fingerprints_cover_what_every_page_shares() {
         Kept::new(&prints, &none_held),
     )
     .unwrap();
-    assert_eq!(r.unchanged, 0);
+    assert!(r.unchanged.is_empty());
     // Other HTML injected.
     let other = RenderOptions {
         inject: Some(|_| "<script>/* other */</script>".into()),
@@ -1060,7 +1061,7 @@ fn fingerprints_cover_what_every_page_shares() {
         kept,
     )
     .unwrap();
-    assert_eq!((r.unchanged, r.outputs.len()), (0, 1));
+    assert_eq!((r.unchanged.len(), r.outputs.len()), (0, 1));
     let r = render(site, &mut theme, &not_found, &render_options(), kept).unwrap();
-    assert_eq!((r.unchanged, r.outputs.len()), (1, 0));
+    assert_eq!((r.unchanged.len(), r.outputs.len()), (1, 0));
 }

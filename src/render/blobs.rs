@@ -103,6 +103,12 @@ impl Blobs {
         }
     }
 
+    /// Count the blob of `key` as asked for, without reading it: it is
+    /// still wanted (its page was kept), so [`Blobs::persist`] must not prune it.
+    pub fn want(&self, key: u64) {
+        lock(&self.used).insert(key);
+    }
+
     /// Let go of the blobs in memory other than `keep` (for `serve`, where the
     /// blobs of older versions of the site would otherwise pile up).
     pub fn forget_all_but(&self, keep: &HashSet<u64>) {

@@ -18,7 +18,7 @@
 //! ([`Fingerprints`]) and gives them to the next render ([`Kept`]): a page
 //! whose fingerprint is the one kept is not rendered, its bytes are kept.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 
 use serde::{ser, Deserialize, Serialize};
 use tera::Context;
@@ -72,11 +72,17 @@ impl Fingerprints {
 }
 
 /// What a render may keep of the last: the fingerprints of the pages whose
-/// bytes are still held, for the pages it would render again.
+/// bytes are still held, for the pages it would render again. For a build
+/// into a folder holding the last build's site, the bytes are not held in
+/// memory but are the files there ([`Kept::in_folder`]).
 #[derive(Clone, Copy)]
 pub struct Kept<'a> {
     prints: Option<&'a Fingerprints>,
     held: &'a (dyn Fn(&str) -> bool + Sync),
+    /// The content hash of each page's file in the output folder, for a
+    /// build into it: such a page is kept only if the sink vouches for the
+    /// file ([`super::Sink::keep`]).
+    files: Option<&'a HashMap<String, u128>>,
 }
 
 impl<'a> Kept<'a> {
@@ -85,6 +91,7 @@ impl<'a> Kept<'a> {
         Kept {
             prints: None,
             held: &|_| false,
+            files: None,
         }
     }
 
@@ -94,12 +101,36 @@ impl<'a> Kept<'a> {
         Kept {
             prints: Some(prints),
             held,
+            files: None,
         }
     }
 
-    /// The fingerprint kept for the page at `path`, if its bytes are held.
+    /// The fingerprints `prints` of the pages a build wrote into the output
+    /// folder, with the content hash of each page's file there (`files`).
+    pub fn in_folder(prints: &'a Fingerprints, files: &'a HashMap<String, u128>) -> Kept<'a> {
+        Kept {
+            prints: Some(prints),
+            held: &|_| false,
+            files: Some(files),
+        }
+    }
+
+    /// The fingerprint kept for the page at `path`, if its bytes are held
+    /// (or its file is in the folder).
     pub fn get(&self, path: &str) -> Option<u128> {
-        self.prints?.get(path).filter(|_| (self.held)(path))
+        let print = self.prints?.get(path)?;
+        let held = match self.files {
+            Some(files) => files.contains_key(path),
+            None => (self.held)(path),
+        };
+        held.then_some(print)
+    }
+
+    /// The content hash of the file of the page at `path` in the output
+    /// folder, for a build into it: a page found unchanged is kept only if
+    /// the sink vouches that the file holds it.
+    pub fn file(&self, path: &str) -> Option<u128> {
+        self.files?.get(path).copied()
     }
 }
 

@@ -165,6 +165,17 @@ pub fn render_to(
         .par_iter()
         .map(|p| {
             let mut made = renderer.page(p).map_err(Failure::Page)?;
+            // A page found unchanged whose file is in the output folder: kept
+            // if the sink vouches for the file, else rendered after all.
+            if let (Some(put), Made::Unchanged(path)) = (sink, &made) {
+                if renderer.kept.file(path).is_some_and(|h| !put.keep(path, h)) {
+                    let anew = Renderer {
+                        kept: Kept::nothing(),
+                        ..renderer
+                    };
+                    made = anew.page(p).map_err(Failure::Page)?;
+                }
+            }
             if let (Some(put), Made::Rendered(o, _, _)) = (sink, &mut made) {
                 put.put(&o.path, &o.bytes).map_err(Failure::Sink)?;
                 o.bytes = Vec::new();
@@ -176,10 +187,10 @@ pub fn render_to(
     let mut errors: Vec<Diagnostic> = Vec::new();
     let mut with_code = BTreeSet::new();
     let mut fingerprints = Vec::new();
-    let mut unchanged = 0;
+    let mut unchanged = Vec::new();
     for r in results {
         match r {
-            Ok(Made::Unchanged) => unchanged += 1,
+            Ok(Made::Unchanged(path)) => unchanged.push(path),
             Ok(Made::Rendered(o, code, print)) => {
                 if code {
                     with_code.insert(o.path.clone());
@@ -220,10 +231,10 @@ pub struct Rendered {
     /// The fingerprint of each page rendered with a template, by path: to
     /// keep with its bytes, for the next render (see [`Kept`]).
     pub fingerprints: Vec<(String, u128)>,
-    /// How many pages were not rendered: their inputs have the fingerprint
-    /// kept for them, so their bytes would be those held (and need no
-    /// `syntax.css` but if they did).
-    pub unchanged: usize,
+    /// The paths of the pages not rendered: their inputs have the
+    /// fingerprint kept for them, so their bytes would be those held (and
+    /// need no `syntax.css` but if they did).
+    pub unchanged: Vec<String>,
 }
 
 /// What became of a page.
@@ -231,8 +242,8 @@ enum Made {
     /// Rendered: its bytes, whether it has highlighted code, and its
     /// fingerprint if it has a template.
     Rendered(Output, bool, Option<u128>),
-    /// Not rendered: its fingerprint is the one kept.
-    Unchanged,
+    /// Not rendered: its fingerprint is the one kept. Its path.
+    Unchanged(String),
 }
 
 /// The stylesheet of highlighted code, written when some page has code.
@@ -328,7 +339,35 @@ fn site_view<'a>(site: &'a Site, tr: &i18n::Translations) -> SiteView<'a> {
     }
 }
 
+/// What the share image of claim `id` shows.
+fn share_card<'a>(site: &'a Site, cards: &'a Cards<'a>, id: &str) -> share_image::ShareCard<'a> {
+    let c = cards.claim(id);
+    let s = &site.settings;
+    share_image::ShareCard {
+        verdict_label: c.verdict.label,
+        verdict_key: c.verdict.key,
+        rating: c.verdict.rating,
+        best: c.verdict.best,
+        claim: c.claim,
+        claimant: c.claimant,
+        site_title: &s.title,
+        language: &s.language,
+    }
+}
+
+/// Count the share image of every claim of `site` as wanted in `images`,
+/// drawing none: after a build that kept pages (whose images it did not ask
+/// for), pruning the images' folder keeps theirs.
+pub fn want_share_images(site: &Site, theme: &Theme, images: &blobs::Blobs) {
+    let tr = theme.translations(&site.settings.language).0;
+    let cards = Cards::new(site, &tr);
+    for id in site.claims.keys() {
+        images.want(share_cache::key(&share_card(site, &cards, id)));
+    }
+}
+
 /// What every page module renders with.
+#[derive(Clone, Copy)]
 struct Renderer<'a> {
     site: &'a Site,
     theme: &'a Theme,
@@ -484,23 +523,10 @@ impl<'a> Renderer<'a> {
         // Files made without a template.
         let made = match page {
             Page::ClaimReviews => Some(jsonld::data_feed(site).into_bytes()),
-            Page::ShareImage(id) if site.claims.contains_key(id) => {
-                let c = self.cards.claim(id);
-                let s = &site.settings;
-                Some(share_cache::image(
-                    &self.options.images,
-                    &share_image::ShareCard {
-                        verdict_label: c.verdict.label,
-                        verdict_key: c.verdict.key,
-                        rating: c.verdict.rating,
-                        best: c.verdict.best,
-                        claim: c.claim,
-                        claimant: c.claimant,
-                        site_title: &s.title,
-                        language: &s.language,
-                    },
-                ))
-            }
+            Page::ShareImage(id) if site.claims.contains_key(id) => Some(share_cache::image(
+                &self.options.images,
+                &share_card(site, self.cards, id),
+            )),
             _ => None,
         };
         if let Some(bytes) = made {
@@ -513,7 +539,7 @@ impl<'a> Renderer<'a> {
         if kept.is_some() && page.is_listing() {
             let only = fingerprint::Inputs::fingerprint_only(self.global, template);
             if self.fill(page, &path, only).inputs.fingerprint() == kept {
-                return Ok(Made::Unchanged);
+                return Ok(Made::Unchanged(path));
             }
         }
         let mut cx = self.fill(
@@ -523,7 +549,7 @@ impl<'a> Renderer<'a> {
         );
         let print = cx.inputs.fingerprint();
         if print.is_some() && print == kept {
-            return Ok(Made::Unchanged);
+            return Ok(Made::Unchanged(path));
         }
         let has_code = cx.has_code;
         // Rendered into a buffer this thread reuses, then copied once at its

@@ -14,14 +14,24 @@
 //! templates), `content/_index.md` and every free page, and the theme's
 //! templates and the words of the briefing's language (their fingerprints).
 //!
+//! Every other page rendered with a template (the lists, the taxonomy and
+//! search pages, the front page, free pages) is known by the fingerprint of
+//! its template context ([`super::fingerprint`]): what it would be rendered
+//! from. That needs the context filled (though not converted for Tera nor
+//! rendered), so it is decided while rendering ([`super::Kept::in_folder`]);
+//! after a claim edit a few lists of the 10,000-source briefing change, and
+//! the other 870 are kept.
+//!
 //! The file `pages-v1` of the cache folder lists, for each such page, its
-//! input fingerprint, the content hash of the file written for it (as in the
-//! output folder's manifest) and whether it has highlighted code. A page is
-//! reused, not rendered, only when its input fingerprint is the same and the
-//! output folder's manifest vouches that the file there is the one written
-//! for it ([`crate::write::Writer::keep`]); anything else renders it. The
-//! file is replaced after each successful build; one that is missing, of
-//! another version or unreadable is ignored, and is safe to delete.
+//! input fingerprint (for a page of another kind, its context's), the
+//! content hash of the file written for it (as in the output folder's
+//! manifest) and whether it has highlighted code. A page is reused, not
+//! rendered, only when its fingerprint is the same, the global fingerprint
+//! is the same, and the output folder's manifest vouches that the file
+//! there is the one written for it ([`crate::write::Writer::keep`]);
+//! anything else renders it. The file is replaced after each successful
+//! build; one that is missing, of another version or unreadable is
+//! ignored, and is safe to delete.
 
 use std::collections::{BTreeSet, HashMap};
 use std::fs;
@@ -97,6 +107,27 @@ impl Reuse {
         }
         // A file cut short is not read at all.
         ended.then_some(Reuse { global, pages })
+    }
+
+    /// The pages other than documents' (lists, free pages, the front page:
+    /// those not in `documents`, this build's entries of documents' pages),
+    /// by the fingerprint of their template context, with the content hash
+    /// of the file written for each: see [`super::Kept::in_folder`].
+    pub fn listings(
+        &self,
+        documents: Option<&Reuse>,
+    ) -> (super::Fingerprints, HashMap<String, u128>) {
+        let mut prints = super::Fingerprints::default();
+        let mut files = HashMap::new();
+        let Some(documents) = documents else {
+            return (prints, files);
+        };
+        let others = (self.pages.iter()).filter(|(path, _)| !documents.pages.contains_key(*path));
+        prints.extend(others.map(|(path, e)| {
+            files.insert(path.clone(), e.output);
+            (path.clone(), e.input)
+        }));
+        (prints, files)
     }
 
     /// Keep them in the cache folder `dir` (whole, under a temporary name,

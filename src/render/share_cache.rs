@@ -25,7 +25,7 @@ pub fn image(images: &Blobs, card: &ShareCard) -> Vec<u8> {
 }
 
 /// A hash of the version and every field of the card.
-fn key(card: &ShareCard) -> u64 {
+pub fn key(card: &ShareCard) -> u64 {
     Key::new(VERSION)
         .field(card.verdict_label.as_bytes())
         .field(card.verdict_key.as_bytes())
