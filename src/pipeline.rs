@@ -753,7 +753,6 @@ impl Pipeline {
         if let Some(d) = indexed {
             stages.push(("search index (beside render)", d));
         }
-        let mut reused_pages = reused_pages;
         if let Some(next) = self.reuse_next.as_mut().filter(|_| sink.is_some()) {
             for path in &rendered.with_code {
                 if let Some(e) = next.pages.get_mut(path) {
