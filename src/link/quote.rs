@@ -40,10 +40,36 @@ impl Normalized {
         let mut text = String::with_capacity(s.len());
         let mut origin = Vec::with_capacity(s.len());
         let mut pending_space: Option<usize> = None;
-        for (i, c) in s.char_indices() {
+        let bytes = s.as_bytes();
+        let mut i = 0;
+        while let Some(&b) = bytes.get(i) {
+            // Most text is ASCII: a byte at a time, with no char decoded.
+            // (ASCII white space as `char::is_whitespace` has it: U+0009 to
+            // U+000D and the space; the only ASCII fold is `'` to `"`.)
+            if b.is_ascii() {
+                if matches!(b, b'\t'..=b'\r' | b' ') {
+                    if !text.is_empty() && pending_space.is_none() {
+                        pending_space = Some(i);
+                    }
+                } else {
+                    if let Some(sp) = pending_space.take() {
+                        text.push(' ');
+                        origin.push(sp as u32);
+                    }
+                    text.push(if b == b'\'' { '"' } else { char::from(b) });
+                    origin.push(i as u32);
+                }
+                i += 1;
+                continue;
+            }
+            let Some(c) = s.get(i..).and_then(|t| t.chars().next()) else {
+                break;
+            };
+            let at = i;
+            i += c.len_utf8();
             if c.is_whitespace() {
                 if !text.is_empty() && pending_space.is_none() {
-                    pending_space = Some(i);
+                    pending_space = Some(at);
                 }
                 continue;
             }
@@ -54,7 +80,7 @@ impl Normalized {
                 text.push(' ');
                 origin.push(sp as u32);
             }
-            let at = i as u32;
+            let at = at as u32;
             if c == '\u{2026}' {
                 text.push_str("...");
                 origin.extend([at, at, at]);
@@ -434,6 +460,62 @@ fn word_difference(quote: &[&str], passage: &[&str]) -> Option<String> {
 
 #[cfg(test)]
 mod tests {
+
+    /// The matching form char by char, as it was before the ASCII fast path.
+    fn reference(s: &str) -> (String, Vec<u32>) {
+        let (mut text, mut origin, mut pending) = (String::new(), Vec::new(), None);
+        for (i, c) in s.char_indices() {
+            if c.is_whitespace() {
+                if !text.is_empty() && pending.is_none() {
+                    pending = Some(i);
+                }
+                continue;
+            }
+            if is_invisible(c) {
+                continue;
+            }
+            if let Some(sp) = pending.take() {
+                text.push(' ');
+                origin.push(sp as u32);
+            }
+            let at = i as u32;
+            if c == '\u{2026}' {
+                text.push_str("...");
+                origin.extend([at, at, at]);
+            } else {
+                let f = fold(c).unwrap_or(c);
+                text.push(f);
+                origin.extend(std::iter::repeat_n(at, f.len_utf8()));
+            }
+        }
+        (text, origin)
+    }
+
+    #[test]
+    fn the_ascii_fast_path_folds_as_char_by_char() {
+        // Every ASCII byte (control characters included, some white space
+        // and some not), and chars that fold, vanish, are white space or are
+        // several bytes long, in random strings.
+        let alphabet: Vec<char> = (0u8..0x80)
+            .map(char::from)
+            .chain("\u{85}\u{a0}\u{2019}\u{201c}\u{2014}\u{2026}\u{ad}\u{200b}\u{feff}\u{3000}\u{2028}éж中😀".chars())
+            .collect();
+        let mut seed = 0x2545_f491_4f6c_dd1d_u64;
+        for _ in 0..3000 {
+            let len = (seed % 40) as usize;
+            let s: String = (0..len)
+                .map(|_| {
+                    seed ^= seed << 13;
+                    seed ^= seed >> 7;
+                    seed ^= seed << 17;
+                    alphabet[(seed % alphabet.len() as u64) as usize]
+                })
+                .collect();
+            let n = Normalized::new(&s);
+            assert_eq!((n.text, n.origin), reference(&s), "{s:?}");
+        }
+    }
+
     use super::*;
 
     fn found(source: &str, quote: &str) -> Option<String> {
