@@ -189,6 +189,7 @@ impl Pipeline {
     /// run is let go as soon as linking is done, which lowers peak memory.
     pub fn single_run(mut self) -> Pipeline {
         self.memoize = false;
+        self.memo = link::Memo::single_run();
         self
     }
 
@@ -589,7 +590,7 @@ impl Pipeline {
                     link::link_with(content, base, diags, &mut self.memo)
                 });
             if !self.memoize {
-                self.memo = link::Memo::default();
+                self.memo.clear();
             }
             // A document's page may not take the place of a list's page.
             let linked = linked.and_then(|(site, warnings)| {

@@ -18,6 +18,7 @@ pub mod settings;
 pub mod taxonomy;
 mod verdict_hint;
 
+use std::borrow::Cow;
 use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 use std::ops::Range;
 use std::sync::{Arc, OnceLock};
@@ -176,6 +177,31 @@ pub struct Memo {
     last: Option<Content>,
     /// What the last link made of it, updated where what it depends on changed.
     graph: Graph,
+    /// For a single link ([`Memo::single_run`]): each source's rendered text is
+    /// let go as soon as its quotes are found, and nothing is remembered.
+    lean: bool,
+}
+
+impl Memo {
+    /// A memo for one link whose results are not linked again (`build`,
+    /// `check`): a source's rendered text is kept only while its quotes are
+    /// found, so that the texts of all sources are never in memory at once,
+    /// and each link starts afresh. The site linked is the same as with
+    /// [`Memo::default`].
+    pub fn single_run() -> Memo {
+        Memo {
+            lean: true,
+            ..Memo::default()
+        }
+    }
+
+    /// Forget everything, keeping the kind of memo.
+    pub fn clear(&mut self) {
+        *self = Memo {
+            lean: self.lean,
+            ..Memo::default()
+        };
+    }
 }
 
 /// The assembled graph, shared with the [`Site`] it was made for. While that
@@ -195,9 +221,11 @@ struct Graph {
 /// What one pass over a source's Markdown finds; kept while the document is the same.
 struct SourceScan {
     doc: Arc<Document<SourceMeta>>,
-    /// The rendered text quotes are matched in.
-    text: String,
-    /// Content words, made when a claim's `appears_in` first names the source.
+    /// The rendered text quotes are matched in; `None` once let go (a lean
+    /// [`Memo`]), when [`SourceScan::text`] renders it again.
+    text: Option<String>,
+    /// Content words, made when a claim's `appears_in` first names the source
+    /// (in a lean [`Memo`], only those of the claims naming it, made while the text is there).
     words: OnceLock<HashSet<String>>,
     /// Links of the body and of the `note`.
     links: Links,
@@ -235,7 +263,7 @@ impl SourceScan {
         let warnings = in_text(warnings, &doc.text);
         SourceScan {
             doc: doc.clone(),
-            text: scan.text,
+            text: Some(scan.text),
             words: OnceLock::new(),
             links: links.into(),
             warnings: warnings.into(),
@@ -245,9 +273,24 @@ impl SourceScan {
 
     fn words(&self) -> &HashSet<String> {
         self.words
-            .get_or_init(|| editorial::content_words(&self.text).into_iter().collect())
+            .get_or_init(|| editorial::content_words(&self.text()).into_iter().collect())
+    }
+
+    /// The rendered text quotes are matched in: the one kept, else rendered again.
+    fn text(&self) -> Cow<'_, str> {
+        match &self.text {
+            Some(t) => Cow::Borrowed(t),
+            None => Cow::Owned(markdown::rendered_text(self.doc.body(), Trust::Untrusted)),
+        }
     }
 }
+
+/// A source scanned anew (if it was stale) and where its quotes are (if some were wanted), by id.
+type Scanned<'a> = (
+    &'a str,
+    Option<Arc<SourceScan>>,
+    Option<HashMap<&'a str, Outcome>>,
+);
 
 /// What a claim's evidence or `appears_in` names, as it stood when the claim was linked.
 #[derive(Clone)]
@@ -259,13 +302,18 @@ enum Cited {
 }
 
 impl Cited {
-    fn same(&self, other: &Cited) -> bool {
-        match (self, other) {
-            (Cited::Source(a), Cited::Source(b)) => Arc::ptr_eq(&a.doc, &b.doc),
-            (Cited::Draft, Cited::Draft)
-            | (Cited::Unreadable, Cited::Unreadable)
-            | (Cited::Missing, Cited::Missing) => true,
-            _ => false,
+    /// Whether source `id` of `content` is what this was (the same document, or
+    /// still a draft, unreadable or missing).
+    fn same_now(&self, id: &str, content: &Content) -> bool {
+        if let Some(doc) = content.sources.get(id) {
+            return matches!(self, Cited::Source(s) if Arc::ptr_eq(&s.doc, doc));
+        }
+        let id = DocId::source(id);
+        match self {
+            Cited::Source(_) => false,
+            Cited::Draft => content.is_draft(&id),
+            Cited::Unreadable => !content.is_draft(&id) && content.is_unreadable(&id),
+            Cited::Missing => !content.is_draft(&id) && !content.is_unreadable(&id),
         }
     }
 }
@@ -291,8 +339,9 @@ struct ClaimResult {
 /// What a quote came to in a source's text.
 #[derive(Debug, Clone)]
 enum Outcome {
-    /// The pieces of the passage (one unless the quote leaves words out), and how often it occurs.
-    Found(Vec<Range<usize>>, usize),
+    /// The pieces of the passage (one unless the quote leaves words out), how
+    /// often it occurs, and its words as rendered (the pieces joined by a line break).
+    Found(Vec<Range<usize>>, usize, String),
     Missing(Box<Missed>),
     Empty,
     /// The quote has no letter or digit.
@@ -340,10 +389,10 @@ pub fn link_with(
                 && same_keys(&l.pages, &content.pages)
         });
 
-    // Sources: scanned again only when their document changed.
-    let mut stale_sources: Vec<&str> = Vec::new();
+    // Sources: scanned again only when their document changed (below, with their quotes).
+    let mut stale: Vec<&Arc<Document<SourceMeta>>> = Vec::new();
     if !same_sources {
-        let stale: Vec<&Arc<Document<SourceMeta>>> = content
+        stale = content
             .sources
             .iter()
             .filter(|(id, doc)| {
@@ -354,33 +403,15 @@ pub fn link_with(
             })
             .map(|(_, doc)| doc)
             .collect();
-        stale_sources = stale.iter().map(|d| d.id.as_str()).collect();
-        let scanned: Vec<Arc<SourceScan>> = stale
-            .into_par_iter()
-            .map(|doc| Arc::new(SourceScan::new(doc)))
-            .collect();
-        for scan in scanned {
-            memo.sources.insert(scan.doc.id.clone(), scan);
-        }
         // Sources that went away (the same number may have come and gone).
         if !same(&|l| same_keys(&l.sources, &content.sources)) {
             memo.sources
                 .retain(|id, _| content.sources.contains_key(id));
         }
     }
+    let stale_sources: Vec<&str> = stale.iter().map(|d| d.id.as_str()).collect();
 
     // Claims: linked again only when they or what they cite changed.
-    let cite = |id: &str| -> Cited {
-        if let Some(s) = memo.sources.get(id) {
-            Cited::Source(s.clone())
-        } else if content.is_draft(&DocId::source(id)) {
-            Cited::Draft
-        } else if content.is_unreadable(&DocId::source(id)) {
-            Cited::Unreadable
-        } else {
-            Cited::Missing
-        }
-    };
     let docs: Vec<(&String, &Arc<Document<ClaimMeta>>)> = content.claims.iter().collect();
     // While the same documents exist, only the claims citing a source scanned
     // anew can have had what they cite change.
@@ -404,31 +435,87 @@ pub fn link_with(
             let fresh = Arc::ptr_eq(&old.doc, doc)
                 && !old.failed
                 && Arc::ptr_eq(&old.index, &content.index)
-                && (unchanged_sources || old.cited.iter().all(|(s, was)| was.same(&cite(s))));
+                && (unchanged_sources
+                    || old.cited.iter().all(|(s, was)| was.same_now(s, &content)));
             fresh.then(|| old.clone())
         })
         .collect();
     // The quotes of the claims linked again, found source by source: a source's
     // text is normalised once for all its quotes, and let go right after.
     let mut wanted: HashMap<&str, Vec<&str>> = HashMap::new();
+    // In a lean memo, the words of the claims linked again naming each source in `appears_in`.
+    let mut appear: HashMap<&str, HashSet<String>> = HashMap::new();
     for ((_, doc), kept) in docs.iter().zip(&kept) {
         if kept.is_none() {
             for ev in &doc.meta.evidence {
-                if let (Some(q), true) = (&ev.quote, memo.sources.contains_key(&ev.source)) {
+                if let (Some(q), true) = (&ev.quote, content.sources.contains_key(&ev.source)) {
                     wanted.entry(ev.source.as_str()).or_default().push(q);
+                }
+            }
+            if memo.lean {
+                for s in &doc.meta.appears_in {
+                    if content.sources.contains_key(s) {
+                        appear
+                            .entry(s.as_str())
+                            .or_default()
+                            .extend(editorial::content_words(&doc.meta.claim));
+                    }
                 }
             }
         }
     }
-    let mut found: HashMap<&str, HashMap<&str, Outcome>> = wanted
+    // Each source scanned anew or with quotes to find: scanned (if stale), its
+    // quotes found, and in a lean memo its text let go, one source at a time.
+    let stale_ids: HashSet<&str> = stale_sources.iter().copied().collect();
+    let mut work: Vec<(&str, Option<&Arc<Document<SourceMeta>>>)> =
+        stale.iter().map(|d| (d.id.as_str(), Some(*d))).collect();
+    work.extend(
+        wanted
+            .keys()
+            .filter(|s| !stale_ids.contains(**s))
+            .map(|s| (*s, None)),
+    );
+    let lean = memo.lean;
+    let done: Vec<Scanned> = work
         .into_par_iter()
-        .filter_map(|(source, quotes)| {
-            let scan = memo.sources.get(source)?;
-            Some((source, find_quotes(scan, quotes)))
+        .filter_map(|(id, doc)| {
+            let quotes = wanted.get(id);
+            let mut fresh = doc.map(SourceScan::new);
+            let scan = match &fresh {
+                Some(s) => s,
+                None => memo.sources.get(id)?,
+            };
+            let text = scan.text();
+            let found = quotes.map(|q| find_quotes(&text, q.clone()));
+            let words = appear.get(id).map(|need| {
+                editorial::content_words(&text)
+                    .into_iter()
+                    .filter(|w| need.contains(w))
+                    .collect::<HashSet<String>>()
+            });
+            drop(text);
+            if let Some(s) = fresh.as_mut() {
+                if lean {
+                    s.text = None;
+                    if let Some(words) = words {
+                        let _ = s.words.set(words);
+                    }
+                }
+            }
+            Some((id, fresh.map(Arc::new), found))
         })
         .collect();
+    let mut found: HashMap<&str, HashMap<&str, Outcome>> = HashMap::new();
+    for (id, scan, f) in done {
+        if let Some(scan) = scan {
+            memo.sources.insert(scan.doc.id.clone(), scan);
+        }
+        if let Some(f) = f {
+            found.insert(id, f);
+        }
+    }
     // A quote its source lacks may be in another source (pinned to the wrong one).
-    let missed: Vec<(&str, &str)> = found
+    let mut missed: Vec<(&str, &str)> = found
         .iter()
         .flat_map(|(s, f)| {
             f.iter()
@@ -436,12 +523,24 @@ pub fn link_with(
                 .map(move |(q, _)| (*s, *q))
         })
         .collect();
-    for (source, q) in missed {
-        let other = find_elsewhere(&memo.sources, source, q);
+    missed.sort_unstable();
+    let elsewhere = find_elsewhere(&memo.sources, &missed);
+    for ((source, q), other) in missed.into_iter().zip(elsewhere) {
         if let Some(Outcome::Missing(m)) = found.get_mut(source).and_then(|f| f.get_mut(q)) {
             m.elsewhere = other;
         }
     }
+    let cite = |id: &str| -> Cited {
+        if let Some(s) = memo.sources.get(id) {
+            Cited::Source(s.clone())
+        } else if content.is_draft(&DocId::source(id)) {
+            Cited::Draft
+        } else if content.is_unreadable(&DocId::source(id)) {
+            Cited::Unreadable
+        } else {
+            Cited::Missing
+        }
+    };
     let results: Vec<Arc<ClaimResult>> = docs
         .par_iter()
         .zip(kept)
@@ -780,14 +879,10 @@ fn link_claim(
             .map(|q| outcome(&ev.source, q).unwrap_or_else(|| Outcome::Missing(Box::default())));
         let passage = match found {
             None => None,
-            Some(Outcome::Found(pieces, occurrences)) => Some(PassageRef {
+            Some(Outcome::Found(pieces, occurrences, text)) => Some(PassageRef {
                 name: passage_name(&doc.id, n),
                 occurrences,
-                text: pieces
-                    .iter()
-                    .map(|r| scan.text.get(r.clone()).unwrap_or_default())
-                    .collect::<Vec<_>>()
-                    .join("\n"),
+                text,
                 range: pieces.first().map_or(0, |r| r.start)..pieces.last().map_or(0, |r| r.end),
                 pieces,
             }),
@@ -901,8 +996,8 @@ fn link_claim(
     }
 }
 
-/// Where each of `quotes` is in the source's rendered text.
-fn find_quotes<'q>(scan: &SourceScan, quotes: Vec<&'q str>) -> HashMap<&'q str, Outcome> {
+/// Where each of `quotes` is in `text`, a source's rendered text.
+fn find_quotes<'q>(text: &str, quotes: Vec<&'q str>) -> HashMap<&'q str, Outcome> {
     let mut hay: Option<quote::Normalized> = None;
     let mut out = HashMap::with_capacity(quotes.len());
     for q in quotes {
@@ -917,14 +1012,21 @@ fn find_quotes<'q>(scan: &SourceScan, quotes: Vec<&'q str>) -> HashMap<&'q str, 
             // A lone mark, dash or direction override would mark half a letter or nothing.
             Outcome::NoWords
         } else {
-            let hay = hay.get_or_insert_with(|| quote::Normalized::new(&scan.text));
-            match quote::find_pieces(&scan.text, hay, q) {
-                Some((pieces, n)) => Outcome::Found(pieces, n),
+            let hay = hay.get_or_insert_with(|| quote::Normalized::new(text));
+            match quote::find_pieces(text, hay, q) {
+                Some((pieces, n)) => {
+                    let words = pieces
+                        .iter()
+                        .map(|r| text.get(r.clone()).unwrap_or_default())
+                        .collect::<Vec<_>>()
+                        .join("\n");
+                    Outcome::Found(pieces, n, words)
+                }
                 None => Outcome::Missing(Box::new(Missed {
-                    closest: quote::closest(&scan.text, hay, q),
+                    closest: quote::closest(text, hay, q),
                     // An ellipsis the source does not have: words left out, written as in prose.
                     elided: quote::bracket_ellipses(q)
-                        .filter(|e| quote::find_pieces(&scan.text, hay, e).is_some()),
+                        .filter(|e| quote::find_pieces(text, hay, e).is_some()),
                     elsewhere: None,
                 })),
             }
@@ -934,29 +1036,59 @@ fn find_quotes<'q>(scan: &SourceScan, quotes: Vec<&'q str>) -> HashMap<&'q str, 
     out
 }
 
-/// The first source (by id) other than `except` that contains `quote`.
+/// For each of `missed` (a source and a quote it lacks), the first source (by
+/// id) other than that one that contains the quote. One pass over the sources
+/// for all the quotes: each text is normalised once (and, let go by a lean
+/// [`Memo`], rendered again once).
 fn find_elsewhere(
     sources: &HashMap<String, Arc<SourceScan>>,
-    except: &str,
-    quote: &str,
-) -> Option<String> {
-    let pieces = quote::pieces(quote)?;
+    missed: &[(&str, &str)],
+) -> Vec<Option<String>> {
+    if missed.is_empty() {
+        return Vec::new();
+    }
     // A cheap test first: the longest word of the quote, as written, must be in the text.
-    let longest = pieces
+    let tests: Vec<Option<(&str, &str, Option<&str>)>> = missed
         .iter()
-        .flat_map(|p| p.split(|c: char| !c.is_alphanumeric()))
-        .max_by_key(|w| w.len())
-        .filter(|w| w.len() >= 3);
-    let mut ids: Vec<&String> = sources.keys().filter(|id| id.as_str() != except).collect();
+        .map(|&(except, q)| {
+            let pieces = quote::pieces(q)?;
+            let longest = pieces
+                .iter()
+                .flat_map(|p| p.split(|c: char| !c.is_alphanumeric()))
+                .max_by_key(|w| w.len())
+                .filter(|w| w.len() >= 3);
+            Some((except, q, longest))
+        })
+        .collect();
+    let mut ids: Vec<&String> = sources.keys().collect();
     ids.sort_unstable();
-    ids.into_par_iter().find_map_first(|id| {
-        let scan = &sources[id];
-        if longest.is_some_and(|w| !scan.text.contains(w)) {
-            return None;
+    let hits: Vec<Vec<usize>> = ids
+        .par_iter()
+        .map(|id| {
+            let scan = &sources[*id];
+            let text = scan.text();
+            let mut hay: Option<quote::Normalized> = None;
+            tests
+                .iter()
+                .enumerate()
+                .filter_map(|(i, t)| {
+                    let (except, q, longest) = (*t)?;
+                    if except == id.as_str() || longest.is_some_and(|w| !text.contains(w)) {
+                        return None;
+                    }
+                    let hay = hay.get_or_insert_with(|| quote::Normalized::new(&text));
+                    quote::find_pieces(&text, hay, q).map(|_| i)
+                })
+                .collect()
+        })
+        .collect();
+    let mut out = vec![None; missed.len()];
+    for (id, hits) in ids.iter().zip(hits) {
+        for i in hits {
+            out[i].get_or_insert_with(|| (*id).clone());
         }
-        let hay = quote::Normalized::new(&scan.text);
-        quote::find_pieces(&scan.text, &hay, quote).map(|_| id.clone())
-    })
+    }
+    out
 }
 
 /// The error for evidence `n` of `doc` whose quote (at file line `line`) is not in `source`.
