@@ -783,19 +783,22 @@ fn without_live_reload(body: &[u8]) -> Vec<u8> {
 /// (pages but for the live-reload script); `gone`, paths the build does not
 /// write, are not found.
 fn assert_served_as_built(root: &Path, port: u16, gone: &[&str]) {
-    let out = tempfile::tempdir().unwrap();
+    // The output inside the temporary folder, so that the cache folder made
+    // beside it goes with it.
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("out");
     let o = run(
         root,
         &[
             "build",
             "--output",
-            out.path().to_str().unwrap(),
+            out.to_str().unwrap(),
             "--base-url",
             &format!("http://127.0.0.1:{port}/"),
         ],
     );
     assert!(o.status.success(), "build failed:\n{}", texts(&o).1);
-    let built = snapshot_dir(out.path());
+    let built = snapshot_dir(&out);
     assert!(built.len() > 10, "{} files", built.len());
     for (path, bytes) in &built {
         if path == ".factbrief-manifest" {
