@@ -155,7 +155,7 @@ fn every_count_shown_is_the_count_of_distinct_items() {
         );
     }
     let outlets = &pages["outlets/index.html"];
-    for (slug, term) in &site.taxonomies.outlets {
+    for (slug, term) in site.taxonomies.outlets.iter() {
         let at = outlets.find(&format!("outlets/{slug}/\"")).unwrap();
         assert_eq!(
             number_after(&outlets[at..], "<span class=\"count\">"),

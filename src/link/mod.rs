@@ -177,6 +177,8 @@ pub struct Memo {
     last: Option<Content>,
     /// What the last link made of it, updated where what it depends on changed.
     graph: Graph,
+    /// What the taxonomies take from the sources, while they are the same.
+    source_terms: Option<taxonomy::SourceTerms>,
     /// For a single link ([`Memo::single_run`]): each source's rendered text is
     /// let go as soon as its quotes are found, and nothing is remembered.
     lean: bool,
@@ -694,7 +696,15 @@ pub fn link_with(
         }
     }
 
-    let (taxonomies, taxonomy_diags) = Taxonomies::new(&content, &graph.claims, &settings);
+    let source_terms = match memo.source_terms.take() {
+        Some(t) if t.is_of(&content) => t,
+        _ => taxonomy::SourceTerms::new(&content),
+    };
+    let (taxonomies, taxonomy_diags) =
+        Taxonomies::new(&content, &graph.claims, &settings, &source_terms);
+    if !memo.lean {
+        memo.source_terms = Some(source_terms);
+    }
     diags.extend(taxonomy_diags);
 
     // What was found: of the load and settings (above), each claim, each source, each link.

@@ -3,7 +3,8 @@
 //!
 //! Terms are known by slug (`crate::slug`): two tags that slug the same are one
 //! tag, shown under the spelling most claims use. Made again on every link (it
-//! is one pass over the documents).
+//! is one pass over the documents), but for what comes of the sources alone
+//! ([`SourceTerms`]), kept while they are the same.
 
 use std::cmp::Reverse;
 use std::collections::{BTreeMap, HashMap};
@@ -11,7 +12,7 @@ use std::sync::Arc;
 
 use super::{in_text, LinkedClaim, Settings};
 use crate::diagnostic::{Code, Diagnostic};
-use crate::load::{Content, Date};
+use crate::load::{Content, Date, Docs, SourceMeta};
 use crate::slug::slug;
 
 /// The lists of a site, each in the order readers see it.
@@ -20,11 +21,11 @@ pub struct Taxonomies {
     /// Every claim, latest check first (then latest claimed, then id).
     pub claims: Vec<String>,
     /// Every source, latest published first (then id).
-    pub sources: Vec<String>,
+    pub sources: Arc<Vec<String>>,
     /// Tags by slug.
     pub tags: BTreeMap<String, Term>,
     /// Outlets by slug; their `items` are source ids.
-    pub outlets: BTreeMap<String, Term>,
+    pub outlets: Arc<BTreeMap<String, Term>>,
     /// The claims of each verdict of the scale, in the scale's order (verdicts
     /// no claim has included, with no claims).
     pub verdicts: Vec<(String, Vec<String>)>,
@@ -61,25 +62,102 @@ pub struct Term {
 /// A slug that is part of a list's own paths: `tags/page/` holds the pages of the tag list.
 const RESERVED: &str = "page";
 
+/// What the taxonomies take from the sources alone: kept by linking while
+/// the sources are the same (after a claim edit in `serve`), since at 10,000
+/// sources it is most of the work (sorting them, slugging every outlet).
+#[derive(Debug)]
+pub struct SourceTerms {
+    /// The sources it was made from.
+    of: Arc<Docs<SourceMeta>>,
+    /// Every source, latest published first (then id).
+    sources: Arc<Vec<String>>,
+    /// Outlets by slug.
+    outlets: Arc<BTreeMap<String, Term>>,
+    /// The sources on the timeline, in its order.
+    timeline: Vec<Dated>,
+    /// Outlets that make no usable slug.
+    diags: Vec<Diagnostic>,
+}
+
+impl SourceTerms {
+    /// The terms of the sources of `content`.
+    pub fn new(content: &Content) -> SourceTerms {
+        let mut diags = Vec::new();
+        let mut ids: Vec<&String> = content.sources.keys().collect();
+        ids.sort_by_cached_key(|id| (Reverse(content.sources[*id].meta.published), *id));
+        let mut outlets = Terms::default();
+        for id in &ids {
+            let doc = &content.sources[*id];
+            if let Err(d) = outlets.add(&doc.meta.outlet, id, "outlet") {
+                let line = doc.spans.key_or_start("outlet");
+                diags.extend(in_text(
+                    vec![Diagnostic::error(Code::BadValue, &doc.file, d.0)
+                        .at_line(line)
+                        .with_help(d.1)],
+                    &doc.text,
+                ));
+            }
+        }
+        let mut timeline: Vec<Dated> = (content.sources.iter())
+            .map(|(id, s)| Dated {
+                date: Some(s.meta.published),
+                is_claim: false,
+                id: id.clone(),
+                date_is: "published",
+            })
+            .collect();
+        timeline.sort_unstable_by(timeline_order);
+        SourceTerms {
+            of: content.sources.clone(),
+            sources: Arc::new(ids.into_iter().cloned().collect()),
+            outlets: Arc::new(outlets.finish()),
+            timeline,
+            diags,
+        }
+    }
+
+    /// Whether these are the terms of the sources of `content`.
+    pub fn is_of(&self, content: &Content) -> bool {
+        Arc::ptr_eq(&self.of, &content.sources)
+    }
+}
+
+/// The timeline's order: by day, then time, sources before claims, then id;
+/// undated last.
+fn timeline_order(a: &Dated, b: &Dated) -> std::cmp::Ordering {
+    let key = |d: &Dated| {
+        (
+            d.date.is_none(),
+            d.date.map(|d| d.day()),
+            d.date,
+            d.is_claim,
+        )
+    };
+    key(a).cmp(&key(b)).then_with(|| a.id.cmp(&b.id))
+}
+
 impl Taxonomies {
-    /// The taxonomies of `content`, and the errors of tags and outlets that make no usable slug.
+    /// The taxonomies of `content`, and the errors of tags and outlets that make
+    /// no usable slug; `sources` are the terms of its sources ([`SourceTerms::new`]).
     pub fn new(
         content: &Content,
         claims: &BTreeMap<String, Arc<LinkedClaim>>,
         settings: &Settings,
+        sources: &SourceTerms,
     ) -> (Taxonomies, Vec<Diagnostic>) {
         let mut diags = Vec::new();
-        let mut claim_ids: Vec<&String> = content.claims.keys().collect();
-        claim_ids.sort_by_cached_key(|id| {
-            let reviewed = claims.get(*id).and_then(|c| c.reviewed);
+        // Each claim with what linking made of it, looked up once.
+        let mut linked: Vec<(&String, Option<&LinkedClaim>)> = (content.claims.keys())
+            .map(|id| (id, claims.get(id).map(|c| &**c)))
+            .collect();
+        linked.sort_by_cached_key(|(id, l)| {
+            let reviewed = l.and_then(|c| c.reviewed);
             let claimed = content.claims[*id].meta.claimed;
             (Reverse(reviewed), Reverse(claimed), *id)
         });
-        let mut source_ids: Vec<&String> = content.sources.keys().collect();
-        source_ids.sort_by_cached_key(|id| (Reverse(content.sources[*id].meta.published), *id));
 
         let mut tags = Terms::default();
-        for id in &claim_ids {
+        for (id, _) in &linked {
             let doc = &content.claims[*id];
             for tag in &doc.meta.tags {
                 if let Err(d) = tags.add(tag, id, "tag") {
@@ -93,77 +171,54 @@ impl Taxonomies {
                 }
             }
         }
-        let mut outlets = Terms::default();
-        for id in &source_ids {
-            let doc = &content.sources[*id];
-            if let Err(d) = outlets.add(&doc.meta.outlet, id, "outlet") {
-                let line = doc.spans.key_or_start("outlet");
-                diags.extend(in_text(
-                    vec![Diagnostic::error(Code::BadValue, &doc.file, d.0)
-                        .at_line(line)
-                        .with_help(d.1)],
-                    &doc.text,
-                ));
+        diags.extend(sources.diags.iter().cloned());
+        // The claims of each verdict, in one pass over the claims.
+        let mut verdicts: Vec<(String, Vec<String>)> = (settings.scale.verdicts.iter())
+            .map(|v| (v.key.clone(), Vec::new()))
+            .collect();
+        for (id, l) in &linked {
+            if let Some(slot) = l.and_then(|c| verdicts.iter_mut().find(|(k, _)| *k == c.verdict)) {
+                slot.1.push((*id).clone());
             }
         }
-        let verdicts = settings
-            .scale
-            .verdicts
-            .iter()
-            .map(|v| {
-                let of: Vec<String> = claim_ids
-                    .iter()
-                    .filter(|id| claims.get(**id).is_some_and(|c| c.verdict == v.key))
-                    .map(|id| (*id).clone())
-                    .collect();
-                (v.key.clone(), of)
+        // The claims on the timeline, merged into the sources' (both in its order).
+        let mut dated: Vec<Dated> = (linked.iter())
+            .map(|(id, l)| {
+                let reviewed = l.and_then(|c| c.reviewed);
+                let (date, date_is) = match (content.claims[*id].meta.claimed, reviewed) {
+                    (Some(d), _) => (Some(d), "claimed"),
+                    (None, Some(d)) => (Some(d), "reviewed"),
+                    (None, None) => (None, "unknown"),
+                };
+                Dated {
+                    date,
+                    is_claim: true,
+                    id: (*id).clone(),
+                    date_is,
+                }
             })
             .collect();
-        let mut timeline: Vec<Dated> = Vec::with_capacity(claim_ids.len() + source_ids.len());
-        for (id, s) in content.sources.iter() {
-            timeline.push(Dated {
-                date: Some(s.meta.published),
-                is_claim: false,
-                id: id.clone(),
-                date_is: "published",
-            });
+        dated.sort_unstable_by(timeline_order);
+        let mut timeline = Vec::with_capacity(dated.len() + sources.timeline.len());
+        let mut from_sources = sources.timeline.iter().peekable();
+        for d in dated {
+            while let Some(s) = from_sources.next_if(|s| timeline_order(s, &d).is_lt()) {
+                timeline.push(s.clone());
+            }
+            timeline.push(d);
         }
-        for (id, c) in content.claims.iter() {
-            let reviewed = claims.get(id).and_then(|l| l.reviewed);
-            let (date, date_is) = match (c.meta.claimed, reviewed) {
-                (Some(d), _) => (Some(d), "claimed"),
-                (None, Some(d)) => (Some(d), "reviewed"),
-                (None, None) => (None, "unknown"),
-            };
-            timeline.push(Dated {
-                date,
-                is_claim: true,
-                id: id.clone(),
-                date_is,
-            });
-        }
-        // By day, then time, sources before claims, then id; undated last.
-        timeline.sort_by_cached_key(|d| {
-            (
-                d.date.is_none(),
-                d.date.map(|d| d.day()),
-                d.date,
-                d.is_claim,
-                d.id.clone(),
-            )
-        });
-        let rank = claim_ids
-            .iter()
+        timeline.extend(from_sources.cloned());
+        let rank = (linked.iter())
             .enumerate()
-            .map(|(i, id)| ((*id).clone(), i))
+            .map(|(i, (id, _))| ((*id).clone(), i))
             .collect();
         let taxonomies = Taxonomies {
             rank,
             timeline,
-            claims: claim_ids.into_iter().cloned().collect(),
-            sources: source_ids.into_iter().cloned().collect(),
+            claims: linked.into_iter().map(|(id, _)| id.clone()).collect(),
+            sources: sources.sources.clone(),
             tags: tags.finish(),
-            outlets: outlets.finish(),
+            outlets: sources.outlets.clone(),
             verdicts,
         };
         (taxonomies, diags)
