@@ -696,10 +696,9 @@ pub fn link_with(
         }
     }
 
-    let source_terms = match memo.source_terms.take() {
-        Some(t) if t.is_of(&content) => t,
-        _ => taxonomy::SourceTerms::new(&content),
-    };
+    let source_terms = (memo.source_terms.take())
+        .and_then(|t| t.if_of(&content))
+        .unwrap_or_else(|| taxonomy::SourceTerms::new(&content));
     let (taxonomies, taxonomy_diags) =
         Taxonomies::new(&content, &graph.claims, &settings, &source_terms);
     if !memo.lean {

@@ -69,6 +69,8 @@ const RESERVED: &str = "page";
 pub struct SourceTerms {
     /// The sources it was made from.
     of: Arc<Docs<SourceMeta>>,
+    /// What it read of each: id, outlet and publication date, in id order.
+    read: Vec<(String, String, Date)>,
     /// Every source, latest published first (then id).
     sources: Arc<Vec<String>>,
     /// Outlets by slug.
@@ -109,6 +111,9 @@ impl SourceTerms {
         timeline.sort_unstable_by(timeline_order);
         SourceTerms {
             of: content.sources.clone(),
+            read: (content.sources.iter())
+                .map(|(id, d)| (id.clone(), d.meta.outlet.clone(), d.meta.published))
+                .collect(),
             sources: Arc::new(ids.into_iter().cloned().collect()),
             outlets: Arc::new(outlets.finish()),
             timeline,
@@ -116,9 +121,24 @@ impl SourceTerms {
         }
     }
 
-    /// Whether these are the terms of the sources of `content`.
-    pub fn is_of(&self, content: &Content) -> bool {
-        Arc::ptr_eq(&self.of, &content.sources)
+    /// These terms if they are those of the sources of `content`: made from
+    /// the same sources, or from sources with the same ids, outlets and dates
+    /// (an edit of a source's text), with no error (whose line may have moved).
+    pub fn if_of(mut self, content: &Content) -> Option<SourceTerms> {
+        if Arc::ptr_eq(&self.of, &content.sources) {
+            return Some(self);
+        }
+        let same = self.diags.is_empty()
+            && self.read.len() == content.sources.len()
+            && (self.read.iter().zip(content.sources.iter())).all(
+                |((id, outlet, date), (i, d))| {
+                    id == i && *outlet == d.meta.outlet && *date == d.meta.published
+                },
+            );
+        same.then(|| {
+            self.of = content.sources.clone();
+            self
+        })
     }
 }
 
