@@ -516,6 +516,37 @@ fn a_claim_page_follows_the_outlets() {
 }
 
 #[test]
+fn a_source_date_moved_to_another_offset_moves_it_on_the_lists() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    small_site(root);
+    let source = |published: &str| {
+        format!("+++\ntitle = \"O\"\noutlet = \"Agency\"\npublished = {published}\n+++\nText.\n")
+    };
+    write_files(
+        root,
+        &[
+            ("content/sources/a.md", &source("2021-12-30T22:00:00-05:00")),
+            ("content/sources/b.md", &source("2021-12-31T01:00:00Z")),
+        ],
+    );
+    let (mut ws, first) = open(root);
+    first.unwrap();
+    // The same instant, on another day where it was written: the timeline
+    // and the lists order it anew.
+    write_files(
+        root,
+        &[("content/sources/a.md", &source("2021-12-31T03:00:00+00:00"))],
+    );
+    same_as_full(
+        &mut ws,
+        root,
+        &["content/sources/a.md"],
+        "a date at the same instant with another offset",
+    );
+}
+
+#[test]
 fn a_broken_template_in_a_batch_leaves_nothing_stale() {
     let dir = tempfile::tempdir().unwrap();
     let root = dir.path();

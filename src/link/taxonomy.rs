@@ -132,7 +132,7 @@ impl SourceTerms {
             && self.read.len() == content.sources.len()
             && (self.read.iter().zip(content.sources.iter())).all(
                 |((id, outlet, date), (i, d))| {
-                    id == i && *outlet == d.meta.outlet && *date == d.meta.published
+                    id == i && *outlet == d.meta.outlet && date.same_as(&d.meta.published)
                 },
             );
         same.then(|| {

@@ -52,6 +52,16 @@ impl Date {
         }
     }
 
+    /// Whether `self` and `other` are written the same: `==` takes two
+    /// zoned times at the same instant as equal, though their offsets (and
+    /// so their days) differ.
+    pub fn same_as(&self, other: &Date) -> bool {
+        match (self, other) {
+            (Date::Zoned(a), Date::Zoned(b)) => a == b && a.offset() == b.offset(),
+            _ => self == other,
+        }
+    }
+
     /// Machine-readable form for `datetime` attributes, JSON-LD and sitemaps.
     pub fn iso(&self) -> String {
         match self {
