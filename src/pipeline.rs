@@ -732,10 +732,10 @@ impl Pipeline {
         }
         // The other pages a build into the folder may keep: those whose
         // template context has the fingerprint it had (see [`reuse`]).
-        let (prior_prints, prior_files) = prior.listings(self.reuse_next.as_ref());
+        let prior_files = prior.listings(self.reuse_next.as_ref());
         let held = |p: &str| self.pages.contains_key(p);
         let kept = match sink {
-            Some(_) => Kept::in_folder(&prior_prints, &prior_files),
+            Some(_) => Kept::in_folder(&prior_files),
             None => Kept::new(&self.fingerprints, &held),
         };
         let (rendered, indexed) = match render_pages(

@@ -306,15 +306,14 @@ fn share_images_of_kept_pages_stay_in_the_cache_folder() {
     // So a build into a new folder finds them, and equals the first.
     let before = snapshot_dir(&out);
     fs::remove_dir_all(&out).unwrap();
-    let stamps: Vec<_> = fs::read_dir(&images)
-        .unwrap()
-        .map(|e| e.unwrap().metadata().unwrap().modified().unwrap())
-        .collect();
+    let stamps = || -> Vec<_> {
+        fs::read_dir(&images)
+            .unwrap()
+            .map(|e| e.unwrap().metadata().unwrap().modified().unwrap())
+            .collect()
+    };
+    let before_images = stamps();
     build(&root, &out, false).unwrap();
-    let again: Vec<_> = fs::read_dir(&images)
-        .unwrap()
-        .map(|e| e.unwrap().metadata().unwrap().modified().unwrap())
-        .collect();
-    assert_eq!(stamps, again, "the images were drawn again");
+    assert_eq!(before_images, stamps(), "the images were drawn again");
     assert!(snapshot_dir(&out) == before);
 }

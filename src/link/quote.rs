@@ -43,37 +43,28 @@ impl Normalized {
         let bytes = s.as_bytes();
         let mut i = 0;
         while let Some(&b) = bytes.get(i) {
-            // Most text is ASCII: a byte at a time, with no char decoded.
-            // (ASCII white space as `char::is_whitespace` has it: U+0009 to
-            // U+000D and the space; the only ASCII fold is `'` to `"`.)
-            if b.is_ascii() {
-                if matches!(b, b'\t'..=b'\r' | b' ') {
-                    if !text.is_empty() && pending_space.is_none() {
-                        pending_space = Some(i);
-                    }
-                } else {
-                    if let Some(sp) = pending_space.take() {
-                        text.push(' ');
-                        origin.push(sp as u32);
-                    }
-                    text.push(if b == b'\'' { '"' } else { char::from(b) });
-                    origin.push(i as u32);
-                }
-                i += 1;
-                continue;
-            }
-            let Some(c) = s.get(i..).and_then(|t| t.chars().next()) else {
-                break;
-            };
             let at = i;
-            i += c.len_utf8();
-            if c.is_whitespace() {
+            // Most text is ASCII: a byte at a time, with no char decoded nor
+            // looked up (ASCII white space as `char::is_whitespace` has it:
+            // U+0009 to U+000D and the space; the only ASCII fold is `'` to `"`).
+            let (c, space) = if b.is_ascii() {
+                i += 1;
+                let c = if b == b'\'' { '"' } else { char::from(b) };
+                (c, matches!(b, b'\t'..=b'\r' | b' '))
+            } else {
+                let Some(c) = s.get(i..).and_then(|t| t.chars().next()) else {
+                    break;
+                };
+                i += c.len_utf8();
+                if is_invisible(c) {
+                    continue;
+                }
+                (fold(c).unwrap_or(c), c.is_whitespace())
+            };
+            if space {
                 if !text.is_empty() && pending_space.is_none() {
                     pending_space = Some(at);
                 }
-                continue;
-            }
-            if is_invisible(c) {
                 continue;
             }
             if let Some(sp) = pending_space.take() {
@@ -85,9 +76,8 @@ impl Normalized {
                 text.push_str("...");
                 origin.extend([at, at, at]);
             } else {
-                let f = fold(c).unwrap_or(c);
-                text.push(f);
-                origin.extend(std::iter::repeat_n(at, f.len_utf8()));
+                text.push(c);
+                origin.extend(std::iter::repeat_n(at, c.len_utf8()));
             }
         }
         Normalized { text, origin }

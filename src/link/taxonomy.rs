@@ -69,8 +69,6 @@ const RESERVED: &str = "page";
 pub struct SourceTerms {
     /// The sources it was made from.
     of: Arc<Docs<SourceMeta>>,
-    /// What it read of each: id, outlet and publication date, in id order.
-    read: Vec<(String, String, Date)>,
     /// Every source, latest published first (then id).
     sources: Arc<Vec<String>>,
     /// Outlets by slug.
@@ -111,9 +109,6 @@ impl SourceTerms {
         timeline.sort_unstable_by(timeline_order);
         SourceTerms {
             of: content.sources.clone(),
-            read: (content.sources.iter())
-                .map(|(id, d)| (id.clone(), d.meta.outlet.clone(), d.meta.published))
-                .collect(),
             sources: Arc::new(ids.into_iter().cloned().collect()),
             outlets: Arc::new(outlets.finish()),
             timeline,
@@ -129,12 +124,12 @@ impl SourceTerms {
             return Some(self);
         }
         let same = self.diags.is_empty()
-            && self.read.len() == content.sources.len()
-            && (self.read.iter().zip(content.sources.iter())).all(
-                |((id, outlet, date), (i, d))| {
-                    id == i && *outlet == d.meta.outlet && date.same_as(&d.meta.published)
-                },
-            );
+            && self.of.len() == content.sources.len()
+            && (self.of.iter().zip(content.sources.iter())).all(|((was_id, was), (id, d))| {
+                was_id == id
+                    && was.meta.outlet == d.meta.outlet
+                    && was.meta.published.same_as(&d.meta.published)
+            });
         same.then(|| {
             self.of = content.sources.clone();
             self

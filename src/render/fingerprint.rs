@@ -76,61 +76,53 @@ impl Fingerprints {
 /// into a folder holding the last build's site, the bytes are not held in
 /// memory but are the files there ([`Kept::in_folder`]).
 #[derive(Clone, Copy)]
-pub struct Kept<'a> {
-    prints: Option<&'a Fingerprints>,
-    held: &'a (dyn Fn(&str) -> bool + Sync),
-    /// The content hash of each page's file in the output folder, for a
-    /// build into it: such a page is kept only if the sink vouches for the
-    /// file ([`super::Sink::keep`]).
-    files: Option<&'a HashMap<String, u128>>,
+pub struct Kept<'a>(Held<'a>);
+
+#[derive(Clone, Copy)]
+enum Held<'a> {
+    Nothing,
+    /// Fingerprints, and whether a page's bytes are still held.
+    InMemory(&'a Fingerprints, &'a (dyn Fn(&str) -> bool + Sync)),
+    /// By output path, the fingerprint and the content hash of the file.
+    InFolder(&'a HashMap<String, (u128, u128)>),
 }
 
 impl<'a> Kept<'a> {
     /// Nothing: every page is rendered.
     pub fn nothing() -> Kept<'static> {
-        Kept {
-            prints: None,
-            held: &|_| false,
-            files: None,
-        }
+        Kept(Held::Nothing)
     }
 
     /// The fingerprints `prints`, of the pages whose bytes `held` says are
     /// still there as they were rendered with them.
     pub fn new(prints: &'a Fingerprints, held: &'a (dyn Fn(&str) -> bool + Sync)) -> Kept<'a> {
-        Kept {
-            prints: Some(prints),
-            held,
-            files: None,
-        }
+        Kept(Held::InMemory(prints, held))
     }
 
-    /// The fingerprints `prints` of the pages a build wrote into the output
-    /// folder, with the content hash of each page's file there (`files`).
-    pub fn in_folder(prints: &'a Fingerprints, files: &'a HashMap<String, u128>) -> Kept<'a> {
-        Kept {
-            prints: Some(prints),
-            held: &|_| false,
-            files: Some(files),
-        }
+    /// The pages a build wrote into the output folder: by path, the
+    /// fingerprint each was rendered with and the content hash of its file.
+    pub fn in_folder(files: &'a HashMap<String, (u128, u128)>) -> Kept<'a> {
+        Kept(Held::InFolder(files))
     }
 
     /// The fingerprint kept for the page at `path`, if its bytes are held
     /// (or its file is in the folder).
     pub fn get(&self, path: &str) -> Option<u128> {
-        let print = self.prints?.get(path)?;
-        let held = match self.files {
-            Some(files) => files.contains_key(path),
-            None => (self.held)(path),
-        };
-        held.then_some(print)
+        match self.0 {
+            Held::Nothing => None,
+            Held::InMemory(prints, held) => prints.get(path).filter(|_| held(path)),
+            Held::InFolder(files) => files.get(path).map(|f| f.0),
+        }
     }
 
     /// The content hash of the file of the page at `path` in the output
     /// folder, for a build into it: a page found unchanged is kept only if
     /// the sink vouches that the file holds it.
     pub fn file(&self, path: &str) -> Option<u128> {
-        self.files?.get(path).copied()
+        match self.0 {
+            Held::InFolder(files) => files.get(path).map(|f| f.1),
+            _ => None,
+        }
     }
 }
 

@@ -113,21 +113,14 @@ impl Reuse {
     /// those not in `documents`, this build's entries of documents' pages),
     /// by the fingerprint of their template context, with the content hash
     /// of the file written for each: see [`super::Kept::in_folder`].
-    pub fn listings(
-        &self,
-        documents: Option<&Reuse>,
-    ) -> (super::Fingerprints, HashMap<String, u128>) {
-        let mut prints = super::Fingerprints::default();
-        let mut files = HashMap::new();
+    pub fn listings(&self, documents: Option<&Reuse>) -> HashMap<String, (u128, u128)> {
         let Some(documents) = documents else {
-            return (prints, files);
+            return HashMap::new();
         };
-        let others = (self.pages.iter()).filter(|(path, _)| !documents.pages.contains_key(*path));
-        prints.extend(others.map(|(path, e)| {
-            files.insert(path.clone(), e.output);
-            (path.clone(), e.input)
-        }));
-        (prints, files)
+        (self.pages.iter())
+            .filter(|(path, _)| !documents.pages.contains_key(*path))
+            .map(|(path, e)| (path.clone(), (e.input, e.output)))
+            .collect()
     }
 
     /// Keep them in the cache folder `dir` (whole, under a temporary name,
