@@ -26,7 +26,7 @@ use super::{doc_dir, Output};
 use crate::diagnostic::{Error, Result};
 use crate::link::Site;
 use crate::load::id::passage_prefix;
-use crate::load::{Kind, Stance};
+use crate::load::{Document, Kind, SourceMeta, Stance};
 use crate::markdown::{self, Trust};
 
 /// The folder of the index, relative to the output root.
@@ -105,10 +105,18 @@ pub struct Record {
 
 /// The files of the search index of `site`, under [`FOLDER`], in path order,
 /// with the shards kept in `cache` (those it had made, the others run).
+///
+/// The records are planned first ([`plan`]: each one's URL and language,
+/// which decide its shard) and made shard by shard as the shard is indexed
+/// ([`make`]), so only the shards being indexed hold their records' words,
+/// not the whole index at once.
 pub fn search_files(site: &Site, cache: &Blobs) -> Result<Vec<Output>> {
-    index(
-        &records(site),
+    let planned = plan(site);
+    index_in_shards(
+        &planned,
+        &|shard: &[&Planned]| make(site, shard),
         &index_language(&site.settings.language),
+        SHARD_RECORDS,
         cache,
     )
 }
@@ -116,41 +124,72 @@ pub fn search_files(site: &Site, cache: &Blobs) -> Result<Vec<Output>> {
 /// The records of `site`: each claim, then each quoted passage, source by source.
 /// Several claims quoting the same words of a source share one passage record.
 pub fn records(site: &Site) -> Vec<Record> {
+    let planned = plan(site);
+    make(site, &planned.iter().collect::<Vec<_>>())
+}
+
+/// A record of the index before it is made: what decides its shard (its URL
+/// and language) and what it is made of.
+pub struct Planned<'a> {
+    url: String,
+    language: Option<String>,
+    of: Of<'a>,
+}
+
+/// What a [`Planned`] record is made of.
+enum Of<'a> {
+    /// The claim of this id.
+    Claim(&'a str),
+    /// The passage of source `source` at `start..end` of its rendered text
+    /// (where [`Passage::range`](crate::link::Passage) points), with the
+    /// evidence entries quoting it.
+    Passage {
+        source: &'a str,
+        start: usize,
+        end: usize,
+        quoting: Vec<Quoting<'a>>,
+    },
+}
+
+/// Something the index is made of, known by its URL and language before its
+/// record is made.
+trait Item: Sync {
+    /// The record's URL (see [`Record::url`]).
+    fn url(&self) -> &str;
+    /// The record's language (see [`Record::language`]).
+    fn language(&self) -> Option<&str>;
+}
+
+impl Item for Planned<'_> {
+    fn url(&self) -> &str {
+        &self.url
+    }
+    fn language(&self) -> Option<&str> {
+        self.language.as_deref()
+    }
+}
+
+impl Item for Record {
+    fn url(&self) -> &str {
+        &self.url
+    }
+    fn language(&self) -> Option<&str> {
+        self.language.as_deref()
+    }
+}
+
+/// The records of `site`, planned, in the order of [`records`]: each claim,
+/// then each quoted passage, source by source.
+pub fn plan(site: &Site) -> Vec<Planned<'_>> {
     let mut out = Vec::new();
-    for (id, linked) in site.claims.iter() {
-        let Some(doc) = site.content.claims.get(id) else {
-            continue;
-        };
-        let label = verdict_label(site, id);
-        let analysis = markdown::rendered_text(doc.body(), Trust::Editor);
-        let mut content = vec![doc.meta.claim.as_str()];
-        content.extend(doc.meta.claimant.as_deref());
-        content.push(&analysis);
-        let mut meta = BTreeMap::from([
-            ("title".to_owned(), one_line(&doc.meta.claim)),
-            ("verdict".to_owned(), label.clone()),
-        ]);
-        if let Some(who) = &doc.meta.claimant {
-            meta.insert("claimant".to_owned(), one_line(who));
+    for (id, _) in site.claims.iter() {
+        if site.content.claims.contains_key(id) {
+            out.push(Planned {
+                url: doc_dir(Kind::Claim, id),
+                language: None,
+                of: Of::Claim(id),
+            });
         }
-        let outlets: BTreeSet<String> = linked
-            .evidence
-            .iter()
-            .filter_map(|e| site.content.sources.get(&e.source))
-            .map(|s| one_line(&s.meta.outlet))
-            .collect();
-        let mut filters = BTreeMap::new();
-        put(&mut filters, filter::TYPE, ["Claim".to_owned()]);
-        put(&mut filters, filter::VERDICT, [label]);
-        put(&mut filters, filter::OUTLET, outlets);
-        put(&mut filters, filter::TAG, tags(&doc.meta.tags));
-        out.push(Record {
-            url: doc_dir(Kind::Claim, id),
-            content: searchable(&content.join("\n")),
-            meta,
-            filters,
-            language: None,
-        });
     }
     for (id, linked) in site.sources.iter() {
         if linked.passages.is_empty() {
@@ -159,8 +198,8 @@ pub fn records(site: &Site) -> Vec<Record> {
         let Some(doc) = site.content.sources.get(id) else {
             continue;
         };
-        // The passages by their place in the source's rendered text (which
-        // `Passage::range` points into), each with the citations quoting it.
+        // The passages by their place in the source's rendered text, each with
+        // the citations quoting it.
         let mut passages: BTreeMap<(usize, usize), Vec<Quoting>> = BTreeMap::new();
         for c in &linked.citations {
             let Some(e) = site.claims.get(&c.claim).and_then(|l| l.entry(c.n)) else {
@@ -178,11 +217,6 @@ pub fn records(site: &Site) -> Vec<Record> {
                     });
             }
         }
-        // The words of a passage in one piece are those linking found
-        // (`text[range]`); the source's text is rendered again only for a quote
-        // that leaves words out, whose passage runs over them.
-        let mut text: Option<String> = None;
-        let outlet = one_line(&doc.meta.outlet);
         // A source in another language is indexed (stemmed, segmented) as that language.
         let language = doc
             .meta
@@ -191,79 +225,165 @@ pub fn records(site: &Site) -> Vec<Record> {
             .map(index_language)
             .filter(|l| *l != index_language(&site.settings.language));
         for ((start, end), quoting) in passages {
-            let words = match quoting.iter().find_map(|q| q.words) {
-                Some(w) => w.as_str(),
-                None => {
-                    let text = text.get_or_insert_with(|| {
-                        markdown::rendered_text(doc.body(), Trust::Untrusted)
-                    });
-                    let Some(words) = text.get(start..end) else {
-                        continue;
-                    };
-                    words
-                }
-            };
             // The passage's own anchor on the source page: that of the first citation.
-            let anchor = quoting[0].anchor;
-            let mut claims: Vec<&str> = Vec::new();
-            let mut stances: BTreeSet<Stance> = BTreeSet::new();
-            let mut verdicts = BTreeSet::new();
-            let mut tag_set = BTreeSet::new();
-            for &Quoting { claim, stance, .. } in &quoting {
-                stances.insert(stance);
-                if claims.contains(&claim) {
-                    continue;
-                }
-                claims.push(claim);
-                verdicts.insert(verdict_label(site, claim));
-                if let Some(c) = site.content.claims.get(claim) {
-                    tag_set.extend(tags(&c.meta.tags));
-                }
-            }
-            let statements: Vec<String> = claims
-                .iter()
-                .map(|c| {
-                    site.content
-                        .claims
-                        .get(*c)
-                        .map_or_else(String::new, |d| one_line(&d.meta.claim))
-                })
-                .collect();
-            let meta = BTreeMap::from([
-                ("title".to_owned(), one_line(&doc.meta.title)),
-                ("outlet".to_owned(), outlet.clone()),
-                ("claims".to_owned(), statements.join("\n")),
-            ]);
-            let mut filters = BTreeMap::new();
-            put(&mut filters, filter::TYPE, ["Passage".to_owned()]);
-            put(&mut filters, filter::VERDICT, verdicts);
-            put(
-                &mut filters,
-                filter::STANCE,
-                stances.into_iter().map(|s| stance_word(s).to_owned()),
-            );
-            put(&mut filters, filter::OUTLET, [outlet.clone()]);
-            put(&mut filters, filter::TAG, tag_set);
-            put(
-                &mut filters,
-                filter::KIND,
-                [doc.meta.kind.label().to_owned()],
-            );
-            put(
-                &mut filters,
-                filter::CLAIM,
-                claims.iter().map(|c| doc_dir(Kind::Claim, c)),
-            );
-            out.push(Record {
-                url: format!("{}#{anchor}", doc_dir(Kind::Source, id)),
-                content: searchable(words),
-                meta,
-                filters,
+            out.push(Planned {
+                url: format!("{}#{}", doc_dir(Kind::Source, id), quoting[0].anchor),
                 language: language.clone(),
+                of: Of::Passage {
+                    source: id,
+                    start,
+                    end,
+                    quoting,
+                },
             });
         }
     }
     out
+}
+
+/// The records of `planned`, in its order.
+pub fn make(site: &Site, planned: &[&Planned]) -> Vec<Record> {
+    // The rendered text of the last source a passage needed it of: the words
+    // of a passage in one piece are those linking found (`text[range]`); the
+    // source's text is rendered again only for a quote that leaves words out,
+    // whose passage runs over them. (A shard's passages of one source are
+    // next to each other, as in the plan.)
+    let mut text: Option<(&str, String)> = None;
+    let mut out = Vec::with_capacity(planned.len());
+    for p in planned {
+        match &p.of {
+            Of::Claim(id) => out.extend(claim_record(site, id, &p.url)),
+            Of::Passage {
+                source,
+                start,
+                end,
+                quoting,
+            } => {
+                let Some(doc) = site.content.sources.get(*source) else {
+                    continue;
+                };
+                let words = match quoting.iter().find_map(|q| q.words) {
+                    Some(w) => w.as_str(),
+                    None => {
+                        if text.as_ref().is_none_or(|(s, _)| s != source) {
+                            let rendered = markdown::rendered_text(doc.body(), Trust::Untrusted);
+                            text = Some((source, rendered));
+                        }
+                        let Some(words) = text.as_ref().and_then(|(_, t)| t.get(*start..*end))
+                        else {
+                            continue;
+                        };
+                        words
+                    }
+                };
+                out.push(passage_record(site, doc, quoting, words, p));
+            }
+        }
+    }
+    out
+}
+
+/// The record of claim `id`, at `url`.
+fn claim_record(site: &Site, id: &str, url: &str) -> Option<Record> {
+    let linked = site.claims.get(id)?;
+    let doc = site.content.claims.get(id)?;
+    let label = verdict_label(site, id);
+    let analysis = markdown::rendered_text(doc.body(), Trust::Editor);
+    let mut content = vec![doc.meta.claim.as_str()];
+    content.extend(doc.meta.claimant.as_deref());
+    content.push(&analysis);
+    let mut meta = BTreeMap::from([
+        ("title".to_owned(), one_line(&doc.meta.claim)),
+        ("verdict".to_owned(), label.clone()),
+    ]);
+    if let Some(who) = &doc.meta.claimant {
+        meta.insert("claimant".to_owned(), one_line(who));
+    }
+    let outlets: BTreeSet<String> = linked
+        .evidence
+        .iter()
+        .filter_map(|e| site.content.sources.get(&e.source))
+        .map(|s| one_line(&s.meta.outlet))
+        .collect();
+    let mut filters = BTreeMap::new();
+    put(&mut filters, filter::TYPE, ["Claim".to_owned()]);
+    put(&mut filters, filter::VERDICT, [label]);
+    put(&mut filters, filter::OUTLET, outlets);
+    put(&mut filters, filter::TAG, tags(&doc.meta.tags));
+    Some(Record {
+        url: url.to_owned(),
+        content: searchable(&content.join("\n")),
+        meta,
+        filters,
+        language: None,
+    })
+}
+
+/// The record of the passage `planned` of source `doc`, of `words`, quoted by `quoting`.
+fn passage_record(
+    site: &Site,
+    doc: &Document<SourceMeta>,
+    quoting: &[Quoting],
+    words: &str,
+    planned: &Planned,
+) -> Record {
+    let outlet = one_line(&doc.meta.outlet);
+    let mut claims: Vec<&str> = Vec::new();
+    let mut stances: BTreeSet<Stance> = BTreeSet::new();
+    let mut verdicts = BTreeSet::new();
+    let mut tag_set = BTreeSet::new();
+    for &Quoting { claim, stance, .. } in quoting {
+        stances.insert(stance);
+        if claims.contains(&claim) {
+            continue;
+        }
+        claims.push(claim);
+        verdicts.insert(verdict_label(site, claim));
+        if let Some(c) = site.content.claims.get(claim) {
+            tag_set.extend(tags(&c.meta.tags));
+        }
+    }
+    let statements: Vec<String> = claims
+        .iter()
+        .map(|c| {
+            site.content
+                .claims
+                .get(*c)
+                .map_or_else(String::new, |d| one_line(&d.meta.claim))
+        })
+        .collect();
+    let meta = BTreeMap::from([
+        ("title".to_owned(), one_line(&doc.meta.title)),
+        ("outlet".to_owned(), outlet.clone()),
+        ("claims".to_owned(), statements.join("\n")),
+    ]);
+    let mut filters = BTreeMap::new();
+    put(&mut filters, filter::TYPE, ["Passage".to_owned()]);
+    put(&mut filters, filter::VERDICT, verdicts);
+    put(
+        &mut filters,
+        filter::STANCE,
+        stances.into_iter().map(|s| stance_word(s).to_owned()),
+    );
+    put(&mut filters, filter::OUTLET, [outlet]);
+    put(&mut filters, filter::TAG, tag_set);
+    put(
+        &mut filters,
+        filter::KIND,
+        [doc.meta.kind.label().to_owned()],
+    );
+    put(
+        &mut filters,
+        filter::CLAIM,
+        claims.iter().map(|c| doc_dir(Kind::Claim, c)),
+    );
+    Record {
+        url: planned.url.clone(),
+        content: searchable(words),
+        meta,
+        filters,
+        language: planned.language.clone(),
+    }
 }
 
 /// An evidence entry quoting a passage.
@@ -283,22 +403,29 @@ struct Quoting<'a> {
 /// [`FOLDER`], the others in `shard-<n>/` below it, listed in [`SHARDS_FILE`].
 /// Shards kept in `cache` are read from it; the others are made and kept there.
 pub fn index(records: &[Record], language: &str, cache: &Blobs) -> Result<Vec<Output>> {
-    index_in_shards(records, language, SHARD_RECORDS, cache)
+    index_in_shards(records, &copies, language, SHARD_RECORDS, cache)
 }
 
-/// [`index`], with shards of about `shard_records` records.
-fn index_in_shards(
-    records: &[Record],
+/// The records themselves, for [`index_in_shards`].
+fn copies(records: &[&Record]) -> Vec<Record> {
+    records.iter().map(|&r| r.clone()).collect()
+}
+
+/// [`index`] of the records `make` makes of `items`, shard by shard, with
+/// shards of about `shard_records` records.
+fn index_in_shards<T: Item>(
+    items: &[T],
+    make: &(dyn Fn(&[&T]) -> Vec<Record> + Sync),
     language: &str,
     shard_records: usize,
     cache: &Blobs,
 ) -> Result<Vec<Output>> {
     // The records by language: the briefing's, then each other one's.
-    let mut by_language: BTreeMap<&str, Vec<&Record>> = BTreeMap::new();
+    let mut by_language: BTreeMap<&str, Vec<&T>> = BTreeMap::new();
     // The briefing's own language always has the first shard, which carries the script.
     by_language.insert("", Vec::new());
-    for r in records {
-        let l = r.language.as_deref().filter(|l| *l != language);
+    for r in items {
+        let l = r.language().filter(|l| *l != language);
         by_language.entry(l.unwrap_or("")).or_default().push(r);
     }
     // Each record goes to a shard of its language by a hash of the claim it
@@ -306,14 +433,14 @@ fn index_in_shards(
     // edited claim changes one shard, not one for each passage it quotes. The
     // briefing's language has the first shard (at the folder's root, with Pagefind's script) and `shard-<n>/`; another
     // language's shards are `lang-<language>-<n>/`, merged by the page as that language.
-    let mut shards: Vec<Vec<&Record>> = Vec::new();
+    let mut shards: Vec<Vec<&T>> = Vec::new();
     let mut plan: Vec<(String, String)> = Vec::new();
     for (l, recs) in &by_language {
         let count = recs.len().div_ceil(shard_records.max(1)).max(1);
         let first = shards.len();
         shards.extend(std::iter::repeat_n(Vec::new(), count));
         for r in recs {
-            shards[first + shard_of(&shard_name(&r.url), count)].push(r);
+            shards[first + shard_of(&shard_name(r.url()), count)].push(r);
         }
         for i in 0..count {
             let folder = match (l.is_empty(), first + i) {
@@ -330,7 +457,7 @@ fn index_in_shards(
     }
     let count = shards.len();
     let fragments = MAX_FRAGMENT_FILES.div_ceil(u32::try_from(count).unwrap_or(u32::MAX));
-    let built = make_shards(&shards, &plan, fragments, cache);
+    let built = make_shards(&shards, make, &plan, fragments, cache);
     let keys: std::collections::HashSet<u64> = built.iter().filter_map(|(key, _)| *key).collect();
     // In memory (for `serve`), only the shards of this index are kept.
     cache.forget_all_but(&keys);
@@ -365,8 +492,9 @@ fn index_in_shards(
 /// runtime of its own, in a thread of its own, since a caller already inside a
 /// tokio runtime (a library user's) could not start one on its thread. As many
 /// threads as there are cores each take the next shard not yet taken until
-/// none is left, so that no core waits for the slowest shard of a batch; each
-/// shard holds all its records in memory until its files are made.
+/// none is left, so that no core waits for the slowest shard of a batch. A
+/// shard's records are made (`make`) when its thread takes it, and held until
+/// its files are made: at most one shard's records per thread at a time.
 ///
 /// The largest shards are taken first, so that the last to finish are small.
 ///
@@ -380,8 +508,9 @@ fn index_in_shards(
 /// inside the first one's, which tokio refuses. A larger pool for each would
 /// mostly idle: most of a shard's work, reading the records and compressing the
 /// files, is on one thread anyway.)
-fn make_shards(
-    shards: &[Vec<&Record>],
+fn make_shards<T: Item>(
+    shards: &[Vec<&T>],
+    make: &(dyn Fn(&[&T]) -> Vec<Record> + Sync),
     plan: &[(String, String)],
     fragments: u32,
     cache: &Blobs,
@@ -393,8 +522,9 @@ fn make_shards(
     order.sort_by_key(|&i| std::cmp::Reverse(shards[i].len()));
     let next = std::sync::atomic::AtomicUsize::new(0);
     let shard = |i: usize| {
-        let (records, language) = (&shards[i], plan[i].1.as_str());
-        shard_files(records, language, fragments, i == 0, cache)
+        let records = make(&shards[i]);
+        let records: Vec<&Record> = records.iter().collect();
+        shard_files(&records, plan[i].1.as_str(), fragments, i == 0, cache)
     };
     let mut built: Vec<(usize, (Option<u64>, Bundle))> = std::thread::scope(|s| {
         let workers: Vec<_> = (0..threads)
@@ -802,7 +932,7 @@ mod tests {
     #[test]
     fn a_large_index_is_split_into_shards_the_page_merges() {
         let records = claims(30);
-        let out = index_in_shards(&records, "en", 10, &Blobs::in_memory()).unwrap();
+        let out = index_in_shards(&records, &copies, "en", 10, &Blobs::in_memory()).unwrap();
         let file = |p: &str| out.iter().find(|o| o.path == p).map(|o| o.bytes.clone());
         let shards: Vec<String> =
             serde_json::from_slice(&file("pagefind/shards.json").unwrap()).unwrap();
@@ -832,9 +962,9 @@ mod tests {
             ]
         );
         // The same shards and bytes every time.
-        assert!(index_in_shards(&records, "en", 10, &Blobs::in_memory()).unwrap() == out);
+        assert!(index_in_shards(&records, &copies, "en", 10, &Blobs::in_memory()).unwrap() == out);
         // A small index is one shard.
-        let one = index_in_shards(&records, "en", 100, &Blobs::in_memory()).unwrap();
+        let one = index_in_shards(&records, &copies, "en", 100, &Blobs::in_memory()).unwrap();
         assert_eq!(
             one.iter()
                 .find(|o| o.path == "pagefind/shards.json")
@@ -864,31 +994,31 @@ mod tests {
             assert_eq!(std::fs::read_dir(&folder).unwrap().count(), n);
         };
         let mut records = claims(30);
-        let fresh = index_in_shards(&records, "en", 10, &Blobs::in_memory()).unwrap();
+        let fresh = index_in_shards(&records, &copies, "en", 10, &Blobs::in_memory()).unwrap();
         let cache = Blobs::on_disk(folder.clone());
-        assert!(index_in_shards(&records, "en", 10, &cache).unwrap() == fresh);
+        assert!(index_in_shards(&records, &copies, "en", 10, &cache).unwrap() == fresh);
         cache.persist(true).unwrap();
         kept(3);
         // Read back from the folder: the same bytes.
         let cache = Blobs::on_disk(folder.clone());
-        assert!(index_in_shards(&records, "en", 10, &cache).unwrap() == fresh);
+        assert!(index_in_shards(&records, &copies, "en", 10, &cache).unwrap() == fresh);
         cache.persist(true).unwrap();
         kept(3);
         // One record edited: one shard made again (a fourth file until pruned).
         records[7]
             .meta
             .insert("verdict".to_owned(), "False".to_owned());
-        let edited = index_in_shards(&records, "en", 10, &Blobs::in_memory()).unwrap();
+        let edited = index_in_shards(&records, &copies, "en", 10, &Blobs::in_memory()).unwrap();
         assert!(edited != fresh);
         let cache = Blobs::on_disk(folder.clone());
-        assert!(index_in_shards(&records, "en", 10, &cache).unwrap() == edited);
+        assert!(index_in_shards(&records, &copies, "en", 10, &cache).unwrap() == edited);
         cache.persist(false).unwrap();
         kept(4);
         cache.persist(true).unwrap();
         kept(3);
         // Another language is another index.
         let cache = Blobs::on_disk(folder.clone());
-        assert!(index_in_shards(&records, "fr", 10, &cache).unwrap() != edited);
+        assert!(index_in_shards(&records, &copies, "fr", 10, &cache).unwrap() != edited);
     }
 
     #[test]
@@ -912,7 +1042,7 @@ mod tests {
 
     #[test]
     fn the_pagefind_version_in_the_key_is_the_one_built_with() {
-        let out = index_in_shards(&claims(2), "en", 10, &Blobs::in_memory()).unwrap();
+        let out = index_in_shards(&claims(2), &copies, "en", 10, &Blobs::in_memory()).unwrap();
         let entry = out
             .iter()
             .find(|o| o.path == "pagefind/pagefind-entry.json")
