@@ -1,7 +1,8 @@
 //! Time the stages of an incremental rebuild in process, without the server:
-//! edit the first claim (or source) of ROOT N times and print each rebuild's stages.
+//! edit the first claim (or source) of ROOT N times, or add a new claim (a copy
+//! of the first, under a new id) N times, and print each rebuild's stages.
 //!
-//! cargo run --release --example rebuild_stages -- [--kind claim|source] [--edits N] [--compare-listings] ROOT
+//! cargo run --release --example rebuild_stages -- [--kind claim|source|new] [--edits N] [--compare-listings] ROOT
 //!
 //! With `--compare-listings`, each edit also renders the listings alone
 //! (without the search index) twice before they are finished: keeping the
@@ -35,7 +36,9 @@ fn main() {
         }
     }
     let Some(root) = root else {
-        eprintln!("usage: rebuild_stages [--kind claim|source] [--edits N] [--no-listings] ROOT");
+        eprintln!(
+            "usage: rebuild_stages [--kind claim|source|new] [--edits N] [--no-listings] ROOT"
+        );
         std::process::exit(2);
     };
     let options = BuildOptions {
@@ -62,6 +65,7 @@ fn main() {
     files.sort();
     let file = files[0].clone();
     let original = std::fs::read_to_string(&file).expect("the file");
+    let mut added = Vec::new();
     for i in 0..edits {
         let edited: String = original
             .lines()
@@ -73,9 +77,23 @@ fn main() {
                 }
             })
             .collect();
-        std::fs::write(&file, edited).expect("written");
+        // A new claim is the first one under a new id; an edit changes the file.
+        let saved = match kind.as_str() {
+            "new" => {
+                let new = file.with_file_name(format!("zz-new-{i}.md"));
+                std::fs::write(&new, &original).expect("written");
+                added.push(new.clone());
+                new
+            }
+            _ => {
+                std::fs::write(&file, edited).expect("written");
+                file.clone()
+            }
+        };
         let t = Instant::now();
-        let r = p.apply_fast(std::slice::from_ref(&file)).expect("rebuilds");
+        let r = p
+            .apply_fast(std::slice::from_ref(&saved))
+            .expect("rebuilds");
         let fast = t.elapsed();
         let compared = compare.then(|| compare_listings(&p, &root, i % 2 == 0));
         let cpu = cpu_ms();
@@ -115,6 +133,9 @@ fn main() {
         );
     }
     std::fs::write(&file, original).expect("restored");
+    for new in added {
+        std::fs::remove_file(new).expect("removed");
+    }
 }
 
 /// The listings of `p`'s site rendered alone (no search index), keeping the

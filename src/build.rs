@@ -127,9 +127,7 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport> {
     // And the pages of documents whose inputs are the same as then are not
     // rendered again, where the output folder still holds their files.
     let prior = (!options.clean).then(|| Reuse::read(&cache)).flatten();
-    let mut pipeline = Pipeline::open(options.clone(), render_options)?
-        .single_run()
-        .reusing(prior);
+    let mut pipeline = Pipeline::open_single_run(options.clone(), render_options)?.reusing(prior);
     let opened = clock.elapsed();
     // Each file is written (staged) as soon as it is rendered, not held until
     // all are: what is left to write once the pipeline is done is putting

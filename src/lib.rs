@@ -48,6 +48,7 @@
 mod build;
 mod check;
 pub mod diagnostic;
+mod hash;
 mod site_path;
 #[doc(hidden)]
 pub mod slug;
@@ -103,7 +104,7 @@ impl InMemory {
 /// used. Fails with every problem found when the briefing has errors.
 pub fn build_in_memory(options: &BuildOptions) -> Result<InMemory> {
     let mut pipeline =
-        pipeline::Pipeline::open(options.clone(), render::RenderOptions::default())?.single_run();
+        pipeline::Pipeline::open_single_run(options.clone(), render::RenderOptions::default())?;
     pipeline.build()?;
     Ok(InMemory {
         files: (*pipeline.files()).clone(),

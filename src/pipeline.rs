@@ -159,14 +159,39 @@ impl Pipeline {
     /// Read the site under `options.root` (its content and theme); nothing is
     /// linked or rendered until [`Pipeline::build`].
     pub fn open(options: BuildOptions, render_options: RenderOptions) -> Result<Pipeline> {
-        let store = Store::scan(&options.root)?;
+        Pipeline::open_with(options, render_options, false)
+    }
+
+    /// [`Pipeline::open`] for a single run (`build`, `check`): peak memory
+    /// is lowered by leaving the sources' bodies on disk until linking and
+    /// rendering read them ([`Store::scan_single_run`]), and by letting go
+    /// what linking remembers for the next run as soon as linking is done.
+    pub fn open_single_run(
+        options: BuildOptions,
+        render_options: RenderOptions,
+    ) -> Result<Pipeline> {
+        Pipeline::open_with(options, render_options, true)
+    }
+
+    fn open_with(
+        options: BuildOptions,
+        render_options: RenderOptions,
+        single_run: bool,
+    ) -> Result<Pipeline> {
+        let store = match single_run {
+            true => Store::scan_single_run(&options.root)?,
+            false => Store::scan(&options.root)?,
+        };
         let theme = Theme::load(&options.root)?;
         Ok(Pipeline {
             options,
             render_options,
             store,
-            memo: link::Memo::default(),
-            memoize: true,
+            memo: match single_run {
+                true => link::Memo::single_run(),
+                false => link::Memo::default(),
+            },
+            memoize: !single_run,
             theme,
             site: None,
             with_code: BTreeSet::new(),
@@ -183,14 +208,6 @@ impl Pipeline {
             globals: None,
             fingerprints: Fingerprints::default(),
         })
-    }
-
-    /// For a single run (`build`, `check`): what linking remembers for the next
-    /// run is let go as soon as linking is done, which lowers peak memory.
-    pub fn single_run(mut self) -> Pipeline {
-        self.memoize = false;
-        self.memo = link::Memo::single_run();
-        self
     }
 
     /// For [`Pipeline::build_into`]: the fingerprints the last build kept

@@ -117,9 +117,14 @@ fn random_edit_sequences_built_with_the_cache_equal_clean_builds() {
                     let verdict = verdicts[rng.next(verdicts.len())];
                     write_files(&root, &[(&format!("content/claims/c{c}.md"), &claim(c, verdict, &[s1, s2], rng.next(4) == 0, link))]);
                 }
+                // A source's title, or words of its body.
                 2 => {
                     let s = sources[rng.next(sources.len())];
-                    write_files(&root, &[(&format!("content/sources/s{s}.md"), &source(s, &format!(" (rev {step})")))]);
+                    let text = match rng.next(2) {
+                        0 => source(s, &format!(" (rev {step})")),
+                        _ => source(s, "").replace("of the set.", &format!("of the set, rev {step}.")),
+                    };
+                    write_files(&root, &[(&format!("content/sources/s{s}.md"), &text)]);
                 }
                 3 => {
                     let s = next_id;

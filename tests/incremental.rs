@@ -1096,3 +1096,126 @@ fn fingerprints_cover_what_every_page_shares() {
     let r = render(site, &mut theme, &not_found, &render_options(), kept).unwrap();
     assert_eq!((r.unchanged.len(), r.outputs.len()), (1, 0));
 }
+
+/// A site whose sources have warnings of their own, links in their bodies
+/// and quotes in and out of one piece.
+fn sources_site(root: &Path) {
+    small_site(root);
+    for i in 0..6 {
+        write_files(
+            root,
+            &[(&format!("content/sources/s{i}.md"), &source(i, ""))],
+        );
+    }
+    write_files(
+        root,
+        &[(
+            "content/claims/c1.md",
+            &claim(1, "false", &[1, 2, 3]).replace(
+                "quote = \"Unique sentence number 3\"",
+                "quote = \"Shared words […] number 3\"",
+            ),
+        )],
+    );
+}
+
+/// How `diags` are shown, for people and as JSON.
+fn shown(diags: &[factbrief::Diagnostic]) -> Vec<(String, String)> {
+    use factbrief::diagnostic::report;
+    diags
+        .iter()
+        .map(|d| (report::human(d, false), report::json(d)))
+        .collect()
+}
+
+#[test]
+fn a_single_run_builds_what_a_kept_pipeline_builds() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path().join("site");
+    sources_site(&root);
+    let expected = full(&root).unwrap();
+    let warnings = full_warnings(&root);
+    assert!(!warnings.is_empty());
+    // Streamed, as `build` streams it, with the sources' bodies left on disk.
+    let handed = std::sync::Mutex::new(BTreeMap::<String, Vec<u8>>::new());
+    let put = |path: &str, bytes: &[u8]| {
+        handed
+            .lock()
+            .unwrap()
+            .insert(path.to_owned(), bytes.to_vec());
+        Ok(())
+    };
+    let mut p = Pipeline::open_single_run(options(&root), render_options()).unwrap();
+    p.build_into(&put).unwrap();
+    assert_eq!(handed.into_inner().unwrap(), expected);
+    // The same warnings, shown the same (with the same excerpts), in every format.
+    assert_eq!(shown(p.warnings()), shown(&warnings));
+
+    // An error located in a source's body shows the same excerpt as when the
+    // text is held.
+    edit(
+        &root,
+        "content/sources/s2.md",
+        "[a link](https://x.org/2)",
+        "[a link](claim:nowhere)",
+    );
+    let held = Pipeline::open(options(&root), render_options())
+        .unwrap()
+        .build()
+        .expect_err("a link to no claim fails the build");
+    let lean = Pipeline::open_single_run(options(&root), render_options())
+        .unwrap()
+        .build()
+        .expect_err("and a single run too");
+    assert!(held.to_string().contains("s2.md"), "{held}");
+    assert_eq!(shown(&lean.diagnostics()), shown(&held.diagnostics()));
+    assert!(
+        held.diagnostics().iter().any(|d| d
+            .text
+            .as_deref()
+            .is_some_and(|t| t.contains("claim:nowhere"))),
+        "{held:?}"
+    );
+}
+
+#[test]
+fn a_source_saved_during_a_single_run_fails_it_naming_the_file() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path().join("site");
+    sources_site(&root);
+    let changed = |e: &factbrief::Error, file: &str| {
+        e.diagnostics().iter().any(|d| {
+            d.file == Path::new(file)
+                && d.message == "the file changed while the site was being built"
+        })
+    };
+    // Saved after loading, before linking reads it again.
+    let mut p = Pipeline::open_single_run(options(&root), render_options()).unwrap();
+    edit(
+        &root,
+        "content/sources/s4.md",
+        "Shared words",
+        "Other words",
+    );
+    let err = p.build().expect_err("the build fails");
+    assert!(changed(&err, "content/sources/s4.md"), "{err:?}");
+
+    // Saved while the pages are being written, before the source's page is
+    // rendered: it is not rendered from another text than the one linked.
+    let mut p = Pipeline::open_single_run(options(&root), render_options()).unwrap();
+    let saved = std::sync::Once::new();
+    let put = |_: &str, _: &[u8]| {
+        saved.call_once(|| {
+            for i in 0..6 {
+                let rel = format!("content/sources/s{i}.md");
+                edit(&root, &rel, "More *text*", "More *words*");
+            }
+        });
+        Ok(())
+    };
+    let err = p.build_into(&put).expect_err("the build fails");
+    assert!(
+        (0..6).any(|i| changed(&err, &format!("content/sources/s{i}.md"))),
+        "{err:?}"
+    );
+}

@@ -51,7 +51,7 @@ pub fn check(options: &BuildOptions) -> Result<CheckReport> {
     // folder, and nothing is written there.
     let render_options =
         RenderOptions::cached_in(&crate::build::cache_dir(&options.output_dir()), false);
-    let mut pipeline = Pipeline::open(options.clone(), render_options)?.single_run();
+    let mut pipeline = Pipeline::open_single_run(options.clone(), render_options)?;
     match pipeline.build() {
         Ok(_) => {}
         Err(Error::Content(diagnostics)) => {

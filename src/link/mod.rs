@@ -239,9 +239,15 @@ struct SourceScan {
 
 impl SourceScan {
     fn new(doc: &Arc<Document<SourceMeta>>) -> SourceScan {
-        let body = doc.body();
-        let scan = markdown::scan(body, Trust::Untrusted, true);
-        let mut links = located(body, doc.body_line, scan.links);
+        let mut warnings = Vec::new();
+        // (Read again from its file in a single build: an error if it changed since.)
+        let body = doc.body().unwrap_or_else(|e| {
+            warnings.push(e);
+            Cow::Borrowed("")
+        });
+        let scan = markdown::scan(&body, Trust::Untrusted, true);
+        let mut links = located(&body, doc.body_line, scan.links);
+        drop(body);
         if let Some(note) = &doc.meta.note {
             links.extend(field_links(
                 note,
@@ -249,7 +255,6 @@ impl SourceScan {
                 doc.spans.key_or_start("note"),
             ));
         }
-        let mut warnings = Vec::new();
         if let Some(url) = doc.meta.url.as_deref().filter(|u| !is_web_url(u)) {
             warnings.push(
                 Diagnostic::warning(
@@ -278,11 +283,16 @@ impl SourceScan {
             .get_or_init(|| editorial::content_words(&self.text()).into_iter().collect())
     }
 
-    /// The rendered text quotes are matched in: the one kept, else rendered again.
+    /// The rendered text quotes are matched in: the one kept, else rendered
+    /// again (empty if the body can no longer be read: [`SourceScan::new`]
+    /// reported why, when it read it first).
     fn text(&self) -> Cow<'_, str> {
         match &self.text {
             Some(t) => Cow::Borrowed(t),
-            None => Cow::Owned(markdown::rendered_text(self.doc.body(), Trust::Untrusted)),
+            None => Cow::Owned(match self.doc.body() {
+                Ok(body) => markdown::rendered_text(&body, Trust::Untrusted),
+                Err(_) => String::new(),
+            }),
         }
     }
 }
@@ -801,9 +811,12 @@ fn resolve_links(from: DocId, links: Links, content: &Content) -> Resolved {
             Err(d) => errors.push(d),
         }
     }
-    let errors = match content.text(&from) {
-        Some(text) => in_text(errors, text),
-        None => errors,
+    let errors = match errors.is_empty() {
+        true => errors,
+        false => match content.text(&from) {
+            Some(text) => in_text(errors, &text),
+            None => errors,
+        },
     };
     Resolved {
         from,

@@ -1,5 +1,6 @@
 //! The typed documents of a briefing, as read from `content/`.
 
+use std::borrow::Cow;
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::PathBuf;
 use std::sync::Arc;
@@ -7,6 +8,8 @@ use std::sync::Arc;
 use serde::{Deserialize, Serialize};
 
 use super::date::Date;
+use crate::diagnostic::{Code, Diagnostic};
+use crate::hash::content_hash;
 
 /// The kind of a document of `content/` other than `_index.md`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -185,7 +188,9 @@ pub struct Document<M> {
     /// The front matter's fields.
     pub meta: M,
     /// The whole file as parsed (control characters dropped, line ends made `\n`):
-    /// diagnostics show their excerpts from it, never from a second read of the disk.
+    /// diagnostics show their excerpts from it, never from a second read of
+    /// the disk. For a document whose body was left on disk
+    /// ([`Document::leave_body_on_disk`]), only the text before the body.
     pub text: Arc<str>,
     /// Where the front matter's fields sit.
     pub spans: Spans,
@@ -193,6 +198,17 @@ pub struct Document<M> {
     body: std::ops::Range<usize>,
     /// 1-based line of the file where the body starts.
     pub body_line: usize,
+    /// Where the body is read from when it was left on disk.
+    on_disk: Option<OnDisk>,
+}
+
+/// The file of a document whose body was left on disk, and what it held.
+#[derive(Debug, Clone)]
+struct OnDisk {
+    /// The file as the load read it (the site root joined with [`Document::file`]).
+    path: PathBuf,
+    /// [`content_hash`] of the whole text as parsed.
+    hash: u128,
 }
 
 impl<M> Document<M> {
@@ -221,12 +237,45 @@ impl<M> Document<M> {
             front_matter,
             body,
             body_line,
+            on_disk: None,
         }
     }
 
-    /// The Markdown body.
-    pub fn body(&self) -> &str {
-        &self.text[self.body.clone()]
+    /// The whole text as parsed (see [`Document::text`]), read again when
+    /// the body was left on disk; `None` when the file changed since.
+    pub fn whole_text(&self) -> Option<Arc<str>> {
+        match &self.on_disk {
+            None => Some(self.text.clone()),
+            Some(disk) => self.read_again(disk).ok().map(Arc::from),
+        }
+    }
+
+    /// The whole text as parsed, read again from the file its body was left
+    /// in; an error when it is not the text that was loaded.
+    fn read_again(&self, disk: &OnDisk) -> std::result::Result<String, Diagnostic> {
+        let changed = || {
+            Diagnostic::error(
+                Code::Unreadable,
+                &self.file,
+                "the file changed while the site was being built",
+            )
+            .with_help("build again")
+        };
+        let bytes = std::fs::read(&disk.path).map_err(|_| changed())?;
+        let raw = String::from_utf8(bytes).map_err(|_| changed())?;
+        let text = super::front_matter::clean_text(raw);
+        match content_hash(text.as_bytes()) == disk.hash {
+            true => Ok(text),
+            false => Err(changed()),
+        }
+    }
+
+    /// [`content_hash`] of the whole text as parsed.
+    pub fn text_hash(&self) -> u128 {
+        match &self.on_disk {
+            Some(disk) => disk.hash,
+            None => content_hash(self.text.as_bytes()),
+        }
     }
 
     /// The front matter's text.
@@ -237,6 +286,47 @@ impl<M> Document<M> {
     /// 1-based line of the file where the front matter text starts.
     pub fn front_matter_line(&self) -> usize {
         self.spans.front_matter_line as usize
+    }
+}
+
+impl<M: Held> Document<M> {
+    /// The Markdown body.
+    pub fn body(&self) -> &str {
+        &self.text[self.body.clone()]
+    }
+}
+
+/// The kinds of document whose body is always held in memory (all but the
+/// sources, see [`Document::leave_body_on_disk`]).
+pub trait Held {}
+impl Held for IndexMeta {}
+impl Held for ClaimMeta {}
+impl Held for PageMeta {}
+
+impl Document<SourceMeta> {
+    /// The same document without its body in memory: [`Document::body`]
+    /// reads it again from `path` (the file it was read from), which a single
+    /// build does for each source twice (linking, then its page), rather than
+    /// hold every source's text from loading to the end of rendering.
+    pub(crate) fn leave_body_on_disk(mut self, path: PathBuf) -> Document<SourceMeta> {
+        let hash = content_hash(self.text.as_bytes());
+        self.text = Arc::from(&self.text[..self.body.start]);
+        self.on_disk = Some(OnDisk { path, hash });
+        self
+    }
+
+    /// The Markdown body: the one in memory, or read again from the file
+    /// when it was left on disk. An error when the file no longer holds the
+    /// text that was loaded (it was edited while the site was being built).
+    pub fn body(&self) -> std::result::Result<Cow<'_, str>, Diagnostic> {
+        match &self.on_disk {
+            None => Ok(Cow::Borrowed(&self.text[self.body.clone()])),
+            Some(disk) => {
+                let mut text = self.read_again(disk)?;
+                text.truncate(self.body.end);
+                Ok(Cow::Owned(text.split_off(self.body.start)))
+            }
+        }
     }
 }
 
@@ -563,13 +653,15 @@ impl Content {
         }
     }
 
-    /// The text of document `doc` as it was read, if it is in this build.
-    pub fn text(&self, doc: &DocId) -> Option<&Arc<str>> {
+    /// The whole text of document `doc` as it was read, if it is in this
+    /// build (read again for a source whose body was left on disk, see
+    /// [`Document::whole_text`]).
+    pub fn text(&self, doc: &DocId) -> Option<Arc<str>> {
         match doc {
-            DocId::Index => Some(&self.index.text),
-            DocId::Doc(Kind::Source, id) => self.sources.get(id).map(|d| &d.text),
-            DocId::Doc(Kind::Claim, id) => self.claims.get(id).map(|d| &d.text),
-            DocId::Doc(Kind::Page, id) => self.pages.get(id).map(|d| &d.text),
+            DocId::Index => Some(self.index.text.clone()),
+            DocId::Doc(Kind::Source, id) => self.sources.get(id)?.whole_text(),
+            DocId::Doc(Kind::Claim, id) => self.claims.get(id).map(|d| d.text.clone()),
+            DocId::Doc(Kind::Page, id) => self.pages.get(id).map(|d| d.text.clone()),
         }
     }
 

@@ -77,6 +77,18 @@ pub enum Changed {
 impl Store {
     /// Read every file of `content/` under `root`.
     pub fn scan(root: &Path) -> Result<Store> {
+        Store::scan_with(root, false)
+    }
+
+    /// [`Store::scan`] for a single build: the sources' bodies are left on
+    /// disk ([`Document::leave_body_on_disk`]), so that the build holds the
+    /// sources' fields and what linking finds in them, not all their texts.
+    /// (A rebuild keeps the texts: it re-reads only what changed.)
+    pub fn scan_single_run(root: &Path) -> Result<Store> {
+        Store::scan_with(root, true)
+    }
+
+    fn scan_with(root: &Path, lean: bool) -> Result<Store> {
         let content_dir = root.join("content");
         if !content_dir.is_dir() {
             return Err(crate::diagnostic::Error::Content(vec![Diagnostic::error(
@@ -121,9 +133,9 @@ impl Store {
         for d in stray_files(root, &content_dir) {
             store.problems.entry(d.file.clone()).or_default().push(d);
         }
-        store.sources = scan_kind(root, Kind::Source, &mut store.problems);
-        store.claims = scan_kind(root, Kind::Claim, &mut store.problems);
-        store.pages = scan_kind(root, Kind::Page, &mut store.problems);
+        store.sources = scan_kind(root, Kind::Source, lean, &mut store.problems);
+        store.claims = scan_kind(root, Kind::Claim, lean, &mut store.problems);
+        store.pages = scan_kind(root, Kind::Page, lean, &mut store.problems);
         Ok(store)
     }
 
@@ -377,10 +389,18 @@ trait Meta: DeserializeOwned + Send + Sync {
     const FIELDS: &'static [&'static str];
     /// The fields of its `[[evidence]]` entries, to locate.
     const ENTRY_FIELDS: &'static [&'static str] = &[];
+    /// `doc` for a single build: the same, but for a source, whose body is
+    /// left on disk ([`Document::leave_body_on_disk`]).
+    fn single_run(doc: Document<Self>, _path: &Path) -> Document<Self> {
+        doc
+    }
 }
 
 impl Meta for SourceMeta {
     const FIELDS: &'static [&'static str] = SourceMeta::FIELDS;
+    fn single_run(doc: Document<Self>, path: &Path) -> Document<Self> {
+        doc.leave_body_on_disk(path.to_path_buf())
+    }
 }
 
 impl Meta for ClaimMeta {
@@ -434,9 +454,11 @@ fn bad_id(rel_path: &Path, bad: id::BadId) -> Diagnostic {
 }
 
 /// Every `.md` file of `content/<kind>/`, parsed, by id; other problems go to `problems`.
+/// The documents of `kind` under `root`, as for a single build when `lean` ([`Meta::single_run`]).
 fn scan_kind<M: Meta>(
     root: &Path,
     kind: Kind,
+    lean: bool,
     problems: &mut BTreeMap<PathBuf, Vec<Diagnostic>>,
 ) -> BTreeMap<String, Slot<M>> {
     let folder = root.join("content").join(kind.folder());
@@ -500,6 +522,10 @@ fn scan_kind<M: Meta>(
         .map(|file| {
             let id = id::from_path(&folder, file).map_err(|bad| bad_id(&rel(root, file), bad))?;
             let slot = read_document::<M>(root, file, id.clone(), M::FIELDS, M::ENTRY_FIELDS)
+                .map(|d| match lean {
+                    true => M::single_run(d, file),
+                    false => d,
+                })
                 .map(Arc::new);
             Ok((id, slot))
         })

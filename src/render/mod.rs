@@ -423,6 +423,8 @@ struct PageCx<'r, 'a> {
     /// The page's folder relative to the site root.
     dir: String,
     has_code: bool,
+    /// Why the page cannot be made (a source's body could not be read again).
+    failed: Option<Diagnostic>,
 }
 
 impl<'a> PageCx<'_, 'a> {
@@ -538,7 +540,11 @@ impl<'a> Renderer<'a> {
         // out first to tell, before anything is converted for Tera.
         if kept.is_some() && page.is_listing() {
             let only = fingerprint::Inputs::fingerprint_only(self.global, template);
-            if self.fill(page, &path, only).inputs.fingerprint() == kept {
+            let mut cx = self.fill(page, &path, only);
+            if let Some(d) = cx.failed.take() {
+                return Err(d);
+            }
+            if cx.inputs.fingerprint() == kept {
                 return Ok(Made::Unchanged(path));
             }
         }
@@ -547,6 +553,9 @@ impl<'a> Renderer<'a> {
             &path,
             fingerprint::Inputs::context(self.global, template),
         );
+        if let Some(d) = cx.failed.take() {
+            return Err(d);
+        }
         let print = cx.inputs.fingerprint();
         if print.is_some() && print == kept {
             return Ok(Made::Unchanged(path));
@@ -607,6 +616,7 @@ impl<'a> Renderer<'a> {
             dir: path.trim_end_matches("index.html").to_owned(),
             root,
             has_code: false,
+            failed: None,
         };
         let root = cx.root.clone();
         cx.insert("root", &root);

@@ -168,14 +168,19 @@ pub fn global(site: &Site, theme: &Theme, options: &str) -> Option<u128> {
 /// share images, sources' pages), given the global fingerprint.
 pub fn inputs(site: &Site, global: u128) -> HashMap<Page, u128> {
     let content = &site.content;
-    // Each document's text, hashed once (in parallel: it is all the content).
-    let mut docs: Vec<(DocId, &str)> = Vec::new();
-    docs.extend((content.claims.iter()).map(|(id, d)| (DocId::claim(id.clone()), &*d.text)));
-    docs.extend((content.sources.iter()).map(|(id, d)| (DocId::source(id.clone()), &*d.text)));
-    let hashes: HashMap<DocId, u128> = docs
+    // Each document's text, hashed once (in parallel: it is all the content;
+    // a source whose body was left on disk has its hash from loading).
+    let claims: Vec<_> = content.claims.iter().collect();
+    let sources: Vec<_> = content.sources.iter().collect();
+    let mut hashes: HashMap<DocId, u128> = claims
         .par_iter()
-        .map(|(id, text)| (id.clone(), content_hash(text.as_bytes())))
+        .map(|(id, d)| (DocId::claim((*id).clone()), d.text_hash()))
         .collect();
+    hashes.par_extend(
+        sources
+            .par_iter()
+            .map(|(id, d)| (DocId::source((*id).clone()), d.text_hash())),
+    );
     // The claims appearing in each source.
     let mut appearing: HashMap<&str, Vec<&str>> = HashMap::new();
     for (claim, linked) in site.claims.iter() {
@@ -187,7 +192,7 @@ pub fn inputs(site: &Site, global: u128) -> HashMap<Page, u128> {
         }
     }
     let mut out = HashMap::new();
-    for (doc, _) in &docs {
+    for doc in hashes.keys() {
         let mut deps: BTreeSet<DocId> = BTreeSet::from([doc.clone()]);
         match doc {
             DocId::Doc(Kind::Claim, id) => {

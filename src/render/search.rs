@@ -266,7 +266,10 @@ pub fn make(site: &Site, planned: &[&Planned]) -> Vec<Record> {
                     Some(w) => w.as_str(),
                     None => {
                         if text.as_ref().is_none_or(|(s, _)| s != source) {
-                            let rendered = markdown::rendered_text(doc.body(), Trust::Untrusted);
+                            // (A body that can no longer be read has no passages:
+                            // the source's page reports why.)
+                            let body = doc.body().unwrap_or_default();
+                            let rendered = markdown::rendered_text(&body, Trust::Untrusted);
                             text = Some((source, rendered));
                         }
                         let Some(words) = text.as_ref().and_then(|(_, t)| t.get(*start..*end))

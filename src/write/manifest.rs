@@ -47,12 +47,8 @@ pub struct Stamp {
     pub size: u64,
 }
 
-/// The content hash kept in the manifest: SipHash-1-3 with 128 bits and a
-/// fixed key (a stable, documented algorithm; collisions between a page and
-/// its next version are out of reach).
-pub fn content_hash(bytes: &[u8]) -> u128 {
-    siphasher::sip128::SipHasher13::new().hash(bytes).as_u128()
-}
+/// The content hash kept in the manifest.
+pub use crate::hash::content_hash;
 
 /// The modification time of `meta`, in nanoseconds since 1970.
 pub fn mtime(meta: &fs::Metadata) -> Option<i128> {

@@ -90,7 +90,14 @@ pub(in crate::render) fn fill(cx: &mut PageCx, id: &str) {
         })
         .collect();
     notes.sort_by_key(|(at, _)| *at);
-    let body = cx.md_with_notes(doc.body(), Trust::Untrusted, &linked.passages, &notes);
+    // (Read again from its file in a single build: an error if it changed since.)
+    let body = match doc.body() {
+        Ok(body) => cx.md_with_notes(&body, Trust::Untrusted, &linked.passages, &notes),
+        Err(d) => {
+            cx.failed = Some(d);
+            return;
+        }
+    };
     cx.insert("body", &body);
     cx.insert("passage_css", &passage_css(&linked.passages));
 
