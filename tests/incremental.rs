@@ -1219,3 +1219,66 @@ fn a_source_saved_during_a_single_run_fails_it_naming_the_file() {
         "{err:?}"
     );
 }
+
+#[test]
+fn a_new_document_is_found_by_the_links_that_named_it_first() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    small_site(root);
+    let (mut ws, first) = open(root);
+    first.unwrap();
+    // Links to documents that do not exist yet: the rebuild fails, as a full build does.
+    edit(
+        root,
+        "content/claims/troops.md",
+        "Analysis.",
+        "Analysis, see [later](claim:later).",
+    );
+    edit(
+        root,
+        "content/pages/about.md",
+        "About us.",
+        "About [the wire](source:wire).",
+    );
+    same_as_full(
+        &mut ws,
+        root,
+        &["content/claims/troops.md", "content/pages/about.md"],
+        "links to nothing",
+    );
+    assert!(full(root).is_none());
+    // The claim comes: the claim's link finds it; the page's still finds nothing.
+    write_files(
+        root,
+        &[(
+            "content/claims/later.md",
+            "+++\nclaim = \"The call lasted 50 minutes.\"\nverdict = \"true\"\n\n[[evidence]]\nsource = \"report\"\nstance = \"supports\"\nquote = \"ended 50 minutes later\"\n+++\n\nSee [the troops](claim:troops).\n",
+        )],
+    );
+    same_as_full(&mut ws, root, &["content/claims/later.md"], "a claim came");
+    assert!(full(root).is_none());
+    // The source comes: everything is found.
+    write_files(
+        root,
+        &[(
+            "content/sources/wire.md",
+            "+++\ntitle = \"Wire copy\"\noutlet = \"Wire\"\npublished = 2021-12-31\n+++\n\nThe leaders spoke for 50 minutes.\n",
+        )],
+    );
+    same_as_full(&mut ws, root, &["content/sources/wire.md"], "a source came");
+    assert!(full(root).is_some());
+    // Another claim comes, after a good build: linked alone, the same as a full build.
+    write_files(
+        root,
+        &[(
+            "content/claims/spoke.md",
+            "+++\nclaim = \"They spoke for 50 minutes.\"\nverdict = \"true\"\n\n[[evidence]]\nsource = \"wire\"\nstance = \"supports\"\nquote = \"spoke for 50 minutes\"\n+++\n\nSee [later](claim:later) and [the wire](source:wire).\n",
+        )],
+    );
+    same_as_full(
+        &mut ws,
+        root,
+        &["content/claims/spoke.md"],
+        "another claim came",
+    );
+}

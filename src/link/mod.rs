@@ -400,6 +400,15 @@ pub fn link_with(
                 && same_keys(&l.claims, &content.claims)
                 && same_keys(&l.pages, &content.pages)
         });
+    // Or documents only came, none went (a new claim, say): every link that
+    // found its document still does, and only one that found none may find
+    // one of them now. The graph is then updated, not assembled again.
+    let only_added = same_elsewhere
+        && same(&|l| {
+            keys_within(&l.sources, &content.sources)
+                && keys_within(&l.claims, &content.claims)
+                && keys_within(&l.pages, &content.pages)
+        });
 
     // Sources: scanned again only when their document changed (below, with their quotes).
     let mut stale: Vec<&Arc<Document<SourceMeta>>> = Vec::new();
@@ -596,10 +605,10 @@ pub fn link_with(
         }
     }
 
-    // The graph. While the same documents exist, only what depends on the
-    // claims linked anew and the sources scanned anew is assembled again;
-    // when documents came or went, all of it.
-    let full = !same_ids;
+    // The graph. While the same documents exist, or more, only what depends
+    // on the claims linked anew and the sources scanned anew is assembled
+    // again; when documents went, all of it.
+    let full = !only_added;
     if full {
         memo.graph = Graph::default();
         memo.claims.clear();
@@ -691,7 +700,20 @@ pub fn link_with(
             }
         }
     }
+    // Documents came: the links that found nothing are resolved again.
+    let mut retry: Vec<DocId> = Vec::new();
+    if !full && !same_ids {
+        for (from, r) in graph.links.iter() {
+            if !r.errors.is_empty() {
+                retry.push(from.clone());
+                link_docs.push((from.clone(), r.links.clone()));
+            }
+        }
+    }
     let links = Arc::make_mut(&mut graph.links);
+    for from in &retry {
+        links.remove(from);
+    }
     for (from, uses) in link_docs {
         if uses.is_empty() {
             links.remove(&from);
@@ -791,6 +813,11 @@ fn linked_source(
 fn in_text(mut diags: Vec<Diagnostic>, text: &Arc<str>) -> Vec<Diagnostic> {
     attach_texts(&mut diags, |_| Some(text.clone()));
     diags
+}
+
+/// Whether every key of `a` is a key of `b` (cheap when they are the same map).
+fn keys_within<V>(a: &Arc<BTreeMap<String, V>>, b: &Arc<BTreeMap<String, V>>) -> bool {
+    Arc::ptr_eq(a, b) || (a.len() <= b.len() && a.keys().all(|k| b.contains_key(k)))
 }
 
 /// Whether two maps have the same keys (cheap when they are the same map).
