@@ -563,3 +563,43 @@ fn kept_glyph_masks_give_the_bytes_of_fresh_ones() {
         });
     });
 }
+
+#[test]
+fn kept_shaping_plans_measure_as_fresh_ones() {
+    // harfrust's own plan for each buffer, made afresh, against the kept ones: the
+    // same advances, for every script, direction and no script at all (digits).
+    let fresh = |face: &Face, text: &str| {
+        let font = FontRef::new(face.data).unwrap();
+        let shaper = face.shaper.shaper(&font).build();
+        let mut buffer = UnicodeBuffer::new();
+        buffer.push_str(text);
+        buffer.guess_segment_properties();
+        let out = shaper.shape(buffer, ShapeOptions::new());
+        let advance: i64 = out
+            .glyph_positions()
+            .iter()
+            .map(|p| i64::from(p.x_advance))
+            .sum();
+        let missing = out.glyph_infos().iter().filter(|g| g.glyph_id == 0).count();
+        (advance as f32 / face.units_per_em, missing)
+    };
+    let texts = [
+        "Washington",
+        "2021,",
+        "— ",
+        "مكالمة",
+        "Biden",
+        "राष्ट्रपति",
+        "השיחה",
+        "Путин",
+        "…",
+        "office",
+    ];
+    for _ in 0..2 {
+        for face in &fonts().faces {
+            for text in texts {
+                assert_eq!(shape_em(face, text), fresh(face, text), "{text}");
+            }
+        }
+    }
+}
