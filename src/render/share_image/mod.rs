@@ -1585,38 +1585,84 @@ fn encode(rgba: &[u8]) -> Option<Vec<u8>> {
 /// The palette (RGB triples, in order of first appearance) and each pixel's index in
 /// it, or `None` past 256 colours.
 fn palette(rgba: &[u8]) -> Option<(Vec<u8>, Vec<u8>)> {
-    const SLOTS: usize = 1024; // open addressing, at most a quarter full
-    const EMPTY: u32 = u32::MAX;
-    let mut keys = [EMPTY; SLOTS];
-    let mut values = [0u8; SLOTS];
-    let mut palette = Vec::with_capacity(256 * 3);
+    // Pixels are read as words with the alpha masked off (little-endian: red is the
+    // low byte). Most are the colour of the one before (the background, inside a
+    // glyph): four at a time are compared with the first of them, and the table is
+    // looked up only where the colour changes.
+    const RGB: u32 = 0x00ff_ffff;
+    const FOUR: u128 = 0x0000_0001_0000_0001_0000_0001_0000_0001;
+    let mut table = Palette::new();
     let mut indices = vec![0u8; rgba.len() / 4];
-    // Most pixels are the colour of the one before (the background, inside a glyph):
-    // the table is looked up only where the colour changes.
-    let (mut last_key, mut last_index) = (EMPTY, 0u8);
-    for (p, out) in rgba.chunks_exact(4).zip(indices.iter_mut()) {
-        let key = u32::from_be_bytes([0, p[0], p[1], p[2]]);
-        if key != last_key {
-            let mut slot = (key.wrapping_mul(0x9E37_79B1) >> 22) as usize % SLOTS;
-            last_index = loop {
-                if keys[slot] == key {
-                    break values[slot];
-                }
-                if keys[slot] == EMPTY {
-                    let n = palette.len() / 3;
-                    let index = u8::try_from(n).ok()?;
-                    keys[slot] = key;
-                    values[slot] = index;
-                    palette.extend_from_slice(&p[..3]);
-                    break index;
-                }
-                slot = (slot + 1) % SLOTS;
-            };
-            last_key = key;
+    let mut quads = rgba.chunks_exact(16);
+    let mut outs = indices.chunks_exact_mut(4);
+    for (p, out) in (&mut quads).zip(&mut outs) {
+        let mut bytes = [0u8; 16];
+        bytes.copy_from_slice(p);
+        let quad = u128::from_le_bytes(bytes) & (u128::from(RGB) * FOUR);
+        let first = quad as u32;
+        if quad == u128::from(first) * FOUR {
+            out.fill(table.index(first)?);
+        } else {
+            for (k, out) in out.iter_mut().enumerate() {
+                *out = table.index((quad >> (32 * k)) as u32)?;
+            }
         }
-        *out = last_index;
     }
-    Some((palette, indices))
+    for (p, out) in quads
+        .remainder()
+        .chunks_exact(4)
+        .zip(outs.into_remainder().iter_mut())
+    {
+        *out = table.index(u32::from_le_bytes([p[0], p[1], p[2], 0]))?;
+    }
+    Some((table.colours, indices))
+}
+
+/// Colours (as `0x00BBGGRR`) to palette indices: open addressing, at most a
+/// quarter full, with the last colour looked up kept aside.
+struct Palette {
+    keys: [u32; Palette::SLOTS],
+    values: [u8; Palette::SLOTS],
+    colours: Vec<u8>,
+    last: (u32, u8),
+}
+
+impl Palette {
+    const SLOTS: usize = 1024;
+    const EMPTY: u32 = u32::MAX;
+
+    fn new() -> Palette {
+        Palette {
+            keys: [Palette::EMPTY; Palette::SLOTS],
+            values: [0; Palette::SLOTS],
+            colours: Vec::with_capacity(256 * 3),
+            last: (Palette::EMPTY, 0),
+        }
+    }
+
+    /// The index of `key`, added if new; `None` past 256 colours.
+    #[inline(always)]
+    fn index(&mut self, key: u32) -> Option<u8> {
+        if key == self.last.0 {
+            return Some(self.last.1);
+        }
+        let mut slot = (key.wrapping_mul(0x9E37_79B1) >> 22) as usize % Palette::SLOTS;
+        let index = loop {
+            if self.keys[slot] == key {
+                break self.values[slot];
+            }
+            if self.keys[slot] == Palette::EMPTY {
+                let index = u8::try_from(self.colours.len() / 3).ok()?;
+                self.keys[slot] = key;
+                self.values[slot] = index;
+                self.colours.extend_from_slice(&key.to_le_bytes()[..3]);
+                break index;
+            }
+            slot = (slot + 1) % Palette::SLOTS;
+        };
+        self.last = (key, index);
+        Some(index)
+    }
 }
 
 /// The background alone, for when nothing else could be drawn.

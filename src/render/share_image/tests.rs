@@ -603,3 +603,29 @@ fn kept_shaping_plans_measure_as_fresh_ones() {
         }
     }
 }
+
+#[test]
+fn palette_reads_four_pixels_at_a_time_as_one_by_one() {
+    // Runs, changes inside a group of four, a tail of fewer than four, alpha ignored.
+    let mut rgba = Vec::new();
+    for i in 0..103u32 {
+        let c = match i % 11 {
+            0..=5 => [250, 250, 249, 255],
+            6 => [24, 24, 27, (i * 7) as u8],
+            7 | 8 => [(i * 3) as u8, 1, 2, 255],
+            _ => [0, 0, 0, 255],
+        };
+        rgba.extend_from_slice(&c);
+    }
+    let (colours, indices) = palette(&rgba).unwrap();
+    let mut naive: Vec<[u8; 3]> = Vec::new();
+    for (p, &index) in rgba.chunks(4).zip(&indices) {
+        let rgb = [p[0], p[1], p[2]];
+        let at = naive.iter().position(|&c| c == rgb).unwrap_or_else(|| {
+            naive.push(rgb);
+            naive.len() - 1
+        });
+        assert_eq!(usize::from(index), at);
+    }
+    assert_eq!(colours, naive.concat());
+}
