@@ -1,7 +1,9 @@
 //! Share images: a PNG card (1200×630) per claim, showing its verdict and the claim,
 //! for link previews (`og:image`).
 //!
-//! The card is written as SVG and rasterised with resvg, in process. Text is set only
+//! The card is written as SVG, in process: its shapes are rasterised with resvg, its
+//! text laid out by usvg and drawn from glyph masks kept per thread (each glyph
+//! filled once per size and quarter-pixel offset, see `draw_text`). Text is set only
 //! in the fonts embedded below (Noto Sans, Noto Sans Arabic, Noto Sans Devanagari and
 //! Noto Sans Hebrew, Regular and Bold, SIL OFL 1.1; see `fonts/README.md`), loaded
 //! once from bytes compiled into the binary: no system font is ever read, and the PNG
@@ -29,11 +31,13 @@
 //! and emoji with no glyph (arrows, pictographs, private-use characters) are dropped
 //! from the text, which is otherwise kept.
 //!
-//! **Cost:** about 82 million instructions and 37 KB per image (release build, one
-//! core, `examples/share_image_bench.rs` under callgrind; 10–11 ms on a busy two-core
-//! machine): rasterising the text takes most of it, then deflating. As
-//! the bytes are a pure function of the card, a caller may keep images from build to
-//! build, keyed by the card's fields.
+//! **Cost:** about 41 million instructions and 34 KB per image (release build, one
+//! core, `examples/share_image_bench.rs --count 60` under callgrind, against 76
+//! million and 37 KB when resvg filled every glyph's outline; 5–7 ms on a busy
+//! two-core machine, against 11–12 ms): deflating is now the largest part, then
+//! usvg's text layout, the palette and blending the glyphs. As the bytes are a pure
+//! function of the card, a caller may keep images from build to build, keyed by the
+//! card's fields.
 
 use std::fmt::Write as _;
 use std::sync::{Arc, OnceLock};
@@ -250,11 +254,13 @@ fn fonts() -> &'static Fonts {
     })
 }
 
+/// A face (its data's address), a direction and a script.
+type PlanKey = (usize, harfrust::Direction, Option<harfrust::Script>);
+
 thread_local! {
-    /// Shaping plans by face (its data's address), direction and script: a few per face.
-    static PLANS: std::cell::RefCell<
-        std::collections::HashMap<(usize, harfrust::Direction, Option<harfrust::Script>), ShapePlan>,
-    > = std::cell::RefCell::new(std::collections::HashMap::new());
+    /// Shaping plans by face, direction and script: a few per face.
+    static PLANS: std::cell::RefCell<std::collections::HashMap<PlanKey, ShapePlan>> =
+        std::cell::RefCell::new(std::collections::HashMap::new());
 }
 
 /// Advance of `text` set in `face`, in ems, and how many of its glyphs are missing.
@@ -1530,6 +1536,11 @@ fn blend(
             let a = (u32::from(a) * opacity) >> 8;
             let at = ((py * w + x0 + i as i32) * 4) as usize;
             let px = &mut data[at..at + 4];
+            if a == 255 {
+                // Inside the glyph: what the mix below gives, without it.
+                px.copy_from_slice(&[ink[0], ink[1], ink[2], 255]);
+                continue;
+            }
             for c in 0..3 {
                 let (s, d) = (u32::from(ink[c]), u32::from(px[c]));
                 px[c] = div255(s * a + d * (255 - a)) as u8;
