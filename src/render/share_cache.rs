@@ -10,9 +10,9 @@ use super::blobs::{Blobs, Key};
 use super::share_image::{self, ShareCard};
 
 /// Bumped when the drawing or the encoding changes, so an upgrade never reuses an
-/// old image (v2: deflated by zlib-rs at level 3). Images kept under an older
-/// version's keys are removed by the next full build.
-const VERSION: &str = concat!("share-v2-", env!("CARGO_PKG_VERSION"));
+/// old image (v2: deflated by zlib-rs at level 3; v3: text drawn from glyph masks).
+/// Images kept under an older version's keys are removed by the next full build.
+const VERSION: &str = concat!("share-v3-", env!("CARGO_PKG_VERSION"));
 
 /// The folder of cached images under a cache folder.
 pub const FOLDER: &str = "share-v1";

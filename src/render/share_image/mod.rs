@@ -1,7 +1,9 @@
 //! Share images: a PNG card (1200×630) per claim, showing its verdict and the claim,
 //! for link previews (`og:image`).
 //!
-//! The card is written as SVG and rasterised with resvg, in process. Text is set only
+//! The card is written as SVG, in process: its shapes are rasterised with resvg, its
+//! text laid out by usvg and drawn from glyph masks kept per thread (each glyph
+//! filled once per size and quarter-pixel offset, see `draw_text`). Text is set only
 //! in the fonts embedded below (Noto Sans, Noto Sans Arabic, Noto Sans Devanagari and
 //! Noto Sans Hebrew, Regular and Bold, SIL OFL 1.1; see `fonts/README.md`), loaded
 //! once from bytes compiled into the binary: no system font is ever read, and the PNG
@@ -29,17 +31,19 @@
 //! and emoji with no glyph (arrows, pictographs, private-use characters) are dropped
 //! from the text, which is otherwise kept.
 //!
-//! **Cost:** about 82 million instructions and 37 KB per image (release build, one
-//! core, `examples/share_image_bench.rs` under callgrind; 10–11 ms on a busy two-core
-//! machine): rasterising the text takes most of it, then deflating. As
-//! the bytes are a pure function of the card, a caller may keep images from build to
-//! build, keyed by the card's fields.
+//! **Cost:** about 41 million instructions and 34 KB per image (release build, one
+//! core, `examples/share_image_bench.rs --count 60` under callgrind, against 76
+//! million and 37 KB when resvg filled every glyph's outline; 5–7 ms on a busy
+//! two-core machine, against 11–12 ms): deflating is now the largest part, then
+//! usvg's text layout, the palette and blending the glyphs. As the bytes are a pure
+//! function of the card, a caller may keep images from build to build, keyed by the
+//! card's fields.
 
 use std::fmt::Write as _;
 use std::sync::{Arc, OnceLock};
 
 use super::view::VerdictView;
-use harfrust::{FontRef, ShapeOptions, ShaperData, UnicodeBuffer};
+use harfrust::{FontRef, ShapeOptions, ShapePlan, ShaperData, UnicodeBuffer};
 use resvg::{tiny_skia, usvg};
 use skrifa::MetadataProvider;
 use unicode_segmentation::UnicodeSegmentation;
@@ -85,9 +89,28 @@ pub fn render(card: &ShareCard) -> Vec<u8> {
         .unwrap_or_else(blank_png)
 }
 
-/// The SVG a share image is rasterised from (for tests and debugging).
+/// The SVG a share image is rasterised from (for tests and debugging): its shapes,
+/// then its text, in one document.
 pub fn svg(card: &ShareCard) -> String {
-    to_svg(card, &layout(card))
+    let layers = to_svg(card, &layout(card));
+    document(&(layers.shapes + &layers.text))
+}
+
+/// A card as SVG, in two layers drawn one over the other: the shapes (drawn by
+/// resvg) and the text (laid out by usvg, drawn from [`GlyphMask`]s). No shape is
+/// ever over text, so the order is the one a single document would have.
+struct Layers {
+    shapes: String,
+    text: String,
+}
+
+/// An SVG document of the card's size around `body`.
+fn document(body: &str) -> String {
+    format!(
+        r#"<svg xmlns="http://www.w3.org/2000/svg" width="{WIDTH}" height="{HEIGHT}" viewBox="0 0 {WIDTH} {HEIGHT}" xml:space="preserve">
+{body}</svg>
+"#
+    )
 }
 
 // ---------------------------------------------------------------------------
@@ -231,6 +254,15 @@ fn fonts() -> &'static Fonts {
     })
 }
 
+/// A face (its data's address), a direction and a script.
+type PlanKey = (usize, harfrust::Direction, Option<harfrust::Script>);
+
+thread_local! {
+    /// Shaping plans by face, direction and script: a few per face.
+    static PLANS: std::cell::RefCell<std::collections::HashMap<PlanKey, ShapePlan>> =
+        std::cell::RefCell::new(std::collections::HashMap::new());
+}
+
 /// Advance of `text` set in `face`, in ems, and how many of its glyphs are missing.
 fn shape_em(face: &Face, text: &str) -> (f32, usize) {
     let Ok(font) = FontRef::new(face.data) else {
@@ -240,7 +272,17 @@ fn shape_em(face: &Face, text: &str) -> (f32, usize) {
     let mut buffer = UnicodeBuffer::new();
     buffer.push_str(text);
     buffer.guess_segment_properties();
-    let out = shaper.shape(buffer, ShapeOptions::new());
+    // The plan harfrust would make for this buffer (no script is `None`, no language,
+    // no features), made once per face, script and direction: making it was about a
+    // third of the time of measuring a word.
+    let script = Some(buffer.script()).filter(|&s| s != harfrust::script::UNKNOWN);
+    let key = (face.data.as_ptr() as usize, buffer.direction(), script);
+    let out = PLANS.with_borrow_mut(|plans| {
+        let plan = plans
+            .entry(key)
+            .or_insert_with(|| ShapePlan::new(&shaper, key.1, script, None, &[]));
+        shaper.shape(buffer, ShapeOptions::new().plan(Some(plan)))
+    });
     let advance: i64 = out
         .glyph_positions()
         .iter()
@@ -977,7 +1019,7 @@ fn text_line(
 }
 
 /// The verdict's icon centred on (`cx`, `cy`).
-fn icon(out: &mut String, card: &ShareCard, cx: f32, cy: f32, r: f32) {
+fn icon(out: &mut String, text: &mut String, card: &ShareCard, cx: f32, cy: f32, r: f32) {
     let (colour, mark, solid) = style(card);
     let sw = r * 0.2; // stroke of a mark
     let ring = r * 0.14; // stroke of an outlined circle
@@ -1061,8 +1103,8 @@ fn icon(out: &mut String, card: &ShareCard, cx: f32, cy: f32, r: f32) {
             );
         }
         Mark::Question => {
-            let _ = write!(
-                out,
+            let _ = writeln!(
+                text,
                 r#"<text x="{cx:.1}" y="{:.1}" font-family="'Noto Sans'" font-size="{:.1}" font-weight="700" fill="{fg}" text-anchor="middle">?</text>"#,
                 cy + 0.52 * r,
                 1.45 * r
@@ -1099,14 +1141,14 @@ fn meter(out: &mut String, card: &ShareCard, rating: u32, n: u32, x0: f32, cy: f
     out.push('\n');
 }
 
-fn to_svg(card: &ShareCard, layout: &Layout) -> String {
+fn to_svg(card: &ShareCard, layout: &Layout) -> Layers {
     let rtl = layout.rtl;
     let (colour, _, _) = style(card);
-    let mut out = String::with_capacity(4096);
+    let mut out = String::with_capacity(1024);
+    let mut text = String::with_capacity(2048);
     let _ = write!(
         out,
-        r#"<svg xmlns="http://www.w3.org/2000/svg" width="{WIDTH}" height="{HEIGHT}" viewBox="0 0 {WIDTH} {HEIGHT}" xml:space="preserve">
-<rect width="{WIDTH}" height="{HEIGHT}" fill="{BACKGROUND}" shape-rendering="crispEdges"/>
+        r#"<rect width="{WIDTH}" height="{HEIGHT}" fill="{BACKGROUND}" shape-rendering="crispEdges"/>
 <rect width="{WIDTH}" height="{STRIP}" fill="{colour}" shape-rendering="crispEdges"/>
 "#
     );
@@ -1115,6 +1157,7 @@ fn to_svg(card: &ShareCard, layout: &Layout) -> String {
         Some(claim) => {
             icon(
                 &mut out,
+                &mut text,
                 card,
                 from_start(MARGIN + ICON_R, rtl),
                 ROW_Y,
@@ -1124,7 +1167,7 @@ fn to_svg(card: &ShareCard, layout: &Layout) -> String {
                 if let Some(line) = label.lines.first() {
                     let y = ROW_Y + 0.36 * label.size;
                     text_line(
-                        &mut out,
+                        &mut text,
                         line,
                         MARGIN + 2.0 * ICON_R + 28.0,
                         y,
@@ -1154,7 +1197,7 @@ fn to_svg(card: &ShareCard, layout: &Layout) -> String {
                 // Baseline a little below the em box's middle of the line box.
                 let baseline = y + (lh - claim.size) / 2.0 + 0.9 * claim.size;
                 text_line(
-                    &mut out, line, MARGIN, baseline, claim.size, false, INK, rtl,
+                    &mut text, line, MARGIN, baseline, claim.size, false, INK, rtl,
                 );
                 y += lh;
             }
@@ -1162,7 +1205,7 @@ fn to_svg(card: &ShareCard, layout: &Layout) -> String {
                 if let Some(line) = claimant.lines.first() {
                     let baseline = y + CLAIMANT_GAP + 0.85 * CLAIMANT_HEIGHT;
                     text_line(
-                        &mut out,
+                        &mut text,
                         line,
                         MARGIN,
                         baseline,
@@ -1177,6 +1220,7 @@ fn to_svg(card: &ShareCard, layout: &Layout) -> String {
         None => {
             icon(
                 &mut out,
+                &mut text,
                 card,
                 from_start(MARGIN + HERO_R, rtl),
                 HERO_Y,
@@ -1186,7 +1230,7 @@ fn to_svg(card: &ShareCard, layout: &Layout) -> String {
             if let Some(label) = &layout.label {
                 if let Some(line) = label.lines.first() {
                     let y = HERO_Y + 0.36 * label.size;
-                    text_line(&mut out, line, x, y, label.size, true, colour, rtl);
+                    text_line(&mut text, line, x, y, label.size, true, colour, rtl);
                 }
             }
             let mut y = HERO_Y + HERO_R;
@@ -1197,7 +1241,7 @@ fn to_svg(card: &ShareCard, layout: &Layout) -> String {
             if let Some(claimant) = &layout.claimant {
                 if let Some(line) = claimant.lines.first() {
                     text_line(
-                        &mut out,
+                        &mut text,
                         line,
                         MARGIN,
                         y + 90.0,
@@ -1216,11 +1260,10 @@ fn to_svg(card: &ShareCard, layout: &Layout) -> String {
     );
     if let Some(site) = &layout.site_title {
         if let Some(line) = site.lines.first() {
-            text_line(&mut out, line, MARGIN, SITE_Y, site.size, true, FAINT, rtl);
+            text_line(&mut text, line, MARGIN, SITE_Y, site.size, true, FAINT, rtl);
         }
     }
-    out.push_str("</svg>\n");
-    out
+    Layers { shapes: out, text }
 }
 
 // ---------------------------------------------------------------------------
@@ -1241,8 +1284,14 @@ fn fallback(
         .map(|&i| fonts.ids[i])
 }
 
-/// PNG of `svg`, or `None` if usvg refuses it.
-fn rasterize(svg: &str) -> Option<Vec<u8>> {
+/// PNG of `layers`, or `None` if usvg refuses them.
+fn rasterize(layers: &Layers) -> Option<Vec<u8>> {
+    encode(draw(layers, true)?.data())
+}
+
+/// The pixels of `layers`; the text from glyph masks when `masks`, else filled by
+/// resvg like the shapes.
+fn draw(layers: &Layers, masks: bool) -> Option<tiny_skia::Pixmap> {
     let options = usvg::Options {
         fontdb: fonts().db.clone(),
         font_family: "Noto Sans".to_owned(),
@@ -1252,14 +1301,259 @@ fn rasterize(svg: &str) -> Option<Vec<u8>> {
         },
         ..usvg::Options::default()
     };
-    let tree = usvg::Tree::from_str(svg, &options).ok()?;
+    let shapes = usvg::Tree::from_str(&document(&layers.shapes), &options).ok()?;
+    let text = usvg::Tree::from_str(&document(&layers.text), &options).ok()?;
     let mut pixmap = tiny_skia::Pixmap::new(WIDTH, HEIGHT)?;
     resvg::render(
-        &tree,
+        &shapes,
         tiny_skia::Transform::identity(),
         &mut pixmap.as_mut(),
     );
-    encode(pixmap.data())
+    if !(masks && draw_text(&text, &mut pixmap)) {
+        resvg::render(
+            &text,
+            tiny_skia::Transform::identity(),
+            &mut pixmap.as_mut(),
+        );
+    }
+    Some(pixmap)
+}
+
+/// Sub-pixel positions a glyph is drawn at, per pixel and axis (as Skia does for x).
+const SUBPIXELS: f32 = 4.0;
+
+/// Which mask a glyph is drawn with.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+struct GlyphKey {
+    font: usvg::fontdb::ID,
+    glyph: u32,
+    /// Bits of the outline's x and y scales (y is negative: outlines point up).
+    scale: (u32, u32),
+    /// Quarter-pixel offset of the glyph's origin within its pixel.
+    offset: (u8, u8),
+    even_odd: bool,
+}
+
+/// A glyph's anti-aliased coverage, one byte a pixel, placed relative to the pixel
+/// its origin falls in.
+#[derive(Debug)]
+struct GlyphMask {
+    left: i32,
+    top: i32,
+    width: usize,
+    alpha: Vec<u8>,
+}
+
+/// Masks kept per thread (no lock); a pure function of their key, so which thread
+/// drew a mask never changes a byte. Cleared past this many, to bound memory (a
+/// briefing in one script and one site title needs a few thousand).
+const MAX_MASKS: usize = 8192;
+
+thread_local! {
+    static MASKS: std::cell::RefCell<std::collections::HashMap<GlyphKey, Option<GlyphMask>>> =
+        std::cell::RefCell::new(std::collections::HashMap::new());
+}
+
+/// Draws the text of `tree` glyph by glyph from masks, or returns `false` having
+/// drawn nothing if it holds anything the cards never have: a node that is not
+/// text, a transform, a stroke, a decoration, a paint that is not a plain colour,
+/// a glyph not from an embedded face.
+///
+/// Filling the outlines of the text (each glyph's curves scanned with 4×4
+/// anti-aliasing, on every card) was most of a card's time; a card has a few
+/// dozen distinct glyphs, so each is filled once per size and sub-pixel offset
+/// and then only blended. Where two glyphs overlap (joined Arabic letters), each
+/// is blended in turn, as a browser does, where resvg filled their union.
+fn draw_text(tree: &usvg::Tree, pixmap: &mut tiny_skia::Pixmap) -> bool {
+    let fonts = fonts();
+    let mut texts = Vec::new();
+    for node in tree.root().children() {
+        match node {
+            usvg::Node::Text(text) if text.abs_transform().is_identity() => texts.push(text),
+            _ => return false,
+        }
+    }
+    let plain = texts.iter().flat_map(|t| t.layouted()).all(|span| {
+        span.stroke.is_none()
+            && span.underline.is_none()
+            && span.overline.is_none()
+            && span.line_through.is_none()
+            && span
+                .fill
+                .as_ref()
+                .is_none_or(|f| matches!(f.paint(), usvg::Paint::Color(_)))
+            && span.positioned_glyphs.iter().all(|g| {
+                let t = g.outline_transform();
+                t.kx == 0.0 && t.ky == 0.0 && fonts.ids.contains(&g.font)
+            })
+    });
+    if !plain {
+        return false;
+    }
+    MASKS.with_borrow_mut(|masks| {
+        for span in texts.iter().flat_map(|t| t.layouted()) {
+            let Some(fill) = span.fill.as_ref().filter(|_| span.visible) else {
+                continue;
+            };
+            let usvg::Paint::Color(colour) = fill.paint() else {
+                continue;
+            };
+            let ink = [colour.red, colour.green, colour.blue];
+            let opacity = fill.opacity().get();
+            for glyph in &span.positioned_glyphs {
+                let t = glyph.outline_transform();
+                let (qx, qy) = ((t.tx * SUBPIXELS).round(), (t.ty * SUBPIXELS).round());
+                if !(qx.abs() < 1e6 && qy.abs() < 1e6) {
+                    continue; // off the card (or not a number)
+                }
+                let (qx, qy) = (qx as i32, qy as i32);
+                let sub = SUBPIXELS as i32;
+                let key = GlyphKey {
+                    font: glyph.font,
+                    glyph: glyph.id.0,
+                    scale: (t.sx.to_bits(), t.sy.to_bits()),
+                    offset: (qx.rem_euclid(sub) as u8, qy.rem_euclid(sub) as u8),
+                    even_odd: fill.rule() == usvg::FillRule::EvenOdd,
+                };
+                if masks.len() >= MAX_MASKS && !masks.contains_key(&key) {
+                    masks.clear();
+                }
+                let mask = masks
+                    .entry(key)
+                    .or_insert_with(|| glyph_mask(&key, t.sx, t.sy));
+                if let Some(mask) = mask {
+                    blend(
+                        pixmap,
+                        mask,
+                        qx.div_euclid(sub),
+                        qy.div_euclid(sub),
+                        ink,
+                        opacity,
+                    );
+                }
+            }
+        }
+    });
+    true
+}
+
+/// The mask of `key`'s glyph (`None` for a glyph with no outline, like a space).
+fn glyph_mask(key: &GlyphKey, sx: f32, sy: f32) -> Option<GlyphMask> {
+    let fonts = fonts();
+    let face = &fonts.faces[fonts.ids.iter().position(|&id| id == key.font)?];
+    let font = FontRef::new(face.data).ok()?;
+    let outline = font.outline_glyphs().get(skrifa::GlyphId::new(key.glyph))?;
+    let mut pen = Pen(tiny_skia::PathBuilder::new());
+    outline
+        .draw(
+            skrifa::outline::DrawSettings::unhinted(
+                skrifa::instance::Size::unscaled(),
+                skrifa::instance::LocationRef::default(),
+            ),
+            &mut pen,
+        )
+        .ok()?;
+    let (dx, dy) = (
+        f32::from(key.offset.0) / SUBPIXELS,
+        f32::from(key.offset.1) / SUBPIXELS,
+    );
+    let path = pen
+        .0
+        .finish()?
+        .transform(tiny_skia::Transform::from_row(sx, 0.0, 0.0, sy, dx, dy))?;
+    let bounds = path.bounds();
+    // One pixel of room on every side for the anti-aliased edge.
+    let left = bounds.left().floor() as i32 - 1;
+    let top = bounds.top().floor() as i32 - 1;
+    let width = (bounds.right().ceil() as i32 - left + 1).max(1);
+    let height = (bounds.bottom().ceil() as i32 - top + 1).max(1);
+    let mut mask = tiny_skia::Mask::new(u32::try_from(width).ok()?, u32::try_from(height).ok()?)?;
+    let path = path.transform(tiny_skia::Transform::from_translate(
+        -left as f32,
+        -top as f32,
+    ))?;
+    let rule = if key.even_odd {
+        tiny_skia::FillRule::EvenOdd
+    } else {
+        tiny_skia::FillRule::Winding
+    };
+    mask.fill_path(&path, rule, true, tiny_skia::Transform::identity());
+    Some(GlyphMask {
+        left,
+        top,
+        width: width as usize,
+        alpha: mask.data().to_vec(),
+    })
+}
+
+/// A glyph outline into a tiny-skia path.
+struct Pen(tiny_skia::PathBuilder);
+
+impl skrifa::outline::OutlinePen for Pen {
+    fn move_to(&mut self, x: f32, y: f32) {
+        self.0.move_to(x, y);
+    }
+    fn line_to(&mut self, x: f32, y: f32) {
+        self.0.line_to(x, y);
+    }
+    fn quad_to(&mut self, cx0: f32, cy0: f32, x: f32, y: f32) {
+        self.0.quad_to(cx0, cy0, x, y);
+    }
+    fn curve_to(&mut self, cx0: f32, cy0: f32, cx1: f32, cy1: f32, x: f32, y: f32) {
+        self.0.cubic_to(cx0, cy0, cx1, cy1, x, y);
+    }
+    fn close(&mut self) {
+        self.0.close();
+    }
+}
+
+/// Blends `ink` through `mask` (its origin at pixel `x`, `y`) onto the pixmap, clipped
+/// to it. The card is opaque everywhere, so this is a plain mix of two colours.
+fn blend(
+    pixmap: &mut tiny_skia::Pixmap,
+    mask: &GlyphMask,
+    x: i32,
+    y: i32,
+    ink: [u8; 3],
+    opacity: f32,
+) {
+    let (w, h) = (pixmap.width() as i32, pixmap.height() as i32);
+    let opacity = (opacity.clamp(0.0, 1.0) * 256.0) as u32;
+    let data = pixmap.data_mut();
+    for (row, alphas) in mask.alpha.chunks_exact(mask.width).enumerate() {
+        let py = y + mask.top + row as i32;
+        if py < 0 || py >= h {
+            continue;
+        }
+        let x0 = x + mask.left;
+        // Clip the row to the pixmap.
+        let skip = (-x0).max(0) as usize;
+        let end = (alphas.len() as i32).min(w - x0).max(0) as usize;
+        for (i, &a) in alphas.iter().enumerate().take(end).skip(skip) {
+            if a == 0 {
+                continue;
+            }
+            let a = (u32::from(a) * opacity) >> 8;
+            let at = ((py * w + x0 + i as i32) * 4) as usize;
+            let px = &mut data[at..at + 4];
+            if a == 255 {
+                // Inside the glyph: what the mix below gives, without it.
+                px.copy_from_slice(&[ink[0], ink[1], ink[2], 255]);
+                continue;
+            }
+            for c in 0..3 {
+                let (s, d) = (u32::from(ink[c]), u32::from(px[c]));
+                px[c] = div255(s * a + d * (255 - a)) as u8;
+            }
+            px[3] = div255(255 * a + u32::from(px[3]) * (255 - a)) as u8;
+        }
+    }
+}
+
+/// `v / 255`, rounded, for `v` up to 255 × 255.
+fn div255(v: u32) -> u32 {
+    let v = v + 128;
+    (v + (v >> 8)) >> 8
 }
 
 /// PNG of premultiplied RGBA pixels on an opaque background, with no chunk but the
@@ -1302,38 +1596,84 @@ fn encode(rgba: &[u8]) -> Option<Vec<u8>> {
 /// The palette (RGB triples, in order of first appearance) and each pixel's index in
 /// it, or `None` past 256 colours.
 fn palette(rgba: &[u8]) -> Option<(Vec<u8>, Vec<u8>)> {
-    const SLOTS: usize = 1024; // open addressing, at most a quarter full
-    const EMPTY: u32 = u32::MAX;
-    let mut keys = [EMPTY; SLOTS];
-    let mut values = [0u8; SLOTS];
-    let mut palette = Vec::with_capacity(256 * 3);
+    // Pixels are read as words with the alpha masked off (little-endian: red is the
+    // low byte). Most are the colour of the one before (the background, inside a
+    // glyph): four at a time are compared with the first of them, and the table is
+    // looked up only where the colour changes.
+    const RGB: u32 = 0x00ff_ffff;
+    const FOUR: u128 = 0x0000_0001_0000_0001_0000_0001_0000_0001;
+    let mut table = Palette::new();
     let mut indices = vec![0u8; rgba.len() / 4];
-    // Most pixels are the colour of the one before (the background, inside a glyph):
-    // the table is looked up only where the colour changes.
-    let (mut last_key, mut last_index) = (EMPTY, 0u8);
-    for (p, out) in rgba.chunks_exact(4).zip(indices.iter_mut()) {
-        let key = u32::from_be_bytes([0, p[0], p[1], p[2]]);
-        if key != last_key {
-            let mut slot = (key.wrapping_mul(0x9E37_79B1) >> 22) as usize % SLOTS;
-            last_index = loop {
-                if keys[slot] == key {
-                    break values[slot];
-                }
-                if keys[slot] == EMPTY {
-                    let n = palette.len() / 3;
-                    let index = u8::try_from(n).ok()?;
-                    keys[slot] = key;
-                    values[slot] = index;
-                    palette.extend_from_slice(&p[..3]);
-                    break index;
-                }
-                slot = (slot + 1) % SLOTS;
-            };
-            last_key = key;
+    let mut quads = rgba.chunks_exact(16);
+    let mut outs = indices.chunks_exact_mut(4);
+    for (p, out) in (&mut quads).zip(&mut outs) {
+        let mut bytes = [0u8; 16];
+        bytes.copy_from_slice(p);
+        let quad = u128::from_le_bytes(bytes) & (u128::from(RGB) * FOUR);
+        let first = quad as u32;
+        if quad == u128::from(first) * FOUR {
+            out.fill(table.index(first)?);
+        } else {
+            for (k, out) in out.iter_mut().enumerate() {
+                *out = table.index((quad >> (32 * k)) as u32)?;
+            }
         }
-        *out = last_index;
     }
-    Some((palette, indices))
+    for (p, out) in quads
+        .remainder()
+        .chunks_exact(4)
+        .zip(outs.into_remainder().iter_mut())
+    {
+        *out = table.index(u32::from_le_bytes([p[0], p[1], p[2], 0]))?;
+    }
+    Some((table.colours, indices))
+}
+
+/// Colours (as `0x00BBGGRR`) to palette indices: open addressing, at most a
+/// quarter full, with the last colour looked up kept aside.
+struct Palette {
+    keys: [u32; Palette::SLOTS],
+    values: [u8; Palette::SLOTS],
+    colours: Vec<u8>,
+    last: (u32, u8),
+}
+
+impl Palette {
+    const SLOTS: usize = 1024;
+    const EMPTY: u32 = u32::MAX;
+
+    fn new() -> Palette {
+        Palette {
+            keys: [Palette::EMPTY; Palette::SLOTS],
+            values: [0; Palette::SLOTS],
+            colours: Vec::with_capacity(256 * 3),
+            last: (Palette::EMPTY, 0),
+        }
+    }
+
+    /// The index of `key`, added if new; `None` past 256 colours.
+    #[inline(always)]
+    fn index(&mut self, key: u32) -> Option<u8> {
+        if key == self.last.0 {
+            return Some(self.last.1);
+        }
+        let mut slot = (key.wrapping_mul(0x9E37_79B1) >> 22) as usize % Palette::SLOTS;
+        let index = loop {
+            if self.keys[slot] == key {
+                break self.values[slot];
+            }
+            if self.keys[slot] == Palette::EMPTY {
+                let index = u8::try_from(self.colours.len() / 3).ok()?;
+                self.keys[slot] = key;
+                self.values[slot] = index;
+                self.colours.extend_from_slice(&key.to_le_bytes()[..3]);
+                break index;
+            }
+            slot = (slot + 1) % Palette::SLOTS;
+        };
+        self.last = (key, index);
+        Some(index)
+    }
 }
 
 /// The background alone, for when nothing else could be drawn.

@@ -417,8 +417,8 @@ fn every_verdict_has_a_distinct_shape() {
         let (colour, mark, solid) = style(&c);
         assert!(seen.insert((format!("{mark:?}"), solid)), "{key}");
         assert!(colour.starts_with('#'));
-        let mut out = String::new();
-        icon(&mut out, &c, 100.0, 100.0, 40.0);
+        let (mut out, mut text) = (String::new(), String::new());
+        icon(&mut out, &mut text, &c, 100.0, 100.0, 40.0);
         assert!(!out.is_empty());
     }
 }
@@ -477,4 +477,155 @@ fn empty_or_odd_cards_still_render() {
         let (w, h, _) = png_info(&render(&c));
         assert_eq!((w, h), (WIDTH, HEIGHT));
     }
+}
+
+/// Cards in every embedded script, both directions, every kind of icon.
+fn varied_cards() -> Vec<ShareCard<'static>> {
+    let mut cards = vec![
+        card("The call lasted about two hours.", "en"),
+        card(LONG, "en"),
+        card("Путин и Байден говорили два часа, сообщили в Кремле.", "ru"),
+        card(
+            "قال المتحدث باسم الكرملين إن مكالمة Biden وبوتين استمرت نحو ساعتين، وإن 50 دقيقة منها خُصصت لأوكرانيا.",
+            "ar",
+        ),
+        card(
+            "राष्ट्रपति ने कहा कि बातचीत लगभग दो घंटे चली और सैनिक दो सप्ताह में लौट जाएंगे।",
+            "hi",
+        ),
+        card("הנשיא אמר שהשיחה נמשכה כשעתיים.", "he"),
+        card("普京和拜登通话两个小时。", "zh"),
+    ];
+    for (key, label) in [("unproven", "Unproven"), ("misleading", "Misleading")] {
+        cards.push(ShareCard {
+            verdict_key: key,
+            verdict_label: label,
+            rating: None,
+            ..card("A claim that cannot be checked yet.", "en")
+        });
+    }
+    cards
+}
+
+#[test]
+fn glyph_masks_draw_what_resvg_draws() {
+    // The text from cached glyph masks, against resvg filling the same outlines: the
+    // same pixels but at glyph edges (origins rounded to a quarter pixel, overlapping
+    // glyphs blended in turn), and the same amount of ink.
+    for c in varied_cards() {
+        let layers = to_svg(&c, &layout(&c));
+        let fast = draw(&layers, true).unwrap();
+        let slow = draw(&layers, false).unwrap();
+        let (mut total, mut max, mut differ) = (0u64, 0u8, 0usize);
+        let (mut ink_fast, mut ink_slow) = (0u64, 0u64);
+        for (a, b) in fast.data().chunks(4).zip(slow.data().chunks(4)) {
+            let d = (0..3).map(|i| a[i].abs_diff(b[i])).max().unwrap_or(0);
+            total += u64::from(d);
+            max = max.max(d);
+            differ += usize::from(d > 0);
+            ink_fast += (0..3).map(|i| u64::from(255 - a[i])).sum::<u64>();
+            ink_slow += (0..3).map(|i| u64::from(255 - b[i])).sum::<u64>();
+        }
+        let mean = total as f64 / f64::from(WIDTH * HEIGHT);
+        let ink = ink_fast as f64 / ink_slow as f64;
+        eprintln!(
+            "{}: mean {mean:.3}, max {max}, {differ} pixels differ, ink {ink:.4}",
+            c.language
+        );
+        assert!(mean < 1.0, "{}: mean difference {mean}", c.language);
+        assert!((ink - 1.0).abs() < 0.005, "{}: ink {ink}", c.language);
+    }
+}
+
+#[test]
+fn kept_glyph_masks_give_the_bytes_of_fresh_ones() {
+    let cards = varied_cards();
+    let fresh: Vec<Vec<u8>> = cards
+        .iter()
+        .map(|c| {
+            MASKS.with_borrow_mut(|m| m.clear());
+            render(c)
+        })
+        .collect();
+    // All cards drawn with one cache, in another order, then on another thread.
+    MASKS.with_borrow_mut(|m| m.clear());
+    for (c, png) in cards.iter().zip(&fresh).rev() {
+        assert!(render(c) == *png, "{}", c.claim);
+    }
+    for (c, png) in cards.iter().zip(&fresh) {
+        assert!(render(c) == *png, "{}", c.claim);
+    }
+    std::thread::scope(|s| {
+        s.spawn(|| {
+            for (c, png) in cards.iter().zip(&fresh) {
+                assert!(render(c) == *png, "{}", c.claim);
+            }
+        });
+    });
+}
+
+#[test]
+fn kept_shaping_plans_measure_as_fresh_ones() {
+    // harfrust's own plan for each buffer, made afresh, against the kept ones: the
+    // same advances, for every script, direction and no script at all (digits).
+    let fresh = |face: &Face, text: &str| {
+        let font = FontRef::new(face.data).unwrap();
+        let shaper = face.shaper.shaper(&font).build();
+        let mut buffer = UnicodeBuffer::new();
+        buffer.push_str(text);
+        buffer.guess_segment_properties();
+        let out = shaper.shape(buffer, ShapeOptions::new());
+        let advance: i64 = out
+            .glyph_positions()
+            .iter()
+            .map(|p| i64::from(p.x_advance))
+            .sum();
+        let missing = out.glyph_infos().iter().filter(|g| g.glyph_id == 0).count();
+        (advance as f32 / face.units_per_em, missing)
+    };
+    let texts = [
+        "Washington",
+        "2021,",
+        "— ",
+        "مكالمة",
+        "Biden",
+        "राष्ट्रपति",
+        "השיחה",
+        "Путин",
+        "…",
+        "office",
+    ];
+    for _ in 0..2 {
+        for face in &fonts().faces {
+            for text in texts {
+                assert_eq!(shape_em(face, text), fresh(face, text), "{text}");
+            }
+        }
+    }
+}
+
+#[test]
+fn palette_reads_four_pixels_at_a_time_as_one_by_one() {
+    // Runs, changes inside a group of four, a tail of fewer than four, alpha ignored.
+    let mut rgba = Vec::new();
+    for i in 0..103u32 {
+        let c = match i % 11 {
+            0..=5 => [250, 250, 249, 255],
+            6 => [24, 24, 27, (i * 7) as u8],
+            7 | 8 => [(i * 3) as u8, 1, 2, 255],
+            _ => [0, 0, 0, 255],
+        };
+        rgba.extend_from_slice(&c);
+    }
+    let (colours, indices) = palette(&rgba).unwrap();
+    let mut naive: Vec<[u8; 3]> = Vec::new();
+    for (p, &index) in rgba.chunks(4).zip(&indices) {
+        let rgb = [p[0], p[1], p[2]];
+        let at = naive.iter().position(|&c| c == rgb).unwrap_or_else(|| {
+            naive.push(rgb);
+            naive.len() - 1
+        });
+        assert_eq!(usize::from(index), at);
+    }
+    assert_eq!(colours, naive.concat());
 }
