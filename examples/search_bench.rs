@@ -77,7 +77,7 @@ fn main() {
     let language = search::index_language(&site.settings.language);
     for run in 0..runs {
         let (t, c) = (Instant::now(), cpu_seconds());
-        let records = search::records(site);
+        let records = search::records(site).expect("the records");
         let (records_wall, records_cpu) = (t.elapsed().as_secs_f64(), cpu_seconds() - c);
         let (t, c) = (Instant::now(), cpu_seconds());
         let files = search::index(&records, &language, &Blobs::in_memory()).expect("indexed");

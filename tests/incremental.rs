@@ -1193,12 +1193,26 @@ fn a_source_saved_during_a_single_run_fails_it_naming_the_file() {
     let mut p = Pipeline::open_single_run(options(&root), render_options()).unwrap();
     edit(
         &root,
-        "content/sources/s4.md",
+        "content/sources/s2.md",
         "Shared words",
         "Other words",
     );
     let err = p.build().expect_err("the build fails");
-    assert!(changed(&err, "content/sources/s4.md"), "{err:?}");
+    assert!(changed(&err, "content/sources/s2.md"), "{err:?}");
+    // The claim quoting it is not told its quote is missing, nor the source
+    // that no claim cites it: the only error is that one (as for a source
+    // that could not be read when loaded).
+    let errors: Vec<_> = (err.diagnostics().into_iter())
+        .filter(|d| d.severity == factbrief::diagnostic::Severity::Error)
+        .collect();
+    assert_eq!(errors.len(), 1, "{err:?}");
+    assert!(
+        !err.diagnostics()
+            .iter()
+            .any(|d| d.file == Path::new("content/sources/s2.md")
+                && d.code == factbrief::diagnostic::Code::UncitedSource),
+        "{err:?}"
+    );
 
     // Saved while the pages are being written, before the source's page is
     // rendered: it is not rendered from another text than the one linked.
@@ -1280,5 +1294,82 @@ fn a_new_document_is_found_by_the_links_that_named_it_first() {
         root,
         &["content/claims/spoke.md"],
         "another claim came",
+    );
+}
+
+#[test]
+fn a_new_document_and_an_edit_in_one_save_are_linked_as_they_are_now() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    small_site(root);
+    let (mut ws, first) = open(root);
+    first.unwrap();
+    edit(
+        root,
+        "content/claims/troops.md",
+        "Analysis.",
+        "Analysis, see [later](claim:later).",
+    );
+    same_as_full(
+        &mut ws,
+        root,
+        &["content/claims/troops.md"],
+        "a link to nothing",
+    );
+    // In one save: the claim it named comes, and the linking claim gets
+    // another link to nothing; then that link is mended.
+    write_files(
+        root,
+        &[(
+            "content/claims/later.md",
+            "+++\nclaim = \"The call lasted 50 minutes.\"\nverdict = \"true\"\n\n[[evidence]]\nsource = \"report\"\nstance = \"supports\"\nquote = \"ended 50 minutes later\"\n+++\n\nLater.\n",
+        )],
+    );
+    edit(
+        root,
+        "content/claims/troops.md",
+        "Analysis,",
+        "Analysis ([typo](claim:typo)),",
+    );
+    same_as_full(
+        &mut ws,
+        root,
+        &["content/claims/later.md", "content/claims/troops.md"],
+        "a claim came and another link to nothing",
+    );
+    assert!(full(root).is_none());
+    edit(
+        root,
+        "content/claims/troops.md",
+        "claim:typo",
+        "claim:later",
+    );
+    same_as_full(&mut ws, root, &["content/claims/troops.md"], "mended");
+    assert!(full(root).is_some());
+}
+
+#[test]
+fn the_search_records_of_a_source_saved_since_loading_are_an_error() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path().join("site");
+    sources_site(&root);
+    let mut p = Pipeline::open_single_run(options(&root), render_options()).unwrap();
+    p.build().unwrap();
+    let site = p.site().expect("the site built");
+    assert!(factbrief::render::search::records(site).is_ok());
+    // Source s3 has a quote that leaves words out: its record needs the text.
+    edit(
+        &root,
+        "content/sources/s3.md",
+        "More *text*",
+        "More *words*",
+    );
+    let err = factbrief::render::search::records(site).expect_err("the text is gone");
+    assert!(
+        err.diagnostics()
+            .iter()
+            .any(|d| d.file == Path::new("content/sources/s3.md")
+                && d.message == "the file changed while the site was being built"),
+        "{err:?}"
     );
 }

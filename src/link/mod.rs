@@ -235,14 +235,19 @@ struct SourceScan {
     warnings: Arc<[Diagnostic]>,
     /// The warning given when no claim cites the source.
     uncited: Arc<[Diagnostic]>,
+    /// Its body could not be read again (a single build's source saved since
+    /// loading): claims citing it are told nothing more than that error.
+    unreadable: bool,
 }
 
 impl SourceScan {
     fn new(doc: &Arc<Document<SourceMeta>>) -> SourceScan {
         let mut warnings = Vec::new();
         // (Read again from its file in a single build: an error if it changed since.)
+        let mut unreadable = false;
         let body = doc.body().unwrap_or_else(|e| {
             warnings.push(e);
+            unreadable = true;
             Cow::Borrowed("")
         });
         let scan = markdown::scan(&body, Trust::Untrusted, true);
@@ -275,6 +280,7 @@ impl SourceScan {
             links: links.into(),
             warnings: warnings.into(),
             uncited: Arc::new([editorial::uncited(doc)]),
+            unreadable,
         }
     }
 
@@ -553,7 +559,10 @@ pub fn link_with(
     }
     let cite = |id: &str| -> Cited {
         if let Some(s) = memo.sources.get(id) {
-            Cited::Source(s.clone())
+            match s.unreadable {
+                false => Cited::Source(s.clone()),
+                true => Cited::Unreadable,
+            }
         } else if content.is_draft(&DocId::source(id)) {
             Cited::Draft
         } else if content.is_unreadable(&DocId::source(id)) {
@@ -657,7 +666,8 @@ pub fn link_with(
         let citing = graph.cited_by.get(*s).unwrap_or(&nobody);
         sources.insert((*s).to_owned(), linked_source(s, citing, &memo.claims));
         // No claim cites the source or names it in `appears_in`.
-        match memo.sources.get(*s).filter(|_| citing.is_empty()) {
+        // (Nor of one that could not be read: that error is all there is to say.)
+        match (memo.sources.get(*s)).filter(|scan| citing.is_empty() && !scan.unreadable) {
             Some(scan) => graph.uncited.insert((*s).to_owned(), scan.uncited.clone()),
             None => graph.uncited.remove(*s),
         };
@@ -700,13 +710,17 @@ pub fn link_with(
             }
         }
     }
-    // Documents came: the links that found nothing are resolved again.
+    // Documents came: the links that found nothing are resolved again (those
+    // of a document listed above as it is now, the others as they were).
     let mut retry: Vec<DocId> = Vec::new();
     if !full && !same_ids {
+        let listed: HashSet<DocId> = link_docs.iter().map(|(d, _)| d.clone()).collect();
         for (from, r) in graph.links.iter() {
             if !r.errors.is_empty() {
                 retry.push(from.clone());
-                link_docs.push((from.clone(), r.links.clone()));
+                if !listed.contains(from) {
+                    link_docs.push((from.clone(), r.links.clone()));
+                }
             }
         }
     }

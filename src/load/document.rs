@@ -261,7 +261,25 @@ impl<M> Document<M> {
             )
             .with_help("build again")
         };
-        let bytes = std::fs::read(&disk.path).map_err(|_| changed())?;
+        // Only a regular file is read (the path was one when loaded; a pipe or
+        // a device put in its place since would block or never end).
+        let bytes = std::fs::File::open(&disk.path)
+            .and_then(|mut f| {
+                if !f.metadata()?.is_file() {
+                    return Err(std::io::Error::other("it is no longer a regular file"));
+                }
+                let mut bytes = Vec::new();
+                std::io::Read::read_to_end(&mut f, &mut bytes)?;
+                Ok(bytes)
+            })
+            .map_err(|e| {
+                Diagnostic::error(
+                    Code::Unreadable,
+                    &self.file,
+                    format!("cannot read the file again while building: {e}"),
+                )
+                .with_help("check that it exists and is readable, then build again")
+            })?;
         let raw = String::from_utf8(bytes).map_err(|_| changed())?;
         let text = super::front_matter::clean_text(raw);
         match content_hash(text.as_bytes()) == disk.hash {

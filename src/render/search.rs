@@ -23,7 +23,7 @@ use pagefind::options::PagefindServiceConfig;
 
 use super::blobs::{Blobs, Key};
 use super::{doc_dir, Output};
-use crate::diagnostic::{Error, Result};
+use crate::diagnostic::{Diagnostic, Error, Result};
 use crate::link::Site;
 use crate::load::id::passage_prefix;
 use crate::load::{Document, Kind, SourceMeta, Stance};
@@ -123,9 +123,9 @@ pub fn search_files(site: &Site, cache: &Blobs) -> Result<Vec<Output>> {
 
 /// The records of `site`: each claim, then each quoted passage, source by source.
 /// Several claims quoting the same words of a source share one passage record.
-pub fn records(site: &Site) -> Vec<Record> {
+pub fn records(site: &Site) -> Result<Vec<Record>> {
     let planned = plan(site);
-    make(site, &planned.iter().collect::<Vec<_>>())
+    make(site, &planned.iter().collect::<Vec<_>>()).map_err(|d| Error::Content(vec![d]))
 }
 
 /// A record of the index before it is made: what decides its shard (its URL
@@ -241,8 +241,9 @@ pub fn plan(site: &Site) -> Vec<Planned<'_>> {
     out
 }
 
-/// The records of `planned`, in its order.
-pub fn make(site: &Site, planned: &[&Planned]) -> Vec<Record> {
+/// The records of `planned`, in its order; an error when a source's body was
+/// needed and could not be read again (see [`Document::body`]).
+pub fn make(site: &Site, planned: &[&Planned]) -> std::result::Result<Vec<Record>, Diagnostic> {
     // The rendered text of the last source a passage needed it of: the words
     // of a passage in one piece are those linking found (`text[range]`); the
     // source's text is rendered again only for a quote that leaves words out,
@@ -266,10 +267,7 @@ pub fn make(site: &Site, planned: &[&Planned]) -> Vec<Record> {
                     Some(w) => w.as_str(),
                     None => {
                         if text.as_ref().is_none_or(|(s, _)| s != source) {
-                            // (A body that can no longer be read has no passages:
-                            // the source's page reports why.)
-                            let body = doc.body().unwrap_or_default();
-                            let rendered = markdown::rendered_text(&body, Trust::Untrusted);
+                            let rendered = markdown::rendered_text(&doc.body()?, Trust::Untrusted);
                             text = Some((source, rendered));
                         }
                         let Some(words) = text.as_ref().and_then(|(_, t)| t.get(*start..*end))
@@ -283,7 +281,7 @@ pub fn make(site: &Site, planned: &[&Planned]) -> Vec<Record> {
             }
         }
     }
-    out
+    Ok(out)
 }
 
 /// The record of claim `id`, at `url`.
@@ -410,15 +408,18 @@ pub fn index(records: &[Record], language: &str, cache: &Blobs) -> Result<Vec<Ou
 }
 
 /// The records themselves, for [`index_in_shards`].
-fn copies(records: &[&Record]) -> Vec<Record> {
-    records.iter().map(|&r| r.clone()).collect()
+fn copies(records: &[&Record]) -> std::result::Result<Vec<Record>, Diagnostic> {
+    Ok(records.iter().map(|&r| r.clone()).collect())
 }
+
+/// What makes a shard's records of its items, for [`index_in_shards`].
+type Make<'m, T> = dyn Fn(&[&T]) -> std::result::Result<Vec<Record>, Diagnostic> + Sync + 'm;
 
 /// [`index`] of the records `make` makes of `items`, shard by shard, with
 /// shards of about `shard_records` records.
 fn index_in_shards<T: Item>(
     items: &[T],
-    make: &(dyn Fn(&[&T]) -> Vec<Record> + Sync),
+    make: &Make<T>,
     language: &str,
     shard_records: usize,
     cache: &Blobs,
@@ -460,7 +461,13 @@ fn index_in_shards<T: Item>(
     }
     let count = shards.len();
     let fragments = MAX_FRAGMENT_FILES.div_ceil(u32::try_from(count).unwrap_or(u32::MAX));
-    let built = make_shards(&shards, make, &plan, fragments, cache);
+    // Why a shard's records could not be made (a source's body no longer readable).
+    let unmade = std::sync::Mutex::new(Vec::new());
+    let built = make_shards(&shards, make, &plan, fragments, cache, &unmade);
+    let unmade = unmade.into_inner().unwrap_or_else(|p| p.into_inner());
+    if !unmade.is_empty() {
+        return Err(Error::Content(unmade));
+    }
     let keys: std::collections::HashSet<u64> = built.iter().filter_map(|(key, _)| *key).collect();
     // In memory (for `serve`), only the shards of this index are kept.
     cache.forget_all_but(&keys);
@@ -513,10 +520,11 @@ fn index_in_shards<T: Item>(
 /// files, is on one thread anyway.)
 fn make_shards<T: Item>(
     shards: &[Vec<&T>],
-    make: &(dyn Fn(&[&T]) -> Vec<Record> + Sync),
+    make: &Make<T>,
     plan: &[(String, String)],
     fragments: u32,
     cache: &Blobs,
+    unmade: &std::sync::Mutex<Vec<Diagnostic>>,
 ) -> Vec<(Option<u64>, Bundle)> {
     let threads = std::thread::available_parallelism()
         .map_or(2, |n| n.get())
@@ -525,7 +533,14 @@ fn make_shards<T: Item>(
     order.sort_by_key(|&i| std::cmp::Reverse(shards[i].len()));
     let next = std::sync::atomic::AtomicUsize::new(0);
     let shard = |i: usize| {
-        let records = make(&shards[i]);
+        let records = match make(&shards[i]) {
+            Ok(records) => records,
+            Err(d) => {
+                let message = d.message.clone();
+                unmade.lock().unwrap_or_else(|p| p.into_inner()).push(d);
+                return (None, Err(message));
+            }
+        };
         let records: Vec<&Record> = records.iter().collect();
         shard_files(&records, plan[i].1.as_str(), fragments, i == 0, cache)
     };
