@@ -453,8 +453,8 @@ fn bad_id(rel_path: &Path, bad: id::BadId) -> Diagnostic {
     d
 }
 
-/// Every `.md` file of `content/<kind>/`, parsed, by id; other problems go to `problems`.
-/// The documents of `kind` under `root`, as for a single build when `lean` ([`Meta::single_run`]).
+/// Every `.md` file of `content/<kind>/`, parsed, by id (as for a single
+/// build when `lean`, see [`Meta::single_run`]); other problems go to `problems`.
 fn scan_kind<M: Meta>(
     root: &Path,
     kind: Kind,
