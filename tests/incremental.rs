@@ -864,13 +864,6 @@ fn listed_site(root: &Path) {
     }
 }
 
-/// Replace `from` by `to` in file `rel` of `root`, checking it is there.
-fn edit(root: &Path, rel: &str, from: &str, to: &str) {
-    let text = fs::read_to_string(root.join(rel)).unwrap();
-    assert!(text.contains(from), "{rel} has no {from:?}");
-    fs::write(root.join(rel), text.replacen(from, to, 1)).unwrap();
-}
-
 #[test]
 fn what_the_lists_show_of_an_edit_is_never_skipped() {
     let dir = tempfile::tempdir().unwrap();
@@ -948,15 +941,15 @@ fn what_the_lists_show_of_an_edit_is_never_skipped() {
         ),
     ];
     for (what, file, from, to) in edits {
-        edit(root, file, from, to);
+        replace_in(root, file, from, to);
         same_as_full(&mut ws, root, &[file], what);
         // As `serve` does it: the edited pages first, the listings after.
-        edit(root, file, to, from);
+        replace_in(root, file, to, from);
         let changed = [PathBuf::from(file)];
         ws.apply_fast(&changed).unwrap();
         ws.finish().unwrap();
         assert_eq!(Some(served(&ws)), full(root), "{what}, undone");
-        edit(root, file, from, to);
+        replace_in(root, file, from, to);
         same_as_full(&mut ws, root, &[file], what);
     }
 }
@@ -1075,7 +1068,7 @@ fn fingerprints_cover_what_every_page_shares() {
         unchanged(&mut theme, &render_options()),
         pages.len() - untemplated
     );
-    edit(
+    replace_in(
         root,
         "content/pages/about.md",
         "title = \"About\"",
@@ -1153,7 +1146,7 @@ fn a_single_run_builds_what_a_kept_pipeline_builds() {
 
     // An error located in a source's body shows the same excerpt as when the
     // text is held.
-    edit(
+    replace_in(
         &root,
         "content/sources/s2.md",
         "[a link](https://x.org/2)",
@@ -1191,7 +1184,7 @@ fn a_source_saved_during_a_single_run_fails_it_naming_the_file() {
     };
     // Saved after loading, before linking reads it again.
     let mut p = Pipeline::open_single_run(options(&root), render_options()).unwrap();
-    edit(
+    replace_in(
         &root,
         "content/sources/s2.md",
         "Shared words",
@@ -1222,7 +1215,7 @@ fn a_source_saved_during_a_single_run_fails_it_naming_the_file() {
         saved.call_once(|| {
             for i in 0..6 {
                 let rel = format!("content/sources/s{i}.md");
-                edit(&root, &rel, "More *text*", "More *words*");
+                replace_in(&root, &rel, "More *text*", "More *words*");
             }
         });
         Ok(())
@@ -1242,13 +1235,13 @@ fn a_new_document_is_found_by_the_links_that_named_it_first() {
     let (mut ws, first) = open(root);
     first.unwrap();
     // Links to documents that do not exist yet: the rebuild fails, as a full build does.
-    edit(
+    replace_in(
         root,
         "content/claims/troops.md",
         "Analysis.",
         "Analysis, see [later](claim:later).",
     );
-    edit(
+    replace_in(
         root,
         "content/pages/about.md",
         "About us.",
@@ -1304,7 +1297,7 @@ fn a_new_document_and_an_edit_in_one_save_are_linked_as_they_are_now() {
     small_site(root);
     let (mut ws, first) = open(root);
     first.unwrap();
-    edit(
+    replace_in(
         root,
         "content/claims/troops.md",
         "Analysis.",
@@ -1325,7 +1318,7 @@ fn a_new_document_and_an_edit_in_one_save_are_linked_as_they_are_now() {
             "+++\nclaim = \"The call lasted 50 minutes.\"\nverdict = \"true\"\n\n[[evidence]]\nsource = \"report\"\nstance = \"supports\"\nquote = \"ended 50 minutes later\"\n+++\n\nLater.\n",
         )],
     );
-    edit(
+    replace_in(
         root,
         "content/claims/troops.md",
         "Analysis,",
@@ -1338,7 +1331,7 @@ fn a_new_document_and_an_edit_in_one_save_are_linked_as_they_are_now() {
         "a claim came and another link to nothing",
     );
     assert!(full(root).is_none());
-    edit(
+    replace_in(
         root,
         "content/claims/troops.md",
         "claim:typo",
@@ -1358,7 +1351,7 @@ fn the_search_records_of_a_source_saved_since_loading_are_an_error() {
     let site = p.site().expect("the site built");
     assert!(factbrief::render::search::records(site).is_ok());
     // Source s3 has a quote that leaves words out: its record needs the text.
-    edit(
+    replace_in(
         &root,
         "content/sources/s3.md",
         "More *text*",

@@ -12,7 +12,7 @@ use std::sync::Arc;
 
 use super::{in_text, LinkedClaim, Settings};
 use crate::diagnostic::{Code, Diagnostic};
-use crate::load::{Content, Date, Docs, SourceMeta};
+use crate::load::{Content, Date, Docs, Document, SourceMeta};
 use crate::slug::slug;
 
 /// The lists of a site, each in the order readers see it.
@@ -79,6 +79,15 @@ pub struct SourceTerms {
     diags: Vec<Diagnostic>,
 }
 
+/// The error of a term of field `key` of `doc` that [`Terms::add`] refused
+/// (its message and help), located at the field, with the document's text.
+fn bad_term<M>(doc: &Document<M>, key: &str, (message, help): (String, String)) -> Vec<Diagnostic> {
+    let d = Diagnostic::error(Code::BadValue, &doc.file, message)
+        .at_line(doc.spans.key_or_start(key))
+        .with_help(help);
+    in_text(vec![d], &doc.text)
+}
+
 impl SourceTerms {
     /// The terms of the sources of `content`.
     pub fn new(content: &Content) -> SourceTerms {
@@ -89,13 +98,7 @@ impl SourceTerms {
         for id in &ids {
             let doc = &content.sources[*id];
             if let Err(d) = outlets.add(&doc.meta.outlet, id, "outlet") {
-                let line = doc.spans.key_or_start("outlet");
-                diags.extend(in_text(
-                    vec![Diagnostic::error(Code::BadValue, &doc.file, d.0)
-                        .at_line(line)
-                        .with_help(d.1)],
-                    &doc.text,
-                ));
+                diags.extend(bad_term(doc, "outlet", d));
             }
         }
         let mut timeline: Vec<Dated> = (content.sources.iter())
@@ -176,13 +179,7 @@ impl Taxonomies {
             let doc = &content.claims[*id];
             for tag in &doc.meta.tags {
                 if let Err(d) = tags.add(tag, id, "tag") {
-                    let line = doc.spans.key_or_start("tags");
-                    diags.extend(in_text(
-                        vec![Diagnostic::error(Code::BadValue, &doc.file, d.0)
-                            .at_line(line)
-                            .with_help(d.1)],
-                        &doc.text,
-                    ));
+                    diags.extend(bad_term(doc, "tags", d));
                 }
             }
         }

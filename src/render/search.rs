@@ -130,7 +130,7 @@ pub fn records(site: &Site) -> Result<Vec<Record>> {
 
 /// A record of the index before it is made: what decides its shard (its URL
 /// and language) and what it is made of.
-pub struct Planned<'a> {
+struct Planned<'a> {
     url: String,
     language: Option<String>,
     of: Of<'a>,
@@ -180,7 +180,7 @@ impl Item for Record {
 
 /// The records of `site`, planned, in the order of [`records`]: each claim,
 /// then each quoted passage, source by source.
-pub fn plan(site: &Site) -> Vec<Planned<'_>> {
+fn plan(site: &Site) -> Vec<Planned<'_>> {
     let mut out = Vec::new();
     for (id, _) in site.claims.iter() {
         if site.content.claims.contains_key(id) {
@@ -243,7 +243,7 @@ pub fn plan(site: &Site) -> Vec<Planned<'_>> {
 
 /// The records of `planned`, in its order; an error when a source's body was
 /// needed and could not be read again (see [`Document::body`]).
-pub fn make(site: &Site, planned: &[&Planned]) -> std::result::Result<Vec<Record>, Diagnostic> {
+fn make(site: &Site, planned: &[&Planned]) -> std::result::Result<Vec<Record>, Diagnostic> {
     // The rendered text of the last source a passage needed it of: the words
     // of a passage in one piece are those linking found (`text[range]`); the
     // source's text is rendered again only for a quote that leaves words out,

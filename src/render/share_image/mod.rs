@@ -283,6 +283,11 @@ fn shape_em(face: &Face, text: &str) -> (f32, usize) {
             .or_insert_with(|| ShapePlan::new(&shaper, key.1, script, None, &[]));
         shaper.shape(buffer, ShapeOptions::new().plan(Some(plan)))
     });
+    measured(&out, face)
+}
+
+/// Advance of the shaped `out`, in ems of `face`, and how many of its glyphs are missing.
+fn measured(out: &harfrust::GlyphBuffer, face: &Face) -> (f32, usize) {
     let advance: i64 = out
         .glyph_positions()
         .iter()

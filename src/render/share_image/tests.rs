@@ -574,14 +574,7 @@ fn kept_shaping_plans_measure_as_fresh_ones() {
         let mut buffer = UnicodeBuffer::new();
         buffer.push_str(text);
         buffer.guess_segment_properties();
-        let out = shaper.shape(buffer, ShapeOptions::new());
-        let advance: i64 = out
-            .glyph_positions()
-            .iter()
-            .map(|p| i64::from(p.x_advance))
-            .sum();
-        let missing = out.glyph_infos().iter().filter(|g| g.glyph_id == 0).count();
-        (advance as f32 / face.units_per_em, missing)
+        measured(&shaper.shape(buffer, ShapeOptions::new()), face)
     };
     let texts = [
         "Washington",
