@@ -1,8 +1,6 @@
 //! The pages of a site: one enum of page kinds, with the one URL scheme and
 //! what each page depends on.
 
-use std::collections::HashMap;
-
 use crate::diagnostic::{Code, Diagnostic};
 use crate::link::Site;
 use crate::load::{DocId, Kind};
@@ -302,22 +300,31 @@ impl Page {
 
 /// Documents whose page would be written where a page of a list goes (the
 /// claim `page/2` and page 2 of the claims list), as errors naming the file.
+///
+/// Found from the lists' pages, which are few: a page at
+/// `<kind folder>/<id>/index.html` is document `id`'s ([`doc_dir`]), if it
+/// exists. (Going through every document's page instead costs an edit in
+/// `serve` the paths of the whole site.) Document pages cannot meet each
+/// other, nor lists each other.
 pub fn collisions(site: &Site) -> Vec<Diagnostic> {
-    let pages = Page::all(site);
-    let mut at: HashMap<String, &Page> = HashMap::with_capacity(pages.len());
+    let c = &site.content;
+    let mut found: Vec<(DocId, String, Page)> = Vec::new();
+    for list in Page::listings(site) {
+        let path = list.path();
+        for kind in Kind::ALL {
+            let id = (path.strip_prefix(kind.folder()))
+                .and_then(|rest| rest.strip_prefix('/'))
+                .and_then(|rest| rest.strip_suffix("/index.html"));
+            if let Some(id) = id {
+                found.push((DocId::Doc(kind, id.to_owned()), path.clone(), list.clone()));
+            }
+        }
+    }
+    // In the documents' order, as the findings of a document are.
+    found.sort();
     let mut diags = Vec::new();
-    for p in &pages {
-        let path = p.path();
-        let Some(other) = at.insert(path.clone(), p) else {
-            continue;
-        };
-        // Name the document's file; the other page is a list's.
-        let (doc, list) = match (p.doc(), other.doc()) {
-            (Some(d), _) => (d, other),
-            (None, Some(d)) => (d, p),
-            (None, None) => continue,
-        };
-        let Some(file) = site.content.file(&doc) else {
+    for (doc, path, list) in found {
+        let Some(file) = c.file(&doc) else {
             continue;
         };
         let what = match list {
