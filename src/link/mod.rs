@@ -179,6 +179,9 @@ pub struct Memo {
     graph: Graph,
     /// What the taxonomies take from the sources, while they are the same.
     source_terms: Option<taxonomy::SourceTerms>,
+    /// The taxonomies of the last link, made again only when what they are
+    /// made of changed (see [`same_terms`]); kept only while they had no error.
+    taxonomies: Option<Arc<Taxonomies>>,
     /// For a single link ([`Memo::single_run`]): each source's rendered text is
     /// let go as soon as its quotes are found, and nothing is remembered.
     lean: bool,
@@ -399,13 +402,14 @@ pub fn link_with(
             && l.drafts == content.drafts
             && l.unreadable == content.unreadable
     });
+    // The sources that are not those linked last, while the same ids exist.
+    let changed_sources = last
+        .as_ref()
+        .and_then(|l| changed_docs(&l.sources, &content.sources));
     // Which documents exist: what link resolution depends on.
     let same_ids = same_elsewhere
-        && same(&|l| {
-            same_keys(&l.sources, &content.sources)
-                && same_keys(&l.claims, &content.claims)
-                && same_keys(&l.pages, &content.pages)
-        });
+        && changed_sources.is_some()
+        && same(&|l| same_keys(&l.claims, &content.claims) && same_keys(&l.pages, &content.pages));
     // Or documents only came, none went (a new claim, say): every link that
     // found its document still does, and only one that found none may find
     // one of them now. The graph is then updated, not assembled again.
@@ -418,7 +422,10 @@ pub fn link_with(
 
     // Sources: scanned again only when their document changed (below, with their quotes).
     let mut stale: Vec<&Arc<Document<SourceMeta>>> = Vec::new();
-    if !same_sources {
+    if let (false, Some(changed)) = (same_sources, changed_sources) {
+        // Those linked last are those the memo scanned.
+        stale = changed;
+    } else if !same_sources {
         stale = content
             .sources
             .iter()
@@ -624,6 +631,8 @@ pub fn link_with(
     }
     let mut dirty_claims: Vec<(&str, &Arc<ClaimResult>)> = Vec::new();
     let mut dirty_sources: BTreeSet<&str> = stale_sources.iter().copied().collect();
+    // Whether every claim is what it was to the taxonomies (none came or went).
+    let mut claim_terms_same = same_ids;
     let graph = &mut memo.graph;
     for ((id, _), r) in docs.iter().zip(&results) {
         let old = memo.claims.insert((*id).clone(), r.clone());
@@ -631,6 +640,7 @@ pub fn link_with(
             continue;
         }
         dirty_claims.push((id.as_str(), r));
+        claim_terms_same &= old.as_ref().is_some_and(|o| same_terms(o, r));
         // Sources the claim named before and names now show it differently.
         if let Some(old) = old {
             for (s, _) in &old.cited {
@@ -742,15 +752,30 @@ pub fn link_with(
         }
     }
 
-    let source_terms = (memo.source_terms.take())
-        .and_then(|t| t.if_of(&content))
-        .unwrap_or_else(|| taxonomy::SourceTerms::new(&content));
-    let (taxonomies, taxonomy_diags) =
-        Taxonomies::new(&content, &graph.claims, &settings, &source_terms);
+    let kept_terms = (memo.source_terms.take()).and_then(|t| t.if_of(&content));
+    let sources_terms_same = kept_terms.is_some();
+    let source_terms = kept_terms.unwrap_or_else(|| taxonomy::SourceTerms::new(&content));
+    // What the taxonomies are made of is the same (and the scale, `_index.md`
+    // being the same): those of the last link are still right. This spares an
+    // edit sorting every claim and copying the timeline.
+    let kept = (memo.taxonomies.take()).filter(|_| claim_terms_same && sources_terms_same);
+    // Kept for the next link only without errors: an error shows the text of
+    // its claim as it is then.
+    let mut keep = true;
+    let taxonomies = match kept {
+        Some(t) => t,
+        None => {
+            let (t, taxonomy_diags) =
+                Taxonomies::new(&content, &graph.claims, &settings, &source_terms);
+            keep = taxonomy_diags.is_empty();
+            diags.extend(taxonomy_diags);
+            Arc::new(t)
+        }
+    };
     if !memo.lean {
         memo.source_terms = Some(source_terms);
+        memo.taxonomies = keep.then(|| taxonomies.clone());
     }
-    diags.extend(taxonomy_diags);
 
     // What was found: of the load and settings (above), each claim, each source, each link.
     findings.reserve(results.len() + 2 * content.sources.len() + graph.links.len() + 1);
@@ -785,10 +810,24 @@ pub fn link_with(
             claims,
             sources,
             links,
-            taxonomies: Arc::new(taxonomies),
+            taxonomies,
         },
         warnings,
     ))
+}
+
+/// Whether claim result `new` is what `old` was to the taxonomies: the same
+/// date claimed and checked, tags and verdict (which decide its lists and its
+/// place in them).
+fn same_terms(old: &ClaimResult, new: &ClaimResult) -> bool {
+    let same_date = |a: &Option<Date>, b: &Option<Date>| match (a, b) {
+        (Some(a), Some(b)) => a.same_as(b),
+        (a, b) => a.is_none() && b.is_none(),
+    };
+    same_date(&old.doc.meta.claimed, &new.doc.meta.claimed)
+        && same_date(&old.linked.reviewed, &new.linked.reviewed)
+        && old.doc.meta.tags == new.doc.meta.tags
+        && old.linked.verdict == new.linked.verdict
 }
 
 /// The citations and passages of source `id`, from the claims `citing` it.
@@ -832,6 +871,28 @@ fn in_text(mut diags: Vec<Diagnostic>, text: &Arc<str>) -> Vec<Diagnostic> {
 /// Whether every key of `a` is a key of `b` (cheap when they are the same map).
 fn keys_within<V>(a: &Arc<BTreeMap<String, V>>, b: &Arc<BTreeMap<String, V>>) -> bool {
     Arc::ptr_eq(a, b) || (a.len() <= b.len() && a.keys().all(|k| b.contains_key(k)))
+}
+
+/// The documents of `now` that are not those of `was`, when both have the
+/// same ids (`None` when they do not). Compared by pointer: a document is
+/// kept under its own id, so where the documents are the same, so are the ids.
+fn changed_docs<'a, M>(
+    was: &Arc<BTreeMap<String, Arc<Document<M>>>>,
+    now: &'a Arc<BTreeMap<String, Arc<Document<M>>>>,
+) -> Option<Vec<&'a Arc<Document<M>>>> {
+    if was.len() != now.len() {
+        return None;
+    }
+    let mut changed = Vec::new();
+    for ((was_id, a), (id, b)) in was.iter().zip(now.iter()) {
+        if !Arc::ptr_eq(a, b) {
+            if was_id != id {
+                return None;
+            }
+            changed.push(b);
+        }
+    }
+    Some(changed)
 }
 
 /// Whether two maps have the same keys (cheap when they are the same map).

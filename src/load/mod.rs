@@ -65,6 +65,18 @@ struct Sorted<M> {
     diags: Vec<Diagnostic>,
 }
 
+// By hand: the documents are shared, so `M` need not be `Clone`.
+impl<M> Clone for Sorted<M> {
+    fn clone(&self) -> Self {
+        Sorted {
+            docs: self.docs.clone(),
+            left_out: self.left_out.clone(),
+            unreadable: self.unreadable.clone(),
+            diags: self.diags.clone(),
+        }
+    }
+}
+
 /// What a changed path was, for [`Store::update`].
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Changed {
@@ -232,17 +244,20 @@ impl Store {
         };
         let root = self.root.clone();
         let exists = meta.is_some();
-        let mut sorted = self.sorted.lock().unwrap_or_else(|p| p.into_inner());
+        let sorted = self.sorted.get_mut().unwrap_or_else(|p| p.into_inner());
         match kind {
-            Kind::Source => sorted.sources = None,
-            Kind::Claim => sorted.claims = None,
-            Kind::Page => sorted.pages = None,
-        }
-        drop(sorted);
-        match kind {
-            Kind::Source => update_slot(&mut self.sources, &root, &path, &id, exists),
-            Kind::Claim => update_slot(&mut self.claims, &root, &path, &id, exists),
-            Kind::Page => update_slot(&mut self.pages, &root, &path, &id, exists),
+            Kind::Source => {
+                update_slot(&mut self.sources, &root, &path, &id, exists);
+                patch_sorted(&mut sorted.sources, kind, &self.sources, &id, |m| m.draft);
+            }
+            Kind::Claim => {
+                update_slot(&mut self.claims, &root, &path, &id, exists);
+                patch_sorted(&mut sorted.claims, kind, &self.claims, &id, |m| m.draft);
+            }
+            Kind::Page => {
+                update_slot(&mut self.pages, &root, &path, &id, exists);
+                patch_sorted(&mut sorted.pages, kind, &self.pages, &id, |m| m.draft);
+            }
         }
         Some(Changed::Doc(DocId::Doc(kind, id)))
     }
@@ -334,6 +349,39 @@ fn update_slot<M: Meta>(
         );
     } else {
         slots.remove(id);
+    }
+}
+
+/// Bring the sorted documents of a kind in `slot` up to date with document
+/// `id` as `slots` now hold it: the documents are copied with it put in
+/// place (or out), which costs an edit less than sorting them again. When
+/// the document could not be read, before or now, they are sorted again
+/// instead (its problems are among theirs, in order).
+fn patch_sorted<M>(
+    slot: &mut SortedKind<M>,
+    kind: Kind,
+    slots: &BTreeMap<String, Slot<M>>,
+    id: &str,
+    is_draft: impl Fn(&M) -> bool,
+) {
+    let doc_id = DocId::Doc(kind, id.to_owned());
+    let Some((drafts, sorted)) = slot.as_mut() else {
+        return;
+    };
+    if sorted.unreadable.contains(&doc_id) || slots.get(id).is_some_and(|s| s.is_err()) {
+        *slot = None;
+        return;
+    }
+    let sorted = Arc::make_mut(sorted);
+    let docs = Arc::make_mut(&mut sorted.docs);
+    docs.remove(id);
+    sorted.left_out.retain(|d| *d != doc_id);
+    match slots.get(id) {
+        Some(Ok(d)) if *drafts || !is_draft(&d.meta) => {
+            docs.insert(id.to_owned(), d.clone());
+        }
+        Some(Ok(_)) => sorted.left_out.push(doc_id),
+        _ => {}
     }
 }
 
