@@ -1,7 +1,7 @@
 //! Save-to-served latency of `factbrief serve`: make an edit, then poll the
 //! server until it returns the page showing it. Standard library only.
 //!
-//! cargo run --release --example serve_latency -- [--edits N] [--settle MS] [--bin PATH] [--kind KIND] [--no-view] ROOT
+//! cargo run --release --example serve_latency -- [--edits N] [--settle MS] [--bin PATH] [--kind KIND] [--no-view | --on-reload] ROOT
 //!
 //! ROOT is a site root. KIND is the edit, on the first claim (or source) by file name:
 //!
@@ -18,6 +18,11 @@
 //! open on that page throughout, as a browser showing it has, so the server
 //! knows it is viewed. Besides save-to-served, the time `serve` says the whole
 //! rebuild took is reported.
+//!
+//! The page is polled every half millisecond, which takes a core of its own
+//! from the server on a small machine. With `--on-reload` it is fetched only
+//! when the live-reload connection says something, as a browser showing the
+//! page does (needs the page viewed).
 
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::TcpStream;
@@ -37,6 +42,7 @@ fn main() {
     let mut root = None;
     let mut kind = String::from("claim");
     let mut view = true;
+    let mut on_reload = false;
     while let Some(a) = args.next() {
         match a.as_str() {
             "--edits" => edits = args.next().and_then(|v| v.parse().ok()).unwrap_or(edits),
@@ -44,13 +50,18 @@ fn main() {
             "--bin" => bin = PathBuf::from(args.next().unwrap_or_default()),
             "--kind" => kind = args.next().unwrap_or(kind),
             "--no-view" => view = false,
+            "--on-reload" => on_reload = true,
             _ => root = Some(PathBuf::from(a)),
         }
     }
     let Some(root) = root else {
-        eprintln!("usage: serve_latency [--edits N] [--settle MS] [--bin PATH] [--kind claim|source|new|template|i18n] [--no-view] ROOT");
+        eprintln!("usage: serve_latency [--edits N] [--settle MS] [--bin PATH] [--kind claim|source|new|template|i18n] [--no-view | --on-reload] ROOT");
         std::process::exit(2);
     };
+    if on_reload && !view {
+        eprintln!("--on-reload needs the page viewed");
+        std::process::exit(2);
+    }
     if !["claim", "source", "new", "template", "i18n"].contains(&kind.as_str()) {
         eprintln!("--kind is one of claim, source, new, template, i18n");
         std::process::exit(2);
@@ -158,9 +169,22 @@ fn main() {
         // after the edited one: each edit waits for serve to say it is done, and then this).
         std::thread::sleep(Duration::from_millis(settle));
         while rebuilt.try_recv().is_ok() {}
+        if let Some(v) = &viewer {
+            while v.try_recv().is_ok() {}
+        }
         let t0 = Instant::now();
         std::fs::write(&target, &text).unwrap();
         loop {
+            if on_reload {
+                // Wait for the server to say something (a reload), then fetch.
+                let said = viewer
+                    .as_ref()
+                    .map(|v| v.recv_timeout(Duration::from_secs(30)));
+                if !matches!(said, Some(Ok(()))) {
+                    eprintln!("edit {i}: the live-reload connection said nothing");
+                    break;
+                }
+            }
             if get(port, &path).contains(&marker) {
                 times.push(t0.elapsed());
                 break;
@@ -169,7 +193,9 @@ fn main() {
                 eprintln!("edit {i} never appeared");
                 break;
             }
-            std::thread::sleep(Duration::from_micros(500));
+            if !on_reload {
+                std::thread::sleep(Duration::from_micros(500));
+            }
         }
         if let Ok(ms) = rebuilt.recv_timeout(Duration::from_secs(30)) {
             totals.push(ms);
