@@ -880,6 +880,9 @@ fn changed_docs<'a, M>(
     was: &Arc<BTreeMap<String, Arc<Document<M>>>>,
     now: &'a Arc<BTreeMap<String, Arc<Document<M>>>>,
 ) -> Option<Vec<&'a Arc<Document<M>>>> {
+    if Arc::ptr_eq(was, now) {
+        return Some(Vec::new());
+    }
     if was.len() != now.len() {
         return None;
     }

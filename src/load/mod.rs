@@ -356,7 +356,8 @@ fn update_slot<M: Meta>(
 /// `id` as `slots` now hold it: the documents are copied with it put in
 /// place (or out), which costs an edit less than sorting them again. When
 /// the document could not be read, before or now, they are sorted again
-/// instead (its problems are among theirs, in order).
+/// instead: its problems are listed with the kind's, which are kept in the
+/// documents' order.
 fn patch_sorted<M>(
     slot: &mut SortedKind<M>,
     kind: Kind,

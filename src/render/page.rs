@@ -301,11 +301,12 @@ impl Page {
 /// Documents whose page would be written where a page of a list goes (the
 /// claim `page/2` and page 2 of the claims list), as errors naming the file.
 ///
-/// Found from the lists' pages, which are few: a page at
-/// `<kind folder>/<id>/index.html` is document `id`'s ([`doc_dir`]), if it
-/// exists. (Going through every document's page instead costs an edit in
-/// `serve` the paths of the whole site.) Document pages cannot meet each
-/// other, nor lists each other.
+/// Found from the lists' pages, which are few: a list page at
+/// `<kind folder>/<id>/index.html` is where document `id`'s page goes
+/// ([`doc_dir`]), if that document exists. (Formatting the path of every
+/// document's page instead cost each edit in `serve` a pass over the whole
+/// site.) Two documents' pages cannot meet, ids being made of lower-case
+/// letters, digits, `-` and `_` per folder (see `load::id`); nor can two lists'.
 pub fn collisions(site: &Site) -> Vec<Diagnostic> {
     let c = &site.content;
     let mut found: Vec<(DocId, String, Page)> = Vec::new();
