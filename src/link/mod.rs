@@ -396,7 +396,6 @@ pub fn link_with(
     findings.extend(in_text(diags.take(), &content.index.text));
     let last = memo.last.take();
     let same = |f: &dyn Fn(&Content) -> bool| last.as_ref().is_some_and(f);
-    let same_sources = same(&|l| Arc::ptr_eq(&l.sources, &content.sources));
     let same_elsewhere = same(&|l| {
         Arc::ptr_eq(&l.index, &content.index)
             && l.drafts == content.drafts
@@ -421,28 +420,27 @@ pub fn link_with(
         });
 
     // Sources: scanned again only when their document changed (below, with their quotes).
-    let mut stale: Vec<&Arc<Document<SourceMeta>>> = Vec::new();
-    if let (false, Some(changed)) = (same_sources, changed_sources) {
-        // Those linked last are those the memo scanned.
-        stale = changed;
-    } else if !same_sources {
-        stale = content
-            .sources
-            .iter()
-            .filter(|(id, doc)| {
-                !memo
-                    .sources
-                    .get(*id)
-                    .is_some_and(|s| Arc::ptr_eq(&s.doc, doc))
-            })
-            .map(|(_, doc)| doc)
-            .collect();
-        // Sources that went away (the same number may have come and gone).
-        if !same(&|l| same_keys(&l.sources, &content.sources)) {
+    let stale: Vec<&Arc<Document<SourceMeta>>> = match changed_sources {
+        // The same ids: those linked last are those the memo scanned.
+        Some(changed) => changed,
+        // Ids came or went (or nothing was linked yet): the sources the memo
+        // has no scan of as they are now; the scans of those that went, let go.
+        None => {
             memo.sources
                 .retain(|id, _| content.sources.contains_key(id));
+            content
+                .sources
+                .iter()
+                .filter(|(id, doc)| {
+                    !memo
+                        .sources
+                        .get(*id)
+                        .is_some_and(|s| Arc::ptr_eq(&s.doc, doc))
+                })
+                .map(|(_, doc)| doc)
+                .collect()
         }
-    }
+    };
     let stale_sources: Vec<&str> = stale.iter().map(|d| d.id.as_str()).collect();
 
     // Claims: linked again only when they or what they cite changed.

@@ -289,10 +289,11 @@ mod allocator {
     /// Keep the memory a rebuild freed instead of giving it back to the
     /// system. mimalloc gives it back a second after it is freed, in
     /// whichever thread allocates then: that was the next edit's, which then
-    /// stalled 30–50 ms (loading the templates, at 10,000 sources). `serve` holds the site in memory
-    /// anyway; its size now stays at its peak. A purge delay set in the
-    /// environment (`MIMALLOC_PURGE_DELAY`) is left as it is. (Nothing changes
-    /// when another allocator is the global one: mimalloc is linked in all the same.)
+    /// stalled 30–50 ms (loading the templates, at 10,000 sources). `serve`
+    /// holds the site in memory anyway; its size now stays at its peak. A
+    /// purge delay set in the environment (`MIMALLOC_PURGE_DELAY`) is left as
+    /// it is. (Nothing changes when another allocator is the global one:
+    /// mimalloc is linked in all the same.)
     pub(super) fn keep_freed_memory() {
         if std::env::var_os("MIMALLOC_PURGE_DELAY").is_some() {
             return;
