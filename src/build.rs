@@ -5,6 +5,7 @@ use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
 use crate::diagnostic::{Code, Diagnostic, Result};
+use crate::link::cache::LinkCache;
 use crate::pipeline::Pipeline;
 use crate::render::reuse::Reuse;
 use crate::render::RenderOptions;
@@ -127,7 +128,11 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport> {
     // And the pages of documents whose inputs are the same as then are not
     // rendered again, where the output folder still holds their files.
     let prior = (!options.clean).then(|| Reuse::read(&cache)).flatten();
-    let mut pipeline = Pipeline::open_single_run(options.clone(), render_options)?.reusing(prior);
+    // Nor are the sources whose text is the same as then read and scanned again.
+    let link_cache = (!options.clean).then(|| LinkCache::read(&cache)).flatten();
+    let mut pipeline = Pipeline::open_single_run(options.clone(), render_options)?
+        .reusing(prior)
+        .with_link_cache(link_cache, true);
     let opened = clock.elapsed();
     // Each file is written (staged) as soon as it is rendered, not held until
     // all are: what is left to write once the pipeline is done is putting
@@ -163,6 +168,18 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport> {
                     format!("could not keep what this build made of each page for the next build: {e}"),
                 )
                 .with_help("the next build renders every page again; check that the folder beside the output is writable"),
+            );
+        }
+    }
+    if let Some(found) = pipeline.take_link_cache() {
+        if let Err(e) = found.and_then(|bytes| LinkCache::write_encoded(&cache, &bytes)) {
+            warnings.push(
+                Diagnostic::warning(
+                    Code::Cleanup,
+                    cache.join(crate::link::cache::FILE),
+                    format!("could not keep what this build found in each source for the next build: {e}"),
+                )
+                .with_help("the next build reads every source again; check that the folder beside the output is writable"),
             );
         }
     }

@@ -1,9 +1,26 @@
 //! The content hash every stage uses to tell whether bytes are the same as
-//! before: of a document as loaded, of a page as written.
+//! before: of a document as loaded, of a page as written; and the stamp of
+//! the program, without which nothing kept from an earlier build is the same.
 
 /// SipHash-1-3 with 128 bits and a fixed key (a stable, documented
 /// algorithm; collisions between a file and its next version are out of
 /// reach). Kept in the output folder's manifest, so it never changes.
 pub fn content_hash(bytes: &[u8]) -> u128 {
     siphasher::sip128::SipHasher13::new().hash(bytes).as_u128()
+}
+
+/// The version, size and modification time of the running binary: a
+/// rebuilt factbrief may link or render anything differently.
+pub fn program_stamp() -> String {
+    let meta = std::env::current_exe().and_then(std::fs::metadata);
+    match meta {
+        Ok(m) => format!(
+            "{} {} {:?}",
+            env!("CARGO_PKG_VERSION"),
+            m.len(),
+            m.modified().ok()
+        ),
+        // Unknown: never the same twice, so nothing is reused.
+        Err(_) => format!("unknown {:?}", std::time::SystemTime::now()),
+    }
 }

@@ -92,6 +92,9 @@ pub struct Pipeline {
     prior: Option<Reuse>,
     /// What this streamed build made of them (the files' hashes to be filled in).
     reuse_next: Option<Reuse>,
+    /// What linking found in each source, for the next build, encoded
+    /// ([`Pipeline::with_link_cache`]).
+    link_cache: Option<std::io::Result<Vec<u8>>>,
     /// [`render::globals_hash`] of the site of the last good run.
     globals: Option<u128>,
     /// The fingerprint of the inputs of each page in `pages` rendered with a
@@ -205,6 +208,7 @@ impl Pipeline {
             theme_stale: false,
             prior: None,
             reuse_next: None,
+            link_cache: None,
             globals: None,
             fingerprints: Fingerprints::default(),
         })
@@ -217,6 +221,27 @@ impl Pipeline {
     pub fn reusing(mut self, prior: Option<Reuse>) -> Pipeline {
         self.prior = prior;
         self
+    }
+
+    /// For a single run: take from `cache` what an earlier build found in
+    /// each source whose text is the same (see [`link::cache`]), and with
+    /// `keep`, keep what this one finds, for [`Pipeline::take_link_cache`].
+    pub fn with_link_cache(
+        mut self,
+        cache: Option<link::cache::LinkCache>,
+        keep: bool,
+    ) -> Pipeline {
+        if self.memo.is_lean() {
+            self.memo = std::mem::take(&mut self.memo).with_cache(cache, keep);
+        }
+        self
+    }
+
+    /// What the last link found in each source (with
+    /// [`Pipeline::with_link_cache`]), encoded for
+    /// [`link::cache::LinkCache::write_encoded`].
+    pub fn take_link_cache(&mut self) -> Option<std::io::Result<Vec<u8>>> {
+        self.link_cache.take()
     }
 
     /// The fingerprints of the pages of documents of the last
@@ -607,6 +632,8 @@ impl Pipeline {
                     link::link_with(content, base, diags, &mut self.memo)
                 });
             if !self.memoize {
+                // (Encoded at once: the entries are not held while rendering.)
+                self.link_cache = self.memo.take_cache().map(|c| c.encode());
                 self.memo.clear();
             }
             // A document's page may not take the place of a list's page.

@@ -9,6 +9,7 @@ use std::path::PathBuf;
 use crate::build::BuildOptions;
 use crate::diagnostic::Code;
 use crate::diagnostic::{Diagnostic, Error, Result, Severity};
+use crate::link::cache::LinkCache;
 use crate::pipeline::Pipeline;
 use crate::render::{Page, RenderOptions};
 
@@ -47,11 +48,13 @@ impl CheckReport {
 /// Content problems are returned in the report; only problems that stop the
 /// check itself (an unreadable folder) are errors of this function.
 pub fn check(options: &BuildOptions) -> Result<CheckReport> {
-    // Share images and search shards a build made are read from its cache
-    // folder, and nothing is written there.
-    let render_options =
-        RenderOptions::cached_in(&crate::build::cache_dir(&options.output_dir()), false);
-    let mut pipeline = Pipeline::open_single_run(options.clone(), render_options)?;
+    // Share images, search shards and what linking found in each source
+    // that a build made are read from its cache folder, and nothing is
+    // written there.
+    let cache = crate::build::cache_dir(&options.output_dir());
+    let render_options = RenderOptions::cached_in(&cache, false);
+    let mut pipeline = Pipeline::open_single_run(options.clone(), render_options)?
+        .with_link_cache(LinkCache::read(&cache), false);
     match pipeline.build() {
         Ok(_) => {}
         Err(Error::Content(diagnostics)) => {

@@ -7,7 +7,9 @@
 use std::fmt;
 
 /// The kind of a [`Diagnostic`](super::Diagnostic); [`Code::as_str`] is its stable name.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize, serde::Deserialize,
+)]
 pub enum Code {
     /// `base_url` (in `content/_index.md` or `--base-url`) is neither an absolute
     /// web address nor a path starting with `/`.

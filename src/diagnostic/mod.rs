@@ -18,7 +18,9 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 /// How serious a diagnostic is: errors fail the build, warnings do not.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, serde::Serialize, serde::Deserialize,
+)]
 pub enum Severity {
     /// The build cannot go on.
     Error,
@@ -46,7 +48,7 @@ pub fn terminal_safe(s: &str) -> std::borrow::Cow<'_, str> {
 }
 
 /// A secondary place a diagnostic points at, in the same file (e.g. "first cited here").
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Label {
     /// 1-based line.
     pub line: u32,
@@ -57,7 +59,7 @@ pub struct Label {
 }
 
 /// One problem, located in a file, with a hint of what to do.
-#[derive(Clone)]
+#[derive(Clone, serde::Serialize, serde::Deserialize)]
 pub struct Diagnostic {
     /// Error or warning.
     pub severity: Severity,
@@ -77,7 +79,9 @@ pub struct Diagnostic {
     /// Other places of the same file that explain the problem.
     pub labels: Vec<Label>,
     /// The cleaned text of `file` as it was diagnosed (line 1 is its first line),
-    /// for excerpts; `None` when there is no text to show. Not compared by `==`.
+    /// for excerpts; `None` when there is no text to show. Not compared by
+    /// `==`, nor kept in the cache folder.
+    #[serde(skip)]
     pub text: Option<Arc<str>>,
 }
 

@@ -12,6 +12,7 @@
 //! an edit redoes only the work the edit invalidated; the rest is an
 //! assembly of remembered results, linear in the size of the briefing.
 
+pub mod cache;
 pub mod editorial;
 pub mod quote;
 pub mod settings;
@@ -24,6 +25,7 @@ use std::ops::Range;
 use std::sync::{Arc, OnceLock};
 
 use rayon::prelude::*;
+use serde::{Deserialize, Serialize};
 
 use crate::diagnostic::Code;
 use crate::diagnostic::{
@@ -156,7 +158,7 @@ pub struct Passage {
 type Links = Arc<[LinkAt]>;
 
 /// A link found in a document's Markdown.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 struct LinkAt {
     dest: String,
     /// 1-based line in the document's file.
@@ -185,6 +187,13 @@ pub struct Memo {
     /// For a single link ([`Memo::single_run`]): each source's rendered text is
     /// let go as soon as its quotes are found, and nothing is remembered.
     lean: bool,
+    /// What an earlier build found in each source ([`Memo::with_cache`]): a
+    /// source whose entry holds all that is asked of it is not read.
+    cache: Option<cache::LinkCache>,
+    /// Whether to keep what this link finds in each source, for the next build.
+    keep_cache: bool,
+    /// What this link found in each source, for the next build.
+    cache_next: Option<cache::LinkCache>,
 }
 
 impl Memo {
@@ -200,7 +209,27 @@ impl Memo {
         }
     }
 
-    /// Forget everything, keeping the kind of memo.
+    /// A memo that takes from `cache` what an earlier build found in each
+    /// source whose text is the same, and with `keep`, keeps what this link
+    /// finds for the next ([`Memo::take_cache`]).
+    pub fn with_cache(mut self, cache: Option<cache::LinkCache>, keep: bool) -> Memo {
+        self.cache = Some(cache.unwrap_or_default());
+        self.keep_cache = keep;
+        self
+    }
+
+    /// What the last link found in each source, for the next build (with
+    /// [`Memo::with_cache`] and `keep` only).
+    pub fn take_cache(&mut self) -> Option<cache::LinkCache> {
+        self.cache_next.take()
+    }
+
+    /// Whether it is a memo for a single link ([`Memo::single_run`]).
+    pub fn is_lean(&self) -> bool {
+        self.lean
+    }
+
+    /// Forget everything, keeping the kind of memo (but not its cache).
     pub fn clear(&mut self) {
         *self = Memo {
             lean: self.lean,
@@ -306,11 +335,13 @@ impl SourceScan {
     }
 }
 
-/// A source scanned anew (if it was stale) and where its quotes are (if some were wanted), by id.
+/// A source scanned anew (if it was stale), where its quotes are (if some
+/// were wanted), and what to keep of them for the next build, by id.
 type Scanned<'a> = (
     &'a str,
     Option<Arc<SourceScan>>,
     Option<HashMap<&'a str, Outcome>>,
+    Option<cache::Entry>,
 );
 
 /// What a claim's evidence or `appears_in` names, as it stood when the claim was linked.
@@ -358,7 +389,7 @@ struct ClaimResult {
 }
 
 /// What a quote came to in a source's text.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 enum Outcome {
     /// The pieces of the passage (one unless the quote leaves words out), how
     /// often it occurs, and its words as rendered (the pieces joined by a line break).
@@ -372,7 +403,7 @@ enum Outcome {
 }
 
 /// What is known of a quote its source does not contain.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 struct Missed {
     /// The source's passage most like it.
     closest: Option<quote::Closest>,
@@ -508,10 +539,24 @@ pub fn link_with(
             .map(|s| (*s, None)),
     );
     let lean = memo.lean;
+    // What an earlier build found in each stale source, when there is a cache.
+    let keep = memo.cache.is_some() && memo.keep_cache;
+    let mut cached = memo.cache.take().unwrap_or_default();
+    let work: Vec<_> = work
+        .into_iter()
+        .map(|(id, doc)| (id, doc, doc.and_then(|d| cached.remove(d))))
+        .collect();
+    drop(cached);
     let done: Vec<Scanned> = work
         .into_par_iter()
-        .filter_map(|(id, doc)| {
+        .filter_map(|(id, doc, entry)| {
             let quotes = wanted.get(id);
+            // Found by an earlier build in the text as it is: not read again.
+            if let (Some(doc), Some(entry)) = (doc, entry) {
+                if let Some((scan, found, entry)) = entry.restore(doc, quotes, appear.get(id)) {
+                    return Some((id, Some(Arc::new(scan)), found, Some(entry)));
+                }
+            }
             let mut fresh = doc.map(SourceScan::new);
             let scan = match &fresh {
                 Some(s) => s,
@@ -526,7 +571,12 @@ pub fn link_with(
                     .collect::<HashSet<String>>()
             });
             drop(text);
+            let mut entry = None;
             if let Some(s) = fresh.as_mut() {
+                if keep {
+                    let asked = appear.get(id).zip(words.as_ref());
+                    entry = cache::entry(s, found.as_ref(), asked);
+                }
                 if lean {
                     s.text = None;
                     if let Some(words) = words {
@@ -534,11 +584,15 @@ pub fn link_with(
                     }
                 }
             }
-            Some((id, fresh.map(Arc::new), found))
+            Some((id, fresh.map(Arc::new), found, entry))
         })
         .collect();
     let mut found: HashMap<&str, HashMap<&str, Outcome>> = HashMap::new();
-    for (id, scan, f) in done {
+    let mut cache_next = keep.then(cache::LinkCache::default);
+    for (id, scan, f, entry) in done {
+        if let (Some(next), Some(scan), Some(entry)) = (cache_next.as_mut(), &scan, entry) {
+            next.insert(&scan.doc, entry);
+        }
         if let Some(scan) = scan {
             memo.sources.insert(scan.doc.id.clone(), scan);
         }
@@ -546,6 +600,7 @@ pub fn link_with(
             found.insert(id, f);
         }
     }
+    memo.cache_next = cache_next;
     // A quote its source lacks may be in another source (pinned to the wrong one).
     let mut missed: Vec<(&str, &str)> = found
         .iter()

@@ -262,11 +262,12 @@ pub fn find_pieces(
 }
 
 /// The passage of a source closest to a quote that does not occur in it.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Closest {
     /// The passage as the source has it.
     pub passage: String,
     /// How alike they are, 0 (nothing alike) to 1 (the same).
+    #[serde(with = "super::cache::exact_f64")]
     pub similarity: f64,
     /// What stops the match, when the difference is a few words.
     pub difference: Option<String>,

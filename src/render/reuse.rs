@@ -42,6 +42,7 @@ use rayon::prelude::*;
 
 use super::page::Page;
 use super::theme::Theme;
+use crate::hash::program_stamp;
 use crate::link::Site;
 use crate::load::{DocId, Kind};
 use crate::write::content_hash;
@@ -151,7 +152,7 @@ impl Reuse {
 pub fn global(site: &Site, theme: &Theme, options: &str) -> Option<u128> {
     let mut h = Hasher::default();
     h.add(HEADER.as_bytes());
-    h.add(binary_stamp().as_bytes());
+    h.add(program_stamp().as_bytes());
     h.add(options.as_bytes());
     // What every page shows (a change there, such as a first correction,
     // changes every page), with the theme's templates and words.
@@ -227,22 +228,6 @@ pub fn inputs(site: &Site, global: u128) -> HashMap<Page, u128> {
         }
     }
     out
-}
-
-/// The size and modification time of the running binary: a rebuilt
-/// factbrief may render any page differently.
-fn binary_stamp() -> String {
-    let meta = std::env::current_exe().and_then(fs::metadata);
-    match meta {
-        Ok(m) => format!(
-            "{} {} {:?}",
-            env!("CARGO_PKG_VERSION"),
-            m.len(),
-            m.modified().ok()
-        ),
-        // Unknown: never the same twice, so nothing is reused.
-        Err(_) => format!("unknown {:?}", std::time::SystemTime::now()),
-    }
 }
 
 /// Hashes a sequence of byte strings (each length-prefixed, so that two

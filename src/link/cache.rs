@@ -1,0 +1,328 @@
+//! What linking found in each source, kept in the cache folder between
+//! builds, so that a build reads and scans again only the sources whose text
+//! changed (or of which something new is asked).
+//!
+//! Scanning a source (its Markdown rendered to the text quotes are matched
+//! in, its links, its own warnings) and finding the quotes cited from it are
+//! pure functions of its file's text and of the quotes. For each source, the
+//! file `link-v1` of the cache folder keeps, under its file's path: the
+//! content hash of its text, its links and warnings, the outcome of each
+//! quote cited from it, and the content words it shares with the claims
+//! naming it in `appears_in`. A build whose source has the same hash, and
+//! asks nothing of it the entry does not hold, takes the entry instead of
+//! reading the source's body; anything else scans it as before.
+//!
+//! The file starts with its version and the stamp of the program that wrote
+//! it (a rebuilt factbrief may scan differently, so it reads nothing another
+//! build of it wrote), then a checksum of the rest: a file of another
+//! version or program, cut short or corrupt is ignored (and safe to delete).
+//! It is replaced after each successful build.
+
+use std::collections::{HashMap, HashSet};
+use std::fs;
+use std::io;
+use std::path::Path;
+use std::sync::{Arc, OnceLock};
+
+use serde::{Deserialize, Serialize};
+
+use super::{editorial, in_text, LinkAt, Outcome, SourceScan};
+use crate::diagnostic::Diagnostic;
+use crate::hash::{content_hash, program_stamp};
+use crate::load::{Document, SourceMeta};
+
+/// The name of the file in the cache folder (its version is in the name and in its first line).
+pub const FILE: &str = "link-v1";
+const HEADER: &str = "factbrief link cache, version 1";
+
+/// What linking found in each source, by the path of its file.
+#[derive(Debug, Default, Clone, PartialEq)]
+pub struct LinkCache {
+    entries: HashMap<String, Entry>,
+}
+
+/// What linking found in one source.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub(super) struct Entry {
+    /// The source's id (checked with the path).
+    id: String,
+    /// [`Document::text_hash`] of the text it was found in.
+    text: u128,
+    links: Vec<LinkAt>,
+    /// Its own warnings, without their excerpts (attached again on use).
+    warnings: Vec<Diagnostic>,
+    /// The outcome of each quote cited from it, in the order of the quotes.
+    quotes: Vec<(String, Outcome)>,
+    /// The hash of the words asked of it (those of the claims naming it in
+    /// `appears_in`) and those of them it contains.
+    words: Option<(u128, Vec<String>)>,
+}
+
+impl LinkCache {
+    /// The findings kept in the cache folder `dir`; `None` if there are none,
+    /// or the file is of another version or program, or is not whole.
+    pub fn read(dir: &Path) -> Option<LinkCache> {
+        let bytes = fs::read(dir.join(FILE)).ok()?;
+        let mut lines = bytes.splitn(4, |b| *b == b'\n');
+        if lines.next()? != HEADER.as_bytes() || lines.next()? != program_stamp().as_bytes() {
+            return None;
+        }
+        let sum: u32 = std::str::from_utf8(lines.next()?).ok()?.parse().ok()?;
+        let body = lines.next()?;
+        if crc32fast::hash(body) != sum {
+            return None;
+        }
+        let entries = serde_json::from_slice(body).ok()?;
+        Some(LinkCache { entries })
+    }
+
+    /// The bytes of its file, to be written by [`LinkCache::write_encoded`]
+    /// (so that the entries need not be held until then).
+    pub fn encode(&self) -> io::Result<Vec<u8>> {
+        let body = serde_json::to_vec(&self.entries)?;
+        let mut bytes = format!(
+            "{HEADER}\n{}\n{}\n",
+            program_stamp(),
+            crc32fast::hash(&body)
+        )
+        .into_bytes();
+        bytes.extend_from_slice(&body);
+        Ok(bytes)
+    }
+
+    /// Keep them in the cache folder `dir`: see [`LinkCache::write_encoded`].
+    pub fn write(&self, dir: &Path) -> io::Result<()> {
+        LinkCache::write_encoded(dir, &self.encode()?)
+    }
+
+    /// Keep a cache's `bytes` ([`LinkCache::encode`]) in the cache folder
+    /// `dir` (whole, under a temporary name, then renamed over the last ones).
+    pub fn write_encoded(dir: &Path, bytes: &[u8]) -> io::Result<()> {
+        fs::create_dir_all(dir)?;
+        let temporary = dir.join(format!("{FILE}.{}.tmp", std::process::id()));
+        fs::write(&temporary, bytes)?;
+        fs::rename(&temporary, dir.join(FILE))
+    }
+
+    /// How many sources it holds.
+    pub fn len(&self) -> usize {
+        self.entries.len()
+    }
+
+    /// Whether it holds none.
+    pub fn is_empty(&self) -> bool {
+        self.entries.is_empty()
+    }
+
+    /// The entry of `doc`'s file, taken out.
+    pub(super) fn remove(&mut self, doc: &Document<SourceMeta>) -> Option<Entry> {
+        self.entries.remove(doc.file.to_str()?)
+    }
+
+    /// Keep `entry` (made by [`entry`]).
+    pub(super) fn insert(&mut self, doc: &Document<SourceMeta>, entry: Entry) {
+        if let Some(path) = doc.file.to_str() {
+            self.entries.insert(path.to_owned(), entry);
+        }
+    }
+}
+
+/// A source's scan, the outcomes of the quotes asked, and the entry to keep.
+pub(super) type Restored<'q> = (SourceScan, Option<HashMap<&'q str, Outcome>>, Entry);
+
+impl Entry {
+    /// The scan of `doc` and the outcomes of `quotes` in it, when this entry
+    /// holds them for its text as it is (and the words `need` asks); with
+    /// the entry to keep, holding only the quotes asked now.
+    pub(super) fn restore<'q>(
+        self,
+        doc: &Arc<Document<SourceMeta>>,
+        quotes: Option<&Vec<&'q str>>,
+        need: Option<&HashSet<String>>,
+    ) -> Option<Restored<'q>> {
+        if self.id != doc.id || self.text != doc.text_hash() {
+            return None;
+        }
+        // (Sorted by quote: see `quoted`.)
+        let had = |q: &str| {
+            let at = self
+                .quotes
+                .binary_search_by(|(k, _)| k.as_str().cmp(q))
+                .ok()?;
+            Some(self.quotes[at].1.clone())
+        };
+        let found = match quotes {
+            Some(quotes) => Some(
+                quotes
+                    .iter()
+                    .map(|q| Some((*q, had(q)?)))
+                    .collect::<Option<HashMap<_, _>>>()?,
+            ),
+            None => None,
+        };
+        let words = OnceLock::new();
+        if let Some(need) = need {
+            match &self.words {
+                Some((hash, have)) if *hash == words_hash(need) => {
+                    let _ = words.set(have.iter().cloned().collect());
+                }
+                _ => return None,
+            }
+        }
+        let scan = SourceScan {
+            doc: doc.clone(),
+            text: None,
+            words,
+            links: self.links.clone().into(),
+            warnings: in_text(self.warnings.clone(), &doc.text).into(),
+            uncited: Arc::new([editorial::uncited(doc)]),
+            unreadable: false,
+        };
+        let kept = Entry {
+            quotes: quoted(found.as_ref()),
+            ..self
+        };
+        Some((scan, found, kept))
+    }
+}
+
+/// The entry of a source just scanned, with the outcomes of the quotes found
+/// in it and the words asked of it (`need`, with those it has); `None` when
+/// its body could not be read.
+pub(super) fn entry(
+    scan: &SourceScan,
+    found: Option<&HashMap<&str, Outcome>>,
+    words: Option<(&HashSet<String>, &HashSet<String>)>,
+) -> Option<Entry> {
+    if scan.unreadable {
+        return None;
+    }
+    let mut warnings = scan.warnings.to_vec();
+    for w in &mut warnings {
+        w.text = None;
+    }
+    Some(Entry {
+        id: scan.doc.id.clone(),
+        text: scan.doc.text_hash(),
+        links: scan.links.to_vec(),
+        warnings,
+        quotes: quoted(found),
+        words: words.map(|(need, have)| {
+            let mut have: Vec<String> = have.iter().cloned().collect();
+            have.sort_unstable();
+            (words_hash(need), have)
+        }),
+    })
+}
+
+/// The quotes found, in the order of their words.
+fn quoted(found: Option<&HashMap<&str, Outcome>>) -> Vec<(String, Outcome)> {
+    let mut quotes: Vec<(String, Outcome)> = (found.into_iter().flatten())
+        .map(|(q, o)| ((*q).to_owned(), o.clone()))
+        .collect();
+    quotes.sort_unstable_by(|a, b| a.0.cmp(&b.0));
+    quotes
+}
+
+/// A hash of a set of words, whatever their order.
+fn words_hash(words: &HashSet<String>) -> u128 {
+    let mut sorted: Vec<&str> = words.iter().map(String::as_str).collect();
+    sorted.sort_unstable();
+    content_hash(sorted.join("\n").as_bytes())
+}
+
+/// An `f64` kept bit for bit (a decimal form read back may differ in its last bit).
+pub(super) mod exact_f64 {
+    use serde::{Deserialize, Deserializer, Serializer};
+
+    pub fn serialize<S: Serializer>(x: &f64, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_u64(x.to_bits())
+    }
+
+    pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<f64, D::Error> {
+        u64::deserialize(d).map(f64::from_bits)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn sample() -> LinkCache {
+        let warning = Diagnostic::warning(
+            crate::diagnostic::Code::UnsafeUrl,
+            "content/sources/a.md",
+            "url `javascript:x` is not a web address",
+        )
+        .at_line(3)
+        .with_help("write an address starting with https://");
+        let quotes = vec![
+            (
+                "fifty minutes".to_owned(),
+                Outcome::Found(vec![4..9, 10..17], 1, "fifty\nminutes".into()),
+            ),
+            (
+                "two hours".to_owned(),
+                Outcome::Missing(Box::new(super::super::Missed {
+                    closest: Some(super::super::quote::Closest {
+                        passage: "two days".into(),
+                        // Not exact in decimal: kept bit for bit.
+                        similarity: 0.1 + 0.2,
+                        difference: Some("days".into()),
+                    }),
+                    elided: None,
+                    elsewhere: None,
+                })),
+            ),
+            ("…".to_owned(), Outcome::NoWords),
+        ];
+        let mut entries = HashMap::new();
+        entries.insert(
+            "content/sources/a.md".to_owned(),
+            Entry {
+                id: "a".into(),
+                text: u128::MAX - 1,
+                links: vec![LinkAt {
+                    dest: "source:b".into(),
+                    line: 7,
+                    column: 2,
+                }],
+                warnings: vec![warning],
+                quotes,
+                words: Some((3, vec!["call".into(), "minutes".into()])),
+            },
+        );
+        LinkCache { entries }
+    }
+
+    #[test]
+    fn findings_read_back_what_was_written() {
+        let dir = tempfile::tempdir().unwrap();
+        sample().write(dir.path()).unwrap();
+        let read = LinkCache::read(dir.path()).unwrap();
+        assert_eq!(read, sample());
+        let Some((_, Outcome::Missing(m))) = read.entries["content/sources/a.md"].quotes.get(1)
+        else {
+            panic!("the outcome read back is not the one written");
+        };
+        assert_eq!(
+            m.closest.as_ref().unwrap().similarity.to_bits(),
+            (0.1f64 + 0.2).to_bits()
+        );
+    }
+
+    #[test]
+    fn a_file_cut_short_corrupt_or_of_another_version_or_program_is_not_read() {
+        let dir = tempfile::tempdir().unwrap();
+        sample().write(dir.path()).unwrap();
+        let text = fs::read_to_string(dir.path().join(FILE)).unwrap();
+        let cut = &text[..text.len() - 3];
+        let older = text.replace("version 1", "version 0");
+        let other_program = text.replacen(&program_stamp(), "factbrief 0.0.1 123 None", 1);
+        let corrupt = text.replacen("source:b", "source:c", 1);
+        for bad in [cut, &older, &other_program, &corrupt, "", "garbage\n"] {
+            fs::write(dir.path().join(FILE), bad).unwrap();
+            assert_eq!(LinkCache::read(dir.path()), None, "{bad:?}");
+        }
+    }
+}
