@@ -132,7 +132,7 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport> {
     let link_cache = (!options.clean).then(|| LinkCache::read(&cache)).flatten();
     let mut pipeline = Pipeline::open_single_run(options.clone(), render_options)?
         .reusing(prior)
-        .with_link_cache(link_cache, true);
+        .with_link_cache(link_cache, Some(cache.clone()));
     let opened = clock.elapsed();
     // Each file is written (staged) as soon as it is rendered, not held until
     // all are: what is left to write once the pipeline is done is putting
@@ -171,17 +171,15 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport> {
             );
         }
     }
-    if let Some(found) = pipeline.take_link_cache() {
-        if let Err(e) = found.and_then(|bytes| LinkCache::write_encoded(&cache, &bytes)) {
-            warnings.push(
-                Diagnostic::warning(
-                    Code::Cleanup,
-                    cache.join(crate::link::cache::FILE),
-                    format!("could not keep what this build found in each source for the next build: {e}"),
-                )
-                .with_help("the next build reads every source again; check that the folder beside the output is writable"),
-            );
-        }
+    if let Some(e) = pipeline.link_cache_failed() {
+        warnings.push(
+            Diagnostic::warning(
+                Code::Cleanup,
+                cache.join(crate::link::cache::FILE),
+                format!("could not keep what this build found in each source for the next build: {e}"),
+            )
+            .with_help("the next build reads every source again; check that the folder beside the output is writable"),
+        );
     }
     // What no page asked for is pruned. A page kept from the last build
     // asked for no share image, but its image is still wanted (should the

@@ -92,9 +92,11 @@ pub struct Pipeline {
     prior: Option<Reuse>,
     /// What this streamed build made of them (the files' hashes to be filled in).
     reuse_next: Option<Reuse>,
-    /// What linking found in each source, for the next build, encoded
+    /// The cache folder to keep what linking finds in each source in
     /// ([`Pipeline::with_link_cache`]).
-    link_cache: Option<std::io::Result<Vec<u8>>>,
+    link_cache_in: Option<PathBuf>,
+    /// Why it could not be kept there, if it could not.
+    link_cache_failed: Option<std::io::Error>,
     /// [`render::globals_hash`] of the site of the last good run.
     globals: Option<u128>,
     /// The fingerprint of the inputs of each page in `pages` rendered with a
@@ -208,7 +210,8 @@ impl Pipeline {
             theme_stale: false,
             prior: None,
             reuse_next: None,
-            link_cache: None,
+            link_cache_in: None,
+            link_cache_failed: None,
             globals: None,
             fingerprints: Fingerprints::default(),
         })
@@ -224,24 +227,26 @@ impl Pipeline {
     }
 
     /// For a single run: take from `cache` what an earlier build found in
-    /// each source whose text is the same (see [`link::cache`]), and with
-    /// `keep`, keep what this one finds, for [`Pipeline::take_link_cache`].
+    /// each source whose text is the same (see [`link::cache`]), and keep
+    /// what this one finds in the cache folder `keep_in` (if given) as soon
+    /// as linking is done: it depends on the sources' texts alone, so it
+    /// holds whether or not the build then succeeds.
     pub fn with_link_cache(
         mut self,
         cache: Option<link::cache::LinkCache>,
-        keep: bool,
+        keep_in: Option<PathBuf>,
     ) -> Pipeline {
         if self.memo.is_lean() {
-            self.memo = std::mem::take(&mut self.memo).with_cache(cache, keep);
+            self.memo = std::mem::take(&mut self.memo).with_cache(cache, keep_in.is_some());
+            self.link_cache_in = keep_in;
         }
         self
     }
 
-    /// What the last link found in each source (with
-    /// [`Pipeline::with_link_cache`]), encoded for
-    /// [`link::cache::LinkCache::write_encoded`].
-    pub fn take_link_cache(&mut self) -> Option<std::io::Result<Vec<u8>>> {
-        self.link_cache.take()
+    /// Why what the last link found could not be kept in the cache folder,
+    /// if it could not (see [`Pipeline::with_link_cache`]).
+    pub fn link_cache_failed(&mut self) -> Option<std::io::Error> {
+        self.link_cache_failed.take()
     }
 
     /// The fingerprints of the pages of documents of the last
@@ -632,8 +637,10 @@ impl Pipeline {
                     link::link_with(content, base, diags, &mut self.memo)
                 });
             if !self.memoize {
-                // (Encoded at once: the entries are not held while rendering.)
-                self.link_cache = self.memo.take_cache().map(|c| c.encode());
+                // (Written at once: not held while rendering.)
+                if let (Some(found), Some(dir)) = (self.memo.take_cache(), &self.link_cache_in) {
+                    self.link_cache_failed = found.write(dir).err();
+                }
                 self.memo.clear();
             }
             // A document's page may not take the place of a list's page.

@@ -462,3 +462,43 @@ fn share_images_of_kept_pages_stay_in_the_cache_folder() {
     assert_eq!(before_images, stamps(), "the images were drawn again");
     assert!(snapshot_dir(&out) == before);
 }
+
+/// What cannot be kept in the cache folder is a warning naming the file and
+/// what to do; the site is built all the same, and the next build too.
+#[test]
+fn what_cannot_be_kept_in_the_cache_folder_is_a_warning() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path().join("site");
+    small_site(&root);
+    let out = dir.path().join("public");
+    let cache = dir.path().join(".public.factbrief-cache");
+    // A folder (not empty) where each file would be renamed to.
+    for name in ["link-v1", "pages-v1"] {
+        fs::create_dir_all(cache.join(name).join("in the way")).unwrap();
+    }
+    for round in ["first", "second"] {
+        let report = build(&root, &out, false).expect("a build");
+        let said: Vec<String> = report.warnings.iter().map(|w| w.to_string()).collect();
+        for (name, what) in [
+            (
+                "link-v1",
+                "could not keep what this build found in each source for the next build",
+            ),
+            (
+                "pages-v1",
+                "could not keep what this build made of each page for the next build",
+            ),
+        ] {
+            let w = (report.warnings.iter())
+                .find(|w| w.message.starts_with(what))
+                .unwrap_or_else(|| panic!("{round}: no warning for {name}: {said:?}"));
+            assert_eq!(w.code, factbrief::diagnostic::Code::Cleanup);
+            assert!(w.file.ends_with(name), "{round}: {w}");
+            assert!(
+                w.help.as_deref().is_some_and(|h| h.contains("writable")),
+                "{round}: {w}"
+            );
+        }
+        assert!(out.join("claims/troops/index.html").is_file(), "{round}");
+    }
+}

@@ -54,7 +54,7 @@ pub fn check(options: &BuildOptions) -> Result<CheckReport> {
     let cache = crate::build::cache_dir(&options.output_dir());
     let render_options = RenderOptions::cached_in(&cache, false);
     let mut pipeline = Pipeline::open_single_run(options.clone(), render_options)?
-        .with_link_cache(LinkCache::read(&cache), false);
+        .with_link_cache(LinkCache::read(&cache), None);
     match pipeline.build() {
         Ok(_) => {}
         Err(Error::Content(diagnostics)) => {

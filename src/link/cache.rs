@@ -25,6 +25,7 @@ use std::path::Path;
 use std::sync::{Arc, OnceLock};
 
 use serde::{Deserialize, Serialize};
+use serde_json::value::RawValue;
 
 use super::{editorial, in_text, LinkAt, Outcome, SourceScan};
 use crate::diagnostic::Diagnostic;
@@ -35,10 +36,12 @@ use crate::load::{Document, SourceMeta};
 pub const FILE: &str = "link-v1";
 const HEADER: &str = "factbrief link cache, version 1";
 
-/// What linking found in each source, by the path of its file.
-#[derive(Debug, Default, Clone, PartialEq)]
+/// What linking found in each source, by the path of its file: each
+/// entry as its JSON text, read into an [`Entry`] only when it is asked for
+/// (so that those of all sources are never held at once).
+#[derive(Debug, Default, Clone)]
 pub struct LinkCache {
-    entries: HashMap<String, Entry>,
+    entries: HashMap<String, Box<RawValue>>,
 }
 
 /// What linking found in one source.
@@ -76,9 +79,9 @@ impl LinkCache {
         Some(LinkCache { entries })
     }
 
-    /// The bytes of its file, to be written by [`LinkCache::write_encoded`]
-    /// (so that the entries need not be held until then).
-    pub fn encode(&self) -> io::Result<Vec<u8>> {
+    /// Keep them in the cache folder `dir` (whole, under a temporary name,
+    /// then renamed over the last ones).
+    pub fn write(&self, dir: &Path) -> io::Result<()> {
         let body = serde_json::to_vec(&self.entries)?;
         let mut bytes = format!(
             "{HEADER}\n{}\n{}\n",
@@ -87,17 +90,7 @@ impl LinkCache {
         )
         .into_bytes();
         bytes.extend_from_slice(&body);
-        Ok(bytes)
-    }
-
-    /// Keep them in the cache folder `dir`: see [`LinkCache::write_encoded`].
-    pub fn write(&self, dir: &Path) -> io::Result<()> {
-        LinkCache::write_encoded(dir, &self.encode()?)
-    }
-
-    /// Keep a cache's `bytes` ([`LinkCache::encode`]) in the cache folder
-    /// `dir` (whole, under a temporary name, then renamed over the last ones).
-    pub fn write_encoded(dir: &Path, bytes: &[u8]) -> io::Result<()> {
+        drop(body);
         fs::create_dir_all(dir)?;
         let temporary = dir.join(format!("{FILE}.{}.tmp", std::process::id()));
         fs::write(&temporary, bytes)?;
@@ -114,13 +107,13 @@ impl LinkCache {
         self.entries.is_empty()
     }
 
-    /// The entry of `doc`'s file, taken out.
-    pub(super) fn remove(&mut self, doc: &Document<SourceMeta>) -> Option<Entry> {
+    /// The entry of `doc`'s file, taken out (as written: see [`Entry::decode`]).
+    pub(super) fn remove(&mut self, doc: &Document<SourceMeta>) -> Option<Box<RawValue>> {
         self.entries.remove(doc.file.to_str()?)
     }
 
-    /// Keep `entry` (made by [`entry`]).
-    pub(super) fn insert(&mut self, doc: &Document<SourceMeta>, entry: Entry) {
+    /// Keep the entry of `doc`'s file ([`Entry::encode`]).
+    pub(super) fn insert(&mut self, doc: &Document<SourceMeta>, entry: Box<RawValue>) {
         if let Some(path) = doc.file.to_str() {
             self.entries.insert(path.to_owned(), entry);
         }
@@ -131,6 +124,18 @@ impl LinkCache {
 pub(super) type Restored<'q> = (SourceScan, Option<HashMap<&'q str, Outcome>>, Entry);
 
 impl Entry {
+    /// An entry as [`LinkCache::remove`] gives it; `None` if it does not read
+    /// (the file it was in checks itself, so only a bug of factbrief's).
+    pub(super) fn decode(raw: &RawValue) -> Option<Entry> {
+        serde_json::from_str(raw.get()).ok()
+    }
+
+    /// The entry as [`LinkCache::insert`] takes it; `None` if it cannot be
+    /// written (then the source is read again next time).
+    pub(super) fn encode(&self) -> Option<Box<RawValue>> {
+        serde_json::value::to_raw_value(self).ok()
+    }
+
     /// The scan of `doc` and the outcomes of `quotes` in it, when this entry
     /// holds them for its text as it is (and the words `need` asks); with
     /// the entry to keep, holding only the quotes asked now.
@@ -248,7 +253,7 @@ pub(super) mod exact_f64 {
 mod tests {
     use super::*;
 
-    fn sample() -> LinkCache {
+    fn sample() -> Entry {
         let warning = Diagnostic::warning(
             crate::diagnostic::Code::UnsafeUrl,
             "content/sources/a.md",
@@ -276,33 +281,43 @@ mod tests {
             ),
             ("…".to_owned(), Outcome::NoWords),
         ];
+        Entry {
+            id: "a".into(),
+            text: u128::MAX - 1,
+            links: vec![LinkAt {
+                dest: "source:b".into(),
+                line: 7,
+                column: 2,
+            }],
+            warnings: vec![warning],
+            quotes,
+            words: Some((3, vec!["call".into(), "minutes".into()])),
+        }
+    }
+
+    fn cache_of(entry: &Entry) -> LinkCache {
         let mut entries = HashMap::new();
-        entries.insert(
-            "content/sources/a.md".to_owned(),
-            Entry {
-                id: "a".into(),
-                text: u128::MAX - 1,
-                links: vec![LinkAt {
-                    dest: "source:b".into(),
-                    line: 7,
-                    column: 2,
-                }],
-                warnings: vec![warning],
-                quotes,
-                words: Some((3, vec!["call".into(), "minutes".into()])),
-            },
-        );
+        entries.insert("content/sources/a.md".to_owned(), entry.encode().unwrap());
         LinkCache { entries }
+    }
+
+    fn decoded(cache: &LinkCache) -> Vec<(&String, Option<Entry>)> {
+        cache
+            .entries
+            .iter()
+            .map(|(k, v)| (k, Entry::decode(v)))
+            .collect()
     }
 
     #[test]
     fn findings_read_back_what_was_written() {
         let dir = tempfile::tempdir().unwrap();
-        sample().write(dir.path()).unwrap();
+        cache_of(&sample()).write(dir.path()).unwrap();
         let read = LinkCache::read(dir.path()).unwrap();
-        assert_eq!(read, sample());
-        let Some((_, Outcome::Missing(m))) = read.entries["content/sources/a.md"].quotes.get(1)
-        else {
+        let path = "content/sources/a.md".to_owned();
+        assert_eq!(decoded(&read), vec![(&path, Some(sample()))]);
+        let entry = Entry::decode(&read.entries[&path]).unwrap();
+        let Some((_, Outcome::Missing(m))) = entry.quotes.get(1) else {
             panic!("the outcome read back is not the one written");
         };
         assert_eq!(
@@ -314,7 +329,7 @@ mod tests {
     #[test]
     fn a_file_cut_short_corrupt_or_of_another_version_or_program_is_not_read() {
         let dir = tempfile::tempdir().unwrap();
-        sample().write(dir.path()).unwrap();
+        cache_of(&sample()).write(dir.path()).unwrap();
         let text = fs::read_to_string(dir.path().join(FILE)).unwrap();
         let cut = &text[..text.len() - 3];
         let older = text.replace("version 1", "version 0");
@@ -322,7 +337,7 @@ mod tests {
         let corrupt = text.replacen("source:b", "source:c", 1);
         for bad in [cut, &older, &other_program, &corrupt, "", "garbage\n"] {
             fs::write(dir.path().join(FILE), bad).unwrap();
-            assert_eq!(LinkCache::read(dir.path()), None, "{bad:?}");
+            assert!(LinkCache::read(dir.path()).is_none(), "{bad:?}");
         }
     }
 }

@@ -341,7 +341,7 @@ type Scanned<'a> = (
     &'a str,
     Option<Arc<SourceScan>>,
     Option<HashMap<&'a str, Outcome>>,
-    Option<cache::Entry>,
+    Option<Box<serde_json::value::RawValue>>,
 );
 
 /// What a claim's evidence or `appears_in` names, as it stood when the claim was linked.
@@ -552,9 +552,13 @@ pub fn link_with(
         .filter_map(|(id, doc, entry)| {
             let quotes = wanted.get(id);
             // Found by an earlier build in the text as it is: not read again.
-            if let (Some(doc), Some(entry)) = (doc, entry) {
-                if let Some((scan, found, entry)) = entry.restore(doc, quotes, appear.get(id)) {
-                    return Some((id, Some(Arc::new(scan)), found, Some(entry)));
+            if let Some(doc) = doc {
+                let entry = entry.and_then(|e| cache::Entry::decode(&e));
+                if let Some((scan, found, entry)) =
+                    entry.and_then(|e| e.restore(doc, quotes, appear.get(id)))
+                {
+                    let kept = keep.then(|| entry.encode()).flatten();
+                    return Some((id, Some(Arc::new(scan)), found, kept));
                 }
             }
             let mut fresh = doc.map(SourceScan::new);
@@ -575,7 +579,7 @@ pub fn link_with(
             if let Some(s) = fresh.as_mut() {
                 if keep {
                     let asked = appear.get(id).zip(words.as_ref());
-                    entry = cache::entry(s, found.as_ref(), asked);
+                    entry = cache::entry(s, found.as_ref(), asked).and_then(|e| e.encode());
                 }
                 if lean {
                     s.text = None;
