@@ -126,11 +126,20 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport> {
     let cache = cache_dir(&output);
     let render_options = RenderOptions::cached_in(&cache, true);
     // And the pages of documents whose inputs are the same as then are not
-    // rendered again, where the output folder still holds their files.
-    let prior = (!options.clean).then(|| Reuse::read(&cache)).flatten();
-    // Nor are the sources whose text is the same as then read and scanned again.
-    let link_cache = (!options.clean).then(|| LinkCache::read(&cache)).flatten();
-    let mut pipeline = Pipeline::open_single_run(options.clone(), render_options)?
+    // rendered again, where the output folder still holds their files; nor
+    // are the sources whose text is the same as then read and scanned again.
+    // (Read while the site's files are.)
+    let (kept, pipeline) = std::thread::scope(|s| {
+        let kept = s.spawn(|| match options.clean {
+            true => (None, None),
+            false => (Reuse::read(&cache), LinkCache::read(&cache)),
+        });
+        let pipeline = Pipeline::open_single_run(options.clone(), render_options);
+        // (A panic reading them is one of factbrief's bugs: they are not used.)
+        (kept.join().unwrap_or_default(), pipeline)
+    });
+    let (prior, link_cache) = kept;
+    let mut pipeline = pipeline?
         .reusing(prior)
         .with_link_cache(link_cache, Some(cache.clone()));
     let opened = clock.elapsed();

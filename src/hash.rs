@@ -11,7 +11,13 @@ pub fn content_hash(bytes: &[u8]) -> u128 {
 
 /// The version, size and modification time of the running binary: a
 /// rebuilt factbrief may link or render anything differently.
-pub fn program_stamp() -> String {
+/// (Read once: every reader of the cache folder compares it.)
+pub fn program_stamp() -> &'static str {
+    static STAMP: std::sync::OnceLock<String> = std::sync::OnceLock::new();
+    STAMP.get_or_init(stamp)
+}
+
+fn stamp() -> String {
     let meta = std::env::current_exe().and_then(std::fs::metadata);
     match meta {
         Ok(m) => format!(

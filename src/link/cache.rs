@@ -16,7 +16,13 @@
 //! it (a rebuilt factbrief may scan differently, so it reads nothing another
 //! build of it wrote), then a checksum of the rest: a file of another
 //! version or program, cut short or corrupt is ignored (and safe to delete).
-//! It is replaced after each successful build.
+//! It is replaced as soon as a build has linked (whether or not the build
+//! then succeeds: what it holds depends on the sources' texts alone).
+//!
+//! A source restored from an entry is not read while linking, so a source
+//! saved between loading and linking is not noticed then (a scanned one is:
+//! "the file changed while the site was being built"); its page, if it is
+//! rendered, reads it and notices. The site built is that of the texts loaded.
 
 use std::collections::{HashMap, HashSet};
 use std::fs;
@@ -27,7 +33,7 @@ use std::sync::{Arc, OnceLock};
 use serde::{Deserialize, Serialize};
 use serde_json::value::RawValue;
 
-use super::{editorial, in_text, LinkAt, Outcome, SourceScan};
+use super::{LinkAt, Outcome, SourceScan};
 use crate::diagnostic::Diagnostic;
 use crate::hash::{content_hash, program_stamp};
 use crate::load::{Document, SourceMeta};
@@ -37,24 +43,24 @@ pub const FILE: &str = "link-v1";
 const HEADER: &str = "factbrief link cache, version 1";
 
 /// What linking found in each source, by the path of its file: each
-/// entry as its JSON text, read into an [`Entry`] only when it is asked for
-/// (so that those of all sources are never held at once).
-#[derive(Debug, Default, Clone)]
+/// entry as its JSON text, read into an [`Entry`] only when its source is
+/// linked (so that the entries of all sources are never held decoded at once).
+#[derive(Debug, Default)]
 pub struct LinkCache {
     entries: HashMap<String, Box<RawValue>>,
 }
 
 /// What linking found in one source.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, PartialEq, Serialize, Deserialize)]
 pub(super) struct Entry {
     /// The source's id (checked with the path).
     id: String,
     /// [`Document::text_hash`] of the text it was found in.
-    text: u128,
+    text_hash: u128,
     links: Vec<LinkAt>,
     /// Its own warnings, without their excerpts (attached again on use).
     warnings: Vec<Diagnostic>,
-    /// The outcome of each quote cited from it, in the order of the quotes.
+    /// The outcome of each quote cited from it, sorted by quote (for a binary search).
     quotes: Vec<(String, Outcome)>,
     /// The hash of the words asked of it (those of the claims naming it in
     /// `appears_in`) and those of them it contains.
@@ -91,20 +97,7 @@ impl LinkCache {
         .into_bytes();
         bytes.extend_from_slice(&body);
         drop(body);
-        fs::create_dir_all(dir)?;
-        let temporary = dir.join(format!("{FILE}.{}.tmp", std::process::id()));
-        fs::write(&temporary, bytes)?;
-        fs::rename(&temporary, dir.join(FILE))
-    }
-
-    /// How many sources it holds.
-    pub fn len(&self) -> usize {
-        self.entries.len()
-    }
-
-    /// Whether it holds none.
-    pub fn is_empty(&self) -> bool {
-        self.entries.is_empty()
+        crate::write::replace_file(dir, FILE, &bytes)
     }
 
     /// The entry of `doc`'s file, taken out (as written: see [`Entry::decode`]).
@@ -145,7 +138,7 @@ impl Entry {
         quotes: Option<&Vec<&'q str>>,
         need: Option<&HashSet<String>>,
     ) -> Option<Restored<'q>> {
-        if self.id != doc.id || self.text != doc.text_hash() {
+        if self.id != doc.id || self.text_hash != doc.text_hash() {
             return None;
         }
         // (Sorted by quote: see `quoted`.)
@@ -174,15 +167,7 @@ impl Entry {
                 _ => return None,
             }
         }
-        let scan = SourceScan {
-            doc: doc.clone(),
-            text: None,
-            words,
-            links: self.links.clone().into(),
-            warnings: in_text(self.warnings.clone(), &doc.text).into(),
-            uncited: Arc::new([editorial::uncited(doc)]),
-            unreadable: false,
-        };
+        let scan = SourceScan::restored(doc, self.links.clone(), self.warnings.clone(), words);
         let kept = Entry {
             quotes: quoted(found.as_ref()),
             ..self
@@ -202,15 +187,12 @@ pub(super) fn entry(
     if scan.unreadable {
         return None;
     }
-    let mut warnings = scan.warnings.to_vec();
-    for w in &mut warnings {
-        w.text = None;
-    }
     Some(Entry {
         id: scan.doc.id.clone(),
-        text: scan.doc.text_hash(),
+        text_hash: scan.doc.text_hash(),
         links: scan.links.to_vec(),
-        warnings,
+        // (Their excerpts' text is not written.)
+        warnings: scan.warnings.to_vec(),
         quotes: quoted(found),
         words: words.map(|(need, have)| {
             let mut have: Vec<String> = have.iter().cloned().collect();
@@ -220,7 +202,7 @@ pub(super) fn entry(
     })
 }
 
-/// The quotes found, in the order of their words.
+/// The quotes found, sorted by quote.
 fn quoted(found: Option<&HashMap<&str, Outcome>>) -> Vec<(String, Outcome)> {
     let mut quotes: Vec<(String, Outcome)> = (found.into_iter().flatten())
         .map(|(q, o)| ((*q).to_owned(), o.clone()))
@@ -283,7 +265,7 @@ mod tests {
         ];
         Entry {
             id: "a".into(),
-            text: u128::MAX - 1,
+            text_hash: u128::MAX - 1,
             links: vec![LinkAt {
                 dest: "source:b".into(),
                 line: 7,
@@ -333,7 +315,7 @@ mod tests {
         let text = fs::read_to_string(dir.path().join(FILE)).unwrap();
         let cut = &text[..text.len() - 3];
         let older = text.replace("version 1", "version 0");
-        let other_program = text.replacen(&program_stamp(), "factbrief 0.0.1 123 None", 1);
+        let other_program = text.replacen(program_stamp(), "factbrief 0.0.1 123 None", 1);
         let corrupt = text.replacen("source:b", "source:c", 1);
         for bad in [cut, &older, &other_program, &corrupt, "", "garbage\n"] {
             fs::write(dir.path().join(FILE), bad).unwrap();

@@ -316,6 +316,25 @@ impl SourceScan {
         }
     }
 
+    /// A scan found by an earlier build (see [`cache`]): what [`SourceScan::new`]
+    /// would find, its text let go as in a lean [`Memo`].
+    fn restored(
+        doc: &Arc<Document<SourceMeta>>,
+        links: Vec<LinkAt>,
+        warnings: Vec<Diagnostic>,
+        words: OnceLock<HashSet<String>>,
+    ) -> SourceScan {
+        SourceScan {
+            doc: doc.clone(),
+            text: None,
+            words,
+            links: links.into(),
+            warnings: in_text(warnings, &doc.text).into(),
+            uncited: Arc::new([editorial::uncited(doc)]),
+            unreadable: false,
+        }
+    }
+
     fn words(&self) -> &HashSet<String> {
         self.words
             .get_or_init(|| editorial::content_words(&self.text()).into_iter().collect())

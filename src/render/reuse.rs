@@ -139,10 +139,7 @@ impl Reuse {
             ));
         }
         text.push_str("end\n");
-        fs::create_dir_all(dir)?;
-        let temporary = dir.join(format!("{FILE}.{}.tmp", std::process::id()));
-        fs::write(&temporary, text)?;
-        fs::rename(&temporary, dir.join(FILE))
+        crate::write::replace_file(dir, FILE, text.as_bytes())
     }
 }
 

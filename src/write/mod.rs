@@ -109,6 +109,19 @@ fn rename_file(from: &Path, to: &Path) -> io::Result<()> {
     fs::rename(from, to)
 }
 
+/// Replace the file `name` of the folder `dir` (made if need be) with
+/// `bytes`, whole: written under a temporary name, then renamed over it (for
+/// the files of the cache folder). The temporary file is removed if either fails.
+pub fn replace_file(dir: &Path, name: &str, bytes: &[u8]) -> io::Result<()> {
+    fs::create_dir_all(dir)?;
+    let temporary = dir.join(format!("{name}.{}.tmp", std::process::id()));
+    let done = fs::write(&temporary, bytes).and_then(|()| fs::rename(&temporary, dir.join(name)));
+    if done.is_err() {
+        let _ = fs::remove_file(&temporary);
+    }
+    done
+}
+
 /// Refuse output folders that would put the site's own files at risk.
 pub fn check_output_location(root: &Path, output: &Path) -> Result<()> {
     let root = absolute(root);
