@@ -237,7 +237,7 @@ impl Pipeline {
         keep_in: Option<PathBuf>,
     ) -> Pipeline {
         if self.memo.is_lean() {
-            self.memo = std::mem::take(&mut self.memo).with_cache(cache, keep_in.is_some());
+            (self.memo).use_cache(cache.unwrap_or_default(), keep_in.is_some());
             self.link_cache_in = keep_in;
         }
         self

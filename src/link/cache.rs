@@ -113,8 +113,8 @@ impl LinkCache {
     }
 }
 
-/// A source's scan, the outcomes of the quotes asked, and the entry to keep.
-pub(super) type Restored<'q> = (SourceScan, Option<HashMap<&'q str, Outcome>>, Entry);
+/// A source's scan and the outcomes of the quotes asked.
+pub(super) type Restored<'q> = (SourceScan, Option<HashMap<&'q str, Outcome>>);
 
 impl Entry {
     /// An entry as [`LinkCache::remove`] gives it; `None` if it does not read
@@ -130,10 +130,9 @@ impl Entry {
     }
 
     /// The scan of `doc` and the outcomes of `quotes` in it, when this entry
-    /// holds them for its text as it is (and the words `need` asks); with
-    /// the entry to keep, holding only the quotes asked now.
+    /// holds them for its text as it is (and the words `need` asks).
     pub(super) fn restore<'q>(
-        self,
+        &self,
         doc: &Arc<Document<SourceMeta>>,
         quotes: Option<&Vec<&'q str>>,
         need: Option<&HashSet<String>>,
@@ -168,11 +167,20 @@ impl Entry {
             }
         }
         let scan = SourceScan::restored(doc, self.links.clone(), self.warnings.clone(), words);
-        let kept = Entry {
-            quotes: quoted(found.as_ref()),
+        Some((scan, found))
+    }
+
+    /// This entry with only the quotes of `found` (those [`Entry::restore`]
+    /// found in it); `None` when those are all it holds.
+    pub(super) fn narrowed(self, found: Option<&HashMap<&str, Outcome>>) -> Option<Entry> {
+        // (Each quote found is one of the entry's, which are distinct.)
+        if found.map_or(0, HashMap::len) == self.quotes.len() {
+            return None;
+        }
+        Some(Entry {
+            quotes: quoted(found),
             ..self
-        };
-        Some((scan, found, kept))
+        })
     }
 }
 

@@ -187,9 +187,9 @@ pub struct Memo {
     /// For a single link ([`Memo::single_run`]): each source's rendered text is
     /// let go as soon as its quotes are found, and nothing is remembered.
     lean: bool,
-    /// What an earlier build found in each source ([`Memo::with_cache`]): a
+    /// What an earlier build found in each source ([`Memo::use_cache`]): a
     /// source whose entry holds all that is asked of it is not read.
-    cache: Option<cache::LinkCache>,
+    cache: cache::LinkCache,
     /// Whether to keep what this link finds in each source, for the next build.
     keep_cache: bool,
     /// What this link found in each source, for the next build.
@@ -209,17 +209,16 @@ impl Memo {
         }
     }
 
-    /// A memo that takes from `cache` what an earlier build found in each
-    /// source whose text is the same, and with `keep`, keeps what this link
-    /// finds for the next ([`Memo::take_cache`]).
-    pub fn with_cache(mut self, cache: Option<cache::LinkCache>, keep: bool) -> Memo {
-        self.cache = Some(cache.unwrap_or_default());
+    /// Take from `cache` what an earlier build found in each source whose
+    /// text is the same, and with `keep`, keep what the next link finds
+    /// ([`Memo::take_cache`]).
+    pub fn use_cache(&mut self, cache: cache::LinkCache, keep: bool) {
+        self.cache = cache;
         self.keep_cache = keep;
-        self
     }
 
     /// What the last link found in each source, for the next build (with
-    /// [`Memo::with_cache`] and `keep` only).
+    /// [`Memo::use_cache`] and `keep` only).
     pub fn take_cache(&mut self) -> Option<cache::LinkCache> {
         self.cache_next.take()
     }
@@ -558,9 +557,9 @@ pub fn link_with(
             .map(|s| (*s, None)),
     );
     let lean = memo.lean;
-    // What an earlier build found in each stale source, when there is a cache.
-    let keep = memo.cache.is_some() && memo.keep_cache;
-    let mut cached = memo.cache.take().unwrap_or_default();
+    // What an earlier build found in each stale source.
+    let keep = memo.keep_cache;
+    let mut cached = std::mem::take(&mut memo.cache);
     let work: Vec<_> = work
         .into_iter()
         .map(|(id, doc)| (id, doc, doc.and_then(|d| cached.remove(d))))
@@ -570,15 +569,20 @@ pub fn link_with(
         .into_par_iter()
         .filter_map(|(id, doc, entry)| {
             let quotes = wanted.get(id);
-            // Found by an earlier build in the text as it is: not read again.
-            if let Some(doc) = doc {
-                let entry = entry.and_then(|e| cache::Entry::decode(&e));
-                if let Some((scan, found, entry)) =
-                    entry.and_then(|e| e.restore(doc, quotes, appear.get(id)))
-                {
-                    let kept = keep.then(|| entry.encode()).flatten();
-                    return Some((id, Some(Arc::new(scan)), found, kept));
-                }
+            // Found by an earlier build in the text as it is: not read again,
+            // and kept as it was written unless it holds quotes no longer asked.
+            let restored = doc.zip(entry).and_then(|(doc, raw)| {
+                let entry = cache::Entry::decode(&raw)?;
+                let (scan, found) = entry.restore(doc, quotes, appear.get(id))?;
+                let kept = match entry.narrowed(found.as_ref()) {
+                    _ if !keep => None,
+                    None => Some(raw),
+                    Some(narrowed) => narrowed.encode(),
+                };
+                Some((scan, found, kept))
+            });
+            if let Some((scan, found, kept)) = restored {
+                return Some((id, Some(Arc::new(scan)), found, kept));
             }
             let mut fresh = doc.map(SourceScan::new);
             let scan = match &fresh {

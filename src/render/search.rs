@@ -511,8 +511,8 @@ fn index_in_shards<T: Item>(
 /// Pagefind runs parts of its work with rayon. Called from a thread outside any
 /// pool, that work would go to the global pool, where the rendering's pages
 /// run beside the index (in `serve`, after an edit, the pool of the pages no
-/// one views, whose lower priority these threads inherit): it would wait there until the rendering is done, and
-/// the shard with it. So each of these threads runs its shards in a rayon pool
+/// one views, whose lower priority these threads inherit): it would wait
+/// there until the rendering is done, and the shard with it. So each of these threads runs its shards in a rayon pool
 /// of one thread of its own, and the shards progress beside the rendering.
 /// (One pool shared by the shards will not do: a thread waiting in one shard's
 /// parallel step may take up another shard's work, and start its tokio runtime
