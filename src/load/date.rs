@@ -4,7 +4,7 @@
 use std::cmp::Ordering;
 use std::fmt;
 
-use chrono::{DateTime, FixedOffset, NaiveDate, NaiveDateTime};
+use chrono::{DateTime, Datelike, FixedOffset, NaiveDate, NaiveDateTime};
 use serde::de::{self, Deserializer, MapAccess, Visitor};
 use serde::Deserialize;
 
@@ -65,6 +65,11 @@ impl Date {
     /// Machine-readable form for `datetime` attributes, JSON-LD and sitemaps.
     pub fn iso(&self) -> String {
         match self {
+            // (Written out for the years of four digits: chrono's formatter
+            // parses its pattern each time, and feeds write thousands of dates.)
+            Date::Day(d) if (0..=9999).contains(&d.year()) => {
+                format!("{:04}-{:02}-{:02}", d.year(), d.month(), d.day())
+            }
             Date::Day(d) => d.format("%Y-%m-%d").to_string(),
             Date::Local(dt) => dt.format("%Y-%m-%dT%H:%M:%S").to_string(),
             Date::Zoned(dt) => dt.to_rfc3339(),

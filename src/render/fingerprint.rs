@@ -19,6 +19,8 @@
 //! whose fingerprint is the one kept is not rendered, its bytes are kept.
 
 use std::collections::{BTreeMap, HashMap};
+use std::ops::Deref;
+use std::sync::OnceLock;
 
 use serde::{ser, Deserialize, Serialize};
 use tera::Context;
@@ -216,6 +218,61 @@ pub fn of_texts<'a>(texts: impl IntoIterator<Item = (&'a str, &'a str)>) -> u128
     s.finish().unwrap_or_default()
 }
 
+/// A value many pages show (a claim's or a source's card), written into a
+/// page's fingerprint as a fingerprint of its own, made the first time it is
+/// asked for: a list of fifty cards then writes fifty hashes, not fifty cards,
+/// and each card is written out once a build however many lists show it.
+/// Every other serializer (the template context's) gets the value itself.
+///
+/// [`Stream`] is the one serializer that is not human-readable, which is how
+/// the two are told apart.
+pub struct Shown<T> {
+    value: T,
+    /// None if the value could not be written.
+    print: OnceLock<Option<u128>>,
+}
+
+impl<T> Shown<T> {
+    /// `value`, its fingerprint not made yet.
+    pub fn new(value: T) -> Shown<T> {
+        Shown {
+            value,
+            print: OnceLock::new(),
+        }
+    }
+}
+
+impl<T: std::fmt::Debug> std::fmt::Debug for Shown<T> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        self.value.fmt(f)
+    }
+}
+
+impl<T> Deref for Shown<T> {
+    type Target = T;
+
+    fn deref(&self) -> &T {
+        &self.value
+    }
+}
+
+impl<T: Serialize> Serialize for Shown<T> {
+    fn serialize<S: ser::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        if serializer.is_human_readable() {
+            return self.value.serialize(serializer);
+        }
+        let print = self.print.get_or_init(|| {
+            let mut s = Stream::default();
+            s.entry("shown", &self.value);
+            s.finish()
+        });
+        match print {
+            Some(print) => serializer.serialize_newtype_struct("Shown", print),
+            None => Err(ser::Error::custom(Failed)),
+        }
+    }
+}
+
 /// Values as serde gives them, written so that different values (or the
 /// same written with different types) never give the same bytes: each value
 /// starts with a byte saying its kind, lengths and names are written out, and
@@ -357,6 +414,11 @@ impl<'s> ser::Serializer for &'s mut Stream {
     type SerializeMap = &'s mut Stream;
     type SerializeStruct = &'s mut Stream;
     type SerializeStructVariant = &'s mut Stream;
+
+    /// Not human-readable: that is how a [`Shown`] value knows to write its fingerprint.
+    fn is_human_readable(&self) -> bool {
+        false
+    }
 
     fn serialize_bool(self, v: bool) -> Done {
         self.tag(b'B');

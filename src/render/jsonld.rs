@@ -7,11 +7,112 @@
 //! `dateModified` (the latest correction), and `itemReviewed`, a `Claim` with
 //! its `author` typed by `claimant_type`, `datePublished` and appearances.
 
-use serde_json::{json, Map, Value};
+use serde::Serialize;
 
 use super::theme::script_safe_json;
 use crate::link::Site;
 use crate::load::ClaimantType;
+
+// The types below are the JSON-LD objects, each with its fields in the order
+// of their names (so the output has its keys sorted, as it always had).
+
+/// `claimreview.json`: every claim's `ClaimReview` as a schema.org `DataFeed`.
+#[derive(Serialize)]
+pub struct DataFeed<'a> {
+    #[serde(rename = "@context")]
+    context: &'static str,
+    #[serde(rename = "@type")]
+    kind: &'static str,
+    #[serde(rename = "dataFeedElement")]
+    elements: Vec<FeedItem<'a>>,
+    #[serde(rename = "dateModified", skip_serializing_if = "Option::is_none")]
+    modified: Option<String>,
+    name: String,
+    url: String,
+}
+
+#[derive(Serialize)]
+struct FeedItem<'a> {
+    #[serde(rename = "@type")]
+    kind: &'static str,
+    #[serde(rename = "dateCreated", skip_serializing_if = "Option::is_none")]
+    created: Option<String>,
+    #[serde(rename = "dateModified", skip_serializing_if = "Option::is_none")]
+    modified: Option<String>,
+    item: [Review<'a>; 1],
+    url: String,
+}
+
+#[derive(Serialize)]
+struct Review<'a> {
+    #[serde(rename = "@context", skip_serializing_if = "Option::is_none")]
+    context: Option<&'static str>,
+    #[serde(rename = "@type")]
+    kind: &'static str,
+    author: Organization<'a>,
+    #[serde(rename = "claimReviewed")]
+    claim_reviewed: &'a str,
+    #[serde(rename = "dateModified", skip_serializing_if = "Option::is_none")]
+    modified: Option<String>,
+    #[serde(rename = "datePublished", skip_serializing_if = "Option::is_none")]
+    published: Option<String>,
+    #[serde(rename = "itemReviewed")]
+    item_reviewed: ClaimItem<'a>,
+    #[serde(rename = "reviewRating")]
+    rating: Rating<'a>,
+    url: String,
+}
+
+/// An `Organization` (or a `Person`: `kind`).
+#[derive(Serialize, Clone)]
+struct Organization<'a> {
+    #[serde(rename = "@type")]
+    kind: &'static str,
+    name: &'a str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    url: Option<&'a str>,
+}
+
+#[derive(Serialize)]
+struct Rating<'a> {
+    #[serde(rename = "@type")]
+    kind: &'static str,
+    #[serde(rename = "alternateName")]
+    alternate_name: &'a str,
+    #[serde(rename = "bestRating", skip_serializing_if = "Option::is_none")]
+    best: Option<u32>,
+    name: &'a str,
+    #[serde(rename = "ratingValue", skip_serializing_if = "Option::is_none")]
+    value: Option<u32>,
+    #[serde(rename = "worstRating", skip_serializing_if = "Option::is_none")]
+    worst: Option<u32>,
+}
+
+#[derive(Serialize)]
+struct ClaimItem<'a> {
+    #[serde(rename = "@type")]
+    kind: &'static str,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    appearance: Vec<Appearance<'a>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    author: Option<Organization<'a>>,
+    #[serde(rename = "datePublished", skip_serializing_if = "Option::is_none")]
+    published: Option<String>,
+    #[serde(rename = "firstAppearance", skip_serializing_if = "Option::is_none")]
+    first_appearance: Option<Appearance<'a>>,
+}
+
+/// A `CreativeWork` the claim appeared in.
+#[derive(Serialize, Clone)]
+struct Appearance<'a> {
+    #[serde(rename = "@type")]
+    kind: &'static str,
+    #[serde(rename = "datePublished")]
+    published: String,
+    headline: &'a str,
+    publisher: Organization<'a>,
+    url: String,
+}
 
 /// The `ClaimReview` of claim `id`, whose page is at `path`; safe to embed in a `<script>`.
 pub fn claim_review(site: &Site, id: &str, path: &str) -> String {
@@ -22,140 +123,128 @@ pub fn claim_review(site: &Site, id: &str, path: &str) -> String {
     script_safe_json(&json)
 }
 
-/// Every claim's `ClaimReview` as a schema.org `DataFeed`, latest check first.
-pub fn data_feed(site: &Site) -> String {
-    let s = &site.settings;
-    let items: Vec<Value> = site
-        .taxonomies
-        .claims
-        .iter()
-        .filter_map(|id| {
-            let path = super::doc_dir(crate::load::Kind::Claim, id);
-            let r = review(site, id, &path, false)?;
-            let mut item = Map::new();
-            item.insert("@type".into(), "DataFeedItem".into());
-            if let Some(d) = r.get("datePublished") {
-                item.insert("dateCreated".into(), d.clone());
-            }
-            if let Some(d) = r.get("dateModified") {
-                item.insert("dateModified".into(), d.clone());
-            }
-            item.insert("url".into(), s.base.url(&path).into());
-            item.insert("item".into(), Value::Array(vec![r]));
-            Some(Value::Object(item))
-        })
-        .collect();
-    let modified = site
-        .content
-        .claims
-        .values()
-        .flat_map(|c| c.meta.corrections.iter().map(|k| k.date))
-        .chain(site.claims.values().filter_map(|c| c.reviewed))
-        .chain(s.updated)
-        .max();
-    let mut feed = Map::new();
-    feed.insert("@context".into(), "https://schema.org".into());
-    feed.insert("@type".into(), "DataFeed".into());
-    feed.insert("name".into(), format!("{}: fact checks", s.title).into());
-    feed.insert("url".into(), s.base.url("claimreview.json").into());
-    if let Some(d) = modified {
-        feed.insert("dateModified".into(), d.iso().into());
+impl<'a> DataFeed<'a> {
+    /// Every claim's `ClaimReview`, latest check first.
+    pub fn new(site: &'a Site) -> DataFeed<'a> {
+        let s = &site.settings;
+        let elements = site
+            .taxonomies
+            .claims
+            .iter()
+            .filter_map(|id| {
+                let path = super::doc_dir(crate::load::Kind::Claim, id);
+                let r = review(site, id, &path, false)?;
+                Some(FeedItem {
+                    kind: "DataFeedItem",
+                    created: r.published.clone(),
+                    modified: r.modified.clone(),
+                    item: [r],
+                    url: s.base.url(&path),
+                })
+            })
+            .collect();
+        let modified = site
+            .content
+            .claims
+            .values()
+            .flat_map(|c| c.meta.corrections.iter().map(|k| k.date))
+            .chain(site.claims.values().filter_map(|c| c.reviewed))
+            .chain(s.updated)
+            .max();
+        DataFeed {
+            context: "https://schema.org",
+            kind: "DataFeed",
+            elements,
+            modified: modified.map(|d| d.iso()),
+            name: format!("{}: fact checks", s.title),
+            url: s.base.url("claimreview.json"),
+        }
     }
-    feed.insert("dataFeedElement".into(), Value::Array(items));
-    let mut json = serde_json::to_string_pretty(&Value::Object(feed)).unwrap_or_default();
-    json.push('\n');
-    json
+
+    /// The feed as the file `claimreview.json` holds it.
+    pub fn to_json(&self) -> String {
+        let mut json = serde_json::to_string_pretty(self).unwrap_or_default();
+        json.push('\n');
+        json
+    }
 }
 
 /// The `ClaimReview` of claim `id` (with `@context` when `standalone`).
-fn review(site: &Site, id: &str, path: &str, standalone: bool) -> Option<Value> {
+fn review<'a>(site: &'a Site, id: &str, path: &str, standalone: bool) -> Option<Review<'a>> {
     let settings = &site.settings;
     let (Some(doc), Some(linked)) = (site.content.claims.get(id), site.claims.get(id)) else {
         return None;
     };
-    let label = site
-        .verdict(linked)
-        .map_or(linked.verdict.as_str(), |v| v.label.as_str());
-    let rating_value = site.verdict(linked).and_then(|v| v.rating);
-
-    let mut publisher = Map::new();
-    publisher.insert("@type".into(), "Organization".into());
-    publisher.insert("name".into(), settings.publisher.clone().into());
-    if let Some(abs) = &settings.base.absolute {
-        publisher.insert("url".into(), abs.clone().into());
-    }
-
-    let mut rating = Map::new();
-    rating.insert("@type".into(), "Rating".into());
-    rating.insert("name".into(), label.into());
-    rating.insert("alternateName".into(), label.into());
-    if let Some(r) = rating_value {
-        rating.insert("ratingValue".into(), r.into());
-        rating.insert("bestRating".into(), settings.scale.best.into());
-        rating.insert("worstRating".into(), 1.into());
-    }
-
-    let mut item = Map::new();
-    item.insert("@type".into(), "Claim".into());
-    if let Some(who) = &doc.meta.claimant {
-        let kind = match doc.meta.claimant_type {
-            ClaimantType::Person => "Person",
-            ClaimantType::Organization => "Organization",
-        };
-        item.insert("author".into(), json!({ "@type": kind, "name": who }));
-    }
-    if let Some(d) = &doc.meta.claimed {
-        item.insert("datePublished".into(), d.iso().into());
-    }
-    let appearances: Vec<Value> = linked
+    let verdict = site.verdict(linked);
+    let label = verdict.map_or(linked.verdict.as_str(), |v| v.label.as_str());
+    let rating_value = verdict.and_then(|v| v.rating);
+    let publisher = Organization {
+        kind: "Organization",
+        name: &settings.publisher,
+        url: settings.base.absolute.as_deref(),
+    };
+    let rating = Rating {
+        kind: "Rating",
+        alternate_name: label,
+        best: rating_value.map(|_| settings.scale.best),
+        name: label,
+        value: rating_value,
+        worst: rating_value.map(|_| 1),
+    };
+    let appearance: Vec<Appearance> = linked
         .appears_in
         .iter()
         .filter_map(|s| site.content.sources.get(s))
-        .map(|src| {
-            let mut a = Map::new();
-            a.insert("@type".into(), "CreativeWork".into());
-            a.insert(
-                "url".into(),
-                src.meta
-                    .url
-                    .clone()
-                    .filter(|u| crate::link::is_web_url(u))
-                    .unwrap_or_else(|| {
-                        settings
-                            .base
-                            .url(&super::doc_dir(crate::load::Kind::Source, &src.id))
-                    })
-                    .into(),
-            );
-            a.insert("headline".into(), src.meta.title.clone().into());
-            a.insert("datePublished".into(), src.meta.published.iso().into());
-            a.insert(
-                "publisher".into(),
-                json!({ "@type": "Organization", "name": src.meta.outlet }),
-            );
-            Value::Object(a)
+        .map(|src| Appearance {
+            kind: "CreativeWork",
+            published: src.meta.published.iso(),
+            headline: &src.meta.title,
+            publisher: Organization {
+                kind: "Organization",
+                name: &src.meta.outlet,
+                url: None,
+            },
+            url: src
+                .meta
+                .url
+                .clone()
+                .filter(|u| crate::link::is_web_url(u))
+                .unwrap_or_else(|| {
+                    settings
+                        .base
+                        .url(&super::doc_dir(crate::load::Kind::Source, &src.id))
+                }),
         })
         .collect();
-    if let Some(first) = appearances.first() {
-        item.insert("firstAppearance".into(), first.clone());
-        item.insert("appearance".into(), Value::Array(appearances));
-    }
-
-    let mut review = Map::new();
-    if standalone {
-        review.insert("@context".into(), "https://schema.org".into());
-    }
-    review.insert("@type".into(), "ClaimReview".into());
-    review.insert("url".into(), settings.base.url(path).into());
-    review.insert("claimReviewed".into(), doc.meta.claim.clone().into());
-    review.insert("author".into(), Value::Object(publisher));
-    if let Some(d) = &linked.reviewed {
-        review.insert("datePublished".into(), d.iso().into());
-    }
-    if let Some(d) = doc.meta.corrections.iter().map(|c| c.date).max() {
-        review.insert("dateModified".into(), d.iso().into());
-    }
-    review.insert("reviewRating".into(), Value::Object(rating));
-    review.insert("itemReviewed".into(), Value::Object(item));
-    Some(Value::Object(review))
+    let item = ClaimItem {
+        kind: "Claim",
+        first_appearance: appearance.first().cloned(),
+        appearance,
+        author: doc.meta.claimant.as_deref().map(|who| Organization {
+            kind: match doc.meta.claimant_type {
+                ClaimantType::Person => "Person",
+                ClaimantType::Organization => "Organization",
+            },
+            name: who,
+            url: None,
+        }),
+        published: doc.meta.claimed.as_ref().map(|d| d.iso()),
+    };
+    Some(Review {
+        context: standalone.then_some("https://schema.org"),
+        kind: "ClaimReview",
+        author: publisher,
+        claim_reviewed: &doc.meta.claim,
+        modified: doc
+            .meta
+            .corrections
+            .iter()
+            .map(|c| c.date)
+            .max()
+            .map(|d| d.iso()),
+        published: linked.reviewed.as_ref().map(|d| d.iso()),
+        item_reviewed: item,
+        rating,
+        url: settings.base.url(path),
+    })
 }

@@ -32,6 +32,7 @@ use crate::markdown::Trust;
 use theme::Theme;
 use view::*;
 
+use fingerprint::Shown;
 pub use fingerprint::{Fingerprints, Kept};
 pub use page::{collisions, doc_dir, List, Page};
 pub use search::search_files;
@@ -478,13 +479,13 @@ impl<'a> PageCx<'_, 'a> {
     }
 
     /// Cards of the claims `ids`.
-    fn claim_cards(&self, ids: &[String]) -> Vec<&'a ClaimCard<'a>> {
+    fn claim_cards(&self, ids: &[String]) -> Vec<&'a Shown<ClaimCard<'a>>> {
         let cards = self.r.cards;
         ids.iter().map(|id| cards.claim(id)).collect()
     }
 
     /// Cards of the sources `ids`.
-    fn source_cards(&self, ids: &[String]) -> Vec<&'a SourceCard<'a>> {
+    fn source_cards(&self, ids: &[String]) -> Vec<&'a Shown<SourceCard<'a>>> {
         let cards = self.r.cards;
         ids.iter().map(|id| cards.source(id)).collect()
     }
@@ -522,9 +523,21 @@ impl<'a> Renderer<'a> {
     fn page(&self, page: &Page) -> std::result::Result<Made, Diagnostic> {
         let site = self.site;
         let path = page.path();
+        // The feed of every claim's review, known by the fingerprint of what
+        // it is written from (as a page by its template context's).
+        if let Page::ClaimReviews = page {
+            let feed = jsonld::DataFeed::new(site);
+            let mut only = fingerprint::Inputs::fingerprint_only(self.global, &path);
+            only.insert("feed", &feed);
+            let print = only.fingerprint();
+            if print.is_some() && print == self.kept.get(&path) {
+                return Ok(Made::Unchanged(path));
+            }
+            let bytes = feed.to_json().into_bytes();
+            return Ok(Made::Rendered(Output { path, bytes }, false, print));
+        }
         // Files made without a template.
         let made = match page {
-            Page::ClaimReviews => Some(jsonld::data_feed(site).into_bytes()),
             Page::ShareImage(id) if site.claims.contains_key(id) => Some(share_cache::image(
                 &self.options.images,
                 &share_card(site, self.cards, id),

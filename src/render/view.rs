@@ -8,6 +8,7 @@ use std::sync::OnceLock;
 use serde::Serialize;
 
 use super::doc_dir;
+use super::fingerprint::Shown;
 use super::i18n::Translations;
 use crate::link::Site;
 use crate::load::{Date, Kind, Stance};
@@ -183,9 +184,9 @@ pub struct Cards<'a> {
     /// Claim ids in order, and a slot for each one's card.
     claim_ids: Vec<&'a str>,
     // Boxed: few cards are made for a rebuild of a few pages, and empty slots stay small.
-    claims: Vec<OnceLock<Box<ClaimCard<'a>>>>,
+    claims: Vec<OnceLock<Box<Shown<ClaimCard<'a>>>>>,
     source_ids: Vec<&'a str>,
-    sources: Vec<OnceLock<Box<SourceCard<'a>>>>,
+    sources: Vec<OnceLock<Box<Shown<SourceCard<'a>>>>>,
 }
 
 impl<'a> Cards<'a> {
@@ -204,12 +205,12 @@ impl<'a> Cards<'a> {
     }
 
     /// Every claim's card, in the site's order.
-    pub fn all_claims(&self) -> Vec<&ClaimCard<'a>> {
+    pub fn all_claims(&self) -> Vec<&Shown<ClaimCard<'a>>> {
         self.site.claims.keys().map(|id| self.claim(id)).collect()
     }
 
     /// The card of claim `id`, a claim of the site.
-    pub fn claim(&self, id: &str) -> &ClaimCard<'a> {
+    pub fn claim(&self, id: &str) -> &Shown<ClaimCard<'a>> {
         let slot = self
             .claim_ids
             .binary_search(&id)
@@ -239,7 +240,7 @@ impl<'a> Cards<'a> {
                 Some(v) => (v.key.as_str(), v.label.as_str(), v.rating),
                 None => (linked.verdict.as_str(), linked.verdict.as_str(), None),
             };
-            Box::new(ClaimCard {
+            Box::new(Shown::new(ClaimCard {
                 id: &doc.id,
                 path: doc_dir(Kind::Claim, &doc.id),
                 claim: &doc.meta.claim,
@@ -266,12 +267,12 @@ impl<'a> Cards<'a> {
                     .collect(),
                 verdict_path: format!("verdicts/{key}/"),
                 counts,
-            })
+            }))
         })
     }
 
     /// The card of source `id`, a source of the site.
-    pub fn source(&self, id: &str) -> &SourceCard<'a> {
+    pub fn source(&self, id: &str) -> &Shown<SourceCard<'a>> {
         let slot = self
             .source_ids
             .binary_search(&id)
@@ -302,7 +303,7 @@ impl<'a> Cards<'a> {
                     counts.add(e.stance);
                 }
             }
-            Box::new(SourceCard {
+            Box::new(Shown::new(SourceCard {
                 id: &doc.id,
                 path: doc_dir(Kind::Source, &doc.id),
                 title: &doc.meta.title,
@@ -335,7 +336,7 @@ impl<'a> Cards<'a> {
                 authors: &doc.meta.authors,
                 counts,
                 cited_by: claims.len(),
-            })
+            }))
         })
     }
 }
@@ -363,7 +364,7 @@ pub struct EvidenceView<'a> {
     /// 1-based position in the claim file.
     pub n: usize,
     /// The cited source.
-    pub source: &'a SourceCard<'a>,
+    pub source: &'a Shown<SourceCard<'a>>,
     /// The quoted words, as the editor copied them.
     pub quote: Option<&'a str>,
     /// `sources/<id>/#q-...` (or the source page when there is no quote).
@@ -404,7 +405,7 @@ pub struct StanceGroup<T> {
 #[derive(Debug, Serialize)]
 pub struct MatrixRow<'a> {
     /// The claim.
-    pub claim: &'a ClaimCard<'a>,
+    pub claim: &'a Shown<ClaimCard<'a>>,
     /// Cells: in grid layout one per column, in list layout one per cited source.
     pub cells: Vec<MatrixCell<'a>>,
 }
@@ -413,7 +414,7 @@ pub struct MatrixRow<'a> {
 #[derive(Debug, Serialize)]
 pub struct MatrixCell<'a> {
     /// The source of this cell.
-    pub source: &'a SourceCard<'a>,
+    pub source: &'a Shown<SourceCard<'a>>,
     /// Stances of the claim's evidence from this source (none: not cited).
     pub stances: Vec<&'static str>,
     /// Where to go: the first passage cited, or the source page.
@@ -435,9 +436,9 @@ pub struct TimelineItem<'a> {
     /// `source` or `claim`.
     pub kind: &'static str,
     /// For a source.
-    pub source: Option<&'a SourceCard<'a>>,
+    pub source: Option<&'a Shown<SourceCard<'a>>>,
     /// For a claim.
-    pub claim: Option<&'a ClaimCard<'a>>,
+    pub claim: Option<&'a Shown<ClaimCard<'a>>>,
     /// For a claim: whether the date is when it was made (`claimed`) or checked (`reviewed`).
     pub date_is: &'static str,
 }

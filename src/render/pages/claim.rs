@@ -1,5 +1,6 @@
 //! `claims/<id>/index.html`: the claim, its verdict, analysis and evidence by stance.
 
+use super::super::fingerprint::Shown;
 use super::super::view::{group_by_stance, CorrectionView, EvidenceView, SourceCard};
 use super::super::{jsonld, text_fragment, PageCx};
 use crate::load::Stance;
@@ -55,7 +56,8 @@ pub(in crate::render) fn fill(cx: &mut PageCx, id: &str) {
         })
         .collect();
     cx.insert("evidence", &group_by_stance(evidence));
-    let appears: Vec<&SourceCard> = linked.appears_in.iter().map(|s| cards.source(s)).collect();
+    let appears: Vec<&Shown<SourceCard>> =
+        linked.appears_in.iter().map(|s| cards.source(s)).collect();
     cx.insert("appears_in", &appears);
     let corrections: Vec<CorrectionView> = doc
         .meta

@@ -3,6 +3,7 @@
 
 use serde::Serialize;
 
+use super::super::fingerprint::Shown;
 use super::super::view::{ClaimCard, CorrectionView};
 use super::super::PageCx;
 use crate::markdown::Trust;
@@ -10,7 +11,7 @@ use crate::markdown::Trust;
 /// A correction with the claim it corrects.
 #[derive(Serialize)]
 struct Entry<'a> {
-    claim: &'a ClaimCard<'a>,
+    claim: &'a Shown<ClaimCard<'a>>,
     correction: CorrectionView,
 }
 

@@ -2,13 +2,14 @@
 
 use serde::Serialize;
 
+use super::super::fingerprint::Shown;
 use super::super::view::ClaimCard;
 use super::super::PageCx;
 
 /// One entry of the feed.
 #[derive(Serialize)]
 struct FeedEntry<'a> {
-    claim: &'a ClaimCard<'a>,
+    claim: &'a Shown<ClaimCard<'a>>,
     id: String,
     url: String,
     /// When first published (the check's date).

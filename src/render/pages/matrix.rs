@@ -3,6 +3,7 @@
 
 use std::collections::BTreeMap;
 
+use super::super::fingerprint::Shown;
 use super::super::view::{MatrixCell, MatrixRow, SourceCard};
 use super::super::{List, PageCx};
 
@@ -72,7 +73,7 @@ pub(in crate::render) fn fill(cx: &mut PageCx, n: usize) {
             }
         })
         .collect();
-    let columns: Vec<&SourceCard> = if grid {
+    let columns: Vec<&Shown<SourceCard>> = if grid {
         cited.iter().map(|s| cards.source(s)).collect()
     } else {
         Vec::new()

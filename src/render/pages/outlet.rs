@@ -2,14 +2,15 @@
 
 use serde::Serialize;
 
+use super::super::fingerprint::Shown;
 use super::super::view::{ClaimCard, SourceCard};
 use super::super::{List, PageCx};
 
 /// A source of the outlet and the claims citing it.
 #[derive(Serialize)]
 struct OutletSource<'a> {
-    source: &'a SourceCard<'a>,
-    claims: Vec<&'a ClaimCard<'a>>,
+    source: &'a Shown<SourceCard<'a>>,
+    claims: Vec<&'a Shown<ClaimCard<'a>>>,
 }
 
 pub(in crate::render) fn fill(cx: &mut PageCx, slug: &str, n: usize) {
