@@ -77,6 +77,15 @@ impl Blobs {
         }
     }
 
+    /// Whether there is a blob of `key`, without reading it (it may yet
+    /// turn out unsound when read).
+    pub fn has(&self, key: u64) -> bool {
+        match &self.dir {
+            None => lock(&self.memory).contains_key(&key),
+            Some(dir) => dir.join(file_name(key)).is_file(),
+        }
+    }
+
     /// Keep `bytes`, just made, as the blob of `key`.
     pub fn put(&self, key: u64, bytes: Vec<u8>) -> Arc<Vec<u8>> {
         lock(&self.used).insert(key);

@@ -13,9 +13,13 @@
 //! A shard's files depend only on its records, the language, the number of
 //! fragment files and the versions of Pagefind and factbrief, so each shard is
 //! kept as a blob ([`Blobs`]) by a hash of those: a build that changed no
-//! record of a shard reads its files instead of running Pagefind again.
+//! record of a shard reads its files instead of running Pagefind again. The
+//! records of a site are not even made for that: each planned record is known
+//! by a hash of everything its record is made of (the content hashes of the
+//! documents it reads, and what linking found: see [`Planned::inputs`]), so
+//! only the shards an edit touched make their records.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::path::{Component, Path};
 
 use pagefind::api::PagefindIndex;
@@ -37,8 +41,9 @@ pub const CACHE_FOLDER: &str = "search-v1";
 
 /// Bumped when what a shard's files are made of changes (the records' fields,
 /// which files are kept, how they are compressed), so an upgrade never reuses
-/// an old shard (v2: gzipped by zlib-rs, see Cargo.toml).
-const VERSION: &str = concat!("search-v2-", env!("CARGO_PKG_VERSION"));
+/// an old shard (v2: gzipped by zlib-rs, see Cargo.toml; v3: a site's shards
+/// known by what their records are made of).
+const VERSION: &str = concat!("search-v3-", env!("CARGO_PKG_VERSION"));
 
 /// The version of Pagefind in Cargo.lock (its own constant is private); a
 /// test checks it against the version Pagefind writes in its entry file.
@@ -134,6 +139,11 @@ struct Planned<'a> {
     url: String,
     language: Option<String>,
     of: Of<'a>,
+    /// A hash of everything its record is made of, but the URL and the
+    /// language: the documents it reads (their content hashes), the verdict
+    /// labels it shows and what linking found (the passage's place and
+    /// words, the claims quoting it, the sources a claim cites).
+    inputs: u128,
 }
 
 /// What a [`Planned`] record is made of.
@@ -158,6 +168,8 @@ trait Item: Sync {
     fn url(&self) -> &str;
     /// The record's language (see [`Record::language`]).
     fn language(&self) -> Option<&str>;
+    /// Feed the key of its shard with what its record is made of (see [`shard_key`]).
+    fn key(&self, k: &mut Key);
 }
 
 impl Item for Planned<'_> {
@@ -166,6 +178,11 @@ impl Item for Planned<'_> {
     }
     fn language(&self) -> Option<&str> {
         self.language.as_deref()
+    }
+    fn key(&self, k: &mut Key) {
+        k.field(self.url.as_bytes())
+            .field(self.language.as_deref().unwrap_or_default().as_bytes())
+            .field(&self.inputs.to_le_bytes());
     }
 }
 
@@ -176,18 +193,106 @@ impl Item for Record {
     fn language(&self) -> Option<&str> {
         self.language.as_deref()
     }
+    fn key(&self, k: &mut Key) {
+        k.field(self.url.as_bytes())
+            .field(self.language.as_deref().unwrap_or_default().as_bytes())
+            .field(self.content.as_bytes());
+        k.field(&(self.meta.len() as u64).to_le_bytes());
+        for (name, value) in &self.meta {
+            k.field(name.as_bytes()).field(value.as_bytes());
+        }
+        k.field(&(self.filters.len() as u64).to_le_bytes());
+        for (name, values) in &self.filters {
+            k.field(name.as_bytes())
+                .field(&(values.len() as u64).to_le_bytes());
+            for v in values {
+                k.field(v.as_bytes());
+            }
+        }
+    }
+}
+
+/// The fields of a planned record's [`Planned::inputs`], hashed as they come
+/// (each length-prefixed, so that two sequences never run together).
+#[derive(Default)]
+struct Inputs(Vec<u8>);
+
+impl Inputs {
+    fn add(&mut self, bytes: &[u8]) -> &mut Inputs {
+        self.0
+            .extend_from_slice(&(bytes.len() as u64).to_le_bytes());
+        self.0.extend_from_slice(bytes);
+        self
+    }
+
+    fn finish(&self) -> u128 {
+        crate::hash::content_hash(&self.0)
+    }
+}
+
+/// [`Planned::inputs`] of claim `id`'s record (see [`claim_record`]): the
+/// claim's text, its verdict's label and the outlet of each source it cites.
+fn claim_inputs(site: &Site, id: &str, text_hash: u128) -> u128 {
+    let mut i = Inputs::default();
+    i.add(b"claim")
+        .add(id.as_bytes())
+        .add(&text_hash.to_le_bytes())
+        .add(verdict_label(site, id).as_bytes());
+    for e in site.claims.get(id).iter().flat_map(|l| &l.evidence) {
+        let outlet = site.content.sources.get(&e.source).map(|s| &s.meta.outlet);
+        i.add(e.source.as_bytes())
+            .add(outlet.map_or(b"\xff".as_slice(), |o| o.as_bytes()));
+    }
+    i.finish()
+}
+
+/// [`Planned::inputs`] of a passage's record (see [`passage_record`]): the
+/// source's text, the passage's place in it, and each claim quoting it (its
+/// text, its verdict's label, the stance and the words quoted).
+/// (`source` is the source's id and content hash, `claims` the claims' content hashes.)
+fn passage_inputs(
+    site: &Site,
+    source: (&str, u128),
+    (start, end): (usize, usize),
+    quoting: &[Quoting],
+    claims: &HashMap<&str, u128>,
+) -> u128 {
+    let mut i = Inputs::default();
+    i.add(b"passage")
+        .add(source.0.as_bytes())
+        .add(&source.1.to_le_bytes())
+        .add(&(start as u64).to_le_bytes())
+        .add(&(end as u64).to_le_bytes());
+    for q in quoting {
+        let claim = claims.get(q.claim).copied();
+        i.add(q.anchor.as_bytes())
+            .add(q.claim.as_bytes())
+            .add(&claim.unwrap_or_default().to_le_bytes())
+            .add(verdict_label(site, q.claim).as_bytes())
+            .add(stance_word(q.stance).as_bytes());
+        match q.words {
+            Some(w) => i.add(b"1").add(w.as_bytes()),
+            None => i.add(b"0"),
+        };
+    }
+    i.finish()
 }
 
 /// The records of `site`, planned, in the order of [`records`]: each claim,
 /// then each quoted passage, source by source.
 fn plan(site: &Site) -> Vec<Planned<'_>> {
     let mut out = Vec::new();
+    // Each claim's content hash, for its record and those of the passages it quotes.
+    let mut claim_hashes: HashMap<&str, u128> = HashMap::new();
     for (id, _) in site.claims.iter() {
-        if site.content.claims.contains_key(id) {
+        if let Some(doc) = site.content.claims.get(id) {
+            let hash = doc.text_hash();
+            claim_hashes.insert(id, hash);
             out.push(Planned {
                 url: doc_dir(Kind::Claim, id),
                 language: None,
                 of: Of::Claim(id),
+                inputs: claim_inputs(site, id, hash),
             });
         }
     }
@@ -224,11 +329,19 @@ fn plan(site: &Site) -> Vec<Planned<'_>> {
             .as_deref()
             .map(index_language)
             .filter(|l| *l != index_language(&site.settings.language));
+        let source_hash = doc.text_hash();
         for ((start, end), quoting) in passages {
             // The passage's own anchor on the source page: that of the first citation.
             out.push(Planned {
                 url: format!("{}#{}", doc_dir(Kind::Source, id), quoting[0].anchor),
                 language: language.clone(),
+                inputs: passage_inputs(
+                    site,
+                    (id, source_hash),
+                    (start, end),
+                    &quoting,
+                    &claim_hashes,
+                ),
                 of: Of::Passage {
                     source: id,
                     start,
@@ -530,10 +643,22 @@ fn make_shards<T: Item>(
     let threads = std::thread::available_parallelism()
         .map_or(2, |n| n.get())
         .min(shards.len());
+    let keys: Vec<u64> = (shards.iter().enumerate())
+        .map(|(i, items)| shard_key(items, &plan[i].1, fragments, i == 0))
+        .collect();
+    // The shards to make first, the largest first; then those kept.
     let mut order: Vec<usize> = (0..shards.len()).collect();
-    order.sort_by_key(|&i| std::cmp::Reverse(shards[i].len()));
+    order.sort_by_key(|&i| (cache.has(keys[i]), std::cmp::Reverse(shards[i].len())));
     let next = std::sync::atomic::AtomicUsize::new(0);
     let shard = |i: usize| {
+        // An empty shard other than the first has no files (and no key): the page does not load it.
+        if shards[i].is_empty() && i != 0 {
+            return (None, Ok(Vec::new()));
+        }
+        let key = keys[i];
+        if let Some(files) = cache.get(key).and_then(|b| decode(&b)) {
+            return (Some(key), Ok(files));
+        }
         let records = match make(&shards[i]) {
             Ok(records) => records,
             Err(d) => {
@@ -543,7 +668,11 @@ fn make_shards<T: Item>(
             }
         };
         let records: Vec<&Record> = records.iter().collect();
-        shard_files(&records, plan[i].1.as_str(), fragments, i == 0, cache)
+        let files = shard_files(&records, plan[i].1.as_str(), fragments, i == 0);
+        if let Ok(files) = &files {
+            cache.put(key, encode(files));
+        }
+        (Some(key), files)
     };
     let mut built: Vec<(usize, (Option<u64>, Bundle))> = std::thread::scope(|s| {
         let workers: Vec<_> = (0..threads)
@@ -622,25 +751,10 @@ fn shard_of(url: &str, count: usize) -> usize {
 /// The files of a bundle of Pagefind's (by `/`-separated path inside it), or what went wrong.
 type Bundle = std::result::Result<Vec<(String, Vec<u8>)>, String>;
 
-/// The files of a shard the search page needs (see [`wanted`]), kept in
-/// `cache` or made by Pagefind (and then kept), with the shard's key. An empty
-/// shard other than the first has no files (and no key): the page does not
-/// load it.
-fn shard_files(
-    records: &[&Record],
-    language: &str,
-    fragment_files: u32,
-    first: bool,
-    cache: &Blobs,
-) -> (Option<u64>, Bundle) {
-    if records.is_empty() && !first {
-        return (None, Ok(Vec::new()));
-    }
-    let key = shard_key(records, language, fragment_files, first);
-    if let Some(files) = cache.get(key).and_then(|b| decode(&b)) {
-        return (Some(key), Ok(files));
-    }
-    let files = run_pagefind(records, language, fragment_files).map(|files| {
+/// The files of a shard of `records` the search page needs (see [`wanted`]),
+/// made by Pagefind.
+fn shard_files(records: &[&Record], language: &str, fragment_files: u32, first: bool) -> Bundle {
+    run_pagefind(records, language, fragment_files).map(|files| {
         let has_language_wasm = files
             .iter()
             .any(|(p, _)| p.starts_with("wasm.") && p != "wasm.unknown.pagefind");
@@ -650,17 +764,15 @@ fn shard_files(
             .collect();
         // Pagefind gives them in no fixed order: sorted, the blob is the same every time.
         files.sort_unstable_by(|a, b| a.0.cmp(&b.0));
-        cache.put(key, encode(&files));
         files
-    });
-    (Some(key), files)
+    })
 }
 
 /// A hash of everything a shard's files are made of: the versions, the
 /// language, the number of fragment files, whether it is the first shard (which
 /// has the script), Pagefind's one setting read from the environment, and
-/// every field of every record, in order.
-fn shard_key(records: &[&Record], language: &str, fragment_files: u32, first: bool) -> u64 {
+/// what each item's record is made of ([`Item::key`]), in order.
+fn shard_key<T: Item>(items: &[&T], language: &str, fragment_files: u32, first: bool) -> u64 {
     let chunk_size = std::env::var("PAGEFIND_UNSTABLE_INDEX_CHUNK_SIZE").unwrap_or_default();
     let mut k = Key::new(VERSION);
     k.field(PAGEFIND_VERSION.as_bytes())
@@ -668,21 +780,9 @@ fn shard_key(records: &[&Record], language: &str, fragment_files: u32, first: bo
         .field(&fragment_files.to_le_bytes())
         .field(&[u8::from(first)])
         .field(chunk_size.as_bytes())
-        .field(&(records.len() as u64).to_le_bytes());
-    for r in records {
-        k.field(r.url.as_bytes()).field(r.content.as_bytes());
-        k.field(&(r.meta.len() as u64).to_le_bytes());
-        for (name, value) in &r.meta {
-            k.field(name.as_bytes()).field(value.as_bytes());
-        }
-        k.field(&(r.filters.len() as u64).to_le_bytes());
-        for (name, values) in &r.filters {
-            k.field(name.as_bytes())
-                .field(&(values.len() as u64).to_le_bytes());
-            for v in values {
-                k.field(v.as_bytes());
-            }
-        }
+        .field(&(items.len() as u64).to_le_bytes());
+    for item in items {
+        item.key(&mut k);
     }
     k.finish()
 }
@@ -1047,10 +1147,10 @@ mod tests {
         let cache = Blobs::in_memory();
         let key = shard_key(&refs, "en", 500, true);
         cache.put(key, b"not a bundle".to_vec());
-        let (_, files) = shard_files(&refs, "en", 500, true, &cache);
-        let files = files.unwrap();
+        let out = index_in_shards(&records, &copies, "en", 500, &cache).unwrap();
+        assert!(out.iter().any(|o| o.path == "pagefind/pagefind-entry.json"));
+        let files = decode(&cache.get(key).unwrap()).unwrap();
         assert!(files.iter().any(|(p, _)| p == "pagefind-entry.json"));
-        assert_eq!(decode(&cache.get(key).unwrap()), Some(files));
         // A path leaving the folder is refused.
         let evil = encode(&[("../index.html".to_owned(), b"x".to_vec())]);
         assert_eq!(decode(&evil), None);
