@@ -211,7 +211,7 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport> {
             );
         }
     }
-    Ok(BuildReport {
+    let report = BuildReport {
         pages: report.files - pipeline.statics(),
         rendered: run.rendered,
         reused: run.reused,
@@ -224,7 +224,15 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport> {
         output,
         stages: run.stages,
         drafts: pipeline.drafts_left_out(),
-    })
+    };
+    // Letting go of the whole site, page by page, takes a tenth of a
+    // rebuild's time at 10,000 sources: done on a thread of its own, which a
+    // command line does not wait for (the process ends with it). (Without a
+    // thread to be had, it is let go here.)
+    let _ = std::thread::Builder::new()
+        .name("factbrief-drop".to_owned())
+        .spawn(move || drop(pipeline));
+    Ok(report)
 }
 
 /// Show `path` relative to the current folder when it is inside it, with any

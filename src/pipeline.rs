@@ -13,6 +13,8 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
+use rayon::prelude::*;
+
 use crate::build::BuildOptions;
 use crate::diagnostic::Code;
 use crate::diagnostic::{Diagnostic, Error, Findings, Result};
@@ -735,24 +737,33 @@ impl Pipeline {
                 global,
                 pages: Default::default(),
             };
-            pages.retain(|p| {
-                let Some(&input) = inputs.get(p) else {
+            // (Each keep looks at a file of the output folder: in parallel.)
+            let decided: Vec<Option<(String, reuse::Entry, bool)>> = pages
+                .par_iter()
+                .map(|p| {
+                    let &input = inputs.get(p)?;
+                    let path = p.path();
+                    let reused = (prior.pages.get(&path))
+                        .filter(|e| e.input == input && put.keep(&path, e.output))
+                        .copied();
+                    let entry = reused.unwrap_or(reuse::Entry {
+                        input,
+                        output: 0,
+                        code: false,
+                    });
+                    Some((path, entry, reused.is_some()))
+                })
+                .collect();
+            let mut decided = decided.into_iter();
+            pages.retain(|_| {
+                let Some((path, entry, reused)) = decided.next().flatten() else {
                     return true;
                 };
-                let path = p.path();
-                let reused = (prior.pages.get(&path))
-                    .filter(|e| e.input == input && put.keep(&path, e.output))
-                    .copied();
-                let entry = reused.unwrap_or(reuse::Entry {
-                    input,
-                    output: 0,
-                    code: false,
-                });
-                next.pages.insert(path.clone(), entry);
-                if reused.is_some() {
-                    reused_pages.push((path, entry.code));
+                if reused {
+                    reused_pages.push((path.clone(), entry.code));
                 }
-                reused.is_none()
+                next.pages.insert(path, entry);
+                !reused
             });
             self.reuse_next = Some(next);
         }

@@ -335,28 +335,42 @@ pub fn summary(diags: &[Diagnostic]) -> String {
 /// Print `diags` in `format`: for people on standard error, as JSON lines on
 /// standard output (where nothing else goes in that format).
 pub fn print(diags: &[Diagnostic], format: Format) {
+    // Thousands of warnings are written in chunks, each on a core of its own
+    // (a chunk keeps the lines of the texts it quotes), and in their order.
+    use rayon::prelude::*;
+    const CHUNK: usize = 256;
     match format {
         Format::Human => {
             let color = stderr_wants_color();
-            let mut lines = Lines::default();
-            let texts = diags
-                .iter()
-                .map(|d| format!("{}\n\n", human_in(&mut lines, d, color)));
-            write_all(&mut std::io::stderr().lock(), texts);
+            let texts = diags.par_chunks(CHUNK).map(|chunk| {
+                let mut lines = Lines::default();
+                let mut text = String::new();
+                for d in chunk {
+                    text.push_str(&human_in(&mut lines, d, color));
+                    text.push_str("\n\n");
+                }
+                text
+            });
+            write_all(&mut std::io::stderr().lock(), texts.collect::<Vec<_>>());
         }
         Format::Json => {
-            let mut lines = Lines::default();
-            let texts = diags
-                .iter()
-                .map(|d| format!("{}\n", json_in(&mut lines, d)));
+            let texts = diags.par_chunks(CHUNK).map(|chunk| {
+                let mut lines = Lines::default();
+                let mut text = String::new();
+                for d in chunk {
+                    text.push_str(&json_in(&mut lines, d));
+                    text.push('\n');
+                }
+                text
+            });
             let mut out = std::io::stdout().lock();
-            write_all(&mut out, texts);
+            write_all(&mut out, texts.collect::<Vec<_>>());
             let _ = out.flush();
         }
     }
 }
 
-fn write_all(out: &mut impl Write, texts: impl Iterator<Item = String>) {
+fn write_all(out: &mut impl Write, texts: Vec<String>) {
     for text in texts {
         // A closed pipe (`factbrief check | head`) is not worth a panic.
         if out.write_all(text.as_bytes()).is_err() {

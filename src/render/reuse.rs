@@ -17,7 +17,8 @@
 //! Every other page rendered with a template (the lists, the taxonomy and
 //! search pages, the front page, free pages) is known by the fingerprint of
 //! its template context ([`super::fingerprint`]): what it would be rendered
-//! from. That needs the context filled (though not converted for Tera nor
+//! from (`claimreview.json`, made without a template, by that of the values
+//! it is written from). That needs the context filled (though not converted for Tera nor
 //! rendered), so it is decided while rendering ([`super::Kept::in_folder`]);
 //! after a claim edit a few lists of the 10,000-source briefing change, and
 //! the other 870 are kept.
@@ -33,7 +34,7 @@
 //! build; one that is missing, of another version or unreadable is
 //! ignored, and is safe to delete.
 
-use std::collections::{BTreeSet, HashMap};
+use std::collections::HashMap;
 use std::fs;
 use std::io;
 use std::path::Path;
@@ -170,15 +171,20 @@ pub fn inputs(site: &Site, global: u128) -> HashMap<Page, u128> {
     // a source whose body was left on disk has its hash from loading).
     let claims: Vec<_> = content.claims.iter().collect();
     let sources: Vec<_> = content.sources.iter().collect();
-    let mut hashes: HashMap<DocId, u128> = claims
+    let claim_hashes: HashMap<&str, u128> = claims
         .par_iter()
-        .map(|(id, d)| (DocId::claim((*id).clone()), d.text_hash()))
+        .map(|(id, d)| (id.as_str(), d.text_hash()))
         .collect();
-    hashes.par_extend(
-        sources
-            .par_iter()
-            .map(|(id, d)| (DocId::source((*id).clone()), d.text_hash())),
-    );
+    let source_hashes: HashMap<&str, u128> = sources
+        .par_iter()
+        .map(|(id, d)| (id.as_str(), d.text_hash()))
+        .collect();
+    // A document with no hash (the index, a free page, a draft) is in the global fingerprint.
+    let hash_of = |d: &DocId| match d {
+        DocId::Doc(Kind::Claim, id) => claim_hashes.get(id.as_str()).copied(),
+        DocId::Doc(Kind::Source, id) => source_hashes.get(id.as_str()).copied(),
+        _ => None,
+    };
     // The claims appearing in each source.
     let mut appearing: HashMap<&str, Vec<&str>> = HashMap::new();
     for (claim, linked) in site.claims.iter() {
@@ -189,42 +195,72 @@ pub fn inputs(site: &Site, global: u128) -> HashMap<Page, u128> {
                 .push(claim.as_str());
         }
     }
-    let mut out = HashMap::new();
-    for doc in hashes.keys() {
-        let mut deps: BTreeSet<DocId> = BTreeSet::from([doc.clone()]);
-        match doc {
-            DocId::Doc(Kind::Claim, id) => {
-                if let Some(c) = site.claims.get(id) {
-                    deps.extend(c.evidence.iter().map(|e| DocId::source(e.source.clone())));
-                    deps.extend(c.appears_in.iter().map(|s| DocId::source(s.clone())));
+    let docs: Vec<DocId> = (claims.iter().map(|(id, _)| DocId::claim((*id).clone())))
+        .chain(sources.iter().map(|(id, _)| DocId::source((*id).clone())))
+        .collect();
+    docs.into_par_iter()
+        .flat_map_iter(|doc| {
+            // The documents it depends on, itself first.
+            let mut deps: Vec<(Kind, &str)> = Vec::new();
+            match &doc {
+                DocId::Doc(Kind::Claim, id) => {
+                    if let Some(c) = site.claims.get(id) {
+                        deps.extend(c.evidence.iter().map(|e| (Kind::Source, e.source.as_str())));
+                        deps.extend(c.appears_in.iter().map(|s| (Kind::Source, s.as_str())));
+                    }
+                }
+                DocId::Doc(Kind::Source, id) => {
+                    if let Some(s) = site.sources.get(id) {
+                        deps.extend(s.citations.iter().map(|c| (Kind::Claim, c.claim.as_str())));
+                    }
+                    if let Some(claims) = appearing.get(id.as_str()) {
+                        deps.extend(claims.iter().map(|c| (Kind::Claim, *c)));
+                    }
+                }
+                _ => {}
+            }
+            let mut links: Vec<(Kind, &str, Option<u128>)> = Vec::new();
+            if let Some(r) = site.links.get(&doc) {
+                for t in &r.targets {
+                    match t {
+                        DocId::Doc(kind, id) => links.push((*kind, id.as_str(), hash_of(t))),
+                        // (The index is in the global fingerprint.)
+                        DocId::Index => {}
+                    }
                 }
             }
-            DocId::Doc(Kind::Source, id) => {
-                if let Some(s) = site.sources.get(id) {
-                    deps.extend(s.citations.iter().map(|c| DocId::claim(c.claim.clone())));
-                }
-                if let Some(claims) = appearing.get(id.as_str()) {
-                    deps.extend(claims.iter().map(|c| DocId::claim((*c).to_owned())));
-                }
+            let DocId::Doc(own_kind, own) = &doc else {
+                return Vec::new();
+            };
+            let mut all: Vec<(Kind, &str, Option<u128>)> = deps
+                .into_iter()
+                .map(|(kind, id)| {
+                    let h = match kind {
+                        Kind::Claim => claim_hashes.get(id).copied(),
+                        Kind::Source => source_hashes.get(id).copied(),
+                        Kind::Page => None,
+                    };
+                    (kind, id, h)
+                })
+                .chain(links)
+                .collect();
+            all.push((*own_kind, own.as_str(), hash_of(&doc)));
+            all.sort_unstable();
+            all.dedup();
+            let mut h = Hasher::default();
+            h.add(&global.to_le_bytes());
+            for (kind, id, hash) in all {
+                h.add(kind.key().as_bytes());
+                h.add(id.as_bytes());
+                h.add(&hash.unwrap_or_default().to_le_bytes());
             }
-            _ => {}
-        }
-        if let Some(r) = site.links.get(doc) {
-            deps.extend(r.targets.iter().cloned());
-        }
-        let mut h = Hasher::default();
-        h.add(&global.to_le_bytes());
-        for d in &deps {
-            h.add(format!("{d:?}").as_bytes());
-            // A document with no hash (the index, a free page, a draft) is in the global fingerprint.
-            h.add(&hashes.get(d).copied().unwrap_or_default().to_le_bytes());
-        }
-        let input = h.finish();
-        for page in Page::of_doc(doc) {
-            out.insert(page, input);
-        }
-    }
-    out
+            let input = h.finish();
+            Page::of_doc(&doc)
+                .into_iter()
+                .map(|page| (page, input))
+                .collect::<Vec<_>>()
+        })
+        .collect()
 }
 
 /// Hashes a sequence of byte strings (each length-prefixed, so that two

@@ -145,25 +145,53 @@ pub struct OnDisk {
     pub dirs: Vec<String>,
 }
 
-/// Walk `dir` (symbolic links are not followed: a link is a file here).
+/// Walk `dir` (symbolic links are not followed: a link is a file here): each
+/// folder's entries in the order of their names, a folder's before the next
+/// entry. Folders are read side by side (an output of 15,000 pages has as many
+/// folders).
 pub fn walk(dir: &Path) -> Result<OnDisk> {
-    let mut on_disk = OnDisk::default();
-    for entry in walkdir::WalkDir::new(dir).min_depth(1).sort_by_file_name() {
-        let entry =
-            entry.map_err(|e| Error::usage(dir, format!("cannot read {}: {e}", dir.display())))?;
-        let rel = entry.path().strip_prefix(dir).unwrap_or(entry.path());
-        let rel = rel
-            .components()
-            .map(|c| c.as_os_str().to_string_lossy())
-            .collect::<Vec<_>>()
-            .join("/");
-        if entry.file_type().is_dir() {
-            on_disk.dirs.push(rel);
-        } else if rel != MANIFEST {
-            on_disk.files.push(rel);
+    let mut on_disk = walk_below(dir, "")
+        .map_err(|e| Error::usage(dir, format!("cannot read {}: {e}", dir.display())))?;
+    on_disk.files.retain(|f| f != MANIFEST);
+    Ok(on_disk)
+}
+
+/// What is below `dir`, whose path relative to the walk's top is `rel`
+/// (empty for the top).
+fn walk_below(dir: &Path, rel: &str) -> std::io::Result<OnDisk> {
+    use rayon::prelude::*;
+    let mut entries: Vec<(std::ffi::OsString, bool)> = Vec::new();
+    for entry in std::fs::read_dir(dir)? {
+        let entry = entry?;
+        let is_dir = entry.file_type()?.is_dir();
+        entries.push((entry.file_name(), is_dir));
+    }
+    entries.sort_unstable_by(|a, b| a.0.cmp(&b.0));
+    let path_of = |name: &std::ffi::OsStr| match rel {
+        "" => name.to_string_lossy().into_owned(),
+        _ => format!("{rel}/{}", name.to_string_lossy()),
+    };
+    let below: Vec<std::io::Result<OnDisk>> = entries
+        .par_iter()
+        .filter(|(_, is_dir)| *is_dir)
+        .map(|(name, _)| walk_below(&dir.join(name), &path_of(name)))
+        .collect();
+    let mut below = below.into_iter();
+    let mut out = OnDisk::default();
+    for (name, is_dir) in &entries {
+        let path = path_of(name);
+        if *is_dir {
+            out.dirs.push(path);
+            if let Some(sub) = below.next() {
+                let sub = sub?;
+                out.dirs.extend(sub.dirs);
+                out.files.extend(sub.files);
+            }
+        } else {
+            out.files.push(path);
         }
     }
-    Ok(on_disk)
+    Ok(out)
 }
 
 #[cfg(test)]
