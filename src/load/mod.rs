@@ -740,10 +740,13 @@ impl<'a> Entries<'a> {
         // `[[evidence]]`, also written `[[ evidence ]]` or with a comment after it.
         let is_header = |l: &str| {
             let code = l.split('#').next().unwrap_or("");
-            code.chars()
-                .filter(|c| !c.is_whitespace())
-                .collect::<String>()
-                == header
+            // (Compared as they come: most lines are no header, and none is
+            // worth a string of its own.)
+            code.contains("[[")
+                && code
+                    .chars()
+                    .filter(|c| !c.is_whitespace())
+                    .eq(header.chars())
         };
         let toml_starts: Vec<usize> = lines
             .iter()

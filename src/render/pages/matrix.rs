@@ -20,9 +20,9 @@ pub(in crate::render) fn fill(cx: &mut PageCx, n: usize) {
     let cards = cx.cards();
     let root = cx.root.clone();
     let c = &site.content;
-    let by_date = |a: &&str, b: &&str| {
-        let (da, db) = (&c.sources[*a], &c.sources[*b]);
-        (da.meta.published, &da.id).cmp(&(db.meta.published, &db.id))
+    // Sorted by date, each source looked up once (not at each comparison).
+    let by_date = |ids: &mut Vec<&str>| {
+        ids.sort_by_cached_key(|id| (c.sources.get(*id).map(|d| d.meta.published), *id));
     };
     let mut cited: Vec<&str> = claim_ids
         .iter()
@@ -30,8 +30,9 @@ pub(in crate::render) fn fill(cx: &mut PageCx, n: usize) {
         .flat_map(|c| c.evidence.iter().map(|e| e.source.as_str()))
         .filter(|s| c.sources.contains_key(*s))
         .collect();
-    cited.sort_by(by_date);
+    cited.sort_unstable();
     cited.dedup();
+    by_date(&mut cited);
     let grid = cited.len() <= MATRIX_GRID_MAX_COLUMNS;
     let rows: Vec<MatrixRow> = claim_ids
         .iter()
@@ -64,7 +65,7 @@ pub(in crate::render) fn fill(cx: &mut PageCx, n: usize) {
                 cited.iter().map(|s| cell(s)).collect()
             } else {
                 let mut srcs: Vec<&str> = per_source.keys().copied().collect();
-                srcs.sort_by(by_date);
+                by_date(&mut srcs);
                 srcs.into_iter().map(cell).collect()
             };
             MatrixRow {
