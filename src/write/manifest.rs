@@ -199,6 +199,41 @@ mod tests {
     use super::*;
 
     #[test]
+    fn a_walk_lists_what_a_sorted_walk_of_the_folder_finds() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path();
+        for file in [
+            "b.html",
+            "a.html",
+            "a/x.html",
+            "a/b/y",
+            "a-b/z.html",
+            "A/upper",
+            MANIFEST,
+            "sub/.factbrief-manifest",
+        ] {
+            let path = root.join(file);
+            std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+            std::fs::write(path, "x").unwrap();
+        }
+        std::fs::create_dir_all(root.join("empty/inner")).unwrap();
+        let mut want = OnDisk::default();
+        for e in walkdir::WalkDir::new(root).min_depth(1).sort_by_file_name() {
+            let e = e.unwrap();
+            let rel = e.path().strip_prefix(root).unwrap();
+            let rel = rel.to_string_lossy().replace('\\', "/");
+            if e.file_type().is_dir() {
+                want.dirs.push(rel);
+            } else if rel != MANIFEST {
+                want.files.push(rel);
+            }
+        }
+        let got = walk(root).unwrap();
+        assert_eq!((got.files, got.dirs), (want.files, want.dirs));
+        assert!(walk(&root.join("missing")).is_err());
+    }
+
+    #[test]
     fn a_manifest_reads_back_what_it_says() {
         let stamp = stamp_of(b"<p>page</p>");
         let text = Manifest::text([("claims/a b/index.html", Some(stamp)), ("index.html", None)]);
