@@ -246,23 +246,35 @@ fn claim_inputs(site: &Site, id: &str, text_hash: u128) -> u128 {
     i.finish()
 }
 
-/// [`Planned::inputs`] of a passage's record (see [`passage_record`]): the
-/// source's text, the passage's place in it, and each claim quoting it (its
-/// text, its verdict's label, the stance and the words quoted).
-/// (`source` is the source's id and content hash, `claims` the claims' content hashes.)
+/// [`Planned::inputs`] of a passage's record (see [`passage_record`]): what
+/// it shows of the source (title, outlet, kind), the passage's words, and
+/// each claim quoting it (its text, its verdict's label, the stance). The
+/// words are those of the first quote in one piece; when no quote is, they
+/// are read from the source's text at the passage's place, and the source's
+/// content hash and that place stand for them. So text added to a source
+/// around its passages changes none of their records (nor their shards).
+/// (`source` is the source's content hash, `claims` the claims' content hashes.)
 fn passage_inputs(
     site: &Site,
-    source: (&str, u128),
+    (doc, source): (&Document<SourceMeta>, u128),
     (start, end): (usize, usize),
     quoting: &[Quoting],
     claims: &HashMap<&str, u128>,
 ) -> u128 {
     let mut i = Inputs::default();
     i.add(b"passage")
-        .add(source.0.as_bytes())
-        .add(&source.1.to_le_bytes())
-        .add(&(start as u64).to_le_bytes())
-        .add(&(end as u64).to_le_bytes());
+        .add(doc.id.as_bytes())
+        .add(doc.meta.title.as_bytes())
+        .add(doc.meta.outlet.as_bytes())
+        .add(doc.meta.kind.label().as_bytes());
+    match quoting.iter().find_map(|q| q.words) {
+        Some(words) => i.add(b"words").add(words.as_bytes()),
+        None => i
+            .add(b"text")
+            .add(&source.to_le_bytes())
+            .add(&(start as u64).to_le_bytes())
+            .add(&(end as u64).to_le_bytes()),
+    };
     for q in quoting {
         let claim = claims.get(q.claim).copied();
         i.add(q.anchor.as_bytes())
@@ -270,10 +282,6 @@ fn passage_inputs(
             .add(&claim.unwrap_or_default().to_le_bytes())
             .add(verdict_label(site, q.claim).as_bytes())
             .add(stance_word(q.stance).as_bytes());
-        match q.words {
-            Some(w) => i.add(b"1").add(w.as_bytes()),
-            None => i.add(b"0"),
-        };
     }
     i.finish()
 }
@@ -337,7 +345,7 @@ fn plan(site: &Site) -> Vec<Planned<'_>> {
                 language: language.clone(),
                 inputs: passage_inputs(
                     site,
-                    (id, source_hash),
+                    (doc, source_hash),
                     (start, end),
                     &quoting,
                     &claim_hashes,
