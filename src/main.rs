@@ -371,7 +371,8 @@ fn build(
         clean,
         ..options(site, output)
     };
-    match factbrief::build(&options) {
+    // (The process ends after it: the site is not let go page by page.)
+    match factbrief::build_and_leave(&options) {
         Ok(result) => {
             let warnings = match result.warnings.len() {
                 0 => String::new(),

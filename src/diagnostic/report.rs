@@ -351,7 +351,9 @@ pub fn print(diags: &[Diagnostic], format: Format) {
                 }
                 text
             });
-            write_all(&mut std::io::stderr().lock(), texts.collect::<Vec<_>>());
+            // (Made before standard error is locked: a thread printing waits for the lock.)
+            let texts: Vec<String> = texts.collect();
+            write_all(&mut std::io::stderr().lock(), texts);
         }
         Format::Json => {
             let texts = diags.par_chunks(CHUNK).map(|chunk| {
@@ -363,8 +365,9 @@ pub fn print(diags: &[Diagnostic], format: Format) {
                 }
                 text
             });
+            let texts: Vec<String> = texts.collect();
             let mut out = std::io::stdout().lock();
-            write_all(&mut out, texts.collect::<Vec<_>>());
+            write_all(&mut out, texts);
             let _ = out.flush();
         }
     }

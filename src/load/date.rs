@@ -66,7 +66,8 @@ impl Date {
     pub fn iso(&self) -> String {
         match self {
             // (Written out for the years of four digits: chrono's formatter
-            // parses its pattern each time, and feeds write thousands of dates.)
+            // parses its pattern each time, and cards, the sitemap and
+            // `claimreview.json` write thousands of dates.)
             Date::Day(d) if (0..=9999).contains(&d.year()) => {
                 format!("{:04}-{:02}-{:02}", d.year(), d.month(), d.day())
             }

@@ -6,7 +6,8 @@
 //! ([`Translations`](super::i18n::Translations)), the HTML `serve` injects and
 //! factbrief itself. Every value put in a page's context is also written, as
 //! serde gives it, into a stream of bytes that says each value and its type
-//! (`Inputs`); a page's fingerprint is the hash of that stream, of the same
+//! (`Inputs`; a claim's or a source's card writes a hash of itself instead,
+//! made once: see [`Shown`]); a page's fingerprint is the hash of that stream, of the same
 //! stream of the global context, and of the other inputs. Two equal
 //! fingerprints mean the same template run on the same values, short of a
 //! collision of a 128-bit hash. The hash is SipHash-1-3 with 128 bits and a
@@ -27,7 +28,7 @@ use tera::Context;
 
 /// The fingerprint of the inputs each page was rendered from, by output path
 /// (`/`-separated, relative to the output root). Only pages rendered with a
-/// template have one.
+/// template have one, and `claimreview.json` (of the values it is written from).
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Fingerprints {
     pages: BTreeMap<String, u128>,

@@ -229,8 +229,9 @@ pub struct Rendered {
     pub outputs: Vec<Output>,
     /// Paths of the pages that need `syntax.css`.
     pub with_code: BTreeSet<String>,
-    /// The fingerprint of each page rendered with a template, by path: to
-    /// keep with its bytes, for the next render (see [`Kept`]).
+    /// The fingerprint of each page rendered with a template (and of
+    /// `claimreview.json`), by path: to keep with its bytes, for the next
+    /// render (see [`Kept`]).
     pub fingerprints: Vec<(String, u128)>,
     /// The paths of the pages not rendered: their inputs have the
     /// fingerprint kept for them, so their bytes would be those held (and
@@ -241,7 +242,7 @@ pub struct Rendered {
 /// What became of a page.
 enum Made {
     /// Rendered: its bytes, whether it has highlighted code, and its
-    /// fingerprint if it has a template.
+    /// fingerprint if it has one (see [`Rendered::fingerprints`]).
     Rendered(Output, bool, Option<u128>),
     /// Not rendered: its fingerprint is the one kept. Its path.
     Unchanged(String),

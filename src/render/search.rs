@@ -42,7 +42,10 @@ pub const CACHE_FOLDER: &str = "search-v1";
 /// Bumped when what a shard's files are made of changes (the records' fields,
 /// which files are kept, how they are compressed), so an upgrade never reuses
 /// an old shard (v2: gzipped by zlib-rs, see Cargo.toml; v3: a site's shards
-/// known by what their records are made of).
+/// known by what their records are made of). A shard's key also has the
+/// program's stamp ([`crate::hash::program_stamp`]): its records are known by
+/// what they are made of, not by themselves, so another build of factbrief
+/// (which may make them otherwise) reuses none.
 const VERSION: &str = concat!("search-v3-", env!("CARGO_PKG_VERSION"));
 
 /// The version of Pagefind in Cargo.lock (its own constant is private); a
@@ -215,10 +218,10 @@ impl Item for Record {
 /// The fields of a planned record's [`Planned::inputs`], hashed as they come
 /// (each length-prefixed, so that two sequences never run together).
 #[derive(Default)]
-struct Inputs(Vec<u8>);
+struct RecordInputs(Vec<u8>);
 
-impl Inputs {
-    fn add(&mut self, bytes: &[u8]) -> &mut Inputs {
+impl RecordInputs {
+    fn add(&mut self, bytes: &[u8]) -> &mut RecordInputs {
         self.0
             .extend_from_slice(&(bytes.len() as u64).to_le_bytes());
         self.0.extend_from_slice(bytes);
@@ -233,7 +236,7 @@ impl Inputs {
 /// [`Planned::inputs`] of claim `id`'s record (see [`claim_record`]): the
 /// claim's text, its verdict's label and the outlet of each source it cites.
 fn claim_inputs(site: &Site, id: &str, text_hash: u128) -> u128 {
-    let mut i = Inputs::default();
+    let mut i = RecordInputs::default();
     i.add(b"claim")
         .add(id.as_bytes())
         .add(&text_hash.to_le_bytes())
@@ -261,7 +264,7 @@ fn passage_inputs(
     quoting: &[Quoting],
     claims: &HashMap<&str, u128>,
 ) -> u128 {
-    let mut i = Inputs::default();
+    let mut i = RecordInputs::default();
     i.add(b"passage")
         .add(doc.id.as_bytes())
         .add(doc.meta.title.as_bytes())
@@ -627,7 +630,8 @@ fn index_in_shards<T: Item>(
 /// shard's records are made (`make`) when its thread takes it, and held until
 /// its files are made: at most one shard's records per thread at a time.
 ///
-/// The largest shards are taken first, so that the last to finish are small.
+/// The shards not kept in `cache` are taken first, the largest first, so that
+/// the last to finish are small (or only read).
 ///
 /// Pagefind runs parts of its work with rayon. Called from a thread outside any
 /// pool, that work would go to the global pool, where the rendering's pages
@@ -779,11 +783,13 @@ fn shard_files(records: &[&Record], language: &str, fragment_files: u32, first: 
 /// A hash of everything a shard's files are made of: the versions, the
 /// language, the number of fragment files, whether it is the first shard (which
 /// has the script), Pagefind's one setting read from the environment, and
-/// what each item's record is made of ([`Item::key`]), in order.
+/// what each item's record is made of ([`Item::key`]), in order, and the
+/// program's stamp (see [`VERSION`]).
 fn shard_key<T: Item>(items: &[&T], language: &str, fragment_files: u32, first: bool) -> u64 {
     let chunk_size = std::env::var("PAGEFIND_UNSTABLE_INDEX_CHUNK_SIZE").unwrap_or_default();
     let mut k = Key::new(VERSION);
-    k.field(PAGEFIND_VERSION.as_bytes())
+    k.field(crate::hash::program_stamp().as_bytes())
+        .field(PAGEFIND_VERSION.as_bytes())
         .field(language.as_bytes())
         .field(&fragment_files.to_le_bytes())
         .field(&[u8::from(first)])

@@ -23,7 +23,7 @@
 
 use std::collections::BTreeMap;
 use std::fs;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::time::UNIX_EPOCH;
 
 use crate::diagnostic::{Error, Result};
@@ -151,19 +151,23 @@ pub struct OnDisk {
 /// folders).
 pub fn walk(dir: &Path) -> Result<OnDisk> {
     let mut on_disk = walk_below(dir, "")
-        .map_err(|e| Error::usage(dir, format!("cannot read {}: {e}", dir.display())))?;
+        .map_err(|(at, e)| Error::usage(dir, format!("cannot read {}: {e}", at.display())))?;
     on_disk.files.retain(|f| f != MANIFEST);
     Ok(on_disk)
 }
 
+/// What a walk below a folder finds, or the folder it could not read and why.
+type Walked = std::result::Result<OnDisk, (PathBuf, std::io::Error)>;
+
 /// What is below `dir`, whose path relative to the walk's top is `rel`
 /// (empty for the top).
-fn walk_below(dir: &Path, rel: &str) -> std::io::Result<OnDisk> {
+fn walk_below(dir: &Path, rel: &str) -> Walked {
     use rayon::prelude::*;
+    let failed = |e| (dir.to_path_buf(), e);
     let mut entries: Vec<(std::ffi::OsString, bool)> = Vec::new();
-    for entry in std::fs::read_dir(dir)? {
-        let entry = entry?;
-        let is_dir = entry.file_type()?.is_dir();
+    for entry in std::fs::read_dir(dir).map_err(failed)? {
+        let entry = entry.map_err(failed)?;
+        let is_dir = entry.file_type().map_err(failed)?.is_dir();
         entries.push((entry.file_name(), is_dir));
     }
     entries.sort_unstable_by(|a, b| a.0.cmp(&b.0));
@@ -171,7 +175,7 @@ fn walk_below(dir: &Path, rel: &str) -> std::io::Result<OnDisk> {
         "" => name.to_string_lossy().into_owned(),
         _ => format!("{rel}/{}", name.to_string_lossy()),
     };
-    let below: Vec<std::io::Result<OnDisk>> = entries
+    let below: Vec<Walked> = entries
         .par_iter()
         .filter(|(_, is_dir)| *is_dir)
         .map(|(name, _)| walk_below(&dir.join(name), &path_of(name)))
