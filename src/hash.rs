@@ -9,6 +9,27 @@ pub fn content_hash(bytes: &[u8]) -> u128 {
     siphasher::sip128::SipHasher13::new().hash(bytes).as_u128()
 }
 
+/// The [`content_hash`] of a sequence of byte strings, each length-prefixed
+/// so that two sequences never run together into the same bytes (what a
+/// kept page or search record is made of).
+#[derive(Default)]
+pub struct Fields(Vec<u8>);
+
+impl Fields {
+    /// Add one field.
+    pub fn add(&mut self, bytes: &[u8]) -> &mut Fields {
+        self.0
+            .extend_from_slice(&(bytes.len() as u64).to_le_bytes());
+        self.0.extend_from_slice(bytes);
+        self
+    }
+
+    /// The hash of the fields added.
+    pub fn finish(&self) -> u128 {
+        content_hash(&self.0)
+    }
+}
+
 /// The version, size and modification time of the running binary: a
 /// rebuilt factbrief may link or render anything differently.
 /// (Read once: every reader of the cache folder compares it.)

@@ -239,7 +239,8 @@ impl Pipeline {
         keep_in: Option<PathBuf>,
     ) -> Pipeline {
         if self.memo.is_lean() {
-            (self.memo).use_cache(cache.unwrap_or_default(), keep_in.is_some());
+            self.memo
+                .use_cache(cache.unwrap_or_default(), keep_in.is_some());
             self.link_cache_in = keep_in;
         }
         self

@@ -43,10 +43,9 @@ use rayon::prelude::*;
 
 use super::page::Page;
 use super::theme::Theme;
-use crate::hash::program_stamp;
+use crate::hash::{program_stamp, Fields};
 use crate::link::Site;
 use crate::load::{DocId, Kind};
-use crate::write::content_hash;
 
 /// The name of the file in the cache folder (its version is in the name and in its first line).
 pub const FILE: &str = "pages-v1";
@@ -148,7 +147,7 @@ impl Reuse {
 /// documentation); `options` names the build's options that change pages.
 /// None when the values every page shows cannot be written (nothing is reused).
 pub fn global(site: &Site, theme: &Theme, options: &str) -> Option<u128> {
-    let mut h = Hasher::default();
+    let mut h = Fields::default();
     h.add(HEADER.as_bytes());
     h.add(program_stamp().as_bytes());
     h.add(options.as_bytes());
@@ -180,10 +179,10 @@ pub fn inputs(site: &Site, global: u128) -> HashMap<Page, u128> {
         .map(|(id, d)| (id.as_str(), d.text_hash()))
         .collect();
     // A document with no hash (the index, a free page, a draft) is in the global fingerprint.
-    let hash_of = |d: &DocId| match d {
-        DocId::Doc(Kind::Claim, id) => claim_hashes.get(id.as_str()).copied(),
-        DocId::Doc(Kind::Source, id) => source_hashes.get(id.as_str()).copied(),
-        _ => None,
+    let hash_of = |kind: Kind, id: &str| match kind {
+        Kind::Claim => claim_hashes.get(id).copied(),
+        Kind::Source => source_hashes.get(id).copied(),
+        Kind::Page => None,
     };
     // The claims appearing in each source.
     let mut appearing: HashMap<&str, Vec<&str>> = HashMap::new();
@@ -200,59 +199,42 @@ pub fn inputs(site: &Site, global: u128) -> HashMap<Page, u128> {
         .collect();
     docs.into_par_iter()
         .flat_map_iter(|doc| {
-            // The documents it depends on, itself first.
-            let mut deps: Vec<(Kind, &str)> = Vec::new();
-            match &doc {
-                DocId::Doc(Kind::Claim, id) => {
-                    if let Some(c) = site.claims.get(id) {
+            let DocId::Doc(own_kind, own) = &doc else {
+                return Vec::new();
+            };
+            // The documents it depends on: itself, those it shows, those it links to.
+            let mut deps: Vec<(Kind, &str)> = vec![(*own_kind, own.as_str())];
+            match own_kind {
+                Kind::Claim => {
+                    if let Some(c) = site.claims.get(own) {
                         deps.extend(c.evidence.iter().map(|e| (Kind::Source, e.source.as_str())));
                         deps.extend(c.appears_in.iter().map(|s| (Kind::Source, s.as_str())));
                     }
                 }
-                DocId::Doc(Kind::Source, id) => {
-                    if let Some(s) = site.sources.get(id) {
+                Kind::Source => {
+                    if let Some(s) = site.sources.get(own) {
                         deps.extend(s.citations.iter().map(|c| (Kind::Claim, c.claim.as_str())));
                     }
-                    if let Some(claims) = appearing.get(id.as_str()) {
+                    if let Some(claims) = appearing.get(own.as_str()) {
                         deps.extend(claims.iter().map(|c| (Kind::Claim, *c)));
                     }
                 }
-                _ => {}
+                Kind::Page => {}
             }
-            let mut links: Vec<(Kind, &str, Option<u128>)> = Vec::new();
-            if let Some(r) = site.links.get(&doc) {
-                for t in &r.targets {
-                    match t {
-                        DocId::Doc(kind, id) => links.push((*kind, id.as_str(), hash_of(t))),
-                        // (The index is in the global fingerprint.)
-                        DocId::Index => {}
-                    }
-                }
-            }
-            let DocId::Doc(own_kind, own) = &doc else {
-                return Vec::new();
-            };
-            let mut all: Vec<(Kind, &str, Option<u128>)> = deps
-                .into_iter()
-                .map(|(kind, id)| {
-                    let h = match kind {
-                        Kind::Claim => claim_hashes.get(id).copied(),
-                        Kind::Source => source_hashes.get(id).copied(),
-                        Kind::Page => None,
-                    };
-                    (kind, id, h)
-                })
-                .chain(links)
-                .collect();
-            all.push((*own_kind, own.as_str(), hash_of(&doc)));
-            all.sort_unstable();
-            all.dedup();
-            let mut h = Hasher::default();
+            // (The index, linked to, is in the global fingerprint.)
+            let targets = site.links.get(&doc).into_iter().flat_map(|r| &r.targets);
+            deps.extend(targets.filter_map(|t| match t {
+                DocId::Doc(kind, id) => Some((*kind, id.as_str())),
+                DocId::Index => None,
+            }));
+            deps.sort_unstable();
+            deps.dedup();
+            let mut h = Fields::default();
             h.add(&global.to_le_bytes());
-            for (kind, id, hash) in all {
-                h.add(kind.key().as_bytes());
-                h.add(id.as_bytes());
-                h.add(&hash.unwrap_or_default().to_le_bytes());
+            for (kind, id) in deps {
+                h.add(kind.key().as_bytes())
+                    .add(id.as_bytes())
+                    .add(&hash_of(kind, id).unwrap_or_default().to_le_bytes());
             }
             let input = h.finish();
             Page::of_doc(&doc)
@@ -261,23 +243,6 @@ pub fn inputs(site: &Site, global: u128) -> HashMap<Page, u128> {
                 .collect::<Vec<_>>()
         })
         .collect()
-}
-
-/// Hashes a sequence of byte strings (each length-prefixed, so that two
-/// sequences never run together into the same bytes).
-#[derive(Default)]
-struct Hasher(Vec<u8>);
-
-impl Hasher {
-    fn add(&mut self, bytes: &[u8]) {
-        self.0
-            .extend_from_slice(&(bytes.len() as u64).to_le_bytes());
-        self.0.extend_from_slice(bytes);
-    }
-
-    fn finish(self) -> u128 {
-        content_hash(&self.0)
-    }
 }
 
 #[cfg(test)]

@@ -28,6 +28,7 @@ use pagefind::options::PagefindServiceConfig;
 use super::blobs::{Blobs, Key};
 use super::{doc_dir, Output};
 use crate::diagnostic::{Diagnostic, Error, Result};
+use crate::hash::Fields;
 use crate::link::Site;
 use crate::load::id::passage_prefix;
 use crate::load::{Document, Kind, SourceMeta, Stance};
@@ -215,28 +216,10 @@ impl Item for Record {
     }
 }
 
-/// The fields of a planned record's [`Planned::inputs`], hashed as they come
-/// (each length-prefixed, so that two sequences never run together).
-#[derive(Default)]
-struct RecordInputs(Vec<u8>);
-
-impl RecordInputs {
-    fn add(&mut self, bytes: &[u8]) -> &mut RecordInputs {
-        self.0
-            .extend_from_slice(&(bytes.len() as u64).to_le_bytes());
-        self.0.extend_from_slice(bytes);
-        self
-    }
-
-    fn finish(&self) -> u128 {
-        crate::hash::content_hash(&self.0)
-    }
-}
-
 /// [`Planned::inputs`] of claim `id`'s record (see [`claim_record`]): the
 /// claim's text, its verdict's label and the outlet of each source it cites.
 fn claim_inputs(site: &Site, id: &str, text_hash: u128) -> u128 {
-    let mut i = RecordInputs::default();
+    let mut i = Fields::default();
     i.add(b"claim")
         .add(id.as_bytes())
         .add(&text_hash.to_le_bytes())
@@ -264,7 +247,7 @@ fn passage_inputs(
     quoting: &[Quoting],
     claims: &HashMap<&str, u128>,
 ) -> u128 {
-    let mut i = RecordInputs::default();
+    let mut i = Fields::default();
     i.add(b"passage")
         .add(doc.id.as_bytes())
         .add(doc.meta.title.as_bytes())

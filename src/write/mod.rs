@@ -62,8 +62,8 @@ use crate::diagnostic::{Code, Diagnostic, Error, Result};
 #[cfg(test)]
 use crate::pipeline::Files;
 
-pub use manifest::{content_hash, MANIFEST, MANIFEST_NEXT};
 use manifest::{Manifest, OnDisk};
+pub use manifest::{MANIFEST, MANIFEST_NEXT};
 
 /// How long a build waits for another build into the same output folder.
 const LOCK_TIMEOUT: Duration = Duration::from_secs(120);
