@@ -335,42 +335,37 @@ pub fn summary(diags: &[Diagnostic]) -> String {
 /// Print `diags` in `format`: for people on standard error, as JSON lines on
 /// standard output (where nothing else goes in that format).
 pub fn print(diags: &[Diagnostic], format: Format) {
-    // Thousands of warnings are written in chunks, each on a core of its own
-    // (a chunk keeps the lines of the texts it quotes), and in their order.
-    use rayon::prelude::*;
-    const CHUNK: usize = 256;
+    // (Made before standard error or output is locked: a thread printing waits for the lock.)
     match format {
         Format::Human => {
             let color = stderr_wants_color();
-            let texts = diags.par_chunks(CHUNK).map(|chunk| {
-                let mut lines = Lines::default();
-                let mut text = String::new();
-                for d in chunk {
-                    text.push_str(&human_in(&mut lines, d, color));
-                    text.push_str("\n\n");
-                }
-                text
-            });
-            // (Made before standard error is locked: a thread printing waits for the lock.)
-            let texts: Vec<String> = texts.collect();
+            let texts = rendered(diags, |lines, d| human_in(lines, d, color) + "\n\n");
             write_all(&mut std::io::stderr().lock(), texts);
         }
         Format::Json => {
-            let texts = diags.par_chunks(CHUNK).map(|chunk| {
-                let mut lines = Lines::default();
-                let mut text = String::new();
-                for d in chunk {
-                    text.push_str(&json_in(&mut lines, d));
-                    text.push('\n');
-                }
-                text
-            });
-            let texts: Vec<String> = texts.collect();
+            let texts = rendered(diags, |lines, d| json_in(lines, d) + "\n");
             let mut out = std::io::stdout().lock();
             write_all(&mut out, texts);
             let _ = out.flush();
         }
     }
+}
+
+/// `diags` as `each` writes them, in chunks made side by side (thousands of
+/// warnings), each keeping the lines of the texts it quotes, in their order.
+fn rendered(
+    diags: &[Diagnostic],
+    each: impl Fn(&mut Lines, &Diagnostic) -> String + Sync,
+) -> Vec<String> {
+    use rayon::prelude::*;
+    const CHUNK: usize = 256;
+    diags
+        .par_chunks(CHUNK)
+        .map(|chunk| {
+            let mut lines = Lines::default();
+            chunk.iter().map(|d| each(&mut lines, d)).collect()
+        })
+        .collect()
 }
 
 fn write_all(out: &mut impl Write, texts: Vec<String>) {
