@@ -328,8 +328,11 @@ fn unsafe_output_folders_are_refused() {
         "keep me"
     );
     // The same after a good build: a file added by hand is never deleted.
+    // (Its folder is walked while the site is made: the site made is
+    // thrown away, and nothing is left beside the folder.)
     build_ok(&root, &root.join("public"));
     write_files(&root, &[("public/extra.html", "mine")]);
+    let public_before = snapshot_dir(&root.join("public"));
     let o = run(&root, &["build"]);
     assert!(!o.status.success());
     assert!(texts(&o).1.contains("extra.html"));
@@ -337,6 +340,23 @@ fn unsafe_output_folders_are_refused() {
         fs::read_to_string(root.join("public/extra.html")).unwrap(),
         "mine"
     );
+    // Also when the site has an error of its own: the folder is what is refused.
+    write_files(&root, &[("content/claims/broken.md", "+++\ntitle = \n+++\n")]);
+    let o = run(&root, &["build"]);
+    assert!(!o.status.success());
+    assert!(
+        texts(&o).1.contains("holds files factbrief did not write (extra.html)"),
+        "{}",
+        texts(&o).1
+    );
+    fs::remove_file(root.join("content/claims/broken.md")).unwrap();
+    assert_eq!(snapshot_dir(&root.join("public")), public_before);
+    let beside: Vec<String> = fs::read_dir(&root)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .filter(|n| n.contains("factbrief-new") || n.contains("factbrief-old"))
+        .collect();
+    assert!(beside.is_empty(), "{beside:?}");
     assert_eq!(snapshot_dir(&root.join("content")), content_before);
 }
 

@@ -182,7 +182,7 @@ enum Staged {
 }
 
 /// The files of a new site put into a folder holding a previous site
-/// (`on_disk`, listed by `previous`), one at a time as they are made:
+/// (listed by `previous`), one at a time as they are made:
 /// [`Staging::put`] compares each with the file there and stages it if it
 /// changed (step 1 of the module documentation), [`Staging::finish`] puts
 /// the staged files in place (steps 2 to 5). Nothing in the output folder is
@@ -191,7 +191,6 @@ pub struct Staging<'a> {
     output: &'a Path,
     staging: PathBuf,
     previous: &'a Manifest,
-    on_disk: &'a OnDisk,
     /// The staging folder's manifest, open for appending once the folder is
     /// made (at the first file to write): each staged name is listed before
     /// its file is written.
@@ -210,13 +209,11 @@ impl<'a> Staging<'a> {
         output: &'a Path,
         staging: PathBuf,
         previous: &'a Manifest,
-        on_disk: &'a OnDisk,
     ) -> Staging<'a> {
         Staging {
             output,
             staging,
             previous,
-            on_disk,
             log: Mutex::new(None),
             next: AtomicUsize::new(0),
             entries: Mutex::new(Vec::new()),
@@ -325,9 +322,10 @@ impl<'a> Staging<'a> {
         out
     }
 
-    /// Put the staged files in place and remove what went away: steps 2 to 5
+    /// Put the staged files in place and remove what went away (what the
+    /// folder holds, `on_disk`, that no file was taken for): steps 2 to 5
     /// of the module documentation.
-    pub fn finish(&self, hooks: &Hooks) -> Result<Outcome> {
+    pub fn finish(&self, on_disk: &OnDisk, hooks: &Hooks) -> Result<Outcome> {
         if self.conflict.load(Ordering::Relaxed) {
             return Ok(Outcome::Conflict);
         }
@@ -339,21 +337,21 @@ impl<'a> Staging<'a> {
                 format!("two files were made for {} (a bug in factbrief)", w[0].path),
             ));
         }
-        let result = self.put_in_place(&entries, hooks);
+        let result = self.put_in_place(&entries, on_disk, hooks);
         // For `sources`, should the caller fall back to the whole folder.
         *lock(&self.entries) = entries;
         result
     }
 
-    fn put_in_place(&self, entries: &[Entry], hooks: &Hooks) -> Result<Outcome> {
+    fn put_in_place(&self, entries: &[Entry], on_disk: &OnDisk, hooks: &Hooks) -> Result<Outcome> {
         let (output, staging) = (self.output, self.staging.as_path());
         let listed = |f: &str| entries.binary_search_by(|e| e.path.as_str().cmp(f)).is_ok();
-        let gone: Vec<&str> = (self.on_disk.files.iter())
+        let gone: Vec<&str> = (on_disk.files.iter())
             .map(String::as_str)
             .filter(|f| !listed(f))
             .collect();
         let needed: BTreeSet<&str> = entries.iter().flat_map(|e| folders_of(&e.path)).collect();
-        let empty: Vec<&str> = (self.on_disk.dirs.iter())
+        let empty: Vec<&str> = (on_disk.dirs.iter())
             .map(String::as_str)
             .filter(|d| !needed.contains(d))
             .collect();
@@ -486,11 +484,11 @@ pub fn write(
     on_disk: &OnDisk,
     hooks: &Hooks,
 ) -> Result<Outcome> {
-    let stage = Staging::new(output, staging.to_path_buf(), previous, on_disk);
+    let stage = Staging::new(output, staging.to_path_buf(), previous);
     files
         .par_iter()
         .try_for_each(|(rel, bytes)| stage.put(rel, bytes))?;
-    stage.finish(hooks)
+    stage.finish(on_disk, hooks)
 }
 
 fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {

@@ -188,6 +188,42 @@ fn absolute(p: &Path) -> PathBuf {
     out
 }
 
+/// The manifest of `output` when it is a folder whose manifest lists files:
+/// a site factbrief wrote, to be written in place (checked with [`owned`]).
+fn listed_site(output: &Path) -> Result<Option<Manifest>> {
+    if !output.is_dir() {
+        // Missing, or a file: see [`check_owned`].
+        return Ok(None);
+    }
+    let manifest = Manifest::read(output);
+    Ok((!manifest.files.is_empty()).then_some(manifest))
+}
+
+/// `on_disk`, what `output` holds, if its `manifest` lists every file of it.
+fn owned(output: &Path, manifest: &Manifest, on_disk: OnDisk) -> Result<OnDisk> {
+    let foreign: Vec<String> = (on_disk.files.iter())
+        .filter(|f| !manifest.files.contains_key(f.as_str()))
+        .cloned()
+        .collect();
+    if foreign.is_empty() {
+        return Ok(on_disk);
+    }
+    Err(refused(output, &foreign))
+}
+
+/// Refusing to write into `output`, which holds `foreign` files.
+fn refused(output: &Path, foreign: &[String]) -> Error {
+    Error::usage_with_help(
+        output,
+        format!(
+            "refusing to write into {}: it holds files factbrief did not write ({}), and a build replaces what it holds",
+            output.display(),
+            some_of(foreign)
+        ),
+        "choose another --output, or move those files away",
+    )
+}
+
 /// Check that `output` holds only files factbrief wrote (or nothing at all);
 /// what it holds and its manifest, when it is there.
 fn check_owned(output: &Path) -> Result<Option<(Manifest, OnDisk)>> {
@@ -208,15 +244,7 @@ fn check_owned(output: &Path) -> Result<Option<(Manifest, OnDisk)>> {
     if foreign.is_empty() {
         return Ok(Some((manifest, on_disk)));
     }
-    Err(Error::usage_with_help(
-        output,
-        format!(
-            "refusing to write into {}: it holds files factbrief did not write ({}), and a build replaces what it holds",
-            output.display(),
-            some_of(&foreign)
-        ),
-        "choose another --output, or move those files away",
-    ))
+    Err(refused(output, &foreign))
 }
 
 /// The manifest of `dir`, what it holds, and the files (relative, with `/`)
@@ -428,7 +456,6 @@ fn stream_with<T>(
 
     let mut warnings = Vec::new();
     recover(&parent, &name, output, hooks, &mut warnings)?;
-    let previous = check_owned(output)?;
     let stamp = unique_stamp();
     let staging = parent.join(format!(".{name}.factbrief-new-{stamp}"));
     let aside = parent.join(format!(".{name}.factbrief-old-{stamp}"));
@@ -439,74 +466,45 @@ fn stream_with<T>(
         hooks,
     };
 
-    // A folder holding a site: only what changed, unless asked for a clean rewrite.
-    let previous = previous.filter(|(_, d)| !d.files.is_empty());
-    if let (Some((manifest, on_disk)), false) = (previous.as_ref(), clean) {
-        let writer = Writer {
-            mode: Mode::InPlace(in_place::Staging::new(
-                output,
-                staging.clone(),
-                manifest,
-                on_disk,
-            )),
-        };
-        let made = make(&writer);
-        let Mode::InPlace(stage) = writer.mode else {
-            unreachable!("made in place")
-        };
-        let value = match made {
-            Ok(v) => v,
-            Err(e) => {
-                let _ = fs::remove_dir_all(&staging);
-                return Err(e);
-            }
-        };
-        let staged = stage.finish(hooks);
-        let first = match staged {
-            Ok(in_place::Outcome::Done {
-                written,
-                unchanged,
-                removed,
-                warnings: mut more,
-            }) => {
-                warnings.append(&mut more);
-                let report = WriteReport {
-                    files: written + unchanged,
-                    written,
-                    unchanged,
-                    removed,
-                    warnings,
-                };
-                return Ok((value, report));
-            }
-            Ok(in_place::Outcome::Conflict) => None,
-            Ok(in_place::Outcome::Failed(e)) => Some(e),
-            Err(e) => {
-                let _ = fs::remove_dir_all(&staging);
-                return Err(e);
-            }
-        };
-        // Nothing was touched (a conflict), or every file is whole and listed,
-        // old or new (a failure halfway): swap in the whole new site, made of
-        // the staged files and those in place. If that fails too, the first
-        // failure is the one to report.
-        let sources = stage.sources();
-        let whole = Folders {
-            staging: parent.join(format!(".{name}.factbrief-new-{}", unique_stamp())),
-            ..whole
-        };
-        let report = whole
-            .fill_from(&sources, on_disk)
-            .and_then(|w| w.finish(warnings));
-        if staging.exists() && (hooks.remove)(&staging).is_err() {
-            // Listed whole: the next build's recovery removes it.
-        }
-        return match (report, first) {
-            (Ok(report), _) => Ok((value, report)),
-            (Err(_), Some(first)) => Err(first),
-            (Err(e), None) => Err(e),
-        };
+    // A folder holding a site: only what changed, unless asked for a clean
+    // rewrite. What it holds (as many folders as pages) is walked while the
+    // site is made, and checked before anything is put in place.
+    let listed = match clean {
+        false => listed_site(output)?,
+        true => None,
+    };
+    if let Some(manifest) = listed {
+        return std::thread::scope(|s| {
+            let walking = s.spawn(|| manifest::walk(output));
+            let writer = Writer {
+                mode: Mode::InPlace(in_place::Staging::new(output, staging.clone(), &manifest)),
+            };
+            let made = make(&writer);
+            let walked = walking
+                .join()
+                .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
+            // A folder with files factbrief did not write is refused, whether or not the site could be made.
+            let on_disk = match walked.and_then(|on_disk| owned(output, &manifest, on_disk)) {
+                Ok(d) => d,
+                Err(e) => {
+                    let _ = fs::remove_dir_all(&staging);
+                    return Err(e);
+                }
+            };
+            let Mode::InPlace(stage) = writer.mode else {
+                unreachable!("made in place")
+            };
+            let value = match made {
+                Ok(v) => v,
+                Err(e) => {
+                    let _ = fs::remove_dir_all(&staging);
+                    return Err(e);
+                }
+            };
+            finish_in_place(stage, &on_disk, whole, warnings, &parent, &name).map(|r| (value, r))
+        });
     }
+    let previous = check_owned(output)?;
     let on_disk = previous.map(|(_, d)| d);
     let writer = Writer {
         mode: Mode::Whole(whole.open(on_disk)?),
@@ -521,6 +519,64 @@ fn stream_with<T>(
             let _ = fs::remove_dir_all(&state.folders.staging);
             Err(e)
         }
+    }
+}
+
+/// Put the files staged by `stage` in place in `whole.output`, which holds
+/// `on_disk`; when they cannot be put in place file by file, swap in the
+/// whole new site instead (see the module documentation).
+fn finish_in_place(
+    stage: in_place::Staging<'_>,
+    on_disk: &OnDisk,
+    whole: Folders<'_>,
+    mut warnings: Vec<Diagnostic>,
+    parent: &Path,
+    name: &str,
+) -> Result<WriteReport> {
+    let hooks = whole.hooks;
+    let staging = whole.staging.clone();
+    let first = match stage.finish(on_disk, hooks) {
+        Ok(in_place::Outcome::Done {
+            written,
+            unchanged,
+            removed,
+            warnings: mut more,
+        }) => {
+            warnings.append(&mut more);
+            return Ok(WriteReport {
+                files: written + unchanged,
+                written,
+                unchanged,
+                removed,
+                warnings,
+            });
+        }
+        Ok(in_place::Outcome::Conflict) => None,
+        Ok(in_place::Outcome::Failed(e)) => Some(e),
+        Err(e) => {
+            let _ = fs::remove_dir_all(&staging);
+            return Err(e);
+        }
+    };
+    // Nothing was touched (a conflict), or every file is whole and listed,
+    // old or new (a failure halfway): swap in the whole new site, made of
+    // the staged files and those in place. If that fails too, the first
+    // failure is the one to report.
+    let sources = stage.sources();
+    let whole = Folders {
+        staging: parent.join(format!(".{name}.factbrief-new-{}", unique_stamp())),
+        ..whole
+    };
+    let report = whole
+        .fill_from(&sources, on_disk)
+        .and_then(|w| w.finish(warnings));
+    if staging.exists() && (hooks.remove)(&staging).is_err() {
+        // Listed whole: the next build's recovery removes it.
+    }
+    match (report, first) {
+        (Ok(report), _) => Ok(report),
+        (Err(_), Some(first)) => Err(first),
+        (Err(e), None) => Err(e),
     }
 }
 
