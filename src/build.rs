@@ -6,6 +6,7 @@ use std::time::{Duration, Instant};
 
 use crate::diagnostic::{Code, Diagnostic, Result};
 use crate::link::cache::LinkCache;
+use crate::load::LoadCache;
 use crate::pipeline::Pipeline;
 use crate::render::reuse::Reuse;
 use crate::render::RenderOptions;
@@ -145,30 +146,60 @@ fn build_then(options: &BuildOptions, done: impl FnOnce(Pipeline)) -> Result<Bui
     let render_options = RenderOptions::cached_in(&cache, true);
     // And the pages of documents whose inputs are the same as then are not
     // rendered again, where the output folder still holds their files; nor
-    // are the sources whose text is the same as then read and scanned again.
-    // (Read while the site's files are.)
+    // are the sources whose text is the same as then read and scanned again
+    // (those two read while the site's files are), nor the files that stand
+    // as they did then read and parsed again (read first).
+    let load_cache = match options.clean {
+        true => LoadCache::default(),
+        false => LoadCache::read(&cache),
+    };
     let (kept, pipeline) = std::thread::scope(|s| {
         let kept = s.spawn(|| match options.clean {
             true => (None, None),
             false => (Reuse::read(&cache), LinkCache::read(&cache)),
         });
-        let pipeline = Pipeline::open_single_run(options.clone(), render_options);
+        let pipeline =
+            Pipeline::open_single_run_cached(options.clone(), render_options, &load_cache);
         // (A panic reading them is one of factbrief's bugs: they are not used.)
         (kept.join().unwrap_or_default(), pipeline)
     });
     let (prior, link_cache) = kept;
-    let mut pipeline = pipeline?
-        .reusing(prior)
-        .with_link_cache(link_cache, Some(cache.clone()));
+    // What loading read is kept while the site is built (whether or not it
+    // then builds: it depends on the files alone), and waited for before
+    // this returns, so that a build never exits halfway through writing it.
+    let keeping = {
+        let dir = cache.clone();
+        std::thread::spawn(move || load_cache.write(&dir))
+    };
+    let kept_load = || {
+        keeping
+            .join()
+            .unwrap_or_else(|_| Err(std::io::Error::other("it panicked (a bug in factbrief)")))
+    };
+    let mut pipeline = match pipeline {
+        Ok(p) => p,
+        Err(e) => {
+            let _ = kept_load();
+            return Err(e);
+        }
+    }
+    .reusing(prior)
+    .with_link_cache(link_cache, Some(cache.clone()));
     let opened = clock.elapsed();
     // Each file is written (staged) as soon as it is rendered, not held until
     // all are: what is left to write once the pipeline is done is putting
     // the staged files in place.
-    let ((mut run, rendered), report) =
-        write::stream_site(&options.root, &output, options.clean, |writer| {
-            let run = pipeline.build_into(writer)?;
-            Ok((run, Instant::now()))
-        })?;
+    let streamed = write::stream_site(&options.root, &output, options.clean, |writer| {
+        let run = pipeline.build_into(writer)?;
+        Ok((run, Instant::now()))
+    });
+    let ((mut run, rendered), report) = match streamed {
+        Ok(r) => r,
+        Err(e) => {
+            let _ = kept_load();
+            return Err(e);
+        }
+    };
     // Reading the files counts as loading.
     if let Some((_, load)) = run.stages.iter_mut().find(|(name, _)| *name == "load") {
         *load += opened;
@@ -197,6 +228,16 @@ fn build_then(options: &BuildOptions, done: impl FnOnce(Pipeline)) -> Result<Bui
                 .with_help("the next build renders every page again; check that the folder beside the output is writable"),
             );
         }
+    }
+    if let Err(e) = kept_load() {
+        warnings.push(
+            Diagnostic::warning(
+                Code::Cleanup,
+                cache.join(crate::load::cache::FILE),
+                format!("could not keep what this build read of each file for the next build: {e}"),
+            )
+            .with_help("the next build reads every file again; check that the folder beside the output is writable"),
+        );
     }
     if let Some(e) = pipeline.link_cache_failed() {
         warnings.push(

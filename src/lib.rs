@@ -46,6 +46,7 @@
 //! and hidden from this documentation: they are not a stable interface.
 
 mod build;
+mod cache_file;
 mod check;
 pub mod diagnostic;
 mod hash;

@@ -19,7 +19,7 @@ use crate::build::BuildOptions;
 use crate::diagnostic::Code;
 use crate::diagnostic::{Diagnostic, Error, Findings, Result};
 use crate::link::{self, Site};
-use crate::load::{Changed, DocId, LoadOptions, Store};
+use crate::load::{Changed, DocId, LoadCache, LoadOptions, Store};
 use crate::render::reuse::{self, Reuse};
 use crate::render::theme::{StaticSource, Theme};
 use crate::render::{self, Fingerprints, Kept, Page, RenderOptions};
@@ -166,7 +166,7 @@ impl Pipeline {
     /// Read the site under `options.root` (its content and theme); nothing is
     /// linked or rendered until [`Pipeline::build`].
     pub fn open(options: BuildOptions, render_options: RenderOptions) -> Result<Pipeline> {
-        Pipeline::open_with(options, render_options, false)
+        Pipeline::open_with(options, render_options, false, None)
     }
 
     /// [`Pipeline::open`] for a single run (`build`, `check`): peak memory
@@ -177,17 +177,30 @@ impl Pipeline {
         options: BuildOptions,
         render_options: RenderOptions,
     ) -> Result<Pipeline> {
-        Pipeline::open_with(options, render_options, true)
+        Pipeline::open_with(options, render_options, true, None)
+    }
+
+    /// [`Pipeline::open_single_run`], taking from `cache` each document
+    /// whose file stands as it did when a build read it, and keeping there
+    /// what the next build may take ([`crate::load::cache`]).
+    pub fn open_single_run_cached(
+        options: BuildOptions,
+        render_options: RenderOptions,
+        cache: &LoadCache,
+    ) -> Result<Pipeline> {
+        Pipeline::open_with(options, render_options, true, Some(cache))
     }
 
     fn open_with(
         options: BuildOptions,
         render_options: RenderOptions,
         single_run: bool,
+        cache: Option<&LoadCache>,
     ) -> Result<Pipeline> {
-        let store = match single_run {
-            true => Store::scan_single_run(&options.root)?,
-            false => Store::scan(&options.root)?,
+        let store = match (single_run, cache) {
+            (true, Some(cache)) => Store::scan_single_run_cached(&options.root, cache)?,
+            (true, None) => Store::scan_single_run(&options.root)?,
+            (false, _) => Store::scan(&options.root)?,
         };
         let theme = Theme::load(&options.root)?;
         Ok(Pipeline {

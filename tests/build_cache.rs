@@ -203,7 +203,7 @@ fn random_edit_sequences_built_with_the_cache_equal_clean_builds() {
                 11 => write_files(&root, &[("i18n/en.toml", &format!("nav_claims = \"Checks {step}\"\n"))]),
                 // A cache file damaged, or of an older version: ignored.
                 12 => {
-                    let file = cache.join(["pages-v1", "link-v1"][rng.next(2)]);
+                    let file = cache.join(["pages-v1", "link-v1", "load-v1"][rng.next(3)]);
                     if let Ok(bytes) = fs::read(&file) {
                         // (Cut as bytes: the cut may fall inside a character.)
                         let damaged = if rng.next(2) == 0 {
@@ -216,6 +216,11 @@ fn random_edit_sequences_built_with_the_cache_equal_clean_builds() {
                 }
                 // Nothing changed.
                 _ => {}
+            }
+            // Every other step, the files settled (taken from load-v1 as
+            // they stand), with edits of the same size told by their change time.
+            if step % 2 == 1 {
+                age(&root);
             }
             let want = clean_build(&root, &scratch);
             let got = build(&root, &out, false);
@@ -345,6 +350,122 @@ fn what_linking_found_in_a_source_is_reused_only_for_the_same_text_and_questions
     }
 }
 
+/// Set the modification time of every file of `content/` an hour back, as
+/// files copied or checked out with their times kept are: a build reads
+/// them settled (see `load-v1`).
+fn age(root: &Path) {
+    let then = std::time::SystemTime::now() - std::time::Duration::from_secs(3600);
+    for entry in walkdir::WalkDir::new(root.join("content")) {
+        let entry = entry.unwrap();
+        if entry.file_type().is_file() {
+            let file = fs::File::options().write(true).open(entry.path()).unwrap();
+            file.set_modified(then).unwrap();
+        }
+    }
+}
+
+/// Replace the body of the cache file `file` by `edit` of it, under a
+/// checksum that agrees; what it was.
+fn rewrite_kept(file: &Path, edit: impl Fn(&str) -> String) -> Vec<u8> {
+    let bytes = fs::read(file).unwrap();
+    let mut parts = bytes.splitn(4, |b| *b == b'\n');
+    let (header, stamp, _, body) = (
+        parts.next().unwrap(),
+        parts.next().unwrap(),
+        parts.next().unwrap(),
+        parts.next().unwrap(),
+    );
+    let body = edit(std::str::from_utf8(body).unwrap());
+    let mut changed = [header, b"\n", stamp, b"\n"].concat();
+    changed.extend(format!("{}\n{body}", crc32fast::hash(body.as_bytes())).into_bytes());
+    fs::write(file, &changed).unwrap();
+    changed
+}
+
+/// A build takes a document from `load-v1` instead of reading its file when
+/// the file stands as it did (size, times, inode) and had settled; when it
+/// stands otherwise with the same text, the parse kept is still taken; any
+/// other text is read, even of the same size under the same modification
+/// time. Shown by changing a statement kept there, under a checksum that
+/// agrees. `--clean` takes nothing from it.
+#[test]
+fn load_v1_is_taken_for_files_that_stand_as_they_did() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path().join("site");
+    small_site(&root);
+    let out = dir.path().join("public");
+    let file = dir.path().join(".public.factbrief-cache").join("load-v1");
+    let page = out.join("claims/troops/index.html");
+    let statement = "Russia had about 100,000 troops at the border.";
+    let shows = |text: &str| fs::read_to_string(&page).unwrap().contains(text);
+    // (Its page is kept when the claim's text is the same: made again here.)
+    let build = |clean: bool| {
+        let _ = fs::remove_file(&page);
+        build(&root, &out, clean).expect("a build")
+    };
+    age(&root);
+    build(false);
+    let kept = rewrite_kept(&file, |body| {
+        assert_eq!(
+            body.matches(statement).count(),
+            2,
+            "the claim's fields and text are kept"
+        );
+        body.replacen(
+            &format!("\"claim\":\"{statement}"),
+            &format!("\"claim\":\"{statement} (kept)"),
+            1,
+        )
+    });
+    build(false);
+    assert!(shows("(kept)"), "the statement was not taken from load-v1");
+    assert!(
+        fs::read(&file).unwrap() == kept,
+        "load-v1 written again with nothing changed"
+    );
+    // Touched: read, and its parse still taken for the same text.
+    age(&root);
+    build(false);
+    assert!(shows("(kept)"), "the parse of the same text was not taken");
+    // Another text of the same size, under the same modification time: read.
+    let claim = root.join("content/claims/troops.md");
+    let modified = fs::metadata(&claim).unwrap().modified().unwrap();
+    replace_in(
+        &root,
+        "content/claims/troops.md",
+        "about 100,000",
+        "about 900,000",
+    );
+    fs::File::options()
+        .write(true)
+        .open(&claim)
+        .unwrap()
+        .set_modified(modified)
+        .unwrap();
+    build(false);
+    assert!(
+        shows("about 900,000") && !shows("(kept)"),
+        "an edit of the same size was not read"
+    );
+    // A clean build takes nothing from it.
+    replace_in(
+        &root,
+        "content/claims/troops.md",
+        "about 900,000",
+        "about 100,000",
+    );
+    age(&root);
+    build(false);
+    rewrite_kept(&file, |body| {
+        body.replacen(statement, &format!("{statement} (kept)"), 1)
+    });
+    build(true);
+    assert!(
+        shows(statement) && !shows("(kept)"),
+        "--clean took from load-v1"
+    );
+}
+
 /// A build takes what an earlier one found in a source from `link-v1`
 /// (shown here by changing a warning kept there, with a checksum that
 /// agrees): so does `check`, which leaves the file as it was; `--clean` does not.
@@ -369,23 +490,13 @@ fn link_v1_is_what_the_next_build_and_check_take_and_clean_ignores() {
     };
     warned(&build(&root, &out, false).expect("a build").warnings, false);
     // The warning as kept, changed, under a checksum that agrees.
-    let bytes = fs::read(&file).unwrap();
-    let mut parts = bytes.splitn(4, |b| *b == b'\n');
-    let (header, stamp, _, body) = (
-        parts.next().unwrap(),
-        parts.next().unwrap(),
-        parts.next().unwrap(),
-        parts.next().unwrap(),
-    );
-    let body = String::from_utf8(body.to_vec()).unwrap();
-    assert!(
-        body.contains("is not a web address"),
-        "the warning is kept in link-v1"
-    );
-    let body = body.replace("is not a web address", "is not a web address (kept)");
-    let mut changed = [header, b"\n", stamp, b"\n"].concat();
-    changed.extend(format!("{}\n{body}", crc32fast::hash(body.as_bytes())).into_bytes());
-    fs::write(&file, &changed).unwrap();
+    let changed = rewrite_kept(&file, |body| {
+        assert!(
+            body.contains("is not a web address"),
+            "the warning is kept in link-v1"
+        );
+        body.replace("is not a web address", "is not a web address (kept)")
+    });
     let options = BuildOptions {
         output: Some(out.clone()),
         ..BuildOptions::new(&root)
@@ -537,7 +648,7 @@ fn what_cannot_be_kept_in_the_cache_folder_is_a_warning() {
     let out = dir.path().join("public");
     let cache = dir.path().join(".public.factbrief-cache");
     // A folder (not empty) where each file would be renamed to.
-    for name in ["link-v1", "pages-v1"] {
+    for name in ["link-v1", "pages-v1", "load-v1"] {
         fs::create_dir_all(cache.join(name).join("in the way")).unwrap();
     }
     for round in ["first", "second"] {
@@ -551,6 +662,10 @@ fn what_cannot_be_kept_in_the_cache_folder_is_a_warning() {
             (
                 "pages-v1",
                 "could not keep what this build made of each page for the next build",
+            ),
+            (
+                "load-v1",
+                "could not keep what this build read of each file for the next build",
             ),
         ] {
             let w = (report.warnings.iter())

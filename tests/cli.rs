@@ -341,11 +341,16 @@ fn unsafe_output_folders_are_refused() {
         "mine"
     );
     // Also when the site has an error of its own: the folder is what is refused.
-    write_files(&root, &[("content/claims/broken.md", "+++\ntitle = \n+++\n")]);
+    write_files(
+        &root,
+        &[("content/claims/broken.md", "+++\ntitle = \n+++\n")],
+    );
     let o = run(&root, &["build"]);
     assert!(!o.status.success());
     assert!(
-        texts(&o).1.contains("holds files factbrief did not write (extra.html)"),
+        texts(&o)
+            .1
+            .contains("holds files factbrief did not write (extra.html)"),
         "{}",
         texts(&o).1
     );

@@ -25,7 +25,6 @@
 //! rendered, reads it and notices. The site built is that of the texts loaded.
 
 use std::collections::{HashMap, HashSet};
-use std::fs;
 use std::io;
 use std::path::Path;
 use std::sync::{Arc, OnceLock};
@@ -35,7 +34,7 @@ use serde_json::value::RawValue;
 
 use super::{LinkAt, Outcome, SourceScan};
 use crate::diagnostic::Diagnostic;
-use crate::hash::{content_hash, program_stamp};
+use crate::hash::content_hash;
 use crate::load::{Document, SourceMeta};
 
 /// The name of the file in the cache folder (its version is in the name and in its first line).
@@ -71,17 +70,8 @@ impl LinkCache {
     /// The findings kept in the cache folder `dir`; `None` if there are none,
     /// or the file is of another version or program, or is not whole.
     pub fn read(dir: &Path) -> Option<LinkCache> {
-        let bytes = fs::read(dir.join(FILE)).ok()?;
-        let mut lines = bytes.splitn(4, |b| *b == b'\n');
-        if lines.next()? != HEADER.as_bytes() || lines.next()? != program_stamp().as_bytes() {
-            return None;
-        }
-        let sum: u32 = std::str::from_utf8(lines.next()?).ok()?.parse().ok()?;
-        let body = lines.next()?;
-        if crc32fast::hash(body) != sum {
-            return None;
-        }
-        let entries = serde_json::from_slice(body).ok()?;
+        let body = crate::cache_file::read(dir, FILE, HEADER)?;
+        let entries = serde_json::from_slice(&body).ok()?;
         Some(LinkCache { entries })
     }
 
@@ -89,15 +79,7 @@ impl LinkCache {
     /// then renamed over the last ones).
     pub fn write(&self, dir: &Path) -> io::Result<()> {
         let body = serde_json::to_vec(&self.entries)?;
-        let mut bytes = format!(
-            "{HEADER}\n{}\n{}\n",
-            program_stamp(),
-            crc32fast::hash(&body)
-        )
-        .into_bytes();
-        bytes.extend_from_slice(&body);
-        drop(body);
-        crate::write::replace_file(dir, FILE, &bytes)
+        crate::cache_file::write(dir, FILE, HEADER, &body)
     }
 
     /// The entry of `doc`'s file, taken out (as written: see [`Entry::decode`]).
@@ -242,6 +224,8 @@ pub(super) mod exact_f64 {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::hash::program_stamp;
+    use std::fs;
 
     fn sample() -> Entry {
         let warning = Diagnostic::warning(

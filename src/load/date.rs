@@ -6,7 +6,7 @@ use std::fmt;
 
 use chrono::{DateTime, Datelike, FixedOffset, NaiveDate, NaiveDateTime};
 use serde::de::{self, Deserializer, MapAccess, Visitor};
-use serde::Deserialize;
+use serde::{Deserialize, Serialize, Serializer};
 
 /// A calendar date, optionally with a time of day and UTC offset.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -23,6 +23,17 @@ impl Date {
     /// Parse `YYYY-MM-DD`, an RFC 3339 date-time, or a local date-time.
     pub fn parse(s: &str) -> Result<Date, String> {
         let s = s.trim();
+        // (The common form, without parsing a pattern: briefings have thousands of dates.)
+        if let [y1, y2, y3, y4, b'-', m1, m2, b'-', d1, d2] = *s.as_bytes() {
+            let digits = [y1, y2, y3, y4, m1, m2, d1, d2];
+            if digits.iter().all(u8::is_ascii_digit) {
+                let n = |ds: &[u8]| ds.iter().fold(0, |n, d| n * 10 + u32::from(d - b'0'));
+                let (y, m, d) = (n(&digits[..4]), n(&digits[4..6]), n(&digits[6..]));
+                if let Some(d) = NaiveDate::from_ymd_opt(y as i32, m, d) {
+                    return Ok(Date::Day(d));
+                }
+            }
+        }
         if let Ok(d) = NaiveDate::parse_from_str(s, "%Y-%m-%d") {
             return Ok(Date::Day(d));
         }
@@ -115,6 +126,24 @@ impl Ord for Date {
 impl fmt::Display for Date {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(&self.iso())
+    }
+}
+
+/// As a string [`Date::parse`] reads back as the same date (for the load
+/// cache); an error for a date it would not.
+impl Serialize for Date {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let text = match self {
+            Date::Day(_) => self.iso(),
+            Date::Local(dt) => dt.format("%Y-%m-%dT%H:%M:%S%.f").to_string(),
+            Date::Zoned(dt) => dt.to_rfc3339(),
+        };
+        match Date::parse(&text) {
+            Ok(back) if back.same_as(self) => serializer.serialize_str(&text),
+            _ => Err(serde::ser::Error::custom(format!(
+                "{text} does not read back"
+            ))),
+        }
     }
 }
 

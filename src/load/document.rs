@@ -348,8 +348,120 @@ impl Document<SourceMeta> {
     }
 }
 
+/// A document as the load cache keeps it ([`super::cache`]), borrowed to be
+/// written; read back as [`Stored`].
+#[derive(Serialize)]
+pub(super) struct StoredRef<'a, M> {
+    id: &'a str,
+    file: &'a std::path::Path,
+    meta: &'a M,
+    text: &'a str,
+    front_matter: (usize, usize),
+    body: (usize, usize),
+    body_line: usize,
+    keys: Vec<(&'a str, u32)>,
+    entries: Vec<(u32, Vec<(&'a str, u32)>)>,
+    front_matter_line: u32,
+    /// [`OnDisk::hash`], when the body was left on disk.
+    on_disk: Option<u128>,
+}
+
+/// A document as the load cache keeps it: see [`StoredRef`].
+#[derive(Deserialize)]
+pub(super) struct Stored<M> {
+    id: String,
+    file: PathBuf,
+    meta: M,
+    text: String,
+    front_matter: (usize, usize),
+    body: (usize, usize),
+    body_line: usize,
+    keys: Vec<(String, u32)>,
+    entries: Vec<(u32, Vec<(String, u32)>)>,
+    front_matter_line: u32,
+    on_disk: Option<u128>,
+}
+
+impl<M> Document<M> {
+    /// This document as the load cache keeps it.
+    pub(super) fn stored(&self) -> StoredRef<'_, M> {
+        let pair = |r: &std::ops::Range<usize>| (r.start, r.end);
+        StoredRef {
+            id: &self.id,
+            file: &self.file,
+            meta: &self.meta,
+            text: &self.text,
+            front_matter: pair(&self.front_matter),
+            body: pair(&self.body),
+            body_line: self.body_line,
+            keys: self.spans.keys.clone(),
+            entries: (self.spans.entries.iter())
+                .map(|e| (e.line, e.fields.clone()))
+                .collect(),
+            front_matter_line: self.spans.front_matter_line,
+            on_disk: self.on_disk.as_ref().map(|d| d.hash),
+        }
+    }
+
+    /// The document `stored` keeps, read from `path` (where a body left on
+    /// disk is read again), with its spans named among `fields` and
+    /// `entry_fields`; `None` if it does not hold together.
+    pub(super) fn from_stored(
+        stored: Stored<M>,
+        path: &std::path::Path,
+        (fields, entry_fields): (&[&'static str], &[&'static str]),
+    ) -> Option<Document<M>> {
+        let text = stored.text;
+        let range = |(start, end): (usize, usize)| {
+            (start <= end && text.get(start..end).is_some()).then_some(start..end)
+        };
+        let front_matter = range(stored.front_matter)?;
+        // A body left on disk is past the end of the text held.
+        let body = match stored.on_disk {
+            Some(_) if stored.body.0 == text.len() && stored.body.0 <= stored.body.1 => {
+                stored.body.0..stored.body.1
+            }
+            Some(_) => return None,
+            None => range(stored.body)?,
+        };
+        let named = |known: &[&'static str], name: &str| known.iter().copied().find(|k| *k == name);
+        let keys = (stored.keys.iter())
+            .map(|(k, l)| Some((named(fields, k)?, *l)))
+            .collect::<Option<Vec<_>>>()?;
+        let entries = (stored.entries.iter())
+            .map(|(line, fs)| {
+                let fields = (fs.iter())
+                    .map(|(k, l)| Some((named(entry_fields, k)?, *l)))
+                    .collect::<Option<Vec<_>>>()?;
+                Some(EntrySpan {
+                    line: *line,
+                    fields,
+                })
+            })
+            .collect::<Option<Vec<_>>>()?;
+        Some(Document {
+            id: stored.id,
+            file: stored.file,
+            meta: stored.meta,
+            text: Arc::from(text),
+            spans: Spans {
+                keys,
+                entries,
+                front_matter_line: stored.front_matter_line,
+            },
+            front_matter,
+            body,
+            body_line: stored.body_line,
+            on_disk: stored.on_disk.map(|hash| OnDisk {
+                path: path.to_path_buf(),
+                hash,
+            }),
+        })
+    }
+}
+
 /// `content/_index.md`: the briefing's settings and overview.
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct IndexMeta {
     /// The briefing's title.
@@ -446,7 +558,7 @@ impl SourceKind {
 }
 
 /// `content/sources/<id>.md`: a document the claims are checked against.
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct SourceMeta {
     /// Headline or document title.
@@ -529,7 +641,7 @@ impl Stance {
 }
 
 /// `content/claims/<id>.md`: a statement checked against sources.
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct ClaimMeta {
     /// The statement being checked.
@@ -575,7 +687,7 @@ pub enum ClaimantType {
 }
 
 /// A correction or update of a claim after publication.
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct Correction {
     /// When it was made.
@@ -603,7 +715,7 @@ impl ClaimMeta {
 }
 
 /// One `[[evidence]]` entry of a claim.
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct EvidenceMeta {
     /// The cited source's id.
@@ -622,7 +734,7 @@ impl EvidenceMeta {
 }
 
 /// `content/pages/<id>.md`: a free page.
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct PageMeta {
     /// Page title.

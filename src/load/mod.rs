@@ -3,6 +3,7 @@
 //! Reads `_index.md`, `sources/`, `claims/` and `pages/`, checks ids and
 //! front matter, and reports every problem found, not just the first.
 
+pub mod cache;
 pub mod date;
 pub mod document;
 pub mod front_matter;
@@ -18,6 +19,8 @@ use serde::de::DeserializeOwned;
 
 use crate::diagnostic::Code;
 use crate::diagnostic::{Diagnostic, Diagnostics, Result};
+use crate::hash::content_hash;
+pub use cache::LoadCache;
 pub use date::Date;
 pub use document::*;
 
@@ -89,7 +92,7 @@ pub enum Changed {
 impl Store {
     /// Read every file of `content/` under `root`.
     pub fn scan(root: &Path) -> Result<Store> {
-        Store::scan_with(root, false)
+        Store::scan_with(root, false, None)
     }
 
     /// [`Store::scan`] for a single build: the sources' bodies are left on
@@ -97,10 +100,17 @@ impl Store {
     /// sources' fields and what linking finds in them, not all their texts.
     /// (A rebuild keeps the texts: it re-reads only what changed.)
     pub fn scan_single_run(root: &Path) -> Result<Store> {
-        Store::scan_with(root, true)
+        Store::scan_with(root, true, None)
     }
 
-    fn scan_with(root: &Path, lean: bool) -> Result<Store> {
+    /// [`Store::scan_single_run`], taking from `cache` each document whose
+    /// file stands as it did when a build read it (and keeping there what
+    /// the next build may take: see [`cache`]).
+    pub fn scan_single_run_cached(root: &Path, cache: &LoadCache) -> Result<Store> {
+        Store::scan_with(root, true, Some(cache))
+    }
+
+    fn scan_with(root: &Path, lean: bool, cache: Option<&LoadCache>) -> Result<Store> {
         let content_dir = root.join("content");
         if !content_dir.is_dir() {
             return Err(crate::diagnostic::Error::Content(vec![Diagnostic::error(
@@ -145,9 +155,10 @@ impl Store {
         for d in stray_files(root, &content_dir) {
             store.problems.entry(d.file.clone()).or_default().push(d);
         }
-        store.sources = scan_kind(root, Kind::Source, lean, &mut store.problems);
-        store.claims = scan_kind(root, Kind::Claim, lean, &mut store.problems);
-        store.pages = scan_kind(root, Kind::Page, lean, &mut store.problems);
+        let problems = &mut store.problems;
+        store.sources = scan_kind(root, Kind::Source, lean, cache, problems);
+        store.claims = scan_kind(root, Kind::Claim, lean, cache, problems);
+        store.pages = scan_kind(root, Kind::Page, lean, cache, problems);
         Ok(store)
     }
 
@@ -433,7 +444,7 @@ fn sort<M>(
 }
 
 /// The front matter of a kind of document.
-trait Meta: DeserializeOwned + Send + Sync {
+trait Meta: DeserializeOwned + serde::Serialize + Send + Sync {
     /// Its field names, for "did you mean".
     const FIELDS: &'static [&'static str];
     /// The fields of its `[[evidence]]` entries, to locate.
@@ -503,11 +514,13 @@ fn bad_id(rel_path: &Path, bad: id::BadId) -> Diagnostic {
 }
 
 /// Every `.md` file of `content/<kind>/`, parsed, by id (as for a single
-/// build when `lean`, see [`Meta::single_run`]); other problems go to `problems`.
+/// build when `lean`, see [`Meta::single_run`], taken from `cache` where it
+/// can be); other problems go to `problems`.
 fn scan_kind<M: Meta>(
     root: &Path,
     kind: Kind,
     lean: bool,
+    cache: Option<&LoadCache>,
     problems: &mut BTreeMap<PathBuf, Vec<Diagnostic>>,
 ) -> BTreeMap<String, Slot<M>> {
     let folder = root.join("content").join(kind.folder());
@@ -570,12 +583,16 @@ fn scan_kind<M: Meta>(
         .par_iter()
         .map(|file| {
             let id = id::from_path(&folder, file).map_err(|bad| bad_id(&rel(root, file), bad))?;
-            let slot = read_document::<M>(root, file, id.clone(), M::FIELDS, M::ENTRY_FIELDS)
-                .map(|d| match lean {
-                    true => M::single_run(d, file),
-                    false => d,
-                })
-                .map(Arc::new);
+            let slot = match cache {
+                Some(cache) if lean => load_cached::<M>(cache, root, file, &id),
+                _ => read_document::<M>(root, file, id.clone(), M::FIELDS, M::ENTRY_FIELDS).map(
+                    |d| match lean {
+                        true => M::single_run(d, file),
+                        false => d,
+                    },
+                ),
+            }
+            .map(Arc::new);
             Ok((id, slot))
         })
         .collect();
@@ -631,11 +648,53 @@ fn read_document<M: DeserializeOwned>(
     entry_fields: &[&'static str],
 ) -> std::result::Result<Document<M>, Vec<Diagnostic>> {
     let relpath = rel(root, file);
+    let text = read_text(file, &relpath)?;
+    parse_text(text, relpath, id, (fields, entry_fields))
+}
+
+/// A document for a single build ([`Meta::single_run`]) of the file `file`,
+/// taken from `cache` when it vouches for it, else read (and kept there).
+fn load_cached<M: Meta>(
+    cache: &LoadCache,
+    root: &Path,
+    file: &Path,
+    id: &str,
+) -> std::result::Result<Document<M>, Vec<Diagnostic>> {
+    let relpath = rel(root, file);
+    let fields = (M::FIELDS, M::ENTRY_FIELDS);
+    // (Taken before the file is looked at: a change meanwhile is not settled.)
+    let now = std::time::SystemTime::now();
+    let stat = std::fs::metadata(file).ok().filter(|m| m.is_file());
+    let key = relpath.to_str().map(str::to_owned);
+    let (Some(key), Some(stat)) = (key.as_deref(), stat.as_ref().map(cache::Stat::of)) else {
+        let doc = read_document(root, file, id.to_owned(), fields.0, fields.1)?;
+        return Ok(M::single_run(doc, file));
+    };
+    let same = match cache.take::<M>(key, id, file, stat, fields) {
+        cache::Taken::Whole(doc) => return Ok(doc),
+        cache::Taken::Read(same) => same,
+    };
+    let text = read_text(file, &relpath)?;
+    let reused = same.and_then(|(hash, at)| {
+        (content_hash(text.as_bytes()) == hash)
+            .then(|| cache.same_text::<M>(&at, (key, id), file, fields))
+            .flatten()
+    });
+    let doc = match reused {
+        Some(doc) => doc,
+        None => M::single_run(parse_text(text, relpath, id.to_owned(), fields)?, file),
+    };
+    cache.put(key, &doc, stat, now, doc.text_hash());
+    Ok(doc)
+}
+
+/// The text of `file` (`relpath` in messages) as parsed: control characters dropped, line ends made `\n`.
+fn read_text(file: &Path, relpath: &Path) -> std::result::Result<Arc<str>, Vec<Diagnostic>> {
     let bytes = std::fs::read(file)
         .map_err(|e| {
             Diagnostic::error(
                 Code::Unreadable,
-                &relpath,
+                relpath,
                 format!("cannot read the file: {e}"),
             )
             .with_help("check that it exists and is readable")
@@ -649,14 +708,23 @@ fn read_document<M: DeserializeOwned>(
                 valid,
             );
             // Located, but shown without an excerpt: only readable text of the site is shown.
-            Diagnostic::error(Code::NotUtf8, &relpath, "the file is not valid UTF-8 text")
+            Diagnostic::error(Code::NotUtf8, relpath, "the file is not valid UTF-8 text")
                 .at(line, col)
                 .with_help(
                     "save it as UTF-8 (most editors offer this under \"Save with encoding\")",
                 )
         })
         .map_err(|d| vec![d])?;
-    let text: Arc<str> = Arc::from(front_matter::clean_text(raw));
+    Ok(Arc::from(front_matter::clean_text(raw)))
+}
+
+/// The document `id` of the file `relpath`, whose text is `text`.
+fn parse_text<M: DeserializeOwned>(
+    text: Arc<str>,
+    relpath: PathBuf,
+    id: String,
+    (fields, entry_fields): (&[&'static str], &[&'static str]),
+) -> std::result::Result<Document<M>, Vec<Diagnostic>> {
     // Problems are shown with the text they were found in.
     let split =
         front_matter::split(&text, &relpath).map_err(|d| vec![d.with_text(text.clone())])?;

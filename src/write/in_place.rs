@@ -205,11 +205,7 @@ pub struct Staging<'a> {
 impl<'a> Staging<'a> {
     /// Ready to stage into `staging` (made when first needed) the files of a
     /// new site for `output`.
-    pub fn new(
-        output: &'a Path,
-        staging: PathBuf,
-        previous: &'a Manifest,
-    ) -> Staging<'a> {
+    pub fn new(output: &'a Path, staging: PathBuf, previous: &'a Manifest) -> Staging<'a> {
         Staging {
             output,
             staging,

@@ -1,0 +1,421 @@
+//! What loading found in each file of `content/`, kept in the cache folder
+//! between builds (the file `load-v1`), so that a build reads and parses
+//! again only the files that changed.
+//!
+//! For each document file read without a problem, by its path: how the file
+//! stood when it was read (size, modification and change times, inode and
+//! device), the content hash of its text, and the document as parsed (its
+//! fields, its text as held and where its front matter's fields sit). A
+//! build takes the entry instead of reading the file when the file stands as
+//! it did then. A file that stands otherwise (touched, checked out again,
+//! copied back) is read, and its parse is still taken from the entry when its
+//! text has the same hash.
+//!
+//! A file modified within [`SETTLE`] before it was read could be modified
+//! again within the same tick of the file system's clock, leaving it standing
+//! as it did: its entry is not trusted on how the file stands, only on its
+//! hash (the file is read again), until a build reads it settled. The change
+//! time is in the key because no program can set it: a file written with the
+//! same size and an old modification time (`cp -p`, `rsync -t`, `touch -d`)
+//! still stands otherwise. (Only a program writing a file twice within one
+//! tick, the same size and setting the same old modification time each
+//! time, while a build reads it in between, could go unnoticed.)
+//!
+//! Only a single run (`build`) uses it: its sources' bodies are left on disk,
+//! and the entries hold them so. The file is framed by [`crate::cache_file`]
+//! (another version or program, cut short or corrupt: not read), and
+//! replaced whenever a build read any file (or one went away).
+
+use std::collections::HashMap;
+use std::fs;
+use std::io;
+use std::path::Path;
+use std::sync::Mutex;
+use std::time::{Duration, SystemTime};
+
+use serde::de::DeserializeOwned;
+use serde::{Deserialize, Serialize};
+
+use super::document::{Document, Stored, StoredRef};
+
+/// The name of the file in the cache folder (its version is in the name and in its first line).
+pub const FILE: &str = "load-v1";
+const HEADER: &str = "factbrief load cache, version 1";
+
+/// How long after it last changed a file's standing is trusted to tell its text.
+pub const SETTLE: Duration = Duration::from_secs(2);
+
+/// How a file stood when it was read.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub(super) struct Stat {
+    size: u64,
+    /// Modification and change times, in seconds and nanoseconds.
+    modified: (i64, i64),
+    changed: (i64, i64),
+    inode: u64,
+    device: u64,
+}
+
+impl Stat {
+    /// How the file of `meta` stands.
+    pub(super) fn of(meta: &fs::Metadata) -> Stat {
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::MetadataExt;
+            Stat {
+                size: meta.size(),
+                modified: (meta.mtime(), meta.mtime_nsec()),
+                changed: (meta.ctime(), meta.ctime_nsec()),
+                inode: meta.ino(),
+                device: meta.dev(),
+            }
+        }
+        #[cfg(not(unix))]
+        {
+            let since = |t: io::Result<SystemTime>| {
+                t.ok()
+                    .and_then(|t| t.duration_since(SystemTime::UNIX_EPOCH).ok())
+                    .map_or((0, 0), |d| {
+                        (d.as_secs() as i64, i64::from(d.subsec_nanos()))
+                    })
+            };
+            Stat {
+                size: meta.len(),
+                modified: since(meta.modified()),
+                changed: since(meta.created()),
+                inode: 0,
+                device: 0,
+            }
+        }
+    }
+
+    /// Whether the file had not been modified for [`SETTLE`] at `now` (a
+    /// clock set back, or a time in the future, is not settled).
+    pub(super) fn settled(&self, now: SystemTime) -> bool {
+        let last = self.modified;
+        let Ok(now) = now.duration_since(SystemTime::UNIX_EPOCH) else {
+            return false;
+        };
+        let now = (now.as_secs() as i64, i64::from(now.subsec_nanos()));
+        let settle = (SETTLE.as_secs() as i64, 0);
+        (last.0 + settle.0, last.1) < now
+    }
+}
+
+/// One file's entry, borrowed to be written.
+#[derive(Serialize)]
+struct EntryRef<'a, M> {
+    stat: Stat,
+    settled: bool,
+    /// [`crate::hash::content_hash`] of the whole text as parsed.
+    hash: u128,
+    doc: StoredRef<'a, M>,
+}
+
+/// One file's entry as read back.
+#[derive(Deserialize)]
+struct Entry<M> {
+    stat: Stat,
+    settled: bool,
+    hash: u128,
+    doc: Stored<M>,
+}
+
+/// The entries the last build kept, by file path relative to the site root
+/// (each read when its file is loaded), and those this load makes for the
+/// next one.
+///
+/// The file's body is a line per file, in path order: its path, a tab, and
+/// its entry in JSON (which has no line break of its own). Indexing it takes
+/// a look for each line's ends; an entry kept as it was is written back
+/// from the same bytes.
+#[derive(Debug, Default)]
+pub struct LoadCache {
+    body: String,
+    /// Where each file's entry is in `body`.
+    index: HashMap<Box<str>, std::ops::Range<usize>>,
+    next: Mutex<Next>,
+}
+
+#[derive(Debug, Default)]
+struct Next {
+    entries: Vec<(String, Kept)>,
+    /// Whether any entry differs from the one read.
+    changed: bool,
+}
+
+/// An entry for the next build.
+#[derive(Debug)]
+enum Kept {
+    /// The one read, at this place of the body.
+    Read(std::ops::Range<usize>),
+    /// A new one.
+    New(String),
+}
+
+/// What [`LoadCache::take`] found for a file.
+pub(super) enum Taken<M> {
+    /// The document, as the entry keeps it: the file need not be read.
+    Whole(Document<M>),
+    /// The file must be read; if its text has this hash, the entry's
+    /// document (at this place of the body) is its parse ([`LoadCache::same_text`]).
+    Read(Option<(u128, std::ops::Range<usize>)>),
+}
+
+impl LoadCache {
+    /// The entries kept in the cache folder `dir`; none if the file is
+    /// missing, of another version or program, or not whole.
+    pub fn read(dir: &Path) -> LoadCache {
+        // (Checked as text once, so that each entry is read as text unchecked.)
+        let body = crate::cache_file::read(dir, FILE, HEADER)
+            .and_then(|b| String::from_utf8(b).ok())
+            .unwrap_or_default();
+        let mut index = HashMap::new();
+        let mut at = 0;
+        while let Some(len) = body[at..].find('\n') {
+            let line = &body[at..at + len];
+            if let Some(tab) = line.find('\t') {
+                index.insert(line[..tab].into(), at + tab + 1..at + len);
+            }
+            at += len + 1;
+        }
+        LoadCache {
+            body,
+            index,
+            next: Mutex::default(),
+        }
+    }
+
+    fn entry<M: DeserializeOwned>(&self, at: &std::ops::Range<usize>) -> Option<Entry<M>> {
+        serde_json::from_str(self.body.get(at.clone())?).ok()
+    }
+
+    /// The document `id` of the file `rel` (at `path`), which stands as
+    /// `stat`, when its entry is vouched for by the stat; else what reading
+    /// the file may still reuse.
+    pub(super) fn take<M: DeserializeOwned>(
+        &self,
+        rel: &str,
+        id: &str,
+        path: &Path,
+        stat: Stat,
+        fields: (&[&'static str], &[&'static str]),
+    ) -> Taken<M> {
+        let Some(at) = self.index.get(rel) else {
+            return Taken::Read(None);
+        };
+        let Some(entry) = self.entry::<M>(at) else {
+            return Taken::Read(None);
+        };
+        if entry.stat != stat || !entry.settled {
+            return Taken::Read(Some((entry.hash, at.clone())));
+        }
+        match Document::from_stored(entry.doc, path, fields) {
+            Some(doc) if doc.id == id && doc.file == Path::new(rel) => {
+                self.keep(rel, Kept::Read(at.clone()), false);
+                Taken::Whole(doc)
+            }
+            _ => Taken::Read(None),
+        }
+    }
+
+    /// The document `id` of the file `rel` that the entry at `at` (as
+    /// [`LoadCache::take`] gave it) keeps, for the file read again at
+    /// `path`, its text having the entry's hash.
+    pub(super) fn same_text<M: DeserializeOwned>(
+        &self,
+        at: &std::ops::Range<usize>,
+        (rel, id): (&str, &str),
+        path: &Path,
+        fields: (&[&'static str], &[&'static str]),
+    ) -> Option<Document<M>> {
+        let entry = self.entry::<M>(at)?;
+        Document::from_stored(entry.doc, path, fields)
+            .filter(|doc| doc.id == id && doc.file == Path::new(rel))
+    }
+
+    /// Keep `doc`, read from a file that stood as `stat` at `now` and whose
+    /// whole text has hash `hash`, for the next build.
+    pub(super) fn put<M: Serialize>(
+        &self,
+        rel: &str,
+        doc: &Document<M>,
+        stat: Stat,
+        now: SystemTime,
+        hash: u128,
+    ) {
+        let entry = EntryRef {
+            stat,
+            settled: stat.settled(now),
+            hash,
+            doc: doc.stored(),
+        };
+        // (A date that would not read back is not kept, nor a path that
+        // would not fit its line: the file is read next time.)
+        if rel.contains(['\t', '\n']) {
+            return;
+        }
+        if let Ok(json) = serde_json::to_string(&entry) {
+            self.keep(rel, Kept::New(json), true);
+        }
+    }
+
+    fn keep(&self, rel: &str, entry: Kept, changed: bool) {
+        let mut next = self.next.lock().unwrap_or_else(|p| p.into_inner());
+        next.changed |= changed;
+        next.entries.push((rel.to_owned(), entry));
+    }
+
+    /// Keep the entries of this load in the cache folder `dir`, unless they
+    /// are those read (whole, under a temporary name, then renamed).
+    pub fn write(self, dir: &Path) -> io::Result<()> {
+        let next = self.next.into_inner().unwrap_or_else(|p| p.into_inner());
+        if !next.changed && next.entries.len() == self.index.len() {
+            return Ok(());
+        }
+        let mut entries = next.entries;
+        // (In path order, so the same files make the same file.)
+        entries.sort_unstable_by(|a, b| a.0.cmp(&b.0));
+        let body_read = &self.body;
+        fn json<'a>(body: &'a str, kept: &'a Kept) -> &'a [u8] {
+            match kept {
+                Kept::Read(at) => body[at.clone()].as_bytes(),
+                Kept::New(json) => json.as_bytes(),
+            }
+        }
+        let size = (entries.iter())
+            .map(|(p, e)| p.len() + json(body_read, e).len() + 2)
+            .sum();
+        let mut body = Vec::with_capacity(size);
+        for (path, entry) in &entries {
+            body.extend_from_slice(path.as_bytes());
+            body.push(b'\t');
+            body.extend_from_slice(json(body_read, entry));
+            body.push(b'\n');
+        }
+        crate::cache_file::write(dir, FILE, HEADER, &body)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::load::ClaimMeta;
+
+    const CLAIM: &str = "+++\nclaim = \"A\"\nverdict = \"true\"\nreviewed = 2022-01-05\n\n[[evidence]]\nsource = \"s\"\nstance = \"supports\"\n+++\nBody.\n";
+    const FIELDS: (&[&str], &[&str]) = (ClaimMeta::FIELDS, crate::load::EvidenceMeta::FIELDS);
+
+    fn at(secs: u64) -> SystemTime {
+        SystemTime::UNIX_EPOCH + Duration::from_secs(secs)
+    }
+
+    #[test]
+    fn an_entry_is_taken_on_its_stat_only_once_settled() {
+        let dir = tempfile::tempdir().unwrap();
+        let file = dir.path().join("content/claims/a.md");
+        fs::create_dir_all(file.parent().unwrap()).unwrap();
+        fs::write(&file, CLAIM).unwrap();
+        let doc = super::super::read_document::<ClaimMeta>(
+            dir.path(),
+            &file,
+            "a".into(),
+            FIELDS.0,
+            FIELDS.1,
+        )
+        .unwrap();
+        let stat = Stat::of(&fs::metadata(&file).unwrap());
+        let modified =
+            SystemTime::UNIX_EPOCH + Duration::new(stat.modified.0 as u64, stat.modified.1 as u32);
+        let rel = "content/claims/a.md";
+        for (now, settled) in [
+            (modified, false),
+            (modified + Duration::from_millis(1900), false),
+            (modified + Duration::from_millis(2100), true),
+            (modified - Duration::from_secs(60), false),
+        ] {
+            let cache = LoadCache::default();
+            cache.put(rel, &doc, stat, now, doc.text_hash());
+            let kept = dir.path().join("cache");
+            cache.write(&kept).unwrap();
+            let read = LoadCache::read(&kept);
+            match read.take::<ClaimMeta>(rel, "a", &file, stat, FIELDS) {
+                Taken::Whole(back) => {
+                    assert!(settled, "taken unsettled at {now:?}");
+                    assert_eq!(format!("{back:?}"), format!("{doc:?}"));
+                }
+                Taken::Read(Some((hash, at))) => {
+                    assert!(!settled, "not taken settled at {now:?}");
+                    assert_eq!(hash, doc.text_hash());
+                    let back = read.same_text::<ClaimMeta>(&at, (rel, "a"), &file, FIELDS);
+                    assert_eq!(format!("{:?}", back.unwrap()), format!("{doc:?}"));
+                    // Not for another file or id.
+                    assert!(read
+                        .same_text::<ClaimMeta>(&at, (rel, "b"), &file, FIELDS)
+                        .is_none());
+                }
+                Taken::Read(None) => panic!("no entry"),
+            }
+            // Standing otherwise: read again, whether settled or not.
+            let other = Stat {
+                changed: (stat.changed.0 + 1, stat.changed.1),
+                ..stat
+            };
+            assert!(matches!(
+                read.take::<ClaimMeta>(rel, "a", &file, other, FIELDS),
+                Taken::Read(Some(_))
+            ));
+            assert!(matches!(
+                read.take::<ClaimMeta>("content/claims/b.md", "b", &file, stat, FIELDS),
+                Taken::Read(None)
+            ));
+        }
+        assert!(Stat {
+            modified: (10, 0),
+            ..stat
+        }
+        .settled(at(13)));
+        assert!(!Stat {
+            modified: (10, 0),
+            ..stat
+        }
+        .settled(at(12)));
+    }
+
+    #[test]
+    fn the_file_is_written_again_only_when_an_entry_changed() {
+        let dir = tempfile::tempdir().unwrap();
+        let file = dir.path().join("a.md");
+        fs::write(&file, CLAIM).unwrap();
+        let doc = super::super::read_document::<ClaimMeta>(
+            dir.path(),
+            &file,
+            "a".into(),
+            FIELDS.0,
+            FIELDS.1,
+        )
+        .unwrap();
+        let stat = Stat::of(&fs::metadata(&file).unwrap());
+        let kept = dir.path().join("cache");
+        let cache = LoadCache::default();
+        cache.put("a.md", &doc, stat, at(u32::MAX.into()), doc.text_hash());
+        // Not kept: a path that would not fit its line.
+        cache.put("b\n.md", &doc, stat, at(u32::MAX.into()), doc.text_hash());
+        cache.write(&kept).unwrap();
+        let first = fs::read(kept.join(FILE)).unwrap();
+        assert_eq!(String::from_utf8_lossy(&first).matches(".md\t").count(), 1);
+        // Every entry taken as it was: not written again.
+        let read = LoadCache::read(&kept);
+        assert!(matches!(
+            read.take::<ClaimMeta>("a.md", "a", &file, stat, FIELDS),
+            Taken::Whole(_)
+        ));
+        fs::remove_file(kept.join(FILE)).unwrap();
+        read.write(&kept).unwrap();
+        assert!(!kept.join(FILE).exists());
+        // The file gone: written without it.
+        fs::write(kept.join(FILE), &first).unwrap();
+        LoadCache::read(&kept).write(&kept).unwrap();
+        let after = crate::cache_file::read(&kept, FILE, HEADER).unwrap();
+        assert!(after.is_empty(), "{after:?}");
+    }
+}
