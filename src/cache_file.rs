@@ -25,16 +25,28 @@ pub fn read(dir: &Path, name: &str, header: &str) -> Option<Vec<u8>> {
         return None;
     }
     let start = body.as_ptr() as usize - bytes.as_ptr() as usize;
-    Some(bytes.split_off(start))
+    bytes.drain(..start);
+    Some(bytes)
 }
 
 /// Replace the file `name` of the cache folder `dir` (made if need be) with
 /// `body` under `header`, whole (written under a temporary name, then renamed).
 pub fn write(dir: &Path, name: &str, header: &str, body: &[u8]) -> io::Result<()> {
-    let mut bytes =
-        format!("{header}\n{}\n{}\n", program_stamp(), crc32fast::hash(body)).into_bytes();
-    bytes.extend_from_slice(body);
-    crate::write::replace_file(dir, name, &bytes)
+    write_pieces(dir, name, header, &[body])
+}
+
+/// [`write`] with a body made of `pieces`, one after the other (written as
+/// they are, not gathered first).
+pub fn write_pieces(dir: &Path, name: &str, header: &str, pieces: &[&[u8]]) -> io::Result<()> {
+    let mut sum = crc32fast::Hasher::new();
+    for piece in pieces {
+        sum.update(piece);
+    }
+    let head = format!("{header}\n{}\n{}\n", program_stamp(), sum.finalize());
+    crate::write::replace_file_with(dir, name, |out| {
+        out.write_all(head.as_bytes())?;
+        pieces.iter().try_for_each(|piece| out.write_all(piece))
+    })
 }
 
 #[cfg(test)]

@@ -333,9 +333,24 @@ fn unsafe_output_folders_are_refused() {
     build_ok(&root, &root.join("public"));
     write_files(&root, &[("public/extra.html", "mine")]);
     let public_before = snapshot_dir(&root.join("public"));
+    // (An edit, so that the refused build has made and staged pages.)
+    replace_in(
+        &root,
+        "content/claims/troops.md",
+        "Analysis.",
+        "Analysis, revised.",
+    );
+    let beside = || -> Vec<String> {
+        fs::read_dir(&root)
+            .unwrap()
+            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+            .filter(|n| n.contains("factbrief-new") || n.contains("factbrief-old"))
+            .collect()
+    };
     let o = run(&root, &["build"]);
     assert!(!o.status.success());
     assert!(texts(&o).1.contains("extra.html"));
+    assert!(beside().is_empty(), "{:?}", beside());
     assert_eq!(
         fs::read_to_string(root.join("public/extra.html")).unwrap(),
         "mine"
@@ -355,13 +370,14 @@ fn unsafe_output_folders_are_refused() {
         texts(&o).1
     );
     fs::remove_file(root.join("content/claims/broken.md")).unwrap();
+    replace_in(
+        &root,
+        "content/claims/troops.md",
+        "Analysis, revised.",
+        "Analysis.",
+    );
     assert_eq!(snapshot_dir(&root.join("public")), public_before);
-    let beside: Vec<String> = fs::read_dir(&root)
-        .unwrap()
-        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
-        .filter(|n| n.contains("factbrief-new") || n.contains("factbrief-old"))
-        .collect();
-    assert!(beside.is_empty(), "{beside:?}");
+    assert!(beside().is_empty(), "{:?}", beside());
     assert_eq!(snapshot_dir(&root.join("content")), content_before);
 }
 

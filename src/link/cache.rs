@@ -12,10 +12,11 @@
 //! asks nothing of it the entry does not hold, takes the entry instead of
 //! reading the source's body; anything else scans it as before.
 //!
-//! The file starts with its version and the stamp of the program that wrote
-//! it (a rebuilt factbrief may scan differently, so it reads nothing another
-//! build of it wrote), then a checksum of the rest: a file of another
-//! version or program, cut short or corrupt is ignored (and safe to delete).
+//! The file is framed by [`crate::cache_file`]: its version, the stamp of the
+//! program that wrote it (a rebuilt factbrief may scan differently, so it
+//! reads nothing another build of it wrote), then a checksum of the rest: a
+//! file of another version or program, cut short or corrupt is ignored (and
+//! safe to delete).
 //! It is replaced as soon as a build has linked (whether or not the build
 //! then succeeds: what it holds depends on the sources' texts alone).
 //!

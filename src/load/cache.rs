@@ -90,8 +90,14 @@ impl Stat {
     }
 
     /// Whether the file had not been modified for [`SETTLE`] at `now` (a
-    /// clock set back, or a time in the future, is not settled).
+    /// clock set back, or a time in the future, is not settled). Never,
+    /// outside Unix: there is no change time to tell a file written with an
+    /// old modification time, so every file is read (and its parse taken
+    /// when its text is the same).
     pub(super) fn settled(&self, now: SystemTime) -> bool {
+        if cfg!(not(unix)) {
+            return false;
+        }
         let last = self.modified;
         let Ok(now) = now.duration_since(SystemTime::UNIX_EPOCH) else {
             return false;
@@ -211,7 +217,9 @@ impl LoadCache {
             return Taken::Read(Some((entry.hash, at.clone())));
         }
         match Document::from_stored(entry.doc, path, fields) {
-            Some(doc) if doc.id == id && doc.file == Path::new(rel) => {
+            Some(doc)
+                if doc.id == id && doc.file == Path::new(rel) && doc.text_hash() == entry.hash =>
+            {
                 self.keep(rel, Kept::Read(at.clone()), false);
                 Taken::Whole(doc)
             }
@@ -230,8 +238,9 @@ impl LoadCache {
         fields: (&[&'static str], &[&'static str]),
     ) -> Option<Document<M>> {
         let entry = self.entry::<M>(at)?;
-        Document::from_stored(entry.doc, path, fields)
-            .filter(|doc| doc.id == id && doc.file == Path::new(rel))
+        Document::from_stored(entry.doc, path, fields).filter(|doc| {
+            doc.id == id && doc.file == Path::new(rel) && doc.text_hash() == entry.hash
+        })
     }
 
     /// Keep `doc`, read from a file that stood as `stat` at `now` and whose
@@ -283,17 +292,11 @@ impl LoadCache {
                 Kept::New(json) => json.as_bytes(),
             }
         }
-        let size = (entries.iter())
-            .map(|(p, e)| p.len() + json(body_read, e).len() + 2)
-            .sum();
-        let mut body = Vec::with_capacity(size);
+        let mut pieces: Vec<&[u8]> = Vec::with_capacity(entries.len() * 4);
         for (path, entry) in &entries {
-            body.extend_from_slice(path.as_bytes());
-            body.push(b'\t');
-            body.extend_from_slice(json(body_read, entry));
-            body.push(b'\n');
+            pieces.extend([path.as_bytes(), b"\t", json(body_read, entry), b"\n"]);
         }
-        crate::cache_file::write(dir, FILE, HEADER, &body)
+        crate::cache_file::write_pieces(dir, FILE, HEADER, &pieces)
     }
 }
 

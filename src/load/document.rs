@@ -253,14 +253,7 @@ impl<M> Document<M> {
     /// The whole text as parsed, read again from the file its body was left
     /// in; an error when it is not the text that was loaded.
     fn read_again(&self, disk: &OnDisk) -> std::result::Result<String, Diagnostic> {
-        let changed = || {
-            Diagnostic::error(
-                Code::Unreadable,
-                &self.file,
-                "the file changed while the site was being built",
-            )
-            .with_help("build again")
-        };
+        let changed = || self.changed();
         // Only a regular file is read (the path was one when loaded; a pipe or
         // a device put in its place since would block or never end).
         let bytes = std::fs::File::open(&disk.path)
@@ -286,6 +279,16 @@ impl<M> Document<M> {
             true => Ok(text),
             false => Err(changed()),
         }
+    }
+
+    /// The file is not what was loaded.
+    fn changed(&self) -> Diagnostic {
+        Diagnostic::error(
+            Code::Unreadable,
+            &self.file,
+            "the file changed while the site was being built",
+        )
+        .with_help("build again")
     }
 
     /// [`content_hash`] of the whole text as parsed.
@@ -340,9 +343,12 @@ impl Document<SourceMeta> {
         match &self.on_disk {
             None => Ok(Cow::Borrowed(&self.text[self.body.clone()])),
             Some(disk) => {
-                let mut text = self.read_again(disk)?;
-                text.truncate(self.body.end);
-                Ok(Cow::Owned(text.split_off(self.body.start)))
+                let text = self.read_again(disk)?;
+                match text.get(self.body.clone()) {
+                    Some(body) => Ok(Cow::Owned(body.to_owned())),
+                    // (Only where the body was kept wrongly: its text is the one loaded.)
+                    None => Err(self.changed()),
+                }
             }
         }
     }
@@ -461,7 +467,7 @@ impl<M> Document<M> {
 }
 
 /// `content/_index.md`: the briefing's settings and overview.
-#[derive(Debug, Clone, Deserialize, Serialize)]
+#[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct IndexMeta {
     /// The briefing's title.

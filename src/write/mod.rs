@@ -4,7 +4,9 @@
 //! There are two ways, chosen under the lock (below):
 //!
 //! - **In place** ([`in_place`]), into a folder holding a site factbrief
-//!   wrote: each file is compared with the one there (by the content hash
+//!   wrote (its manifest lists files; what it holds is walked while the site
+//!   is made, and a file the manifest does not list refuses the folder
+//!   before anything is put in place): each file is compared with the one there (by the content hash
 //!   and size its manifest keeps, or byte for byte), and only the new
 //!   and changed files are written, each into a staging folder beside the
 //!   output folder and then renamed over its old version; the files that went
@@ -14,7 +16,8 @@
 //!   what a build killed at any point leaves (every file whole, old or new,
 //!   and listed; the next build finishes the work) and what a reader of the
 //!   folder sees meanwhile are documented in that module.
-//! - **Whole folder**, for a missing or empty output folder, for `--clean`,
+//! - **Whole folder**, for a missing output folder or one whose manifest
+//!   lists no file (an empty one), for `--clean`,
 //!   and where the new site cannot be put in place file by file (a file where
 //!   the new site has a folder, or the reverse; or a rename failed halfway):
 //!   the new site is written into a staging folder beside the output folder,
@@ -113,9 +116,24 @@ fn rename_file(from: &Path, to: &Path) -> io::Result<()> {
 /// `bytes`, whole: written under a temporary name, then renamed over it (for
 /// the files of the cache folder). The temporary file is removed if either fails.
 pub fn replace_file(dir: &Path, name: &str, bytes: &[u8]) -> io::Result<()> {
+    replace_file_with(dir, name, |file| file.write_all(bytes))
+}
+
+/// [`replace_file`], the new file's bytes written by `write`.
+pub fn replace_file_with(
+    dir: &Path,
+    name: &str,
+    write: impl FnOnce(&mut dyn Write) -> io::Result<()>,
+) -> io::Result<()> {
     fs::create_dir_all(dir)?;
     let temporary = dir.join(format!("{name}.{}.tmp", std::process::id()));
-    let done = fs::write(&temporary, bytes).and_then(|()| fs::rename(&temporary, dir.join(name)));
+    let done = fs::File::create(&temporary)
+        .and_then(|file| {
+            let mut out = io::BufWriter::with_capacity(1 << 16, file);
+            write(&mut out)?;
+            out.flush()
+        })
+        .and_then(|()| fs::rename(&temporary, dir.join(name)));
     if done.is_err() {
         let _ = fs::remove_file(&temporary);
     }
@@ -190,21 +208,18 @@ fn absolute(p: &Path) -> PathBuf {
 
 /// The manifest of `output` when it is a folder whose manifest lists files:
 /// a site factbrief wrote, to be written in place (checked with [`owned`]).
-fn listed_site(output: &Path) -> Result<Option<Manifest>> {
+fn listed_site(output: &Path) -> Option<Manifest> {
     if !output.is_dir() {
         // Missing, or a file: see [`check_owned`].
-        return Ok(None);
+        return None;
     }
     let manifest = Manifest::read(output);
-    Ok((!manifest.files.is_empty()).then_some(manifest))
+    (!manifest.files.is_empty()).then_some(manifest)
 }
 
 /// `on_disk`, what `output` holds, if its `manifest` lists every file of it.
 fn owned(output: &Path, manifest: &Manifest, on_disk: OnDisk) -> Result<OnDisk> {
-    let foreign: Vec<String> = (on_disk.files.iter())
-        .filter(|f| !manifest.files.contains_key(f.as_str()))
-        .cloned()
-        .collect();
+    let foreign = unlisted(manifest, &on_disk);
     if foreign.is_empty() {
         return Ok(on_disk);
     }
@@ -240,11 +255,9 @@ fn check_owned(output: &Path) -> Result<Option<(Manifest, OnDisk)>> {
             "choose another --output",
         ));
     }
-    let (manifest, on_disk, foreign) = foreign_files(output)?;
-    if foreign.is_empty() {
-        return Ok(Some((manifest, on_disk)));
-    }
-    Err(refused(output, &foreign))
+    let manifest = Manifest::read(output);
+    let on_disk = owned(output, &manifest, manifest::walk(output)?)?;
+    Ok(Some((manifest, on_disk)))
 }
 
 /// The manifest of `dir`, what it holds, and the files (relative, with `/`)
@@ -252,11 +265,16 @@ fn check_owned(output: &Path) -> Result<Option<(Manifest, OnDisk)>> {
 fn foreign_files(dir: &Path) -> Result<(Manifest, OnDisk, Vec<String>)> {
     let manifest = Manifest::read(dir);
     let on_disk = manifest::walk(dir)?;
-    let foreign = (on_disk.files.iter())
+    let foreign = unlisted(&manifest, &on_disk);
+    Ok((manifest, on_disk, foreign))
+}
+
+/// The files of `on_disk` (relative, with `/`) that `manifest` does not list.
+fn unlisted(manifest: &Manifest, on_disk: &OnDisk) -> Vec<String> {
+    (on_disk.files.iter())
         .filter(|f| !manifest.files.contains_key(f.as_str()))
         .cloned()
-        .collect();
-    Ok((manifest, on_disk, foreign))
+        .collect()
 }
 
 /// The first three of `names`, and how many more.
@@ -470,7 +488,7 @@ fn stream_with<T>(
     // rewrite. What it holds (as many folders as pages) is walked while the
     // site is made, and checked before anything is put in place.
     let listed = match clean {
-        false => listed_site(output)?,
+        false => listed_site(output),
         true => None,
     };
     if let Some(manifest) = listed {
@@ -480,9 +498,10 @@ fn stream_with<T>(
                 mode: Mode::InPlace(in_place::Staging::new(output, staging.clone(), &manifest)),
             };
             let made = make(&writer);
-            let walked = walking
-                .join()
-                .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
+            let walked = walking.join().unwrap_or_else(|panic| {
+                let _ = fs::remove_dir_all(&staging);
+                std::panic::resume_unwind(panic)
+            });
             // A folder with files factbrief did not write is refused, whether or not the site could be made.
             let on_disk = match walked.and_then(|on_disk| owned(output, &manifest, on_disk)) {
                 Ok(d) => d,
