@@ -312,21 +312,23 @@ mod tests {
         SystemTime::UNIX_EPOCH + Duration::from_secs(secs)
     }
 
+    /// The claim file `rel` of the site `root`, written: its path, its
+    /// document and how it stands.
+    fn claim_file(root: &Path, rel: &str) -> (std::path::PathBuf, Document<ClaimMeta>, Stat) {
+        let file = root.join(rel);
+        fs::create_dir_all(file.parent().unwrap()).unwrap();
+        fs::write(&file, CLAIM).unwrap();
+        let doc =
+            super::super::read_document::<ClaimMeta>(root, &file, "a".into(), FIELDS.0, FIELDS.1)
+                .unwrap();
+        let stat = Stat::of(&fs::metadata(&file).unwrap());
+        (file, doc, stat)
+    }
+
     #[test]
     fn an_entry_is_taken_on_its_stat_only_once_settled() {
         let dir = tempfile::tempdir().unwrap();
-        let file = dir.path().join("content/claims/a.md");
-        fs::create_dir_all(file.parent().unwrap()).unwrap();
-        fs::write(&file, CLAIM).unwrap();
-        let doc = super::super::read_document::<ClaimMeta>(
-            dir.path(),
-            &file,
-            "a".into(),
-            FIELDS.0,
-            FIELDS.1,
-        )
-        .unwrap();
-        let stat = Stat::of(&fs::metadata(&file).unwrap());
+        let (file, doc, stat) = claim_file(dir.path(), "content/claims/a.md");
         let modified =
             SystemTime::UNIX_EPOCH + Duration::new(stat.modified.0 as u64, stat.modified.1 as u32);
         let rel = "content/claims/a.md";
@@ -387,17 +389,7 @@ mod tests {
     #[test]
     fn the_file_is_written_again_only_when_an_entry_changed() {
         let dir = tempfile::tempdir().unwrap();
-        let file = dir.path().join("a.md");
-        fs::write(&file, CLAIM).unwrap();
-        let doc = super::super::read_document::<ClaimMeta>(
-            dir.path(),
-            &file,
-            "a".into(),
-            FIELDS.0,
-            FIELDS.1,
-        )
-        .unwrap();
-        let stat = Stat::of(&fs::metadata(&file).unwrap());
+        let (file, doc, stat) = claim_file(dir.path(), "a.md");
         let kept = dir.path().join("cache");
         let cache = LoadCache::default();
         cache.put("a.md", &doc, stat, at(u32::MAX.into()), doc.text_hash());
