@@ -493,7 +493,15 @@ fn stream_with<T>(
     };
     if let Some(manifest) = listed {
         return std::thread::scope(|s| {
-            let walking = s.spawn(|| manifest::walk(output));
+            // (On a pool of its own: in the build's pool its folders would
+            // wait behind every page.)
+            let walking =
+                s.spawn(
+                    || match rayon::ThreadPoolBuilder::new().num_threads(1).build() {
+                        Ok(own) => own.install(|| manifest::walk(output)),
+                        Err(_) => manifest::walk(output),
+                    },
+                );
             let writer = Writer {
                 mode: Mode::InPlace(in_place::Staging::new(output, staging.clone(), &manifest)),
             };
