@@ -216,10 +216,8 @@ impl LoadCache {
         if entry.stat != stat || !entry.settled {
             return Taken::Read(Some((entry.hash, at.clone())));
         }
-        match Document::from_stored(entry.doc, path, fields) {
-            Some(doc)
-                if doc.id == id && doc.file == Path::new(rel) && doc.text_hash() == entry.hash =>
-            {
+        match Document::from_stored(entry.doc, entry.hash, path, fields) {
+            Some(doc) if doc.id == id && doc.file == Path::new(rel) => {
                 self.keep(rel, Kept::Read(at.clone()), false);
                 Taken::Whole(doc)
             }
@@ -238,9 +236,8 @@ impl LoadCache {
         fields: (&[&'static str], &[&'static str]),
     ) -> Option<Document<M>> {
         let entry = self.entry::<M>(at)?;
-        Document::from_stored(entry.doc, path, fields).filter(|doc| {
-            doc.id == id && doc.file == Path::new(rel) && doc.text_hash() == entry.hash
-        })
+        Document::from_stored(entry.doc, entry.hash, path, fields)
+            .filter(|doc| doc.id == id && doc.file == Path::new(rel))
     }
 
     /// Keep `doc`, read from a file that stood as `stat` at `now` and whose

@@ -368,8 +368,9 @@ pub(super) struct StoredRef<'a, M> {
     keys: Vec<(&'a str, u32)>,
     entries: Vec<(u32, Vec<(&'a str, u32)>)>,
     front_matter_line: u32,
-    /// [`OnDisk::hash`], when the body was left on disk.
-    on_disk: Option<u128>,
+    /// Whether the body was left on disk (its [`OnDisk::hash`] is the
+    /// entry's hash of the whole text).
+    on_disk: bool,
 }
 
 /// A document as the load cache keeps it: see [`StoredRef`].
@@ -385,7 +386,7 @@ pub(super) struct Stored<M> {
     keys: Vec<(String, u32)>,
     entries: Vec<(u32, Vec<(String, u32)>)>,
     front_matter_line: u32,
-    on_disk: Option<u128>,
+    on_disk: bool,
 }
 
 impl<M> Document<M> {
@@ -405,15 +406,17 @@ impl<M> Document<M> {
                 .map(|e| (e.line, e.fields.clone()))
                 .collect(),
             front_matter_line: self.spans.front_matter_line,
-            on_disk: self.on_disk.as_ref().map(|d| d.hash),
+            on_disk: self.on_disk.is_some(),
         }
     }
 
-    /// The document `stored` keeps, read from `path` (where a body left on
-    /// disk is read again), with its spans named among `fields` and
-    /// `entry_fields`; `None` if it does not hold together.
+    /// The document `stored` keeps, of a file whose whole text has hash
+    /// `hash`, read from `path` (where a body left on disk is read again),
+    /// with its spans named among `fields` and `entry_fields`; `None` if it
+    /// does not hold together.
     pub(super) fn from_stored(
         stored: Stored<M>,
+        hash: u128,
         path: &std::path::Path,
         (fields, entry_fields): (&[&'static str], &[&'static str]),
     ) -> Option<Document<M>> {
@@ -424,11 +427,11 @@ impl<M> Document<M> {
         let front_matter = range(stored.front_matter)?;
         // A body left on disk is past the end of the text held.
         let body = match stored.on_disk {
-            Some(_) if stored.body.0 == text.len() && stored.body.0 <= stored.body.1 => {
+            true if stored.body.0 == text.len() && stored.body.0 <= stored.body.1 => {
                 stored.body.0..stored.body.1
             }
-            Some(_) => return None,
-            None => range(stored.body)?,
+            true => return None,
+            false => range(stored.body)?,
         };
         let named = |known: &[&'static str], name: &str| known.iter().copied().find(|k| *k == name);
         let keys = (stored.keys.iter())
@@ -458,7 +461,7 @@ impl<M> Document<M> {
             front_matter,
             body,
             body_line: stored.body_line,
-            on_disk: stored.on_disk.map(|hash| OnDisk {
+            on_disk: stored.on_disk.then(|| OnDisk {
                 path: path.to_path_buf(),
                 hash,
             }),

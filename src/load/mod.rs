@@ -675,16 +675,23 @@ fn load_cached<M: Meta>(
         cache::Taken::Read(same) => same,
     };
     let text = read_text(file, &relpath)?;
-    let reused = same.and_then(|(hash, at)| {
-        (content_hash(text.as_bytes()) == hash)
-            .then(|| cache.same_text::<M>(&at, (key, id), file, fields))
-            .flatten()
-    });
+    // (Hashed here only when there is a parse to compare with: parsing a
+    // source hashes its text anyway.)
+    let hash = same.as_ref().map(|_| content_hash(text.as_bytes()));
+    let reused = same
+        .filter(|(kept, _)| Some(*kept) == hash)
+        .and_then(|(_, at)| cache.same_text::<M>(&at, (key, id), file, fields));
     let doc = match reused {
         Some(doc) => doc,
         None => M::single_run(parse_text(text, relpath, id.to_owned(), fields)?, file),
     };
-    cache.put(key, &doc, stat, now, doc.text_hash());
+    cache.put(
+        key,
+        &doc,
+        stat,
+        now,
+        hash.unwrap_or_else(|| doc.text_hash()),
+    );
     Ok(doc)
 }
 

@@ -511,8 +511,11 @@ fn stream_with<T>(
                 std::panic::resume_unwind(panic)
             });
             // A folder with files factbrief did not write is refused, whether or not the site could be made.
-            let on_disk = match walked.and_then(|on_disk| owned(output, &manifest, on_disk)) {
-                Ok(d) => d,
+            let (on_disk, value) = match walked
+                .and_then(|on_disk| owned(output, &manifest, on_disk))
+                .and_then(|on_disk| Ok((on_disk, made?)))
+            {
+                Ok(both) => both,
                 Err(e) => {
                     let _ = fs::remove_dir_all(&staging);
                     return Err(e);
@@ -520,13 +523,6 @@ fn stream_with<T>(
             };
             let Mode::InPlace(stage) = writer.mode else {
                 unreachable!("made in place")
-            };
-            let value = match made {
-                Ok(v) => v,
-                Err(e) => {
-                    let _ = fs::remove_dir_all(&staging);
-                    return Err(e);
-                }
             };
             finish_in_place(stage, &on_disk, whole, warnings, &parent, &name).map(|r| (value, r))
         });
