@@ -810,8 +810,11 @@ impl Pipeline {
         // template context has the fingerprint it had (see [`reuse`]).
         let prior_files = prior.listings(self.reuse_next.as_ref());
         let held = |p: &str| self.pages.contains_key(p);
+        // The pages of documents are kept by their inputs' fingerprint.
+        let next = self.reuse_next.as_ref();
+        let by_inputs = |p: &str| next.is_some_and(|n| n.pages.contains_key(p));
         let kept = match sink {
-            Some(_) => Kept::in_folder(&prior_files),
+            Some(_) => Kept::in_folder(&prior_files, &by_inputs),
             None => Kept::new(&self.fingerprints, &held),
         };
         let (rendered, indexed) = match render_pages(

@@ -86,8 +86,12 @@ enum Held<'a> {
     Nothing,
     /// Fingerprints, and whether a page's bytes are still held.
     InMemory(&'a Fingerprints, &'a (dyn Fn(&str) -> bool + Sync)),
-    /// By output path, the fingerprint and the content hash of the file.
-    InFolder(&'a HashMap<String, (u128, u128)>),
+    /// By output path, the fingerprint and the content hash of the file;
+    /// and the pages known by their inputs instead (see [`Kept::needs_print`]).
+    InFolder(
+        &'a HashMap<String, (u128, u128)>,
+        &'a (dyn Fn(&str) -> bool + Sync),
+    ),
 }
 
 impl<'a> Kept<'a> {
@@ -104,8 +108,23 @@ impl<'a> Kept<'a> {
 
     /// The pages a build wrote into the output folder: by path, the
     /// fingerprint each was rendered with and the content hash of its file.
-    pub fn in_folder(files: &'a HashMap<String, (u128, u128)>) -> Kept<'a> {
-        Kept(Held::InFolder(files))
+    /// The pages `by_inputs` accepts are known by the fingerprint of their
+    /// inputs ([`super::reuse`]), not of their context: none is made for them.
+    pub fn in_folder(
+        files: &'a HashMap<String, (u128, u128)>,
+        by_inputs: &'a (dyn Fn(&str) -> bool + Sync),
+    ) -> Kept<'a> {
+        Kept(Held::InFolder(files, by_inputs))
+    }
+
+    /// Whether the page at `path` needs the fingerprint of its template
+    /// context: not when it is known otherwise. (Written out, a source's page
+    /// context is about a tenth of a full build's work.)
+    pub fn needs_print(&self, path: &str) -> bool {
+        match self.0 {
+            Held::InFolder(_, by_inputs) => !by_inputs(path),
+            _ => true,
+        }
     }
 
     /// The fingerprint kept for the page at `path`, if its bytes are held
@@ -114,7 +133,7 @@ impl<'a> Kept<'a> {
         match self.0 {
             Held::Nothing => None,
             Held::InMemory(prints, held) => prints.get(path).filter(|_| held(path)),
-            Held::InFolder(files) => files.get(path).map(|f| f.0),
+            Held::InFolder(files, _) => files.get(path).map(|f| f.0),
         }
     }
 
@@ -123,7 +142,7 @@ impl<'a> Kept<'a> {
     /// the sink vouches that the file holds it.
     pub fn file(&self, path: &str) -> Option<u128> {
         match self.0 {
-            Held::InFolder(files) => files.get(path).map(|f| f.1),
+            Held::InFolder(files, _) => files.get(path).map(|f| f.1),
             _ => None,
         }
     }

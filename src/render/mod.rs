@@ -562,11 +562,8 @@ impl<'a> Renderer<'a> {
                 return Ok(Made::Unchanged(path));
             }
         }
-        let mut cx = self.fill(
-            page,
-            &path,
-            fingerprint::Inputs::context(self.global, template),
-        );
+        let global = self.global.filter(|_| self.kept.needs_print(&path));
+        let mut cx = self.fill(page, &path, fingerprint::Inputs::context(global, template));
         if let Some(d) = cx.failed.take() {
             return Err(d);
         }

@@ -474,8 +474,16 @@ impl Translations {
     /// The form of plural family `key` for count `n`.
     pub fn plural(&self, key: &str, n: u64) -> Option<&str> {
         let cat = plural_category(&self.lang, n);
-        self.get(&format!("{key}_{cat}"))
-            .or_else(|| self.get(&format!("{key}_other")))
+        let mut form = String::with_capacity(key.len() + 6);
+        form.push_str(key);
+        form.push('_');
+        form.push_str(cat);
+        self.get(&form)
+            .or_else(|| {
+                form.truncate(key.len() + 1);
+                form.push_str("other");
+                self.get(&form)
+            })
             .or_else(|| self.get(key))
     }
 
@@ -497,13 +505,16 @@ impl Translations {
                 "the theme has no text `{key}` (see src/render/i18n/en.toml for the keys)"
             ));
         };
-        let text = if escape {
-            html_escape::encode_double_quoted_attribute(text).into_owned()
-        } else {
-            text.to_owned()
+        let text = match escape {
+            true => html_escape::encode_double_quoted_attribute(text),
+            false => std::borrow::Cow::Borrowed(text),
         };
+        // Most texts have no placeholder (a template asks for hundreds a page).
+        if !text.contains('{') {
+            return Ok(text.into_owned());
+        }
         let mut out = String::with_capacity(text.len());
-        let mut rest = text.as_str();
+        let mut rest = &*text;
         while let Some(open) = rest.find('{') {
             out.push_str(&rest[..open]);
             let after = &rest[open + 1..];
@@ -577,7 +588,7 @@ impl Translations {
     }
 
     fn call(&self, kwargs: &tera::Kwargs, escape: bool) -> tera::TeraResult<String> {
-        let key: String = kwargs.must_get::<&str>("key")?.to_owned();
+        let key: &str = kwargs.must_get::<&str>("key")?;
         let mut n = None;
         let mut args = Vec::new();
         for (k, v) in kwargs.iter() {
@@ -595,7 +606,7 @@ impl Translations {
                 _ => args.push((name, value_text(v))),
             }
         }
-        self.format(&key, n, &args, escape)
+        self.format(key, n, &args, escape)
             .map_err(tera::Error::message)
     }
 }
