@@ -7,7 +7,7 @@
 //! the text (escaped like any value), `trans_html(...)` the same with its
 //! arguments put in as HTML (the template escapes what it passes).
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
@@ -417,7 +417,11 @@ fn check_table(
 pub struct Translations {
     /// The briefing's language tag.
     pub lang: String,
+    /// Sorted: the fingerprint writes them in order.
     entries: BTreeMap<String, String>,
+    /// The same, to look texts up by: a page asks for dozens, and a search of
+    /// a B-tree of some 250 keys compares a key a dozen times or more.
+    lookup: HashMap<String, String>,
     locale: Option<Locale>,
 }
 
@@ -449,6 +453,7 @@ impl Translations {
         (
             Translations {
                 lang: tag.to_owned(),
+                lookup: entries.clone().into_iter().collect(),
                 entries,
                 locale,
             },
@@ -463,7 +468,7 @@ impl Translations {
 
     /// The text of `key` (for plural families, give a count with [`Translations::count`]).
     pub fn get(&self, key: &str) -> Option<&str> {
-        self.entries.get(key).map(String::as_str)
+        self.lookup.get(key).map(String::as_str)
     }
 
     /// The text of `key`, or the key itself when the theme has no such text.
