@@ -159,3 +159,31 @@ fn no_english_theme_word_in_other_languages() {
         found.join("\n")
     );
 }
+
+#[test]
+fn words_are_values_too_and_a_sites_table_changes_them() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    common::small_site(root);
+    common::write_files(
+        root,
+        &[
+            (
+                "i18n/en.toml",
+                "nav_claims = \"Checks & more\"\nnot_found_title = \"Lost <here>\"\n",
+            ),
+            // A site's own template may use either form.
+            (
+                "templates/404.html",
+                "{% extends \"base.html\" %}{% block content %}<p id=\"v\">{{ site.words.not_found_title }}</p><p id=\"t\">{{ trans(key=\"not_found_title\") }}</p>{% endblock content %}",
+            ),
+        ],
+    );
+    let pages = common::pages_of(&common::built(root));
+    // The built-in header takes its words from `site.words`, escaped as `trans` escapes.
+    let claim = &pages["claims/troops/index.html"];
+    assert!(claim.contains(">Checks &amp; more</a>"), "{claim}");
+    let lost = &pages["404.html"];
+    assert!(lost.contains("<p id=\"v\">Lost &lt;here&gt;</p>"), "{lost}");
+    assert!(lost.contains("<p id=\"t\">Lost &lt;here&gt;</p>"), "{lost}");
+}

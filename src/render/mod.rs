@@ -294,7 +294,7 @@ pub fn globals_hash(site: &Site, theme: &Theme) -> Option<u128> {
     fingerprint::global(theme.fingerprint(), tr.fingerprint(), None, &view)
 }
 
-fn site_view<'a>(site: &'a Site, tr: &i18n::Translations) -> SiteView<'a> {
+fn site_view<'a>(site: &'a Site, tr: &'a i18n::Translations) -> SiteView<'a> {
     let s = &site.settings;
     let mut nav: Vec<(Option<i64>, &str, &str)> = site
         .content
@@ -338,6 +338,7 @@ fn site_view<'a>(site: &'a Site, tr: &i18n::Translations) -> SiteView<'a> {
             .claims
             .values()
             .any(|c| !c.meta.corrections.is_empty()),
+        words: tr.words(),
     }
 }
 

@@ -593,6 +593,10 @@ pub struct SiteView<'a> {
     pub contact: Option<ContactView<'a>>,
     /// Whether some claim has corrections (the corrections page lists them).
     pub has_corrections: bool,
+    /// The theme's words in the briefing's language, by key, as `trans` gives
+    /// those without placeholders: `{{ site.words.nav_claims }}` is
+    /// `{{ trans(key="nav_claims") }}`, looked up rather than called.
+    pub words: &'a std::collections::BTreeMap<String, String>,
 }
 
 /// How readers reach the desk.

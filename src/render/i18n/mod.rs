@@ -466,6 +466,11 @@ impl Translations {
         Translations::new("en", &SiteTables::default()).0
     }
 
+    /// Every text, by key (placeholders not filled).
+    pub fn words(&self) -> &BTreeMap<String, String> {
+        &self.entries
+    }
+
     /// The text of `key` (for plural families, give a count with [`Translations::count`]).
     pub fn get(&self, key: &str) -> Option<&str> {
         self.lookup.get(key).map(String::as_str)
