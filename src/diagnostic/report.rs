@@ -213,6 +213,60 @@ pub fn human(d: &Diagnostic, color: bool) -> String {
 }
 
 fn human_in(lines: &mut Lines, d: &Diagnostic, color: bool) -> String {
+    if let Some(text) = plain_note(d, color) {
+        return text;
+    }
+    annotated(lines, d, color)
+}
+
+/// What [`annotated`] writes of `d` when it is said in words alone, without
+/// colour and with no excerpt nor label: `None` for any other. A briefing can
+/// have thousands of such warnings (a source no claim cites), and the
+/// renderer takes many times longer for each; a test checks that the two
+/// write the same.
+fn plain_note(d: &Diagnostic, color: bool) -> Option<String> {
+    // Only lines the renderer writes as they are: it replaces control
+    // characters, the zero-width joiner and the bidirectional controls.
+    let plain = |s: &str| {
+        !s.chars().any(|c| {
+            c.is_control()
+                || matches!(c, '\u{200d}' | '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}')
+        })
+    };
+    let path = d.file.display().to_string();
+    let location = match (d.line, d.column) {
+        (Some(l), Some(c)) => format!("{path}:{l}:{c}"),
+        (Some(l), None) => format!("{path}:{l}"),
+        _ => path,
+    };
+    let simple = !color
+        && d.text.is_none()
+        && d.labels.is_empty()
+        && !location.is_empty()
+        && plain(&location)
+        && plain(&d.message)
+        && d.help.as_deref().is_none_or(plain);
+    if !simple {
+        return None;
+    }
+    let level = match d.severity {
+        Severity::Error => "error",
+        Severity::Warning => "warning",
+    };
+    let mut out = format!(
+        "{level}[{}]: {}\n |\n = note: in {location}",
+        d.code.as_str(),
+        d.message
+    );
+    if let Some(help) = &d.help {
+        out.push_str("\nhelp: ");
+        out.push_str(help);
+    }
+    Some(out)
+}
+
+/// `d` as the renderer of annotated snippets writes it.
+fn annotated(lines: &mut Lines, d: &Diagnostic, color: bool) -> String {
     let level = match d.severity {
         Severity::Error => Level::ERROR,
         Severity::Warning => Level::WARNING,
@@ -394,6 +448,54 @@ mod tests {
             let shown = human(&d, false);
             assert!(shown.contains("a.md"), "{shown}");
         }
+    }
+
+    #[test]
+    fn a_warning_in_words_alone_is_written_as_the_renderer_writes_it() {
+        let base = |severity, message: &str| Diagnostic {
+            severity,
+            ..Diagnostic::warning(Code::UncitedSource, "content/sources/s1.md", message)
+        };
+        let long = "word ".repeat(60);
+        let cases = [
+            base(Severity::Warning, "source `s1` is not cited by any claim"),
+            base(
+                Severity::Error,
+                "the verdict « faux » is not on the scale: 30 ديسمبر, 三月",
+            ),
+            base(Severity::Warning, &long).with_help(long.clone()),
+            base(Severity::Warning, "m").with_help("cite it, or remove it"),
+            base(Severity::Warning, "m").at_line(12),
+            base(Severity::Warning, "m").at(3, 14).with_help("h"),
+            base(Severity::Warning, "  leading and trailing blanks  ").with_help(" h "),
+            Diagnostic::warning(Code::UncitedSource, "dossier/ü ñ.md", "m"),
+        ];
+        for d in &cases {
+            assert_eq!(
+                plain_note(d, false).as_deref(),
+                Some(annotated(&mut Lines::default(), d, false).as_str()),
+                "{d:?}"
+            );
+        }
+        // Anything else is left to the renderer.
+        let others = [
+            base(Severity::Warning, "m").with_text("a\nb\n".into()),
+            base(Severity::Warning, "two\nlines"),
+            base(Severity::Warning, "a\ttab"),
+            base(Severity::Warning, "bidi \u{202e}override"),
+            base(Severity::Warning, "m").with_help("joiner \u{200d}"),
+            base(Severity::Warning, "m").with_help("two\nlines"),
+            base(Severity::Warning, "m").with_label(1, "here"),
+            Diagnostic::warning(Code::UncitedSource, "", "no file"),
+        ];
+        for d in &others {
+            assert_eq!(plain_note(d, false), None, "{d:?}");
+        }
+        assert_eq!(
+            plain_note(&cases[0], true),
+            None,
+            "colour is the renderer's"
+        );
     }
 
     #[test]
