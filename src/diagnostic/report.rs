@@ -468,6 +468,11 @@ mod tests {
             base(Severity::Warning, "m").at_line(12),
             base(Severity::Warning, "m").at(3, 14).with_help("h"),
             base(Severity::Warning, "  leading and trailing blanks  ").with_help(" h "),
+            base(Severity::Warning, "").with_help(""),
+            base(Severity::Warning, "   "),
+            base(Severity::Warning, &"漢字 ".repeat(400)).with_help("é\u{301} \u{feff}\u{a0}"),
+            Diagnostic::warning(Code::UncitedSource, r"C:\briefing\content\s.md", "m")
+                .at(123456, 7890),
             Diagnostic::warning(Code::UncitedSource, "dossier/ü ñ.md", "m"),
         ];
         for d in &cases {
@@ -483,6 +488,7 @@ mod tests {
             base(Severity::Warning, "two\nlines"),
             base(Severity::Warning, "a\ttab"),
             base(Severity::Warning, "bidi \u{202e}override"),
+            base(Severity::Warning, "a C1 control \u{85}"),
             base(Severity::Warning, "m").with_help("joiner \u{200d}"),
             base(Severity::Warning, "m").with_help("two\nlines"),
             base(Severity::Warning, "m").with_label(1, "here"),
