@@ -253,7 +253,6 @@ impl<M> Document<M> {
     /// The whole text as parsed, read again from the file its body was left
     /// in; an error when it is not the text that was loaded.
     fn read_again(&self, disk: &OnDisk) -> std::result::Result<String, Diagnostic> {
-        let changed = || self.changed();
         // Only a regular file is read (the path was one when loaded; a pipe or
         // a device put in its place since would block or never end).
         let bytes = std::fs::File::open(&disk.path)
@@ -273,11 +272,11 @@ impl<M> Document<M> {
                 )
                 .with_help("check that it exists and is readable, then build again")
             })?;
-        let raw = String::from_utf8(bytes).map_err(|_| changed())?;
+        let raw = String::from_utf8(bytes).map_err(|_| self.changed())?;
         let text = super::front_matter::clean_text(raw);
         match content_hash(text.as_bytes()) == disk.hash {
             true => Ok(text),
-            false => Err(changed()),
+            false => Err(self.changed()),
         }
     }
 

@@ -593,8 +593,9 @@ pub struct SiteView<'a> {
     pub contact: Option<ContactView<'a>>,
     /// Whether some claim has corrections (the corrections page lists them).
     pub has_corrections: bool,
-    /// The theme's words in the briefing's language, by key, as `trans` gives
-    /// those without placeholders: `{{ site.words.nav_claims }}` is
+    /// Every text of the theme's words in the briefing's language, by key, as
+    /// its table writes it (placeholders not filled): for a word without
+    /// placeholders, `{{ site.words.nav_claims }}` is
     /// `{{ trans(key="nav_claims") }}`, looked up rather than called.
     pub words: &'a std::collections::BTreeMap<String, String>,
 }
