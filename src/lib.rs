@@ -45,6 +45,7 @@
 //! modules are public only for the command line and the project's own tests,
 //! and hidden from this documentation: they are not a stable interface.
 
+mod background;
 mod build;
 mod cache_file;
 mod check;

@@ -507,6 +507,7 @@ impl Pipeline {
             &self.render_options,
             kept,
             None,
+            None,
         ) {
             Ok(r) => r,
             Err(e) => return Err(self.failed(e)),
@@ -730,101 +731,115 @@ impl Pipeline {
         self.pending.clear();
         // A streamed build keeps the files of pages whose inputs did not change.
         let mut reused_pages: Vec<(String, bool)> = Vec::new();
-        let global = (sink.is_some() && render_all)
-            .then(|| {
-                let options = format!(
-                    "{:?} {} {}",
-                    self.options.base_url,
-                    self.options.drafts,
-                    self.render_options.inject.is_some()
-                );
-                reuse::global(site, &self.theme, &options)
-            })
-            .flatten();
-        // The last build's pages made with the same global fingerprint.
-        let prior = (self.prior.take())
-            .filter(|p| sink.is_some() && Some(p.global) == global)
-            .unwrap_or_default();
-        if let (Some(put), Some(global)) = (sink, global) {
-            let inputs = reuse::inputs(site, global);
-            let mut next = Reuse {
-                global,
-                pages: Default::default(),
-            };
-            // (Each keep looks at a file of the output folder: in parallel.)
-            let decided: Vec<Option<(String, reuse::Entry, bool)>> = pages
-                .par_iter()
-                .map(|p| {
-                    let &input = inputs.get(p)?;
-                    let path = p.path();
-                    let reused = (prior.pages.get(&path))
-                        .filter(|e| e.input == input && put.keep(&path, e.output))
-                        .copied();
-                    let entry = reused.unwrap_or(reuse::Entry {
-                        input,
-                        output: 0,
-                        code: false,
-                    });
-                    Some((path, entry, reused.is_some()))
+        // The search index takes longest, on a core of its own: it starts
+        // now, beside deciding which pages to keep (which only reads), when
+        // every page to render is rendered now.
+        let index_now = matches!(defer, Defer::Nothing) && pages.contains(&Page::Search);
+        let search_cache = &self.render_options.search;
+        let made = std::thread::scope(|s| -> Result<_> {
+            let index = index_now.then(|| start_index(s, site, search_cache));
+            let global = (sink.is_some() && render_all)
+                .then(|| {
+                    let options = format!(
+                        "{:?} {} {}",
+                        self.options.base_url,
+                        self.options.drafts,
+                        self.render_options.inject.is_some()
+                    );
+                    reuse::global(site, &self.theme, &options)
                 })
-                .collect();
-            let mut decided = decided.into_iter();
-            pages.retain(|_| {
-                let Some((path, entry, reused)) = decided.next().flatten() else {
-                    return true;
+                .flatten();
+            // The last build's pages made with the same global fingerprint.
+            let prior = (self.prior.take())
+                .filter(|p| sink.is_some() && Some(p.global) == global)
+                .unwrap_or_default();
+            if let (Some(put), Some(global)) = (sink, global) {
+                let inputs = reuse::inputs(site, global);
+                let mut next = Reuse {
+                    global,
+                    pages: Default::default(),
                 };
-                if reused {
-                    reused_pages.push((path.clone(), entry.code));
+                // (Each keep looks at a file of the output folder: in parallel.)
+                let decided: Vec<Option<(String, reuse::Entry, bool)>> = pages
+                    .par_iter()
+                    .map(|p| {
+                        let &input = inputs.get(p)?;
+                        let path = p.path();
+                        let reused = (prior.pages.get(&path))
+                            .filter(|e| e.input == input && put.keep(&path, e.output))
+                            .copied();
+                        let entry = reused.unwrap_or(reuse::Entry {
+                            input,
+                            output: 0,
+                            code: false,
+                        });
+                        Some((path, entry, reused.is_some()))
+                    })
+                    .collect();
+                let mut decided = decided.into_iter();
+                pages.retain(|_| {
+                    let Some((path, entry, reused)) = decided.next().flatten() else {
+                        return true;
+                    };
+                    if reused {
+                        reused_pages.push((path.clone(), entry.code));
+                    }
+                    next.pages.insert(path, entry);
+                    !reused
+                });
+                self.reuse_next = Some(next);
+            }
+            if render_all {
+                self.fingerprints.clear();
+            }
+            // Every page rendered, but most of them left for `finish`.
+            let mut deferred_all = false;
+            match defer {
+                Defer::Nothing => {}
+                Defer::Listings => {
+                    if !render_all {
+                        let (now, later): (Vec<Page>, Vec<Page>) =
+                            pages.into_iter().partition(|p| !p.is_listing());
+                        pages = now;
+                        self.pending = later;
+                    }
                 }
-                next.pages.insert(path, entry);
-                !reused
-            });
-            self.reuse_next = Some(next);
-        }
-        if render_all {
-            self.fingerprints.clear();
-        }
-        // Every page rendered, but most of them left for `finish`.
-        let mut deferred_all = false;
-        match defer {
-            Defer::Nothing => {}
-            Defer::Listings => {
-                if !render_all {
-                    let (now, later): (Vec<Page>, Vec<Page>) =
-                        pages.into_iter().partition(|p| !p.is_listing());
+                Defer::AllBut(first) => {
+                    let own: BTreeSet<Page> = scope.docs.iter().filter_map(Page::of).collect();
+                    let (now, later): (Vec<Page>, Vec<Page>) = pages
+                        .into_iter()
+                        .partition(|p| own.contains(p) || first.contains(&p.path()));
                     pages = now;
                     self.pending = later;
+                    deferred_all = render_all;
                 }
             }
-            Defer::AllBut(first) => {
-                let own: BTreeSet<Page> = scope.docs.iter().filter_map(Page::of).collect();
-                let (now, later): (Vec<Page>, Vec<Page>) = pages
-                    .into_iter()
-                    .partition(|p| own.contains(p) || first.contains(&p.path()));
-                pages = now;
-                self.pending = later;
-                deferred_all = render_all;
-            }
-        }
-        // The other pages a build into the folder may keep: those whose
-        // template context has the fingerprint it had (see [`reuse`]).
-        let prior_files = prior.listings(self.reuse_next.as_ref());
-        let held = |p: &str| self.pages.contains_key(p);
-        // The pages of documents are kept by their inputs' fingerprint.
-        let next = self.reuse_next.as_ref();
-        let by_inputs = |p: &str| next.is_some_and(|n| n.pages.contains_key(p));
-        let kept = match sink {
-            Some(_) => Kept::in_folder(&prior_files, &by_inputs),
-            None => Kept::new(&self.fingerprints, &held),
-        };
-        let (rendered, indexed) = match render_pages(
-            site,
-            &mut self.theme,
-            &pages,
-            &self.render_options,
-            kept,
-            sink,
-        ) {
+            // The other pages a build into the folder may keep: those whose
+            // template context has the fingerprint it had (see [`reuse`]).
+            let prior_files = prior.listings(self.reuse_next.as_ref());
+            let held = |p: &str| self.pages.contains_key(p);
+            // The pages of documents are kept by their inputs' fingerprint.
+            let next = self.reuse_next.as_ref();
+            let by_inputs = |p: &str| next.is_some_and(|n| n.pages.contains_key(p));
+            let kept = match sink {
+                Some(_) => Kept::in_folder(&prior_files, &by_inputs),
+                None => Kept::new(&self.fingerprints, &held),
+            };
+            let (rendered, indexed) = match render_pages(
+                site,
+                &mut self.theme,
+                &pages,
+                &self.render_options,
+                kept,
+                sink,
+                index,
+            ) {
+                Ok(r) => r,
+                Err(e) => return Err(e),
+            };
+            Ok((rendered, indexed, deferred_all, prior, pages))
+        });
+        let (rendered, indexed, deferred_all, prior, pages) = match made {
             Ok(r) => r,
             Err(e) => return Err(self.failed(e)),
         };
@@ -976,23 +991,31 @@ const SEARCH: &str = render::search::FOLDER;
 /// Much of indexing runs on one core, so it runs beside the rendering. Shards
 /// of the index kept in `options.search` are not made again. Also the time the
 /// index took, when it was made.
-fn render_pages(
-    site: &Site,
+fn render_pages<'scope>(
+    site: &'scope Site,
     theme: &mut Theme,
     pages: &[Page],
-    options: &RenderOptions,
+    options: &'scope RenderOptions,
     kept: Kept,
     sink: Option<&dyn render::Sink>,
+    started: Option<Indexing<'scope>>,
 ) -> Result<(render::Rendered, Option<Duration>)> {
     let (rendered, index) = std::thread::scope(|s| {
-        let index = pages.contains(&Page::Search).then(|| {
-            s.spawn(|| {
-                let clock = Instant::now();
-                let files = render::search_files(site, &options.search);
-                (files, clock.elapsed())
-            })
+        let index = started.or_else(|| {
+            pages
+                .contains(&Page::Search)
+                .then(|| start_index(s, site, &options.search))
         });
-        let rendered = render::render_to(site, theme, pages, options, kept, sink);
+        // While the index is made, the pages give way to it (the index
+        // takes longer, mostly on one core; the pages use what it leaves).
+        let mut draw = move || render::render_to(site, theme, pages, options, kept, sink);
+        let rendered = match index
+            .as_ref()
+            .and_then(|_| crate::background::pool("factbrief-pages"))
+        {
+            Some(pool) => pool.install(draw),
+            None => draw(),
+        };
         (rendered, index.map(|h| h.join()))
     });
     let mut rendered = rendered?;
@@ -1011,6 +1034,24 @@ fn render_pages(
         }
         Some(Err(panic)) => std::panic::resume_unwind(panic),
     }
+}
+
+/// The search index being made on a thread of its own, and the time it took.
+type Indexing<'scope> =
+    std::thread::ScopedJoinHandle<'scope, (Result<Vec<render::Output>>, Duration)>;
+
+/// Start making the search index of `site` (shards kept in `cache` are not
+/// made again) on a thread of `scope`.
+fn start_index<'scope>(
+    scope: &'scope std::thread::Scope<'scope, '_>,
+    site: &'scope Site,
+    cache: &'scope crate::render::blobs::Blobs,
+) -> Indexing<'scope> {
+    scope.spawn(move || {
+        let clock = Instant::now();
+        let files = render::search_files(site, cache);
+        (files, clock.elapsed())
+    })
 }
 
 /// The bytes of a static file.

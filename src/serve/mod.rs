@@ -212,7 +212,8 @@ pub fn serve(options: ServeOptions) -> Result<()> {
         open_browser(&url);
     }
     let mut shown = pipeline.findings().clone();
-    let rest_pool = background_pool();
+    // The pages an edit touches that no browser is showing: behind the server's threads.
+    let rest_pool = crate::background::pool("factbrief-rest");
     for batch in batches {
         // A templates/ or static/ made since: watched from now on (and read now).
         watching.adopt(&batch);
@@ -304,30 +305,6 @@ mod allocator {
     }
 }
 
-/// Threads for the pages an edit touches that no browser is showing, at a
-/// lower priority than the rest of the process (on Linux), so that serving a
-/// page takes a core from them at once. `None` if no thread can be made.
-fn background_pool() -> Option<rayon::ThreadPool> {
-    rayon::ThreadPoolBuilder::new()
-        .thread_name(|i| format!("factbrief-rest-{i}"))
-        .start_handler(|_| give_way())
-        .build()
-        .ok()
-}
-
-/// Lower the calling thread's priority (its nice value, by 10), where threads
-/// have their own: on Linux. Nothing happens where it cannot be done.
-fn give_way() {
-    #[cfg(target_os = "linux")]
-    {
-        use rustix::process::{getpriority_process, setpriority_process};
-        let me = Some(rustix::thread::gettid());
-        if let Ok(nice) = getpriority_process(me) {
-            let _ = setpriority_process(me, (nice + 10).min(19));
-        }
-    }
-}
-
 /// Print the problems of a failed rebuild and return them as plain text for the
 /// overlay. Their excerpts come from the texts the pipeline read, so they show
 /// the save that was diagnosed, not a newer one.
@@ -390,19 +367,6 @@ fn open_browser(url: &str) {
 
 #[cfg(test)]
 mod tests {
-    /// The threads rendering the rest give way to the others, and only they do.
-    #[cfg(target_os = "linux")]
-    #[test]
-    fn the_rest_is_rendered_at_a_lower_priority() {
-        use rustix::process::getpriority_process;
-        let nice = || getpriority_process(Some(rustix::thread::gettid())).unwrap();
-        let before = nice();
-        let pool = super::background_pool().expect("a thread pool");
-        let theirs = pool.install(nice);
-        assert_eq!(theirs, (before + 10).min(19));
-        assert_eq!(nice(), before, "the calling thread keeps its priority");
-    }
-
     /// The option set is mimalloc's purge delay: its default, 1,000 ms, is
     /// read there (unless the environment sets it).
     #[test]
