@@ -97,8 +97,9 @@ pub struct Pipeline {
     /// The cache folder to keep what linking finds in each source in
     /// ([`Pipeline::with_link_cache`]).
     link_cache_in: Option<PathBuf>,
-    /// Why it could not be kept there, if it could not.
-    link_cache_failed: Option<std::io::Error>,
+    /// Keeping it there, on a thread of its own (waited for when the
+    /// pipeline is let go, if no one asked how it went).
+    link_cache_kept: Keeping,
     /// [`render::globals_hash`] of the site of the last good run.
     globals: Option<u128>,
     /// The fingerprint of the inputs of each page in `pages` rendered with a
@@ -226,7 +227,7 @@ impl Pipeline {
             prior: None,
             reuse_next: None,
             link_cache_in: None,
-            link_cache_failed: None,
+            link_cache_kept: Keeping::default(),
             globals: None,
             fingerprints: Fingerprints::default(),
         })
@@ -262,7 +263,7 @@ impl Pipeline {
     /// Why what the last link found could not be kept in the cache folder,
     /// if it could not (see [`Pipeline::with_link_cache`]).
     pub fn link_cache_failed(&mut self) -> Option<std::io::Error> {
-        self.link_cache_failed.take()
+        self.link_cache_kept.wait().err()
     }
 
     /// The fingerprints of the pages of documents of the last
@@ -654,9 +655,10 @@ impl Pipeline {
                     link::link_with(content, base, diags, &mut self.memo)
                 });
             if !self.memoize {
-                // (Written at once: not held while rendering.)
+                // (Written beside the rest of the build, and let go when
+                // written: not held while rendering.)
                 if let (Some(found), Some(dir)) = (self.memo.take_cache(), &self.link_cache_in) {
-                    self.link_cache_failed = found.write(dir).err();
+                    self.link_cache_kept.start(found, dir.clone());
                 }
                 self.memo.clear();
             }
@@ -1033,6 +1035,54 @@ fn render_pages<'scope>(
             Ok((rendered, Some(took)))
         }
         Some(Err(panic)) => std::panic::resume_unwind(panic),
+    }
+}
+
+/// What linking found, being written into the cache folder on a thread that
+/// gives way to the build's ([`crate::background::give_way`]); waited for
+/// when dropped, so that a process never ends halfway through writing it.
+#[derive(Debug, Default)]
+struct Keeping {
+    writing: Option<std::thread::JoinHandle<std::io::Result<()>>>,
+    /// Why a write failed, once known.
+    done: Option<std::io::Error>,
+}
+
+impl Keeping {
+    /// Write `found` into the cache folder `dir`, after the last write.
+    /// (Without a thread to be had, it is not written: the next build
+    /// links every source again, and is told why.)
+    fn start(&mut self, found: link::cache::LinkCache, dir: PathBuf) {
+        self.done = self.wait().err();
+        let spawned = std::thread::Builder::new()
+            .name("factbrief-keep".to_owned())
+            .spawn(move || {
+                crate::background::give_way();
+                found.write(&dir)
+            });
+        match spawned {
+            Ok(handle) => self.writing = Some(handle),
+            Err(e) => self.done = Some(e),
+        }
+    }
+
+    /// How the last write went (`Ok` if there was none), once it is done.
+    fn wait(&mut self) -> std::io::Result<()> {
+        if let Some(e) = self.done.take() {
+            return Err(e);
+        }
+        match self.writing.take() {
+            None => Ok(()),
+            Some(h) => h
+                .join()
+                .unwrap_or_else(|_| Err(std::io::Error::other("it panicked (a bug in factbrief)"))),
+        }
+    }
+}
+
+impl Drop for Keeping {
+    fn drop(&mut self) {
+        let _ = self.wait();
     }
 }
 
