@@ -763,16 +763,27 @@ pub fn link_with(
     for (id, r) in &dirty_claims {
         claims.insert((*id).to_owned(), r.linked.clone());
     }
-    let sources = Arc::make_mut(&mut graph.sources);
+    // Each source as the claims show it (made side by side: every source
+    // when documents went, as in a new process), and the warning of each no
+    // claim cites or names in `appears_in` (nor of one that could not be
+    // read: that error is all there is to say).
     let nobody = BTreeSet::new();
-    for s in &dirty_sources {
-        let citing = graph.cited_by.get(*s).unwrap_or(&nobody);
-        sources.insert((*s).to_owned(), linked_source(s, citing, &memo.claims));
-        // No claim cites the source or names it in `appears_in`.
-        // (Nor of one that could not be read: that error is all there is to say.)
-        match (memo.sources.get(*s)).filter(|scan| citing.is_empty() && !scan.unreadable) {
-            Some(scan) => graph.uncited.insert((*s).to_owned(), scan.uncited.clone()),
-            None => graph.uncited.remove(*s),
+    let made: Vec<_> = dirty_sources
+        .par_iter()
+        .map(|s| {
+            let citing = graph.cited_by.get(*s).unwrap_or(&nobody);
+            let uncited = (memo.sources.get(*s))
+                .filter(|scan| citing.is_empty() && !scan.unreadable)
+                .map(|scan| scan.uncited.clone());
+            (*s, linked_source(s, citing, &memo.claims), uncited)
+        })
+        .collect();
+    let sources = Arc::make_mut(&mut graph.sources);
+    for (s, linked, uncited) in made {
+        sources.insert(s.to_owned(), linked);
+        match uncited {
+            Some(u) => graph.uncited.insert(s.to_owned(), u),
+            None => graph.uncited.remove(s),
         };
     }
 
