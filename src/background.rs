@@ -18,6 +18,37 @@ pub(crate) fn pool(name: &'static str) -> Option<rayon::ThreadPool> {
         .ok()
 }
 
+/// Run `op` on threads that give way ([`pool`], named `name-<i>`), unless
+/// the calling thread is one of a pool's already (as `serve`'s pages no
+/// browser shows are rendered): it then runs where it is called, at that
+/// pool's priority, rather than giving way once more (the nice value of a
+/// thread is inherited, so a pool made there would sit at the lowest), and
+/// the threads of that pool keep what they hold warm. Where no thread can
+/// be made, `op` runs where it is called.
+pub(crate) fn giving_way<R: Send>(name: &'static str, op: impl FnOnce() -> R + Send) -> R {
+    if rayon::current_thread_index().is_some() {
+        return op();
+    }
+    match pool(name) {
+        Some(pool) => pool.install(op),
+        None => op(),
+    }
+}
+
+/// Let go of `value` on a thread of its own, which the process need not wait
+/// for (a build's site, or what linking held, is thousands of allocations:
+/// milliseconds on the build's way otherwise). It only frees memory: a
+/// process that ends meanwhile loses nothing. Without a thread to be had, it
+/// is let go here.
+pub(crate) fn drop_later<T: Send + 'static>(value: T) {
+    let _ = std::thread::Builder::new()
+        .name("factbrief-drop".to_owned())
+        .spawn(move || {
+            give_way();
+            drop(value);
+        });
+}
+
 /// Lower the calling thread's priority (its nice value, by 10), where threads
 /// have their own: on Linux. Nothing happens where it cannot be done.
 pub(crate) fn give_way() {
@@ -43,6 +74,29 @@ mod tests {
         let pool = super::pool("test").expect("a thread pool");
         let theirs = pool.install(nice);
         assert_eq!(theirs, (before + 10).min(19));
+        assert_eq!(nice(), before, "the calling thread keeps its priority");
+    }
+
+    /// Work that gives way runs a step lower than the thread asking for it,
+    /// and no lower when that thread gives way already (in a pool that does).
+    #[cfg(target_os = "linux")]
+    #[test]
+    fn giving_way_lowers_the_priority_once() {
+        use rayon::prelude::*;
+        use rustix::process::getpriority_process;
+        let nice = || getpriority_process(Some(rustix::thread::gettid())).unwrap();
+        let before = nice();
+        let lowered = (before + 10).min(19);
+        // Each part of a parallel step, wherever it runs.
+        let all = || (0..64).into_par_iter().map(|_| nice()).collect::<Vec<_>>();
+        let from_outside = super::giving_way("test-way", all);
+        assert!(
+            from_outside.iter().all(|&n| n == lowered),
+            "{from_outside:?}"
+        );
+        let pool = super::pool("test-outer").expect("a thread pool");
+        let nested = pool.install(|| super::giving_way("test-inner", all));
+        assert!(nested.iter().all(|&n| n == lowered), "{nested:?}");
         assert_eq!(nice(), before, "the calling thread keeps its priority");
     }
 }

@@ -125,12 +125,7 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport> {
 /// the whole site, page by page, takes a tenth of a rebuild's time at 10,000
 /// sources). A program that builds again should call [`build`].
 pub fn build_and_leave(options: &BuildOptions) -> Result<BuildReport> {
-    build_then(options, |pipeline| {
-        // (Without a thread to be had, it is let go here.)
-        let _ = std::thread::Builder::new()
-            .name("factbrief-drop".to_owned())
-            .spawn(move || drop(pipeline));
-    })
+    build_then(options, crate::background::drop_later)
 }
 
 /// [`build`], handing the pipeline to `done` at the end.

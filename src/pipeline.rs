@@ -173,7 +173,8 @@ impl Pipeline {
     /// [`Pipeline::open`] for a single run (`build`, `check`): peak memory
     /// is lowered by leaving the sources' bodies on disk until linking and
     /// rendering read them ([`Store::scan_single_run`]), and by letting go
-    /// what linking remembers for the next run as soon as linking is done.
+    /// what linking remembers for the next run once linking is done (on a
+    /// thread that gives way to the build).
     pub fn open_single_run(
         options: BuildOptions,
         render_options: RenderOptions,
@@ -655,12 +656,16 @@ impl Pipeline {
                     link::link_with(content, base, diags, &mut self.memo)
                 });
             if !self.memoize {
-                // (Written beside the rest of the build, and let go when
-                // written: not held while rendering.)
+                // (Written on a thread that gives way, and let go once
+                // written; what linking remembers for a next run, let go
+                // likewise: off the build's way, though held meanwhile.)
                 if let (Some(found), Some(dir)) = (self.memo.take_cache(), &self.link_cache_in) {
                     self.link_cache_kept.start(found, dir.clone());
                 }
-                self.memo.clear();
+                crate::background::drop_later(std::mem::replace(
+                    &mut self.memo,
+                    link::Memo::single_run(),
+                ));
             }
             // A document's page may not take the place of a list's page.
             let linked = linked.and_then(|(site, warnings)| {
@@ -827,7 +832,7 @@ impl Pipeline {
                 Some(_) => Kept::in_folder(&prior_files, &by_inputs),
                 None => Kept::new(&self.fingerprints, &held),
             };
-            let (rendered, indexed) = match render_pages(
+            let (rendered, indexed) = render_pages(
                 site,
                 &mut self.theme,
                 &pages,
@@ -835,10 +840,7 @@ impl Pipeline {
                 kept,
                 sink,
                 index,
-            ) {
-                Ok(r) => r,
-                Err(e) => return Err(e),
-            };
+            )?;
             Ok((rendered, indexed, deferred_all, prior, pages))
         });
         let (rendered, indexed, deferred_all, prior, pages) = match made {
@@ -990,9 +992,11 @@ const SEARCH: &str = render::search::FOLDER;
 /// `kept` has for them), and with the search page the search index (`pagefind/`).
 /// The search page is a listing, so the index is made again after any content
 /// change (in `serve`, with the listings, after the edited pages are served).
-/// Much of indexing runs on one core, so it runs beside the rendering. Shards
-/// of the index kept in `options.search` are not made again. Also the time the
-/// index took, when it was made.
+/// Much of indexing runs on one core, so it runs beside the rendering, which
+/// gives way to it ([`crate::background::giving_way`]). Shards of the index
+/// kept in `options.search` are not made again. `started`: the index, when
+/// the caller started it already ([`start_index`]; `pages` then holds the
+/// search page). Also the time the index took, when it was made.
 fn render_pages<'scope>(
     site: &'scope Site,
     theme: &mut Theme,
@@ -1002,6 +1006,7 @@ fn render_pages<'scope>(
     sink: Option<&dyn render::Sink>,
     started: Option<Indexing<'scope>>,
 ) -> Result<(render::Rendered, Option<Duration>)> {
+    debug_assert!(started.is_none() || pages.contains(&Page::Search));
     let (rendered, index) = std::thread::scope(|s| {
         let index = started.or_else(|| {
             pages
@@ -1011,12 +1016,9 @@ fn render_pages<'scope>(
         // While the index is made, the pages give way to it (the index
         // takes longer, mostly on one core; the pages use what it leaves).
         let mut draw = move || render::render_to(site, theme, pages, options, kept, sink);
-        let rendered = match index
-            .as_ref()
-            .and_then(|_| crate::background::pool("factbrief-pages"))
-        {
-            Some(pool) => pool.install(draw),
-            None => draw(),
+        let rendered = match index.is_some() {
+            true => crate::background::giving_way("factbrief-pages", draw),
+            false => draw(),
         };
         (rendered, index.map(|h| h.join()))
     });
@@ -1049,11 +1051,12 @@ struct Keeping {
 }
 
 impl Keeping {
-    /// Write `found` into the cache folder `dir`, after the last write.
-    /// (Without a thread to be had, it is not written: the next build
-    /// links every source again, and is told why.)
+    /// Write `found` into the cache folder `dir` (it replaces the file a
+    /// last write made: that write is waited for, and how it went no longer
+    /// matters). Without a thread to be had, it is not written: the next
+    /// build links every source again, and is told why.
     fn start(&mut self, found: link::cache::LinkCache, dir: PathBuf) {
-        self.done = self.wait().err();
+        let _ = self.wait();
         let spawned = std::thread::Builder::new()
             .name("factbrief-keep".to_owned())
             .spawn(move || {
@@ -1068,15 +1071,12 @@ impl Keeping {
 
     /// How the last write went (`Ok` if there was none), once it is done.
     fn wait(&mut self) -> std::io::Result<()> {
-        if let Some(e) = self.done.take() {
-            return Err(e);
+        if let Some(handle) = self.writing.take() {
+            return handle.join().unwrap_or_else(|_| {
+                Err(std::io::Error::other("it panicked (a bug in factbrief)"))
+            });
         }
-        match self.writing.take() {
-            None => Ok(()),
-            Some(h) => h
-                .join()
-                .unwrap_or_else(|_| Err(std::io::Error::other("it panicked (a bug in factbrief)"))),
-        }
+        self.done.take().map_or(Ok(()), Err)
     }
 }
 
@@ -1180,4 +1180,30 @@ fn index_language(root: &std::path::Path) -> Option<String> {
             .to_owned(),
     };
     Some(language)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// What linking found, kept on a thread of its own, is in the cache
+    /// folder once the keeping is let go (a process ending right after a
+    /// failed build), and a write that failed says why when asked.
+    #[test]
+    fn a_link_cache_being_kept_is_waited_for() {
+        for _ in 0..20 {
+            let dir = tempfile::tempdir().unwrap();
+            let mut keeping = Keeping::default();
+            keeping.start(link::cache::LinkCache::default(), dir.path().to_path_buf());
+            drop(keeping);
+            assert!(dir.path().join(link::cache::FILE).is_file());
+        }
+        let dir = tempfile::tempdir().unwrap();
+        let not_a_folder = dir.path().join("file");
+        std::fs::write(&not_a_folder, "").unwrap();
+        let mut keeping = Keeping::default();
+        keeping.start(link::cache::LinkCache::default(), not_a_folder);
+        assert!(keeping.wait().is_err());
+        assert!(keeping.wait().is_ok(), "told once");
+    }
 }

@@ -513,6 +513,51 @@ fn link_v1_is_what_the_next_build_and_check_take_and_clean_ignores() {
     );
 }
 
+/// What linking found is kept in `link-v1` once linking is done, on a thread
+/// of its own: a build that then fails (in a template) still leaves it whole,
+/// under a checksum that agrees, with nothing half written beside it (that
+/// the next build takes from it: see the test above).
+#[test]
+fn link_v1_is_kept_whole_when_the_build_then_fails() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path().join("site");
+    small_site(&root);
+    let out = dir.path().join("public");
+    let cache = dir.path().join(".public.factbrief-cache");
+    let file = cache.join("link-v1");
+    fs::create_dir_all(root.join("templates")).unwrap();
+    fs::write(
+        root.join("templates/claim.html"),
+        "{{ claim.nothing_here.deeper }}",
+    )
+    .unwrap();
+    let failed = build(&root, &out, false).expect_err("a template that fails");
+    assert!(
+        !out.exists(),
+        "a failed build wrote {}: {failed}",
+        out.display()
+    );
+    let bytes = fs::read(&file).expect("link-v1 is kept");
+    let mut parts = bytes.splitn(4, |b| *b == b'\n');
+    let (header, _stamp, sum, body) = (
+        parts.next().unwrap(),
+        parts.next().unwrap(),
+        parts.next().unwrap(),
+        parts.next().unwrap(),
+    );
+    assert!(header.starts_with(b"factbrief link cache"), "{header:?}");
+    let sum: u32 = std::str::from_utf8(sum).unwrap().parse().unwrap();
+    assert_eq!(sum, crc32fast::hash(body), "link-v1 is not whole");
+    // The files of the cache folder, and nothing else (no file written halfway).
+    for entry in fs::read_dir(&cache).unwrap() {
+        let name = entry.unwrap().file_name().into_string().unwrap();
+        assert!(
+            ["link-v1", "load-v1", "share-v1", "search-v1"].contains(&name.as_str()),
+            "{name} left in the cache folder"
+        );
+    }
+}
+
 #[test]
 fn a_claim_edit_renders_only_its_pages_and_the_lists_through_the_binary() {
     let dir = tempfile::tempdir().unwrap();

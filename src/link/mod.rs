@@ -227,27 +227,6 @@ impl Memo {
     pub fn is_lean(&self) -> bool {
         self.lean
     }
-
-    /// Forget everything, keeping the kind of memo (but not its cache).
-    /// What it held is let go on a thread that gives way to the build's
-    /// (thousands of results: milliseconds on the build's way otherwise).
-    pub fn clear(&mut self) {
-        let held = std::mem::replace(
-            self,
-            Memo {
-                lean: self.lean,
-                ..Memo::default()
-            },
-        );
-        let spawned = std::thread::Builder::new()
-            .name("factbrief-drop".to_owned())
-            .spawn(move || {
-                crate::background::give_way();
-                drop(held);
-            });
-        // (Without a thread to be had, it was let go here.)
-        drop(spawned);
-    }
 }
 
 /// The assembled graph, shared with the [`Site`] it was made for. While that

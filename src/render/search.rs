@@ -617,10 +617,11 @@ fn index_in_shards<T: Item>(
 /// the last to finish are small (or only read).
 ///
 /// Pagefind runs parts of its work with rayon. Called from a thread outside any
-/// pool, that work would go to the global pool, where the rendering's pages
-/// run beside the index (in `serve`, after an edit, the pool of the pages no
-/// one views, whose lower priority these threads inherit): it would wait
-/// there until the rendering is done, and the shard with it. So each of these threads runs its shards in a rayon pool
+/// pool, that work would go to the global pool, where other work may run
+/// beside the index (a build's reuse checks; in `serve`, after an edit, the
+/// pages no one views are rendered in a pool of their own, whose lower
+/// priority these threads inherit, and a build's pages in one that gives way
+/// to the index): it would wait there behind that work, and the shard with it. So each of these threads runs its shards in a rayon pool
 /// of one thread of its own, and the shards progress beside the rendering.
 /// (One pool shared by the shards will not do: a thread waiting in one shard's
 /// parallel step may take up another shard's work, and start its tokio runtime
