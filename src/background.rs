@@ -49,6 +49,55 @@ pub(crate) fn drop_later<T: Send + 'static>(value: T) {
         });
 }
 
+/// A file being written on a thread of its own that gives way (a cache file
+/// a build keeps for the next one, beside the rest of the build); waited for
+/// when dropped, so that a process never ends halfway through writing it.
+#[derive(Debug, Default)]
+pub(crate) struct Writing {
+    writing: Option<std::thread::JoinHandle<std::io::Result<()>>>,
+    /// Why it could not be written, once known.
+    failed: Option<std::io::Error>,
+}
+
+impl Writing {
+    /// Start `write`. Without a thread to be had, nothing is written, and
+    /// [`Writing::wait`] says why.
+    pub(crate) fn start(write: impl FnOnce() -> std::io::Result<()> + Send + 'static) -> Writing {
+        let spawned = std::thread::Builder::new()
+            .name("factbrief-keep".to_owned())
+            .spawn(move || {
+                give_way();
+                write()
+            });
+        match spawned {
+            Ok(handle) => Writing {
+                writing: Some(handle),
+                failed: None,
+            },
+            Err(e) => Writing {
+                writing: None,
+                failed: Some(e),
+            },
+        }
+    }
+
+    /// How the write went (`Ok` if there was none, or once told), when it is done.
+    pub(crate) fn wait(&mut self) -> std::io::Result<()> {
+        if let Some(handle) = self.writing.take() {
+            return handle.join().unwrap_or_else(|_| {
+                Err(std::io::Error::other("it panicked (a bug in factbrief)"))
+            });
+        }
+        self.failed.take().map_or(Ok(()), Err)
+    }
+}
+
+impl Drop for Writing {
+    fn drop(&mut self) {
+        let _ = self.wait();
+    }
+}
+
 /// Lower the calling thread's priority (its nice value, by 10), where threads
 /// have their own: on Linux. Nothing happens where it cannot be done.
 pub(crate) fn give_way() {
@@ -98,5 +147,26 @@ mod tests {
         let nested = pool.install(|| super::giving_way("test-inner", all));
         assert!(nested.iter().all(|&n| n == lowered), "{nested:?}");
         assert_eq!(nice(), before, "the calling thread keeps its priority");
+    }
+
+    /// A file being written is there once the writing is let go (a process
+    /// ending right after a failed build), and a write that failed says why
+    /// when asked, once.
+    #[test]
+    fn a_file_being_written_is_waited_for() {
+        for _ in 0..20 {
+            let dir = tempfile::tempdir().unwrap();
+            let file = dir.path().join("kept");
+            let to = file.clone();
+            drop(super::Writing::start(move || std::fs::write(to, "x")));
+            assert!(file.is_file());
+        }
+        let dir = tempfile::tempdir().unwrap();
+        let not_a_folder = dir.path().join("file");
+        std::fs::write(&not_a_folder, "").unwrap();
+        let mut writing =
+            super::Writing::start(move || std::fs::write(not_a_folder.join("kept"), "x"));
+        assert!(writing.wait().is_err());
+        assert!(writing.wait().is_ok(), "told once");
     }
 }

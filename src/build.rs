@@ -162,19 +162,14 @@ fn build_then(options: &BuildOptions, done: impl FnOnce(Pipeline)) -> Result<Bui
     // What loading read is kept while the site is built (whether or not it
     // then builds: it depends on the files alone), and waited for before
     // this returns, so that a build never exits halfway through writing it.
-    let keeping = {
+    let mut keeping = {
         let dir = cache.clone();
-        std::thread::spawn(move || load_cache.write(&dir))
-    };
-    let kept_load = || {
-        keeping
-            .join()
-            .unwrap_or_else(|_| Err(std::io::Error::other("it panicked (a bug in factbrief)")))
+        crate::background::Writing::start(move || load_cache.write(&dir))
     };
     let mut pipeline = match pipeline {
         Ok(p) => p,
         Err(e) => {
-            let _ = kept_load();
+            let _ = keeping.wait();
             return Err(e);
         }
     }
@@ -191,7 +186,7 @@ fn build_then(options: &BuildOptions, done: impl FnOnce(Pipeline)) -> Result<Bui
     let ((mut run, rendered), report) = match streamed {
         Ok(r) => r,
         Err(e) => {
-            let _ = kept_load();
+            let _ = keeping.wait();
             return Err(e);
         }
     };
@@ -224,7 +219,7 @@ fn build_then(options: &BuildOptions, done: impl FnOnce(Pipeline)) -> Result<Bui
             );
         }
     }
-    if let Err(e) = kept_load() {
+    if let Err(e) = keeping.wait() {
         warnings.push(
             Diagnostic::warning(
                 Code::Cleanup,

@@ -99,7 +99,7 @@ pub struct Pipeline {
     link_cache_in: Option<PathBuf>,
     /// Keeping it there, on a thread of its own (waited for when the
     /// pipeline is let go, if no one asked how it went).
-    link_cache_kept: Keeping,
+    link_cache_kept: crate::background::Writing,
     /// [`render::globals_hash`] of the site of the last good run.
     globals: Option<u128>,
     /// The fingerprint of the inputs of each page in `pages` rendered with a
@@ -228,7 +228,7 @@ impl Pipeline {
             prior: None,
             reuse_next: None,
             link_cache_in: None,
-            link_cache_kept: Keeping::default(),
+            link_cache_kept: Default::default(),
             globals: None,
             fingerprints: Fingerprints::default(),
         })
@@ -660,7 +660,11 @@ impl Pipeline {
                 // written; what linking remembers for a next run, let go
                 // likewise: off the build's way, though held meanwhile.)
                 if let (Some(found), Some(dir)) = (self.memo.take_cache(), &self.link_cache_in) {
-                    self.link_cache_kept.start(found, dir.clone());
+                    // (After the last write of the same file, if any.)
+                    let _ = self.link_cache_kept.wait();
+                    let dir = dir.clone();
+                    self.link_cache_kept =
+                        crate::background::Writing::start(move || found.write(&dir));
                 }
                 crate::background::drop_later(std::mem::replace(
                     &mut self.memo,
@@ -1040,52 +1044,6 @@ fn render_pages<'scope>(
     }
 }
 
-/// What linking found, being written into the cache folder on a thread that
-/// gives way to the build's ([`crate::background::give_way`]); waited for
-/// when dropped, so that a process never ends halfway through writing it.
-#[derive(Debug, Default)]
-struct Keeping {
-    writing: Option<std::thread::JoinHandle<std::io::Result<()>>>,
-    /// Why a write failed, once known.
-    done: Option<std::io::Error>,
-}
-
-impl Keeping {
-    /// Write `found` into the cache folder `dir` (it replaces the file a
-    /// last write made: that write is waited for, and how it went no longer
-    /// matters). Without a thread to be had, it is not written: the next
-    /// build links every source again, and is told why.
-    fn start(&mut self, found: link::cache::LinkCache, dir: PathBuf) {
-        let _ = self.wait();
-        let spawned = std::thread::Builder::new()
-            .name("factbrief-keep".to_owned())
-            .spawn(move || {
-                crate::background::give_way();
-                found.write(&dir)
-            });
-        match spawned {
-            Ok(handle) => self.writing = Some(handle),
-            Err(e) => self.done = Some(e),
-        }
-    }
-
-    /// How the last write went (`Ok` if there was none), once it is done.
-    fn wait(&mut self) -> std::io::Result<()> {
-        if let Some(handle) = self.writing.take() {
-            return handle.join().unwrap_or_else(|_| {
-                Err(std::io::Error::other("it panicked (a bug in factbrief)"))
-            });
-        }
-        self.done.take().map_or(Ok(()), Err)
-    }
-}
-
-impl Drop for Keeping {
-    fn drop(&mut self) {
-        let _ = self.wait();
-    }
-}
-
 /// The search index being made on a thread of its own, and the time it took.
 type Indexing<'scope> =
     std::thread::ScopedJoinHandle<'scope, (Result<Vec<render::Output>>, Duration)>;
@@ -1180,30 +1138,4 @@ fn index_language(root: &std::path::Path) -> Option<String> {
             .to_owned(),
     };
     Some(language)
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    /// What linking found, kept on a thread of its own, is in the cache
-    /// folder once the keeping is let go (a process ending right after a
-    /// failed build), and a write that failed says why when asked.
-    #[test]
-    fn a_link_cache_being_kept_is_waited_for() {
-        for _ in 0..20 {
-            let dir = tempfile::tempdir().unwrap();
-            let mut keeping = Keeping::default();
-            keeping.start(link::cache::LinkCache::default(), dir.path().to_path_buf());
-            drop(keeping);
-            assert!(dir.path().join(link::cache::FILE).is_file());
-        }
-        let dir = tempfile::tempdir().unwrap();
-        let not_a_folder = dir.path().join("file");
-        std::fs::write(&not_a_folder, "").unwrap();
-        let mut keeping = Keeping::default();
-        keeping.start(link::cache::LinkCache::default(), not_a_folder);
-        assert!(keeping.wait().is_err());
-        assert!(keeping.wait().is_ok(), "told once");
-    }
 }
