@@ -183,7 +183,7 @@ fn build_then(options: &BuildOptions, done: impl FnOnce(Pipeline)) -> Result<Bui
         let run = pipeline.build_into(writer)?;
         Ok((run, Instant::now()))
     });
-    let ((mut run, rendered), report) = match streamed {
+    let ((mut run, rendered), mut report) = match streamed {
         Ok(r) => r,
         Err(e) => {
             let _ = keeping.wait();
@@ -198,26 +198,24 @@ fn build_then(options: &BuildOptions, done: impl FnOnce(Pipeline)) -> Result<Bui
     let mut warnings = pipeline.warnings().to_vec();
     // What could not be cleared beside the output: the site is in place all the same.
     warnings.extend(report.warnings);
-    // What the next build may reuse: each page with the hash of its file as written.
+    // What the next build may reuse: each page with the hash of its file as
+    // written (kept beside the rest of what is left to do).
+    let mut reusing = crate::background::Writing::default();
     if let Some(mut next) = pipeline.take_reuse() {
-        let hashes = write::listed_hashes(&output);
-        next.pages.retain(|path, e| match hashes.get(path) {
-            Some(h) => {
-                e.output = *h;
-                true
-            }
-            None => false,
+        let hashes = std::mem::take(&mut report.hashes);
+        let dir = cache.clone();
+        reusing = crate::background::Writing::start(move || {
+            next.pages.retain(|path, e| {
+                match hashes.binary_search_by(|(p, _)| p.as_str().cmp(path)) {
+                    Ok(at) => {
+                        e.output = hashes[at].1;
+                        true
+                    }
+                    Err(_) => false,
+                }
+            });
+            next.write(&dir)
         });
-        if let Err(e) = next.write(&cache) {
-            warnings.push(
-                Diagnostic::warning(
-                    Code::Cleanup,
-                    cache.join(crate::render::reuse::FILE),
-                    format!("could not keep what this build made of each page for the next build: {e}"),
-                )
-                .with_help("the next build renders every page again; check that the folder beside the output is writable"),
-            );
-        }
     }
     if let Err(e) = keeping.wait() {
         warnings.push(
@@ -259,6 +257,16 @@ fn build_then(options: &BuildOptions, done: impl FnOnce(Pipeline)) -> Result<Bui
                 .with_help(format!("the next build {again} it again; check that the folder beside the output is writable")),
             );
         }
+    }
+    if let Err(e) = reusing.wait() {
+        warnings.push(
+            Diagnostic::warning(
+                Code::Cleanup,
+                cache.join(crate::render::reuse::FILE),
+                format!("could not keep what this build made of each page for the next build: {e}"),
+            )
+            .with_help("the next build renders every page again; check that the folder beside the output is writable"),
+        );
     }
     let report = BuildReport {
         pages: report.files - pipeline.statics(),

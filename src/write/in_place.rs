@@ -292,6 +292,16 @@ impl<'a> Staging<'a> {
         Ok(name)
     }
 
+    /// The content hash of each file taken, by path, in path order (what the
+    /// new manifest lists, once [`Staging::finish`] is done).
+    pub fn hashes(&self) -> Vec<(String, u128)> {
+        // (`finish` left them sorted by path.)
+        lock(&self.entries)
+            .iter()
+            .map(|e| (e.path.clone(), e.stamp.hash))
+            .collect()
+    }
+
     /// The files taken, by path, each with its stamp and where its new content is now: the
     /// staged file if it is still in the staging folder, else the file of the
     /// output folder (left as it was, or already renamed into place).

@@ -84,6 +84,9 @@ pub struct WriteReport {
     pub unchanged: usize,
     /// Files of the previous site that went away.
     pub removed: usize,
+    /// The content hash of each file of the site, by path, in path order (as
+    /// the output folder's manifest lists them).
+    pub hashes: Vec<(String, u128)>,
     /// What could not be cleared beside the output folder (code `cleanup`):
     /// the site is in place all the same.
     pub warnings: Vec<Diagnostic>,
@@ -382,16 +385,6 @@ impl crate::render::Sink for Writer<'_> {
     }
 }
 
-/// The content hash of each file of the output folder `output` as its
-/// manifest lists it (those it gives one), by path.
-pub fn listed_hashes(output: &Path) -> std::collections::HashMap<String, u128> {
-    Manifest::read(output)
-        .files
-        .into_iter()
-        .filter_map(|(path, stamp)| stamp.map(|s| (path, s.hash)))
-        .collect()
-}
-
 fn stream_with<T>(
     root: &Path,
     output: &Path,
@@ -571,6 +564,7 @@ fn finish_in_place(
                 written,
                 unchanged,
                 removed,
+                hashes: stage.hashes(),
                 warnings,
             });
         }
@@ -758,6 +752,7 @@ impl Whole<'_> {
             written: stamps.len(),
             unchanged: 0,
             removed,
+            hashes: stamps.into_iter().map(|(rel, s)| (rel, s.hash)).collect(),
             warnings,
         })
     }
