@@ -50,13 +50,16 @@ async function start(ui) {
     .catch(() => []);
   // Shards of records in another language than the page's (a source's own
   // `language`) are named for it, `lang-<tag>-<n>/`, and searched as that language.
+  // All are fetched at once (Pagefind adds each to its list when asked, in this order).
+  const merged = [];
   for (const shard of Array.isArray(shards) ? shards : []) {
     const other = /^lang-([a-z]{2,3})-\d+\/$/.exec(shard);
     if (/^shard-\d+\/$/.test(shard) || other) {
       const url = new URL(`pagefind/${shard}`, siteRoot).pathname;
-      await pagefind.mergeIndex(url, other ? { ...options, language: other[1] } : options);
+      merged.push(pagefind.mergeIndex(url, other ? { ...options, language: other[1] } : options));
     }
   }
+  await Promise.all(merged);
   const totals = await withTimeout(pagefind.filters(), 20000);
 
   // The filters: one group of check boxes per filter the index has.
