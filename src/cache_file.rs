@@ -49,6 +49,42 @@ pub fn write_pieces(dir: &Path, name: &str, header: &str, pieces: &[&[u8]]) -> i
     })
 }
 
+/// How the entries of these files are encoded: bincode, reading at most
+/// `limit` bytes (so that no length it reads makes it ask for more memory
+/// than the bytes there are).
+pub fn encoding(limit: usize) -> impl bincode::Options + Copy {
+    use bincode::Options;
+    bincode::DefaultOptions::new().with_limit(limit as u64)
+}
+
+/// Where each entry is in `body`, by its path: the body is, for each entry,
+/// the length of its path (4 bytes, little-endian), the path, the length of
+/// the entry and the entry ([`frame`]). `None` if it does not frame whole.
+pub fn frames(body: &[u8]) -> Option<std::collections::HashMap<Box<str>, std::ops::Range<usize>>> {
+    fn take(body: &[u8], at: &mut usize) -> Option<std::ops::Range<usize>> {
+        let len = u32::from_le_bytes(body.get(*at..*at + 4)?.try_into().ok()?) as usize;
+        let start = *at + 4;
+        let end = start.checked_add(len).filter(|end| *end <= body.len())?;
+        *at = end;
+        Some(start..end)
+    }
+    let mut index = std::collections::HashMap::new();
+    let mut at = 0;
+    while at < body.len() {
+        let path = std::str::from_utf8(&body[take(body, &mut at)?]).ok()?;
+        let entry = take(body, &mut at)?;
+        index.insert(path.into(), entry);
+    }
+    Some(index)
+}
+
+/// The lengths that come before `path` and `entry` in a body [`frames`]
+/// reads; `None` for one over 4 GB (not kept).
+pub fn frame(path: &str, entry: &[u8]) -> Option<([u8; 4], [u8; 4])> {
+    let length = |b: &[u8]| u32::try_from(b.len()).ok().map(u32::to_le_bytes);
+    Some((length(path.as_bytes())?, length(entry)?))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

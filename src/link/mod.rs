@@ -351,7 +351,7 @@ type Scanned<'a> = (
     &'a str,
     Option<Arc<SourceScan>>,
     Option<HashMap<&'a str, Outcome>>,
-    Option<Box<serde_json::value::RawValue>>,
+    Option<cache::Encoded>,
 );
 
 /// What a claim's evidence or `appears_in` names, as it stood when the claim was linked.

@@ -149,7 +149,13 @@ impl Serialize for Date {
 
 impl<'de> Deserialize<'de> for Date {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        deserializer.deserialize_any(DateVisitor)
+        // (A format that does not describe itself, the cache folder's bincode,
+        // holds the text only.)
+        if deserializer.is_human_readable() {
+            deserializer.deserialize_any(DateVisitor)
+        } else {
+            deserializer.deserialize_str(DateVisitor)
+        }
     }
 }
 
