@@ -195,7 +195,7 @@ fn build_then(options: &BuildOptions, done: impl FnOnce(Pipeline)) -> Result<Bui
         *load += opened;
     }
     run.stages.push(("write", rendered.elapsed()));
-    let mut warnings = pipeline.warnings().to_vec();
+    let mut warnings = pipeline.take_warnings();
     // What could not be cleared beside the output: the site is in place all the same.
     warnings.extend(report.warnings);
     // What the next build may reuse: each page with the hash of its file as

@@ -364,6 +364,12 @@ impl Pipeline {
         self.warnings.sorted()
     }
 
+    /// The warnings of the last good run, sorted as [`Pipeline::warnings`],
+    /// taken (the pipeline has none after).
+    pub fn take_warnings(&mut self) -> Vec<Diagnostic> {
+        std::mem::take(&mut self.warnings).into_sorted()
+    }
+
     /// The warnings of the last good run, as found (cheap to compare with [`Findings::same_as`]).
     pub fn findings(&self) -> &Findings {
         &self.warnings

@@ -45,12 +45,16 @@ impl Findings {
 
     /// Every diagnostic, errors first, then by file and line (stable otherwise).
     pub fn sorted(&self) -> &[Diagnostic] {
-        self.sorted.get_or_init(|| {
-            let mut all: Vec<Diagnostic> =
-                self.chunks.iter().flat_map(|c| c.iter().cloned()).collect();
-            all.sort_by(|a, b| (a.severity, &a.file, a.line).cmp(&(b.severity, &b.file, b.line)));
-            all
-        })
+        self.sorted.get_or_init(|| sort_of(&self.chunks))
+    }
+
+    /// Every diagnostic, in the order of [`Findings::sorted`], taken (copied
+    /// only if a clone of these findings holds them too).
+    pub fn into_sorted(self) -> Vec<Diagnostic> {
+        match Arc::try_unwrap(self.sorted) {
+            Ok(lock) => lock.into_inner().unwrap_or_else(|| sort_of(&self.chunks)),
+            Err(shared) => (shared.get().cloned()).unwrap_or_else(|| sort_of(&self.chunks)),
+        }
     }
 
     /// Whether `other` holds the very same chunks (cheap: no diagnostic is compared).
@@ -70,5 +74,49 @@ impl Findings {
         } else {
             Ok(self)
         }
+    }
+}
+
+/// The diagnostics of `chunks`, copied, errors first, then by file and line (stable otherwise).
+fn sort_of(chunks: &[Arc<[Diagnostic]>]) -> Vec<Diagnostic> {
+    let mut all: Vec<Diagnostic> = chunks.iter().flat_map(|c| c.iter().cloned()).collect();
+    all.sort_by(|a, b| (a.severity, &a.file, a.line).cmp(&(b.severity, &b.file, b.line)));
+    all
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::diagnostic::Code;
+
+    /// Taken findings are sorted as read ones are, whether they were sorted
+    /// before or not, and whether a clone shares them or not.
+    #[test]
+    fn taken_findings_are_the_sorted_ones() {
+        let w =
+            |file: &str, line| Diagnostic::warning(Code::UncitedSource, file, "x").at_line(line);
+        let mut f = Findings::default();
+        f.extend([w("b.md", 1), w("a.md", 2)]);
+        f.extend([Diagnostic::error(Code::BadId, "c.md", "y"), w("a.md", 1)]);
+        let order = |ds: &[Diagnostic]| -> Vec<String> {
+            (ds.iter())
+                .map(|d| format!("{:?} {} {:?}", d.severity, d.file.display(), d.line))
+                .collect()
+        };
+        let want = [
+            "Error c.md None",
+            "Warning a.md Some(1)",
+            "Warning a.md Some(2)",
+            "Warning b.md Some(1)",
+        ];
+        // Not sorted yet: by itself, and shared with a clone.
+        assert_eq!(order(&f.clone().into_sorted()), want);
+        let shared = f.clone();
+        assert_eq!(order(&shared.into_sorted()), want);
+        // Sorted, then shared with a clone, then taken by itself.
+        assert_eq!(order(f.sorted()), want);
+        let g = f.clone();
+        assert_eq!(order(&f.into_sorted()), want);
+        assert_eq!(order(&g.into_sorted()), want);
     }
 }

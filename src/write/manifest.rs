@@ -111,10 +111,12 @@ impl Manifest {
         let mut text = String::from(HEADER);
         text.push_str(FORMAT);
         for (path, stamp) in files {
-            match stamp {
-                Some(s) => text.push_str(&format!("{:032x} {} {path}\n", s.hash, s.size)),
-                None => text.push_str(&format!("- - {path}\n")),
-            }
+            use std::fmt::Write;
+            // (Writing to a String does not fail.)
+            let _ = match stamp {
+                Some(s) => writeln!(text, "{:032x} {} {path}", s.hash, s.size),
+                None => writeln!(text, "- - {path}"),
+            };
         }
         text
     }
