@@ -827,7 +827,10 @@ fn run_pagefind(records: &[&Record], language: &str, fragment_files: u32) -> Bun
     // Pagefind reads the current folder when it starts (and would panic without one).
     std::env::current_dir()
         .map_err(|e| format!("Pagefind needs a current folder, and there is none: {e}"))?;
+    // Pagefind reads each record on the runtime's blocking threads, one at a
+    // time (each waits for the last): one thread, which stays warm, does.
     let runtime = tokio::runtime::Builder::new_current_thread()
+        .max_blocking_threads(1)
         .build()
         .map_err(|e| e.to_string())?;
     runtime.block_on(async {
