@@ -286,30 +286,6 @@ fn build_then(options: &BuildOptions, done: impl FnOnce(Pipeline)) -> Result<Bui
     Ok(report)
 }
 
-/// End the process now, successfully, once standard output and standard
-/// error are flushed: for a command whose work is all done (a build's files
-/// and cache files written, its report printed). It skips the sweep of the
-/// heap the allocator makes at exit (mimalloc, linked in statically, frees
-/// every page it holds, which the system then takes back all the same):
-/// about 12 ms after a build of 10,000 sources. Elsewhere than on Unix, the
-/// usual exit.
-pub fn leave_now() -> ! {
-    use std::io::Write;
-    let _ = std::io::stdout().flush();
-    let _ = std::io::stderr().flush();
-    #[cfg(unix)]
-    {
-        unsafe extern "C" {
-            fn _exit(status: std::ffi::c_int) -> !;
-        }
-        // SAFETY: POSIX `_exit` ends the process at once; what had to be
-        // written is written (the caller's promise) and flushed above.
-        unsafe { _exit(0) }
-    }
-    #[cfg(not(unix))]
-    std::process::exit(0)
-}
-
 /// Show `path` relative to the current folder when it is inside it, with any
 /// control character in it made visible (a file name may hold an ESC).
 pub fn display_path(path: &Path) -> String {

@@ -1,5 +1,5 @@
 //! The framing of the files of the cache folder that hold what a build
-//! learned (`link-v1`, `load-v1`): a first line naming the file's kind and
+//! learned (`link-v2`, `load-v2`): a first line naming the file's kind and
 //! version, a second with the stamp of the program that wrote it
 //! ([`program_stamp`]: a rebuilt factbrief may read or link differently, so
 //! it reads nothing another build of it wrote), a third with a checksum of the
@@ -50,8 +50,8 @@ pub fn write_pieces(dir: &Path, name: &str, header: &str, pieces: &[&[u8]]) -> i
 }
 
 /// How the entries of these files are encoded: bincode, reading at most
-/// `limit` bytes (so that no length it reads makes it ask for more memory
-/// than the bytes there are).
+/// `limit` bytes (the entry's own: a length read that runs past it is an
+/// error, whatever the format's own checks).
 pub fn encoding(limit: usize) -> impl bincode::Options + Copy {
     use bincode::Options;
     bincode::DefaultOptions::new().with_limit(limit as u64)
@@ -73,9 +73,18 @@ pub fn frames(body: &[u8]) -> Option<std::collections::HashMap<Box<str>, std::op
     while at < body.len() {
         let path = std::str::from_utf8(&body[take(body, &mut at)?]).ok()?;
         let entry = take(body, &mut at)?;
-        index.insert(path.into(), entry);
+        // (A path twice is no body this program wrote.)
+        if index.insert(path.into(), entry).is_some() {
+            return None;
+        }
     }
     Some(index)
+}
+
+/// Remove the file `name` of the cache folder `dir`, of a version no longer
+/// read, if it is there (what cannot be removed stays: nothing reads it).
+pub fn remove_older(dir: &Path, name: &str) {
+    let _ = std::fs::remove_file(dir.join(name));
 }
 
 /// The lengths that come before `path` and `entry` in a body [`frames`]
@@ -109,5 +118,39 @@ mod tests {
             .replacen(program_stamp(), "0.0.0 1 None", 1);
         std::fs::write(&path, other).unwrap();
         assert_eq!(read(dir.path(), "f", "kind 1"), None);
+    }
+
+    #[test]
+    fn frames_read_back_what_frame_wrote_and_nothing_else() {
+        let mut body = Vec::new();
+        for (path, entry) in [
+            ("a.md", &b"one"[..]),
+            ("b\n.md", b""),
+            ("c.md", b"\x00\xff"),
+        ] {
+            let (of_path, of_entry) = frame(path, entry).unwrap();
+            body.extend_from_slice(&of_path);
+            body.extend_from_slice(path.as_bytes());
+            body.extend_from_slice(&of_entry);
+            body.extend_from_slice(entry);
+        }
+        let index = frames(&body).unwrap();
+        assert_eq!(index.len(), 3);
+        assert_eq!(&body[index["a.md"].clone()], b"one");
+        assert_eq!(&body[index["b\n.md"].clone()], b"");
+        assert_eq!(&body[index["c.md"].clone()], b"\x00\xff");
+        assert_eq!(frames(&[]).unwrap().len(), 0);
+        // Cut anywhere inside: not whole.
+        for cut in 1..body.len() {
+            let whole = frames(&body[..cut]).is_some_and(|i| i.len() < 3);
+            let at_an_end = [15, 28].contains(&cut);
+            assert_eq!(whole, at_an_end, "cut at {cut}");
+        }
+        // A path twice, or one that is not UTF-8: not a body this program wrote.
+        let twice = [&body[..15], &body[..15]].concat();
+        assert!(frames(&twice).is_none());
+        let mut bad = body.clone();
+        bad[4] = 0xff;
+        assert!(frames(&bad).is_none());
     }
 }

@@ -73,7 +73,7 @@ pub mod render;
 #[doc(hidden)]
 pub mod serve;
 
-pub use build::{build, build_and_leave, drafts_note, leave_now, BuildOptions, BuildReport};
+pub use build::{build, build_and_leave, drafts_note, BuildOptions, BuildReport};
 pub use check::{check, CheckReport};
 pub use diagnostic::{Code, Diagnostic, Error, Result, Severity};
 pub use pipeline::{Bytes, Files};

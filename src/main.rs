@@ -408,7 +408,7 @@ fn build(
             print(result.warnings, format);
             say(format, &said);
             // (Every file is written: the heap need not be swept on the way out.)
-            factbrief::leave_now()
+            leave_now()
         }
         Err(e) => fail(e, format),
     }
@@ -472,6 +472,29 @@ fn fail(e: Error, format: Format) -> ExitCode {
         eprintln!("{summary}; nothing was written");
     }
     ExitCode::FAILURE
+}
+
+/// End the process now, successfully, once standard output and standard
+/// error are flushed: for a command whose work is all done (a build's files
+/// and cache files written, its report printed). It skips the sweep of the
+/// heap the allocator makes at exit (mimalloc, linked in statically, frees
+/// every page it holds, which the system then takes back all the same):
+/// about 12 ms after a build of 10,000 sources. Elsewhere than on Unix, the
+/// usual exit.
+fn leave_now() -> ! {
+    let _ = std::io::stdout().flush();
+    let _ = std::io::stderr().flush();
+    #[cfg(unix)]
+    {
+        unsafe extern "C" {
+            fn _exit(status: std::ffi::c_int) -> !;
+        }
+        // SAFETY: POSIX `_exit` ends the process at once; what had to be
+        // written is written (the caller's promise) and flushed above.
+        unsafe { _exit(0) }
+    }
+    #[cfg(not(unix))]
+    std::process::exit(0)
 }
 
 /// Print `diags` in `format`. Each carries the text it points into, as the

@@ -203,11 +203,12 @@ fn random_edit_sequences_built_with_the_cache_equal_clean_builds() {
                 11 => write_files(&root, &[("i18n/en.toml", &format!("nav_claims = \"Checks {step}\"\n"))]),
                 // A cache file damaged, or of an older version: ignored.
                 12 => {
-                    let file = cache.join(["pages-v1", "link-v1", "load-v1"][rng.next(3)]);
+                    let file = cache.join(["pages-v1", "link-v2", "load-v2"][rng.next(3)]);
                     if let Ok(bytes) = fs::read(&file) {
                         // (Cut as bytes: the cut may fall inside a character.)
                         let damaged = if rng.next(2) == 0 {
-                            String::from_utf8_lossy(&bytes).replace("version 1", "version 0").into_bytes()
+                            // (Bytes replaced: the bodies of load-v2 and link-v2 are not text.)
+                            older_version(&bytes)
                         } else {
                             bytes[..bytes.len() / 2].to_vec()
                         };
@@ -217,7 +218,7 @@ fn random_edit_sequences_built_with_the_cache_equal_clean_builds() {
                 // Nothing changed.
                 _ => {}
             }
-            // Every other step, the files settled (taken from load-v1 as
+            // Every other step, the files settled (taken from load-v2 as
             // they stand), with edits of the same size told by their change time.
             if step % 2 == 1 {
                 age(&root);
@@ -350,9 +351,24 @@ fn what_linking_found_in_a_source_is_reused_only_for_the_same_text_and_questions
     }
 }
 
+/// `bytes` of a cache file, its first line saying the version before
+/// (pages-v1's "version 1" made "version 0", the others' "version 2"
+/// "version 1"), the rest as it was.
+fn older_version(bytes: &[u8]) -> Vec<u8> {
+    let end = bytes
+        .iter()
+        .position(|b| *b == b'\n')
+        .unwrap_or(bytes.len());
+    let first = String::from_utf8_lossy(&bytes[..end])
+        .replace("version 1", "version 0")
+        .replace("version 2", "version 1");
+    assert_ne!(first.as_bytes(), &bytes[..end], "no version in {first:?}");
+    [first.as_bytes(), &bytes[end..]].concat()
+}
+
 /// Set the modification time of every file of `content/` an hour back, as
 /// files copied or checked out with their times kept are: a build reads
-/// them settled (see `load-v1`).
+/// them settled (see `load-v2`).
 fn age(root: &Path) {
     let then = std::time::SystemTime::now() - std::time::Duration::from_secs(3600);
     for entry in walkdir::WalkDir::new(root.join("content")) {
@@ -392,19 +408,19 @@ fn rewrite_kept(file: &Path, from: &str, to: &str, n: usize) -> (usize, Vec<u8>)
     (at.len(), changed)
 }
 
-/// A build takes a document from `load-v1` instead of reading its file when
+/// A build takes a document from `load-v2` instead of reading its file when
 /// the file stands as it did (size, times, inode) and had settled; when it
 /// stands otherwise with the same text, the parse kept is still taken; any
 /// other text is read, even of the same size under the same modification
 /// time. Shown by changing a statement kept there, under a checksum that
 /// agrees. `--clean` takes nothing from it.
 #[test]
-fn load_v1_is_taken_for_files_that_stand_as_they_did() {
+fn load_v2_is_taken_for_files_that_stand_as_they_did() {
     let dir = tempfile::tempdir().unwrap();
     let root = dir.path().join("site");
     small_site(&root);
     let out = dir.path().join("public");
-    let file = dir.path().join(".public.factbrief-cache").join("load-v1");
+    let file = dir.path().join(".public.factbrief-cache").join("load-v2");
     let page = out.join("claims/troops/index.html");
     let statement = "Russia had about 100,000 troops at the border.";
     // (Of the same length, as `rewrite_kept` needs.)
@@ -421,10 +437,10 @@ fn load_v1_is_taken_for_files_that_stand_as_they_did() {
     let (found, kept) = rewrite_kept(&file, statement, marked, 1);
     assert_eq!(found, 2, "the claim's fields and text are kept");
     build(false);
-    assert!(shows("(kept)"), "the statement was not taken from load-v1");
+    assert!(shows("(kept)"), "the statement was not taken from load-v2");
     assert!(
         fs::read(&file).unwrap() == kept,
-        "load-v1 written again with nothing changed"
+        "load-v2 written again with nothing changed"
     );
     // Touched: read, and its parse still taken for the same text.
     age(&root);
@@ -463,15 +479,15 @@ fn load_v1_is_taken_for_files_that_stand_as_they_did() {
     build(true);
     assert!(
         shows(statement) && !shows("(kept)"),
-        "--clean took from load-v1"
+        "--clean took from load-v2"
     );
 }
 
-/// A build takes what an earlier one found in a source from `link-v1`
+/// A build takes what an earlier one found in a source from `link-v2`
 /// (shown here by changing a warning kept there, with a checksum that
 /// agrees): so does `check`, which leaves the file as it was; `--clean` does not.
 #[test]
-fn link_v1_is_what_the_next_build_and_check_take_and_clean_ignores() {
+fn link_v2_is_what_the_next_build_and_check_take_and_clean_ignores() {
     let dir = tempfile::tempdir().unwrap();
     let root = dir.path().join("site");
     small_site(&root);
@@ -482,7 +498,7 @@ fn link_v1_is_what_the_next_build_and_check_take_and_clean_ignores() {
         "url = \"ftp://wire.example/call\"\noutlet = ",
     );
     let out = dir.path().join("public");
-    let file = dir.path().join(".public.factbrief-cache").join("link-v1");
+    let file = dir.path().join(".public.factbrief-cache").join("link-v2");
     let warned = |diags: &[factbrief::Diagnostic], marked: bool| {
         let w = (diags.iter())
             .find(|d| d.message.contains("a web address"))
@@ -492,7 +508,7 @@ fn link_v1_is_what_the_next_build_and_check_take_and_clean_ignores() {
     warned(&build(&root, &out, false).expect("a build").warnings, false);
     // The warning as kept, changed, under a checksum that agrees.
     let (found, changed) = rewrite_kept(&file, "is not a web", "(kept) a web", usize::MAX);
-    assert!(found > 0, "the warning is kept in link-v1");
+    assert!(found > 0, "the warning is kept in link-v2");
     let options = BuildOptions {
         output: Some(out.clone()),
         ..BuildOptions::new(&root)
@@ -501,7 +517,7 @@ fn link_v1_is_what_the_next_build_and_check_take_and_clean_ignores() {
         &factbrief::check(&options).expect("a check").diagnostics,
         true,
     );
-    assert!(fs::read(&file).unwrap() == changed, "check wrote link-v1");
+    assert!(fs::read(&file).unwrap() == changed, "check wrote link-v2");
     warned(&build(&root, &out, false).expect("a build").warnings, true);
     warned(
         &build(&root, &out, true).expect("a clean build").warnings,
@@ -509,18 +525,18 @@ fn link_v1_is_what_the_next_build_and_check_take_and_clean_ignores() {
     );
 }
 
-/// What linking found is kept in `link-v1` once linking is done, on a thread
+/// What linking found is kept in `link-v2` once linking is done, on a thread
 /// of its own: a build that then fails (in a template) still leaves it whole,
 /// under a checksum that agrees, with nothing half written beside it (that
 /// the next build takes from it: see the test above).
 #[test]
-fn link_v1_is_kept_whole_when_the_build_then_fails() {
+fn link_v2_is_kept_whole_when_the_build_then_fails() {
     let dir = tempfile::tempdir().unwrap();
     let root = dir.path().join("site");
     small_site(&root);
     let out = dir.path().join("public");
     let cache = dir.path().join(".public.factbrief-cache");
-    let file = cache.join("link-v1");
+    let file = cache.join("link-v2");
     fs::create_dir_all(root.join("templates")).unwrap();
     fs::write(
         root.join("templates/claim.html"),
@@ -533,7 +549,7 @@ fn link_v1_is_kept_whole_when_the_build_then_fails() {
         "a failed build wrote {}: {failed}",
         out.display()
     );
-    let bytes = fs::read(&file).expect("link-v1 is kept");
+    let bytes = fs::read(&file).expect("link-v2 is kept");
     let mut parts = bytes.splitn(4, |b| *b == b'\n');
     let (header, _stamp, sum, body) = (
         parts.next().unwrap(),
@@ -543,12 +559,12 @@ fn link_v1_is_kept_whole_when_the_build_then_fails() {
     );
     assert!(header.starts_with(b"factbrief link cache"), "{header:?}");
     let sum: u32 = std::str::from_utf8(sum).unwrap().parse().unwrap();
-    assert_eq!(sum, crc32fast::hash(body), "link-v1 is not whole");
+    assert_eq!(sum, crc32fast::hash(body), "link-v2 is not whole");
     // The files of the cache folder, and nothing else (no file written halfway).
     for entry in fs::read_dir(&cache).unwrap() {
         let name = entry.unwrap().file_name().into_string().unwrap();
         assert!(
-            ["link-v1", "load-v1", "share-v1", "search-v1"].contains(&name.as_str()),
+            ["link-v2", "load-v2", "share-v1", "search-v1"].contains(&name.as_str()),
             "{name} left in the cache folder"
         );
     }
@@ -689,7 +705,7 @@ fn what_cannot_be_kept_in_the_cache_folder_is_a_warning() {
     let out = dir.path().join("public");
     let cache = dir.path().join(".public.factbrief-cache");
     // A folder (not empty) where each file would be renamed to.
-    for name in ["link-v1", "pages-v1", "load-v1"] {
+    for name in ["link-v2", "pages-v1", "load-v2"] {
         fs::create_dir_all(cache.join(name).join("in the way")).unwrap();
     }
     for round in ["first", "second"] {
@@ -697,7 +713,7 @@ fn what_cannot_be_kept_in_the_cache_folder_is_a_warning() {
         let said: Vec<String> = report.warnings.iter().map(|w| w.to_string()).collect();
         for (name, what) in [
             (
-                "link-v1",
+                "link-v2",
                 "could not keep what this build found in each source for the next build",
             ),
             (
@@ -705,7 +721,7 @@ fn what_cannot_be_kept_in_the_cache_folder_is_a_warning() {
                 "could not keep what this build made of each page for the next build",
             ),
             (
-                "load-v1",
+                "load-v2",
                 "could not keep what this build read of each file for the next build",
             ),
         ] {
@@ -868,4 +884,24 @@ fn search_shards_are_made_again_for_whatever_their_records_show() {
             assert_eq!(kept(), before, "after {what}: no shard is made again");
         }
     }
+}
+
+/// The cache files of the version before (`load-v1`, `link-v1`, in JSON)
+/// are removed by a build that writes those of this version.
+#[test]
+fn the_cache_files_of_the_version_before_are_removed() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path().join("site");
+    small_site(&root);
+    let out = dir.path().join("public");
+    let cache = dir.path().join(".public.factbrief-cache");
+    fs::create_dir_all(&cache).unwrap();
+    for old in ["load-v1", "link-v1"] {
+        fs::write(cache.join(old), "factbrief cache, version 1\n").unwrap();
+    }
+    build(&root, &out, false).expect("a build");
+    for old in ["load-v1", "link-v1"] {
+        assert!(!cache.join(old).exists(), "{old} left in the cache folder");
+    }
+    assert!(cache.join("load-v2").exists() && cache.join("link-v2").exists());
 }

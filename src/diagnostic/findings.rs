@@ -95,9 +95,13 @@ mod tests {
     fn taken_findings_are_the_sorted_ones() {
         let w =
             |file: &str, line| Diagnostic::warning(Code::UncitedSource, file, "x").at_line(line);
-        let mut f = Findings::default();
-        f.extend([w("b.md", 1), w("a.md", 2)]);
-        f.extend([Diagnostic::error(Code::BadId, "c.md", "y"), w("a.md", 1)]);
+        let made = || {
+            let mut f = Findings::default();
+            f.extend([w("b.md", 1), w("a.md", 2)]);
+            f.extend([Diagnostic::error(Code::BadId, "c.md", "y"), w("a.md", 1)]);
+            f
+        };
+        let f = made();
         let order = |ds: &[Diagnostic]| -> Vec<String> {
             (ds.iter())
                 .map(|d| format!("{:?} {} {:?}", d.severity, d.file.display(), d.line))
@@ -110,6 +114,7 @@ mod tests {
             "Warning b.md Some(1)",
         ];
         // Not sorted yet: by itself, and shared with a clone.
+        assert_eq!(order(&made().into_sorted()), want);
         assert_eq!(order(&f.clone().into_sorted()), want);
         let shared = f.clone();
         assert_eq!(order(&shared.into_sorted()), want);

@@ -5,7 +5,7 @@
 //! Scanning a source (its Markdown rendered to the text quotes are matched
 //! in, its links, its own warnings) and finding the quotes cited from it are
 //! pure functions of its file's text and of the quotes. For each source, the
-//! file `link-v1` of the cache folder keeps, under its file's path: the
+//! file `link-v2` of the cache folder keeps, under its file's path: the
 //! content hash of its text, its links and warnings, the outcome of each
 //! quote cited from it, and the content words it shares with the claims
 //! naming it in `appears_in`. A build whose source has the same hash, and
@@ -40,8 +40,10 @@ use crate::hash::content_hash;
 use crate::load::{Document, SourceMeta};
 
 /// The name of the file in the cache folder (its version is in the name and in its first line).
-pub const FILE: &str = "link-v1";
-const HEADER: &str = "factbrief link cache, version 1";
+pub const FILE: &str = "link-v2";
+const HEADER: &str = "factbrief link cache, version 2";
+/// The file of the version before (JSON), removed when this one is written.
+const OLDER: &str = "link-v1";
 
 /// What linking found in each source, by the path of its file: each
 /// entry encoded ([`Encoded`]), read into an [`Entry`] only when its source is
@@ -75,7 +77,7 @@ impl LinkCache {
     /// The findings kept in the cache folder `dir`; `None` if there are none,
     /// or the file is of another version or program, or is not whole.
     pub fn read(dir: &Path) -> Option<LinkCache> {
-        // (Framed as `load-v1` is: each source's path and its entry.)
+        // (Framed as `load-v2` is: each source's path and its entry.)
         let body = crate::cache_file::read(dir, FILE, HEADER)?;
         let entries = (frames(&body)?.into_iter())
             .map(|(path, at)| (path.into(), body[at].into()))
@@ -98,7 +100,9 @@ impl LinkCache {
                 body.extend_from_slice(entry);
             }
         }
-        crate::cache_file::write(dir, FILE, HEADER, &body)
+        crate::cache_file::write(dir, FILE, HEADER, &body)?;
+        crate::cache_file::remove_older(dir, OLDER);
+        Ok(())
     }
 
     /// The entry of `doc`'s file, taken out (as written: see [`Entry::decode`]).
@@ -334,7 +338,7 @@ mod tests {
             [&bytes[..at], to.as_bytes(), &bytes[at + from.len()..]].concat()
         };
         let cut = bytes[..bytes.len() - 3].to_vec();
-        let older = replaced("version 1", "version 0");
+        let older = replaced("version 2", "version 1");
         let other_program = replaced(program_stamp(), "factbrief 0.0.1 123 None");
         let corrupt = replaced("source:b", "source:c");
         for bad in [

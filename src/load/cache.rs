@@ -1,5 +1,5 @@
 //! What loading found in each file of `content/`, kept in the cache folder
-//! between builds (the file `load-v1`), so that a build reads and parses
+//! between builds (the file `load-v2`), so that a build reads and parses
 //! again only the files that changed.
 //!
 //! For each document file read without a problem, by its path: how the file
@@ -41,8 +41,10 @@ use super::document::{Document, Stored, StoredRef};
 use crate::cache_file::{encoding, frame, frames};
 
 /// The name of the file in the cache folder (its version is in the name and in its first line).
-pub const FILE: &str = "load-v1";
-const HEADER: &str = "factbrief load cache, version 1";
+pub const FILE: &str = "load-v2";
+const HEADER: &str = "factbrief load cache, version 2";
+/// The file of the version before (JSON), removed when this one is written.
+const OLDER: &str = "load-v1";
 
 /// How long after it last changed a file's standing is trusted to tell its text.
 pub const SETTLE: Duration = Duration::from_secs(2);
@@ -288,7 +290,9 @@ impl LoadCache {
                 pieces.extend([of_path, path.as_bytes(), of_entry, bytes(body_read, entry)]);
             }
         }
-        crate::cache_file::write_pieces(dir, FILE, HEADER, &pieces)
+        crate::cache_file::write_pieces(dir, FILE, HEADER, &pieces)?;
+        crate::cache_file::remove_older(dir, OLDER);
+        Ok(())
     }
 }
 
