@@ -218,24 +218,20 @@ fn build_then(options: &BuildOptions, done: impl FnOnce(Pipeline)) -> Result<Bui
         });
     }
     if let Err(e) = keeping.wait() {
-        warnings.push(
-            Diagnostic::warning(
-                Code::Cleanup,
-                cache.join(crate::load::cache::FILE),
-                format!("could not keep what this build read of each file for the next build: {e}"),
-            )
-            .with_help("the next build reads every file again; check that the folder beside the output is writable"),
-        );
+        warnings.push(not_kept(
+            cache.join(crate::load::cache::FILE),
+            "what this build read of each file",
+            e,
+            "reads every file again",
+        ));
     }
     if let Some(e) = pipeline.link_cache_failed() {
-        warnings.push(
-            Diagnostic::warning(
-                Code::Cleanup,
-                cache.join(crate::link::cache::FILE),
-                format!("could not keep what this build found in each source for the next build: {e}"),
-            )
-            .with_help("the next build reads every source again; check that the folder beside the output is writable"),
-        );
+        warnings.push(not_kept(
+            cache.join(crate::link::cache::FILE),
+            "what this build found in each source",
+            e,
+            "reads every source again",
+        ));
     }
     // What no page asked for is pruned. A page kept from the last build
     // asked for no share image, but its image is still wanted (should the
@@ -248,25 +244,21 @@ fn build_then(options: &BuildOptions, done: impl FnOnce(Pipeline)) -> Result<Bui
     ];
     for (blobs, what, again) in kept {
         if let Err(e) = blobs.persist(true) {
-            warnings.push(
-                Diagnostic::warning(
-                    Code::Cleanup,
-                    cache_dir(&output),
-                    format!("could not keep the {what} for the next build: {e}"),
-                )
-                .with_help(format!("the next build {again} it again; check that the folder beside the output is writable")),
-            );
+            warnings.push(not_kept(
+                cache_dir(&output),
+                &format!("the {what}"),
+                e,
+                &format!("{again} it again"),
+            ));
         }
     }
     if let Err(e) = reusing.wait() {
-        warnings.push(
-            Diagnostic::warning(
-                Code::Cleanup,
-                cache.join(crate::render::reuse::FILE),
-                format!("could not keep what this build made of each page for the next build: {e}"),
-            )
-            .with_help("the next build renders every page again; check that the folder beside the output is writable"),
-        );
+        warnings.push(not_kept(
+            cache.join(crate::render::reuse::FILE),
+            "what this build made of each page",
+            e,
+            "renders every page again",
+        ));
     }
     let report = BuildReport {
         pages: report.files - pipeline.statics(),
@@ -284,6 +276,20 @@ fn build_then(options: &BuildOptions, done: impl FnOnce(Pipeline)) -> Result<Bui
     };
     done(pipeline);
     Ok(report)
+}
+
+/// The warning that `what` could not be kept in the cache folder, at `file`,
+/// for the reason `e`, so that the next build `again` (the site is built all
+/// the same).
+fn not_kept(file: PathBuf, what: &str, e: impl std::fmt::Display, again: &str) -> Diagnostic {
+    Diagnostic::warning(
+        Code::Cleanup,
+        file,
+        format!("could not keep {what} for the next build: {e}"),
+    )
+    .with_help(format!(
+        "the next build {again}; check that the folder beside the output is writable"
+    ))
 }
 
 /// Show `path` relative to the current folder when it is inside it, with any
