@@ -19,7 +19,9 @@ impl Findings {
     pub fn push_chunk(&mut self, chunk: &Arc<[Diagnostic]>) {
         if !chunk.is_empty() {
             self.chunks.push(chunk.clone());
-            if self.sorted.get().is_some() {
+            // A sort made, or one a clone may make of its own chunks: not ours now.
+            let ours_unsorted = Arc::get_mut(&mut self.sorted).is_some_and(|s| s.get().is_none());
+            if !ours_unsorted {
                 self.sorted = Arc::default();
             }
         }
@@ -123,5 +125,23 @@ mod tests {
         let g = f.clone();
         assert_eq!(order(&f.into_sorted()), want);
         assert_eq!(order(&g.into_sorted()), want);
+    }
+
+    /// A clone that gets a chunk of its own is not read as the other's sort,
+    /// whichever of the two is sorted first.
+    #[test]
+    fn a_clone_given_a_chunk_has_its_own_sort() {
+        let w = |file: &str| Diagnostic::warning(Code::UncitedSource, file, "x");
+        let mut a = Findings::default();
+        a.extend([w("a.md")]);
+        let b = a.clone();
+        a.extend([w("b.md")]);
+        assert_eq!(b.sorted().len(), 1);
+        assert_eq!(a.sorted().len(), 2);
+        // The other way round: the one given a chunk sorted first.
+        let mut c = b.clone();
+        c.extend([w("c.md")]);
+        assert_eq!(c.sorted().len(), 2);
+        assert_eq!(b.sorted().len(), 1);
     }
 }
