@@ -166,15 +166,10 @@ fn build_then(options: &BuildOptions, done: impl FnOnce(Pipeline)) -> Result<Bui
         let dir = cache.clone();
         crate::background::Writing::start(move || load_cache.write(&dir))
     };
-    let mut pipeline = match pipeline {
-        Ok(p) => p,
-        Err(e) => {
-            let _ = keeping.wait();
-            return Err(e);
-        }
-    }
-    .reusing(prior)
-    .with_link_cache(link_cache, Some(cache.clone()));
+    // (Returning early, `keeping` is waited for as it is let go.)
+    let mut pipeline = pipeline?
+        .reusing(prior)
+        .with_link_cache(link_cache, Some(cache.clone()));
     let opened = clock.elapsed();
     // Each file is written (staged) as soon as it is rendered, not held until
     // all are: what is left to write once the pipeline is done is putting
@@ -183,13 +178,7 @@ fn build_then(options: &BuildOptions, done: impl FnOnce(Pipeline)) -> Result<Bui
         let run = pipeline.build_into(writer)?;
         Ok((run, Instant::now()))
     });
-    let ((mut run, rendered), mut report) = match streamed {
-        Ok(r) => r,
-        Err(e) => {
-            let _ = keeping.wait();
-            return Err(e);
-        }
-    };
+    let ((mut run, rendered), mut report) = streamed?;
     // Reading the files counts as loading.
     if let Some((_, load)) = run.stages.iter_mut().find(|(name, _)| *name == "load") {
         *load += opened;

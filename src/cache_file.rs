@@ -30,13 +30,9 @@ pub fn read(dir: &Path, name: &str, header: &str) -> Option<Vec<u8>> {
 }
 
 /// Replace the file `name` of the cache folder `dir` (made if need be) with
-/// `body` under `header`, whole (written under a temporary name, then renamed).
-pub fn write(dir: &Path, name: &str, header: &str, body: &[u8]) -> io::Result<()> {
-    write_pieces(dir, name, header, &[body])
-}
-
-/// [`write`] with a body made of `pieces`, one after the other (written as
-/// they are, not gathered first).
+/// a body made of `pieces`, one after the other (written as they are, not
+/// gathered first), under `header`, whole (written under a temporary name,
+/// then renamed).
 pub fn write_pieces(dir: &Path, name: &str, header: &str, pieces: &[&[u8]]) -> io::Result<()> {
     let mut sum = crc32fast::Hasher::new();
     for piece in pieces {
@@ -59,7 +55,7 @@ pub fn encoding(limit: usize) -> impl bincode::Options + Copy {
 
 /// Where each entry is in `body`, by its path: the body is, for each entry,
 /// the length of its path (4 bytes, little-endian), the path, the length of
-/// the entry and the entry ([`frame`]). `None` if it does not frame whole.
+/// the entry and the entry ([`write_framed`]). `None` if it does not frame whole.
 pub fn frames(body: &[u8]) -> Option<std::collections::HashMap<Box<str>, std::ops::Range<usize>>> {
     fn take(body: &[u8], at: &mut usize) -> Option<std::ops::Range<usize>> {
         let len = u32::from_le_bytes(body.get(*at..*at + 4)?.try_into().ok()?) as usize;
@@ -87,11 +83,25 @@ pub fn remove_older(dir: &Path, name: &str) {
     let _ = std::fs::remove_file(dir.join(name));
 }
 
-/// The lengths that come before `path` and `entry` in a body [`frames`]
-/// reads; `None` for one over 4 GB (not kept).
-pub fn frame(path: &str, entry: &[u8]) -> Option<([u8; 4], [u8; 4])> {
+/// [`write_pieces`] of a body [`frames`] reads: each of `entries`, a path
+/// and its entry, in their order (one over 4 GB is left out).
+pub fn write_framed(
+    dir: &Path,
+    name: &str,
+    header: &str,
+    entries: &[(&str, &[u8])],
+) -> io::Result<()> {
     let length = |b: &[u8]| u32::try_from(b.len()).ok().map(u32::to_le_bytes);
-    Some((length(path.as_bytes())?, length(entry)?))
+    let lengths: Vec<Option<([u8; 4], [u8; 4])>> = (entries.iter())
+        .map(|(path, entry)| Some((length(path.as_bytes())?, length(entry)?)))
+        .collect();
+    let mut pieces: Vec<&[u8]> = Vec::with_capacity(entries.len() * 4);
+    for ((path, entry), lengths) in entries.iter().zip(&lengths) {
+        if let Some((of_path, of_entry)) = lengths {
+            pieces.extend([&of_path[..], path.as_bytes(), &of_entry[..], entry]);
+        }
+    }
+    write_pieces(dir, name, header, &pieces)
 }
 
 #[cfg(test)]
@@ -101,7 +111,7 @@ mod tests {
     #[test]
     fn reads_back_only_what_it_wrote_whole() {
         let dir = tempfile::tempdir().unwrap();
-        write(dir.path(), "f", "kind 1", b"{\"a\":\n1}").unwrap();
+        write_pieces(dir.path(), "f", "kind 1", &[b"{\"a\":\n1}"]).unwrap();
         assert_eq!(read(dir.path(), "f", "kind 1").unwrap(), b"{\"a\":\n1}");
         assert_eq!(read(dir.path(), "f", "kind 2"), None);
         assert_eq!(read(dir.path(), "g", "kind 1"), None);
@@ -121,19 +131,12 @@ mod tests {
     }
 
     #[test]
-    fn frames_read_back_what_frame_wrote_and_nothing_else() {
-        let mut body = Vec::new();
-        for (path, entry) in [
-            ("a.md", &b"one"[..]),
-            ("b\n.md", b""),
-            ("c.md", b"\x00\xff"),
-        ] {
-            let (of_path, of_entry) = frame(path, entry).unwrap();
-            body.extend_from_slice(&of_path);
-            body.extend_from_slice(path.as_bytes());
-            body.extend_from_slice(&of_entry);
-            body.extend_from_slice(entry);
-        }
+    fn frames_read_back_what_write_framed_wrote_and_nothing_else() {
+        let dir = tempfile::tempdir().unwrap();
+        let entries: [(&str, &[u8]); 3] =
+            [("a.md", b"one"), ("b\n.md", b""), ("c.md", b"\x00\xff")];
+        write_framed(dir.path(), "f", "kind 1", &entries).unwrap();
+        let body = read(dir.path(), "f", "kind 1").unwrap();
         let index = frames(&body).unwrap();
         assert_eq!(index.len(), 3);
         assert_eq!(&body[index["a.md"].clone()], b"one");

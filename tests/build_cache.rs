@@ -380,6 +380,14 @@ fn age(root: &Path) {
     }
 }
 
+/// The four parts of the cache file `load-v2` or `link-v2`:
+/// its header, the stamp of the program that wrote it, the checksum of the
+/// body, and the body.
+fn kept_parts(bytes: &[u8]) -> [&[u8]; 4] {
+    let mut parts = bytes.splitn(4, |b| *b == b'\n');
+    std::array::from_fn(|_| parts.next().expect("a cache file of four parts"))
+}
+
 /// Replace the first `n` times `from` is in the body of the cache file
 /// `file` (in bincode) by `to`, of the same length (so every length before
 /// it still holds), under a checksum that agrees; how often `from` was
@@ -387,13 +395,7 @@ fn age(root: &Path) {
 fn rewrite_kept(file: &Path, from: &str, to: &str, n: usize) -> (usize, Vec<u8>) {
     assert_eq!(from.len(), to.len(), "{from:?} and {to:?}");
     let bytes = fs::read(file).unwrap();
-    let mut parts = bytes.splitn(4, |b| *b == b'\n');
-    let (header, stamp, _, body) = (
-        parts.next().unwrap(),
-        parts.next().unwrap(),
-        parts.next().unwrap(),
-        parts.next().unwrap(),
-    );
+    let [header, stamp, _, body] = kept_parts(&bytes);
     let mut body = body.to_vec();
     let at: Vec<usize> = (0..body.len().saturating_sub(from.len() - 1))
         .filter(|&i| body[i..].starts_with(from.as_bytes()))
@@ -550,13 +552,7 @@ fn link_v2_is_kept_whole_when_the_build_then_fails() {
         out.display()
     );
     let bytes = fs::read(&file).expect("link-v2 is kept");
-    let mut parts = bytes.splitn(4, |b| *b == b'\n');
-    let (header, _stamp, sum, body) = (
-        parts.next().unwrap(),
-        parts.next().unwrap(),
-        parts.next().unwrap(),
-        parts.next().unwrap(),
-    );
+    let [header, _stamp, sum, body] = kept_parts(&bytes);
     assert!(header.starts_with(b"factbrief link cache"), "{header:?}");
     let sum: u32 = std::str::from_utf8(sum).unwrap().parse().unwrap();
     assert_eq!(sum, crc32fast::hash(body), "link-v2 is not whole");

@@ -34,7 +34,7 @@ use bincode::Options;
 use serde::{Deserialize, Serialize};
 
 use super::{LinkAt, Outcome, SourceScan};
-use crate::cache_file::{encoding, frame, frames};
+use crate::cache_file::{encoding, frames};
 use crate::diagnostic::Diagnostic;
 use crate::hash::content_hash;
 use crate::load::{Document, SourceMeta};
@@ -88,19 +88,12 @@ impl LinkCache {
     /// Keep them in the cache folder `dir` (whole, under a temporary name,
     /// then renamed over the last ones).
     pub fn write(&self, dir: &Path) -> io::Result<()> {
-        let mut entries: Vec<(&String, &Encoded)> = self.entries.iter().collect();
+        let mut entries: Vec<(&str, &[u8])> = (self.entries.iter())
+            .map(|(path, entry)| (path.as_str(), &entry[..]))
+            .collect();
         // (In path order, so the same findings make the same file.)
         entries.sort_unstable_by(|a, b| a.0.cmp(b.0));
-        let mut body = Vec::new();
-        for (path, entry) in entries {
-            if let Some((of_path, of_entry)) = frame(path, entry) {
-                body.extend_from_slice(&of_path);
-                body.extend_from_slice(path.as_bytes());
-                body.extend_from_slice(&of_entry);
-                body.extend_from_slice(entry);
-            }
-        }
-        crate::cache_file::write(dir, FILE, HEADER, &body)?;
+        crate::cache_file::write_framed(dir, FILE, HEADER, &entries)?;
         crate::cache_file::remove_older(dir, OLDER);
         Ok(())
     }
@@ -353,7 +346,7 @@ mod tests {
             assert!(LinkCache::read(dir.path()).is_none(), "{bad:?}");
         }
         // Whole and checked, but not framed whole (a bug of factbrief's only).
-        crate::cache_file::write(dir.path(), FILE, HEADER, &[9, 0, 0, 0, b'a']).unwrap();
+        crate::cache_file::write_pieces(dir.path(), FILE, HEADER, &[&[9, 0, 0, 0, b'a']]).unwrap();
         assert!(LinkCache::read(dir.path()).is_none());
     }
 }

@@ -38,7 +38,7 @@ use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
 
 use super::document::{Document, Stored, StoredRef};
-use crate::cache_file::{encoding, frame, frames};
+use crate::cache_file::{encoding, frames};
 
 /// The name of the file in the cache folder (its version is in the name and in its first line).
 pub const FILE: &str = "load-v2";
@@ -281,16 +281,10 @@ impl LoadCache {
                 Kept::New(bytes) => bytes,
             }
         }
-        let lengths: Vec<Option<([u8; 4], [u8; 4])>> = (entries.iter())
-            .map(|(path, e)| frame(path, bytes(body_read, e)))
+        let framed: Vec<(&str, &[u8])> = (entries.iter())
+            .map(|(path, e)| (path.as_str(), bytes(body_read, e)))
             .collect();
-        let mut pieces: Vec<&[u8]> = Vec::with_capacity(entries.len() * 4);
-        for ((path, entry), lengths) in entries.iter().zip(&lengths) {
-            if let Some((of_path, of_entry)) = lengths {
-                pieces.extend([of_path, path.as_bytes(), of_entry, bytes(body_read, entry)]);
-            }
-        }
-        crate::cache_file::write_pieces(dir, FILE, HEADER, &pieces)?;
+        crate::cache_file::write_framed(dir, FILE, HEADER, &framed)?;
         crate::cache_file::remove_older(dir, OLDER);
         Ok(())
     }
@@ -436,13 +430,13 @@ mod tests {
         for cut in [1, 5, body.len() - 1] {
             assert!(frames(&body[..cut]).is_none(), "cut at {cut}");
         }
-        crate::cache_file::write(&kept, FILE, HEADER, &body[..body.len() - 1]).unwrap();
+        crate::cache_file::write_pieces(&kept, FILE, HEADER, &[&body[..body.len() - 1]]).unwrap();
         assert!(LoadCache::read(&kept).index.is_empty());
         // An entry that does not decode is not taken (its last byte, a bool, made 0xff).
         let mut bad = body.clone();
         let at = frames(&body).unwrap()["a.md"].clone();
         bad[at.end - 1] = 0xff;
-        crate::cache_file::write(&kept, FILE, HEADER, &bad).unwrap();
+        crate::cache_file::write_pieces(&kept, FILE, HEADER, &[&bad]).unwrap();
         let read = LoadCache::read(&kept);
         assert_eq!(read.index.len(), 2);
         assert!(matches!(
