@@ -782,13 +782,14 @@ impl Pipeline {
                     .map(|p| {
                         let &input = inputs.get(p)?;
                         let path = p.path();
-                        let reused = (prior.pages.get(&path))
-                            .filter(|e| e.input == input && put.keep(&path, e.output))
-                            .copied();
+                        let same = (prior.pages.get(&path)).filter(|e| e.input == input);
+                        let reused = same.filter(|e| put.keep(&path, e.output)).copied();
                         let entry = reused.unwrap_or(reuse::Entry {
                             input,
                             output: 0,
                             code: false,
+                            // (Made of the same inputs, whether or not the page is kept.)
+                            card: same.and_then(|e| e.card),
                         });
                         Some((path, entry, reused.is_some()))
                     })
@@ -838,8 +839,13 @@ impl Pipeline {
             // The pages of documents are kept by their inputs' fingerprint.
             let next = self.reuse_next.as_ref();
             let by_inputs = |p: &str| next.is_some_and(|n| n.pages.contains_key(p));
+            // The cards of documents whose inputs are those they were made of.
+            let known_cards = |kind: crate::load::Kind, id: &str| {
+                let page = format!("{}index.html", render::doc_dir(kind, id));
+                next.and_then(|n| n.pages.get(&page)?.card)
+            };
             let kept = match sink {
-                Some(_) => Kept::in_folder(&prior_files, &by_inputs),
+                Some(_) => Kept::in_folder(&prior_files, &by_inputs, &known_cards),
                 None => Kept::new(&self.fingerprints, &held),
             };
             let (rendered, indexed) = render_pages(
@@ -851,6 +857,15 @@ impl Pipeline {
                 sink,
                 index,
             )?;
+            // The cards made now, for the next build.
+            if let Some(next) = self.reuse_next.as_mut() {
+                for (kind, id, print) in &rendered.cards {
+                    let page = format!("{}index.html", render::doc_dir(*kind, id));
+                    if let Some(e) = next.pages.get_mut(&page) {
+                        e.card = Some(*print);
+                    }
+                }
+            }
             Ok((rendered, indexed, deferred_all, prior, pages))
         });
         let (rendered, indexed, deferred_all, prior, pages) = match made {
@@ -876,6 +891,7 @@ impl Pipeline {
                     input: *print,
                     output: 0,
                     code: rendered.with_code.contains(path),
+                    card: None,
                 });
             }
             for path in &rendered.unchanged {

@@ -203,7 +203,7 @@ fn random_edit_sequences_built_with_the_cache_equal_clean_builds() {
                 11 => write_files(&root, &[("i18n/en.toml", &format!("nav_claims = \"Checks {step}\"\n"))]),
                 // A cache file damaged, or of an older version: ignored.
                 12 => {
-                    let file = cache.join(["pages-v1", "link-v2", "load-v2"][rng.next(3)]);
+                    let file = cache.join(["pages-v2", "link-v2", "load-v2"][rng.next(3)]);
                     if let Ok(bytes) = fs::read(&file) {
                         // (Cut as bytes: the cut may fall inside a character.)
                         let damaged = if rng.next(2) == 0 {
@@ -352,16 +352,13 @@ fn what_linking_found_in_a_source_is_reused_only_for_the_same_text_and_questions
 }
 
 /// `bytes` of a cache file, its first line saying the version before
-/// (pages-v1's "version 1" made "version 0", the others' "version 2"
-/// "version 1"), the rest as it was.
+/// ("version 2" made "version 1"), the rest as it was.
 fn older_version(bytes: &[u8]) -> Vec<u8> {
     let end = bytes
         .iter()
         .position(|b| *b == b'\n')
         .unwrap_or(bytes.len());
-    let first = String::from_utf8_lossy(&bytes[..end])
-        .replace("version 1", "version 0")
-        .replace("version 2", "version 1");
+    let first = String::from_utf8_lossy(&bytes[..end]).replace("version 2", "version 1");
     assert_ne!(first.as_bytes(), &bytes[..end], "no version in {first:?}");
     [first.as_bytes(), &bytes[end..]].concat()
 }
@@ -658,6 +655,46 @@ fn a_claim_edit_renders_only_its_pages_and_the_lists_through_the_binary() {
     );
     assert!(o.status.success());
     assert!(snapshot_dir(&fresh) == after);
+
+    // Each claim's and source's card is kept with its page's fingerprint,
+    // and taken from there while that is the same: a list is told unchanged
+    // by its cards' fingerprints, not by cards made again. A card kept
+    // wrong (here by hand) makes the lists showing it rendered again, as
+    // they would be, and nothing else.
+    let pages = root.join(".public.factbrief-cache").join("pages-v2");
+    let text = fs::read_to_string(&pages).unwrap();
+    let card_of = |page: &str| -> String {
+        let line = (text.lines())
+            .find(|l| l.ends_with(&format!(" {page}")))
+            .unwrap_or_else(|| panic!("no {page} in pages-v2"));
+        line.split(' ').nth(3).unwrap().to_owned()
+    };
+    for page in [
+        "claims/troops/index.html",
+        "claims/talks/index.html",
+        "sources/other/index.html",
+    ] {
+        assert_eq!(card_of(page).len(), 32, "{page}: a card's fingerprint");
+    }
+    let other = card_of("sources/other/index.html");
+    let wrong = format!("{:032x}", u128::from_str_radix(&other, 16).unwrap() ^ 1);
+    fs::write(&pages, text.replacen(&other, &wrong, 1)).unwrap();
+    let o = run(&root, &["build", "--timings"]);
+    assert!(o.status.success());
+    let (line, counts) = timings(&o);
+    let [.., rendered_wrong, _] = counts[..] else {
+        panic!("{line}")
+    };
+    assert!(rendered_wrong > 0, "the lists showing the card: {line}");
+    assert!(snapshot_dir(&out) == after, "the same files all the same");
+    // And the lists are kept with what they were rendered from: the next
+    // build renders nothing.
+    let o = run(&root, &["build", "--timings"]);
+    let (line, counts) = timings(&o);
+    let [.., rendered_again, _] = counts[..] else {
+        panic!("{line}")
+    };
+    assert_eq!(rendered_again, 0, "{line}");
 }
 
 #[test]
@@ -701,7 +738,7 @@ fn what_cannot_be_kept_in_the_cache_folder_is_a_warning() {
     let out = dir.path().join("public");
     let cache = dir.path().join(".public.factbrief-cache");
     // A folder (not empty) where each file would be renamed to.
-    for name in ["link-v2", "pages-v1", "load-v2"] {
+    for name in ["link-v2", "pages-v2", "load-v2"] {
         fs::create_dir_all(cache.join(name).join("in the way")).unwrap();
     }
     for round in ["first", "second"] {
@@ -713,7 +750,7 @@ fn what_cannot_be_kept_in_the_cache_folder_is_a_warning() {
                 "could not keep what this build found in each source for the next build",
             ),
             (
-                "pages-v1",
+                "pages-v2",
                 "could not keep what this build made of each page for the next build",
             ),
             (
@@ -882,8 +919,9 @@ fn search_shards_are_made_again_for_whatever_their_records_show() {
     }
 }
 
-/// The cache files of the version before (`load-v1`, `link-v1`, in JSON)
-/// are removed by a build that writes those of this version.
+/// The cache files of the version before (`load-v1`, `link-v1`, in JSON;
+/// `pages-v1`, without cards) are removed by a build that writes those of
+/// this version.
 #[test]
 fn the_cache_files_of_the_version_before_are_removed() {
     let dir = tempfile::tempdir().unwrap();
@@ -892,12 +930,14 @@ fn the_cache_files_of_the_version_before_are_removed() {
     let out = dir.path().join("public");
     let cache = dir.path().join(".public.factbrief-cache");
     fs::create_dir_all(&cache).unwrap();
-    for old in ["load-v1", "link-v1"] {
+    for old in ["load-v1", "link-v1", "pages-v1"] {
         fs::write(cache.join(old), "factbrief cache, version 1\n").unwrap();
     }
     build(&root, &out, false).expect("a build");
-    for old in ["load-v1", "link-v1"] {
+    for old in ["load-v1", "link-v1", "pages-v1"] {
         assert!(!cache.join(old).exists(), "{old} left in the cache folder");
     }
-    assert!(cache.join("load-v2").exists() && cache.join("link-v2").exists());
+    for new in ["load-v2", "link-v2", "pages-v2"] {
+        assert!(cache.join(new).exists(), "no {new}");
+    }
 }

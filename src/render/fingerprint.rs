@@ -26,6 +26,8 @@ use std::sync::OnceLock;
 use serde::{ser, Deserialize, Serialize};
 use tera::Context;
 
+use super::view::{no_cards, KnownCards};
+
 /// The fingerprint of the inputs each page was rendered from, by output path
 /// (`/`-separated, relative to the output root). Only pages rendered with a
 /// template have one, and `claimreview.json` (of the values it is written from).
@@ -79,7 +81,7 @@ impl Fingerprints {
 /// into a folder holding the last build's site, the bytes are not held in
 /// memory but are the files there ([`Kept::in_folder`]).
 #[derive(Clone, Copy)]
-pub struct Kept<'a>(Held<'a>);
+pub struct Kept<'a>(Held<'a>, &'a KnownCards<'a>);
 
 #[derive(Clone, Copy)]
 enum Held<'a> {
@@ -97,24 +99,31 @@ enum Held<'a> {
 impl<'a> Kept<'a> {
     /// Nothing: every page is rendered.
     pub fn nothing() -> Kept<'static> {
-        Kept(Held::Nothing)
+        Kept(Held::Nothing, &no_cards)
     }
 
     /// The fingerprints `prints`, of the pages whose bytes `held` says are
     /// still there as they were rendered with them.
     pub fn new(prints: &'a Fingerprints, held: &'a (dyn Fn(&str) -> bool + Sync)) -> Kept<'a> {
-        Kept(Held::InMemory(prints, held))
+        Kept(Held::InMemory(prints, held), &no_cards)
     }
 
     /// The pages a build wrote into the output folder: by path, the
     /// fingerprint each was rendered with and the content hash of its file.
     /// The pages `by_inputs` accepts are known by the fingerprint of their
     /// inputs ([`super::reuse`]), not of their context: none is made for them.
+    /// The fingerprints of the cards `cards` knows were kept by that build.
     pub fn in_folder(
         files: &'a HashMap<String, (u128, u128)>,
         by_inputs: &'a (dyn Fn(&str) -> bool + Sync),
+        cards: &'a KnownCards<'a>,
     ) -> Kept<'a> {
-        Kept(Held::InFolder(files, by_inputs))
+        Kept(Held::InFolder(files, by_inputs), cards)
+    }
+
+    /// The fingerprints of the cards known before they are made.
+    pub fn cards(&self) -> &'a KnownCards<'a> {
+        self.1
     }
 
     /// Whether the page at `path` needs the fingerprint of its template
@@ -244,46 +253,69 @@ pub fn of_texts<'a>(texts: impl IntoIterator<Item = (&'a str, &'a str)>) -> u128
 /// and each card is written out once a build however many lists show it.
 /// Every other serializer (the template context's) gets the value itself.
 ///
+/// The value is made when first needed, and its fingerprint may be known
+/// before (kept by the last build, which made the card from the same
+/// inputs: see [`super::reuse`]): a list whose cards are all known is then
+/// fingerprinted without making any, and only a list being rendered makes them.
+///
 /// [`Stream`] is the one serializer that is not human-readable, which is how
 /// the two are told apart.
-pub struct Shown<T> {
-    value: T,
+pub struct Shown<T, A> {
+    value: OnceLock<T>,
+    /// What the value is made of, and how.
+    args: A,
+    make: fn(A) -> T,
     /// None if the value could not be written.
     print: OnceLock<Option<u128>>,
+    /// The fingerprint was known before.
+    given: bool,
 }
 
-impl<T> Shown<T> {
-    /// `value`, its fingerprint not made yet.
-    pub fn new(value: T) -> Shown<T> {
+impl<T, A: Copy> Shown<T, A> {
+    /// The value `make` makes of `args`, when first needed; its fingerprint
+    /// `print`, if known.
+    pub fn lazy(args: A, make: fn(A) -> T, print: Option<u128>) -> Shown<T, A> {
+        let known = OnceLock::new();
+        if let Some(p) = print {
+            let _ = known.set(Some(p));
+        }
         Shown {
-            value,
-            print: OnceLock::new(),
+            value: OnceLock::new(),
+            args,
+            make,
+            print: known,
+            given: print.is_some(),
         }
     }
-}
 
-impl<T: std::fmt::Debug> std::fmt::Debug for Shown<T> {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        self.value.fmt(f)
+    /// Its fingerprint, if it was not known before but has been made since.
+    pub fn made_print(&self) -> Option<u128> {
+        self.print.get().copied().flatten().filter(|_| !self.given)
     }
 }
 
-impl<T> Deref for Shown<T> {
+impl<T: std::fmt::Debug, A: Copy> std::fmt::Debug for Shown<T, A> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        (**self).fmt(f)
+    }
+}
+
+impl<T, A: Copy> Deref for Shown<T, A> {
     type Target = T;
 
     fn deref(&self) -> &T {
-        &self.value
+        self.value.get_or_init(|| (self.make)(self.args))
     }
 }
 
-impl<T: Serialize> Serialize for Shown<T> {
+impl<T: Serialize, A: Copy> Serialize for Shown<T, A> {
     fn serialize<S: ser::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         if serializer.is_human_readable() {
-            return self.value.serialize(serializer);
+            return (**self).serialize(serializer);
         }
         let print = self.print.get_or_init(|| {
             let mut s = Stream::default();
-            s.entry("shown", &self.value);
+            s.entry("shown", &**self);
             s.finish()
         });
         match print {
@@ -799,6 +831,35 @@ mod tests {
             print(global(1, 2, Some(""), &site), "claims.html", "T", true)
         );
         assert_eq!(print(None, "claims.html", "T", true), None);
+    }
+
+    /// A shown value known by its fingerprint is written into a page's by
+    /// that fingerprint, without being made; one not known is made once,
+    /// and writes what it would have written had it been known.
+    #[test]
+    fn a_shown_value_known_by_its_fingerprint_is_not_made() {
+        fn never(_: ()) -> String {
+            panic!("made although its fingerprint is known")
+        }
+        let known = Shown::lazy((), never, Some(7));
+        let print = stream(&known);
+        assert_eq!(known.made_print(), None, "known, not made");
+
+        fn make(x: &str) -> String {
+            format!("card of {x}")
+        }
+        let unknown = Shown::lazy("a", make, None);
+        let made = stream(&unknown);
+        let card = unknown
+            .made_print()
+            .expect("its fingerprint is made as it is written");
+        assert_eq!(stream(&Shown::lazy((), never, Some(card))), made);
+        assert_ne!(print, made);
+        // As Tera sees it (human-readable): the value itself.
+        assert_eq!(
+            serde_json::to_string(&unknown).unwrap(),
+            "\"card of a\"".to_owned()
+        );
     }
 
     #[test]

@@ -32,10 +32,10 @@ use crate::markdown::Trust;
 use theme::Theme;
 use view::*;
 
-use fingerprint::Shown;
 pub use fingerprint::{Fingerprints, Kept};
 pub use page::{collisions, doc_dir, List, Page};
 pub use search::search_files;
+pub use view::KnownCards;
 
 /// A rendered file.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -134,7 +134,7 @@ pub fn render_to(
 ) -> Result<Rendered> {
     let tr = Arc::new(theme.translations(&site.settings.language).0);
     tr.register(&mut theme.tera);
-    let cards = Cards::new(site, &tr);
+    let cards = Cards::new(site, &tr, kept.cards());
     let inject = options.inject.map(|make| make(&tr));
     // Values every page shows go in the global context once, not into each
     // page's; they are in every page's fingerprint.
@@ -219,6 +219,7 @@ pub fn render_to(
         with_code,
         fingerprints,
         unchanged,
+        cards: cards.made_prints(),
     })
 }
 
@@ -238,6 +239,9 @@ pub struct Rendered {
     /// fingerprint kept for them, so their bytes would be those held (and
     /// need no `syntax.css` but if they did).
     pub unchanged: Vec<String>,
+    /// The fingerprints of the cards not known before that it wrote into a
+    /// page's fingerprint, by kind and id of their documents.
+    pub cards: Vec<(Kind, String, u128)>,
 }
 
 /// What became of a page.
@@ -364,7 +368,7 @@ fn share_card<'a>(site: &'a Site, cards: &'a Cards<'a>, id: &str) -> share_image
 /// for), pruning the images' folder keeps theirs.
 pub fn want_share_images(site: &Site, theme: &Theme, images: &blobs::Blobs) {
     let tr = theme.translations(&site.settings.language).0;
-    let cards = Cards::new(site, &tr);
+    let cards = Cards::new(site, &tr, &no_cards);
     for id in site.claims.keys() {
         images.want(share_cache::key(&share_card(site, &cards, id)));
     }
@@ -482,13 +486,13 @@ impl<'a> PageCx<'_, 'a> {
     }
 
     /// Cards of the claims `ids`.
-    fn claim_cards(&self, ids: &[String]) -> Vec<&'a Shown<ClaimCard<'a>>> {
+    fn claim_cards(&self, ids: &[String]) -> Vec<&'a ShownClaim<'a>> {
         let cards = self.r.cards;
         ids.iter().map(|id| cards.claim(id)).collect()
     }
 
     /// Cards of the sources `ids`.
-    fn source_cards(&self, ids: &[String]) -> Vec<&'a Shown<SourceCard<'a>>> {
+    fn source_cards(&self, ids: &[String]) -> Vec<&'a ShownSource<'a>> {
         let cards = self.r.cards;
         ids.iter().map(|id| cards.source(id)).collect()
     }

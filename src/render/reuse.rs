@@ -23,10 +23,15 @@
 //! after a claim edit a few lists of the 10,000-source briefing change, and
 //! the other 870 are kept.
 //!
-//! The file `pages-v1` of the cache folder lists, for each such page, its
+//! The file `pages-v2` of the cache folder lists, for each such page, its
 //! input fingerprint (for a page of another kind, its context's), the
 //! content hash of the file written for it (as in the output folder's
-//! manifest) and whether it has highlighted code. A page is reused, not
+//! manifest), whether it has highlighted code, and for a claim's or a
+//! source's page the fingerprint of the document's card, when a build made
+//! it (see [`super::fingerprint::Shown`]). A card shows nothing its page's
+//! inputs do not cover, so the next build knows the card of a document whose
+//! inputs are the same without making it: a list of such cards is
+//! fingerprinted from theirs alone. A page is reused, not
 //! rendered, only when its fingerprint is the same, the global fingerprint
 //! is the same, and the output folder's manifest vouches that the file
 //! there is the one written for it ([`crate::write::Writer::keep`]);
@@ -35,6 +40,7 @@
 //! ignored, and is safe to delete.
 
 use std::collections::HashMap;
+use std::fmt::Write;
 use std::fs;
 use std::io;
 use std::path::Path;
@@ -48,8 +54,10 @@ use crate::link::Site;
 use crate::load::{DocId, Kind};
 
 /// The name of the file in the cache folder (its version is in the name and in its first line).
-pub const FILE: &str = "pages-v1";
-const HEADER: &str = "factbrief page fingerprints, version 1";
+pub const FILE: &str = "pages-v2";
+const HEADER: &str = "factbrief page fingerprints, version 2";
+/// The file of the version before, removed when this one is written.
+const OLDER: &str = "pages-v1";
 
 /// What the last build made of each document's page.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -69,6 +77,9 @@ pub struct Entry {
     pub output: u128,
     /// It has highlighted code (and so needs `syntax.css`).
     pub code: bool,
+    /// For a claim's or a source's page, the fingerprint of the document's
+    /// card, made from the same inputs, if it was made.
+    pub card: Option<u128>,
 }
 
 impl Reuse {
@@ -88,13 +99,17 @@ impl Reuse {
                 ended = true;
                 break;
             }
-            let mut parts = line.splitn(4, ' ');
+            let mut parts = line.splitn(5, ' ');
             let input = u128::from_str_radix(parts.next()?, 16).ok()?;
             let output = u128::from_str_radix(parts.next()?, 16).ok()?;
             let code = match parts.next()? {
                 "0" => false,
                 "1" => true,
                 _ => return None,
+            };
+            let card = match parts.next()? {
+                "-" => None,
+                print => Some(u128::from_str_radix(print, 16).ok()?),
             };
             let path = parts.next()?;
             pages.insert(
@@ -103,6 +118,7 @@ impl Reuse {
                     input,
                     output,
                     code,
+                    card,
                 },
             );
         }
@@ -131,15 +147,23 @@ impl Reuse {
         paths.sort_by(|a, b| a.0.cmp(b.0));
         let mut text = format!("{HEADER}\nglobal {:032x}\n", self.global);
         for (path, e) in paths {
-            text.push_str(&format!(
-                "{:032x} {:032x} {} {path}\n",
+            // (Writing to a String does not fail.)
+            let _ = write!(
+                text,
+                "{:032x} {:032x} {} ",
                 e.input,
                 e.output,
                 u8::from(e.code)
-            ));
+            );
+            let _ = match e.card {
+                Some(print) => writeln!(text, "{print:032x} {path}"),
+                None => writeln!(text, "- {path}"),
+            };
         }
         text.push_str("end\n");
-        crate::write::replace_file(dir, FILE, text.as_bytes())
+        crate::write::replace_file(dir, FILE, text.as_bytes())?;
+        crate::cache_file::remove_older(dir, OLDER);
+        Ok(())
     }
 }
 
@@ -257,6 +281,7 @@ mod tests {
                 input: 1,
                 output: u128::MAX,
                 code: true,
+                card: Some(9),
             },
         );
         pages.insert(
@@ -265,6 +290,7 @@ mod tests {
                 input: 2,
                 output: 3,
                 code: false,
+                card: None,
             },
         );
         Reuse { global: 7, pages }
@@ -283,9 +309,10 @@ mod tests {
         sample().write(dir.path()).unwrap();
         let text = fs::read_to_string(dir.path().join(FILE)).unwrap();
         let cut = &text[..text.len() - "end\n".len()];
-        let older = text.replace("version 1", "version 0");
-        let corrupt = text.replacen(" 1 claims", " x claims", 1);
-        for bad in [cut, &older, &corrupt, "", "garbage\n"] {
+        let older = text.replace("version 2", "version 1");
+        let corrupt = text.replacen(" 1 0", " x 0", 1);
+        let bad_card = text.replacen(" - sources", " x sources", 1);
+        for bad in [cut, &older, &corrupt, &bad_card, "", "garbage\n"] {
             fs::write(dir.path().join(FILE), bad).unwrap();
             assert_eq!(Reuse::read(dir.path()), None, "{bad:?}");
         }

@@ -10,8 +10,8 @@ use serde::Serialize;
 use super::doc_dir;
 use super::fingerprint::Shown;
 use super::i18n::Translations;
-use crate::link::Site;
-use crate::load::{Date, Kind, Stance};
+use crate::link::{LinkedClaim, LinkedSource, Site};
+use crate::load::{ClaimMeta, Date, Document, Kind, SourceMeta, Stance};
 use crate::slug::slug;
 
 /// A date as templates use it.
@@ -177,26 +177,66 @@ pub struct SourceCard<'a> {
 }
 
 /// Cards for every claim and source, each made the first time a page needs it
-/// (a rebuild of a few pages makes only the cards those pages show).
+/// (a rebuild of a few pages makes only the cards those pages show); and of
+/// those, the value only where a page shows it, not where a fingerprint
+/// needs only the card's, when that is known ([`KnownCards`]).
 pub struct Cards<'a> {
     site: &'a Site,
     tr: &'a Translations,
+    known: &'a KnownCards<'a>,
     /// Claim ids in order, and a slot for each one's card.
     claim_ids: Vec<&'a str>,
     // Boxed: few cards are made for a rebuild of a few pages, and empty slots stay small.
-    claims: Vec<OnceLock<Box<Shown<ClaimCard<'a>>>>>,
+    claims: Vec<OnceLock<Box<ShownClaim<'a>>>>,
     source_ids: Vec<&'a str>,
-    sources: Vec<OnceLock<Box<Shown<SourceCard<'a>>>>>,
+    sources: Vec<OnceLock<Box<ShownSource<'a>>>>,
+}
+
+/// A claim's card, made when first needed.
+pub type ShownClaim<'a> = Shown<ClaimCard<'a>, CardOf<'a, Document<ClaimMeta>, LinkedClaim>>;
+
+/// A source's card, made when first needed.
+pub type ShownSource<'a> = Shown<SourceCard<'a>, CardOf<'a, Document<SourceMeta>, LinkedSource>>;
+
+/// What a card is made of: its document, what linking found of it, the
+/// site and the theme's words.
+pub struct CardOf<'a, D, L> {
+    site: &'a Site,
+    tr: &'a Translations,
+    doc: &'a D,
+    linked: &'a L,
+}
+
+impl<D, L> Clone for CardOf<'_, D, L> {
+    fn clone(&self) -> Self {
+        *self
+    }
+}
+
+impl<D, L> Copy for CardOf<'_, D, L> {}
+
+/// The fingerprint of the card of a document (its kind and id), if known
+/// before it is made (see [`Shown`]): one a build into the output folder
+/// kept for a document whose page's input fingerprint is the same now
+/// ([`super::reuse`]). A card shows only its document and what linking found
+/// of the documents its page depends on, in the theme's words: all in its
+/// page's input fingerprint.
+pub type KnownCards<'k> = dyn Fn(Kind, &str) -> Option<u128> + Sync + 'k;
+
+/// No card known.
+pub fn no_cards(_: Kind, _: &str) -> Option<u128> {
+    None
 }
 
 impl<'a> Cards<'a> {
-    /// The cards of `site`.
-    pub fn new(site: &'a Site, tr: &'a Translations) -> Cards<'a> {
+    /// The cards of `site`, with the fingerprints `known`.
+    pub fn new(site: &'a Site, tr: &'a Translations, known: &'a KnownCards<'a>) -> Cards<'a> {
         let claim_ids: Vec<&str> = site.claims.keys().map(String::as_str).collect();
         let source_ids: Vec<&str> = site.sources.keys().map(String::as_str).collect();
         Cards {
             site,
             tr,
+            known,
             claims: claim_ids.iter().map(|_| OnceLock::new()).collect(),
             sources: source_ids.iter().map(|_| OnceLock::new()).collect(),
             claim_ids,
@@ -205,12 +245,24 @@ impl<'a> Cards<'a> {
     }
 
     /// Every claim's card, in the site's order.
-    pub fn all_claims(&self) -> Vec<&Shown<ClaimCard<'a>>> {
+    pub fn all_claims(&self) -> Vec<&ShownClaim<'a>> {
         self.site.claims.keys().map(|id| self.claim(id)).collect()
     }
 
+    /// The fingerprints of the cards not known before whose fingerprints
+    /// were made since, by kind and id.
+    pub fn made_prints(&self) -> Vec<(Kind, String, u128)> {
+        let claims = (self.claim_ids.iter().zip(&self.claims))
+            .filter_map(|(id, slot)| Some((Kind::Claim, id, slot.get()?.made_print()?)));
+        let sources = (self.source_ids.iter().zip(&self.sources))
+            .filter_map(|(id, slot)| Some((Kind::Source, id, slot.get()?.made_print()?)));
+        (claims.chain(sources))
+            .map(|(kind, id, print)| (kind, (*id).to_owned(), print))
+            .collect()
+    }
+
     /// The card of claim `id`, a claim of the site.
-    pub fn claim(&self, id: &str) -> &Shown<ClaimCard<'a>> {
+    pub fn claim(&self, id: &str) -> &ShownClaim<'a> {
         let slot = self
             .claim_ids
             .binary_search(&id)
@@ -227,52 +279,18 @@ impl<'a> Cards<'a> {
         ) else {
             panic!("no claim `{id}` in the linked site");
         };
-        slot.get_or_init(|| {
-            let site = self.site;
-            let mut counts = Counts::default();
-            let mut seen = std::collections::BTreeSet::new();
-            for e in &linked.evidence {
-                if seen.insert((e.stance, &e.source)) {
-                    counts.add(e.stance);
-                }
-            }
-            let (key, label, rating) = match site.verdict(linked) {
-                Some(v) => (v.key.as_str(), v.label.as_str(), v.rating),
-                None => (linked.verdict.as_str(), linked.verdict.as_str(), None),
-            };
-            Box::new(Shown::new(ClaimCard {
-                id: &doc.id,
-                path: doc_dir(Kind::Claim, &doc.id),
-                claim: &doc.meta.claim,
-                verdict: VerdictView {
-                    key,
-                    label,
-                    rating,
-                    best: site.settings.scale.best,
-                    shape: VerdictView::shape_of(key, rating, site.settings.scale.best),
-                },
-                claimant: doc.meta.claimant.as_deref(),
-                summary: doc.meta.summary.as_deref(),
-                claimed: doc.meta.claimed.as_ref().map(|d| DateView::new(d, self.tr)),
-                reviewed: linked.reviewed.as_ref().map(|d| DateView::new(d, self.tr)),
-                tags: &doc.meta.tags,
-                tag_links: doc
-                    .meta
-                    .tags
-                    .iter()
-                    .map(|t| TermLink {
-                        name: t,
-                        path: format!("tags/{}/", slug(t)),
-                    })
-                    .collect(),
-                verdict_path: format!("verdicts/{key}/"),
-                counts,
-            }))
-        })
+        let args = CardOf {
+            site: self.site,
+            tr: self.tr,
+            doc: &**doc,
+            linked: &**linked,
+        };
+        let print = (self.known)(Kind::Claim, id);
+        slot.get_or_init(|| Box::new(Shown::lazy(args, claim_card, print)))
     }
 
     /// The card of source `id`, a source of the site.
-    pub fn source(&self, id: &str) -> &Shown<SourceCard<'a>> {
+    pub fn source(&self, id: &str) -> &ShownSource<'a> {
         let slot = self
             .source_ids
             .binary_search(&id)
@@ -289,55 +307,119 @@ impl<'a> Cards<'a> {
         ) else {
             panic!("no source `{id}` in the linked site");
         };
-        slot.get_or_init(|| {
-            let site = self.site;
-            let mut counts = Counts::default();
-            let mut seen = std::collections::BTreeSet::new();
-            let mut claims = std::collections::BTreeSet::new();
-            for c in &linked.citations {
-                let Some(e) = site.claims.get(&c.claim).and_then(|l| l.entry(c.n)) else {
-                    continue;
-                };
-                claims.insert(&c.claim);
-                if seen.insert((e.stance, &c.claim)) {
-                    counts.add(e.stance);
-                }
-            }
-            Box::new(Shown::new(SourceCard {
-                id: &doc.id,
-                path: doc_dir(Kind::Source, &doc.id),
-                title: &doc.meta.title,
-                outlet: &doc.meta.outlet,
-                outlet_path: format!("outlets/{}/", slug(&doc.meta.outlet)),
-                published: DateView::new(&doc.meta.published, self.tr),
-                kind: kind_key(doc.meta.kind),
-                kind_label: self.tr.t(&format!("{}_kind", kind_key(doc.meta.kind))),
-                lang: doc
-                    .meta
-                    .language
-                    .as_deref()
-                    .filter(|l| !same_language(l, &site.settings.language)),
-                dir: doc
-                    .meta
-                    .language
-                    .as_deref()
-                    .map(super::i18n::direction)
-                    .filter(|d| *d != super::i18n::direction(&site.settings.language)),
-                url: doc
-                    .meta
-                    .url
-                    .as_deref()
-                    .filter(|u| crate::link::is_web_url(u)),
-                archive_url: doc
-                    .meta
-                    .archive_url
-                    .as_deref()
-                    .filter(|u| crate::link::is_web_url(u)),
-                authors: &doc.meta.authors,
-                counts,
-                cited_by: claims.len(),
-            }))
-        })
+        let args = CardOf {
+            site: self.site,
+            tr: self.tr,
+            doc: &**doc,
+            linked,
+        };
+        let print = (self.known)(Kind::Source, id);
+        slot.get_or_init(|| Box::new(Shown::lazy(args, source_card, print)))
+    }
+}
+
+/// The card of a claim.
+fn claim_card<'a>(of: CardOf<'a, Document<ClaimMeta>, LinkedClaim>) -> ClaimCard<'a> {
+    let CardOf {
+        site,
+        tr,
+        doc,
+        linked,
+    } = of;
+    let mut counts = Counts::default();
+    let mut seen = std::collections::BTreeSet::new();
+    for e in &linked.evidence {
+        if seen.insert((e.stance, &e.source)) {
+            counts.add(e.stance);
+        }
+    }
+    let (key, label, rating) = match site.verdict(linked) {
+        Some(v) => (v.key.as_str(), v.label.as_str(), v.rating),
+        None => (linked.verdict.as_str(), linked.verdict.as_str(), None),
+    };
+    ClaimCard {
+        id: &doc.id,
+        path: doc_dir(Kind::Claim, &doc.id),
+        claim: &doc.meta.claim,
+        verdict: VerdictView {
+            key,
+            label,
+            rating,
+            best: site.settings.scale.best,
+            shape: VerdictView::shape_of(key, rating, site.settings.scale.best),
+        },
+        claimant: doc.meta.claimant.as_deref(),
+        summary: doc.meta.summary.as_deref(),
+        claimed: doc.meta.claimed.as_ref().map(|d| DateView::new(d, tr)),
+        reviewed: linked.reviewed.as_ref().map(|d| DateView::new(d, tr)),
+        tags: &doc.meta.tags,
+        tag_links: doc
+            .meta
+            .tags
+            .iter()
+            .map(|t| TermLink {
+                name: t,
+                path: format!("tags/{}/", slug(t)),
+            })
+            .collect(),
+        verdict_path: format!("verdicts/{key}/"),
+        counts,
+    }
+}
+
+/// The card of a source.
+fn source_card<'a>(of: CardOf<'a, Document<SourceMeta>, LinkedSource>) -> SourceCard<'a> {
+    let CardOf {
+        site,
+        tr,
+        doc,
+        linked,
+    } = of;
+    let mut counts = Counts::default();
+    let mut seen = std::collections::BTreeSet::new();
+    let mut claims = std::collections::BTreeSet::new();
+    for c in &linked.citations {
+        let Some(e) = site.claims.get(&c.claim).and_then(|l| l.entry(c.n)) else {
+            continue;
+        };
+        claims.insert(&c.claim);
+        if seen.insert((e.stance, &c.claim)) {
+            counts.add(e.stance);
+        }
+    }
+    SourceCard {
+        id: &doc.id,
+        path: doc_dir(Kind::Source, &doc.id),
+        title: &doc.meta.title,
+        outlet: &doc.meta.outlet,
+        outlet_path: format!("outlets/{}/", slug(&doc.meta.outlet)),
+        published: DateView::new(&doc.meta.published, tr),
+        kind: kind_key(doc.meta.kind),
+        kind_label: tr.t(&format!("{}_kind", kind_key(doc.meta.kind))),
+        lang: doc
+            .meta
+            .language
+            .as_deref()
+            .filter(|l| !same_language(l, &site.settings.language)),
+        dir: doc
+            .meta
+            .language
+            .as_deref()
+            .map(super::i18n::direction)
+            .filter(|d| *d != super::i18n::direction(&site.settings.language)),
+        url: doc
+            .meta
+            .url
+            .as_deref()
+            .filter(|u| crate::link::is_web_url(u)),
+        archive_url: doc
+            .meta
+            .archive_url
+            .as_deref()
+            .filter(|u| crate::link::is_web_url(u)),
+        authors: &doc.meta.authors,
+        counts,
+        cited_by: claims.len(),
     }
 }
 
@@ -364,7 +446,7 @@ pub struct EvidenceView<'a> {
     /// 1-based position in the claim file.
     pub n: usize,
     /// The cited source.
-    pub source: &'a Shown<SourceCard<'a>>,
+    pub source: &'a ShownSource<'a>,
     /// The quoted words, as the editor copied them.
     pub quote: Option<&'a str>,
     /// `sources/<id>/#q-...` (or the source page when there is no quote).
@@ -405,7 +487,7 @@ pub struct StanceGroup<T> {
 #[derive(Debug, Serialize)]
 pub struct MatrixRow<'a> {
     /// The claim.
-    pub claim: &'a Shown<ClaimCard<'a>>,
+    pub claim: &'a ShownClaim<'a>,
     /// Cells: in grid layout one per column, in list layout one per cited source.
     pub cells: Vec<MatrixCell<'a>>,
 }
@@ -414,7 +496,7 @@ pub struct MatrixRow<'a> {
 #[derive(Debug, Serialize)]
 pub struct MatrixCell<'a> {
     /// The source of this cell.
-    pub source: &'a Shown<SourceCard<'a>>,
+    pub source: &'a ShownSource<'a>,
     /// Stances of the claim's evidence from this source (none: not cited).
     pub stances: Vec<&'static str>,
     /// Where to go: the first passage cited, or the source page.
@@ -436,9 +518,9 @@ pub struct TimelineItem<'a> {
     /// `source` or `claim`.
     pub kind: &'static str,
     /// For a source.
-    pub source: Option<&'a Shown<SourceCard<'a>>>,
+    pub source: Option<&'a ShownSource<'a>>,
     /// For a claim.
-    pub claim: Option<&'a Shown<ClaimCard<'a>>>,
+    pub claim: Option<&'a ShownClaim<'a>>,
     /// For a claim: whether the date is when it was made (`claimed`) or checked (`reviewed`).
     pub date_is: &'static str,
 }

@@ -1,7 +1,6 @@
 //! `claims/<id>/index.html`: the claim, its verdict, analysis and evidence by stance.
 
-use super::super::fingerprint::Shown;
-use super::super::view::{group_by_stance, CorrectionView, EvidenceView, SourceCard};
+use super::super::view::{group_by_stance, CorrectionView, EvidenceView, ShownSource};
 use super::super::{jsonld, text_fragment, PageCx};
 use crate::load::Stance;
 use crate::markdown::Trust;
@@ -56,8 +55,7 @@ pub(in crate::render) fn fill(cx: &mut PageCx, id: &str) {
         })
         .collect();
     cx.insert("evidence", &group_by_stance(evidence));
-    let appears: Vec<&Shown<SourceCard>> =
-        linked.appears_in.iter().map(|s| cards.source(s)).collect();
+    let appears: Vec<&ShownSource> = linked.appears_in.iter().map(|s| cards.source(s)).collect();
     cx.insert("appears_in", &appears);
     let corrections: Vec<CorrectionView> = doc
         .meta

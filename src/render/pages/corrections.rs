@@ -3,15 +3,14 @@
 
 use serde::Serialize;
 
-use super::super::fingerprint::Shown;
-use super::super::view::{ClaimCard, CorrectionView};
+use super::super::view::{CorrectionView, ShownClaim};
 use super::super::PageCx;
 use crate::markdown::Trust;
 
 /// A correction with the claim it corrects.
 #[derive(Serialize)]
 struct Entry<'a> {
-    claim: &'a Shown<ClaimCard<'a>>,
+    claim: &'a ShownClaim<'a>,
     correction: CorrectionView,
 }
 

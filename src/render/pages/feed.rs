@@ -2,14 +2,14 @@
 
 use serde::Serialize;
 
-use super::super::fingerprint::Shown;
-use super::super::view::ClaimCard;
-use super::super::PageCx;
+use super::super::view::ShownClaim;
+use super::super::{doc_dir, PageCx};
+use crate::load::Kind;
 
 /// One entry of the feed.
 #[derive(Serialize)]
 struct FeedEntry<'a> {
-    claim: &'a Shown<ClaimCard<'a>>,
+    claim: &'a ShownClaim<'a>,
     id: String,
     url: String,
     /// When first published (the check's date).
@@ -53,15 +53,16 @@ pub(in crate::render) fn fill(cx: &mut PageCx, tag: Option<&str>) {
         .iter()
         .filter_map(|id| Some((id, site.claims.get(id)?)))
         .map(|(id, linked)| {
-            let card = cards.claim(id);
+            // (The card's path, without making the card.)
+            let path = doc_dir(Kind::Claim, id);
             let doc = &site.content.claims[id.as_str()];
             let corrected = doc.meta.corrections.iter().map(|c| c.date).max();
             let published = linked.reviewed.or(s.updated).or(s.published);
             let updated = corrected.max(published);
             FeedEntry {
-                claim: card,
-                id: id_of(&card.path),
-                url: base.url(&card.path),
+                claim: cards.claim(id),
+                id: id_of(&path),
+                url: base.url(&path),
                 published: corrected.and(published).map(|d| d.rfc3339()),
                 updated: updated.map_or_else(|| NO_DATE.into(), |d| d.rfc3339()),
                 corrections: doc

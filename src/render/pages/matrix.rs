@@ -3,9 +3,9 @@
 
 use std::collections::BTreeMap;
 
-use super::super::fingerprint::Shown;
-use super::super::view::{MatrixCell, MatrixRow, SourceCard};
-use super::super::{List, PageCx};
+use super::super::view::{MatrixCell, MatrixRow, ShownSource};
+use super::super::{doc_dir, List, PageCx};
+use crate::load::Kind;
 
 /// Above this many cited sources the matrix is a list per claim rather than a grid.
 const MATRIX_GRID_MAX_COLUMNS: usize = 20;
@@ -51,12 +51,13 @@ pub(in crate::render) fn fill(cx: &mut PageCx, n: usize) {
             }
             let cell = |s: &str| {
                 let (stances, anchor) = per_source.get(s).cloned().unwrap_or_default();
-                let card = cards.source(s);
+                // (The card's path, without making the card.)
+                let path = doc_dir(Kind::Source, s);
                 MatrixCell {
-                    source: card,
+                    source: cards.source(s),
                     href: match anchor {
-                        Some(a) => format!("{root}{}#{a}", card.path),
-                        None => format!("{root}{}", card.path),
+                        Some(a) => format!("{root}{path}#{a}"),
+                        None => format!("{root}{path}"),
                     },
                     stances,
                 }
@@ -74,7 +75,7 @@ pub(in crate::render) fn fill(cx: &mut PageCx, n: usize) {
             }
         })
         .collect();
-    let columns: Vec<&Shown<SourceCard>> = if grid {
+    let columns: Vec<&ShownSource> = if grid {
         cited.iter().map(|s| cards.source(s)).collect()
     } else {
         Vec::new()

@@ -2,15 +2,14 @@
 
 use serde::Serialize;
 
-use super::super::fingerprint::Shown;
-use super::super::view::{ClaimCard, SourceCard};
+use super::super::view::{ShownClaim, ShownSource};
 use super::super::{List, PageCx};
 
 /// A source of the outlet and the claims citing it.
 #[derive(Serialize)]
 struct OutletSource<'a> {
-    source: &'a Shown<SourceCard<'a>>,
-    claims: Vec<&'a Shown<ClaimCard<'a>>>,
+    source: &'a ShownSource<'a>,
+    claims: Vec<&'a ShownClaim<'a>>,
 }
 
 pub(in crate::render) fn fill(cx: &mut PageCx, slug: &str, n: usize) {

@@ -6,8 +6,7 @@ use std::collections::{BTreeMap, HashMap};
 
 use serde::Serialize;
 
-use super::super::fingerprint::Shown;
-use super::super::view::ClaimCard;
+use super::super::view::ShownClaim;
 use super::super::PageCx;
 use crate::link::Passage;
 use crate::load::Stance;
@@ -197,14 +196,14 @@ struct QuotedPassage<'a> {
 /// A claim quoting a passage, and how.
 #[derive(Serialize)]
 struct QuotedBy<'a> {
-    claim: &'a Shown<ClaimCard<'a>>,
+    claim: &'a ShownClaim<'a>,
     stance: &'static str,
 }
 
 /// A claim citing the source: once, with every stance it cites it for.
 #[derive(Serialize)]
 struct CitingClaim<'a> {
-    claim: &'a Shown<ClaimCard<'a>>,
+    claim: &'a ShownClaim<'a>,
     stances: Vec<&'static str>,
     /// Numbers of the passages it quotes.
     passages: Vec<usize>,
