@@ -47,16 +47,18 @@
 //! the next build to finish. (A failure before step 2, such as a full disk
 //! while staging, leaves the folder untouched.)
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeSet, HashMap};
 use std::fs;
 use std::io::{self, Read, Write};
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
-use std::sync::Mutex;
+use std::sync::{Condvar, Mutex, OnceLock, PoisonError};
 
 use rayon::prelude::*;
 
-use super::manifest::{self, content_hash, Manifest, OnDisk, Stamp, MANIFEST, MANIFEST_NEXT};
+use super::manifest::{
+    self, content_hash, FileStat, Manifest, OnDisk, Stamp, MANIFEST, MANIFEST_NEXT,
+};
 use super::{cleanup_warning, remove_tree, Hooks, REMOVE_BY_HAND};
 use crate::diagnostic::{Diagnostic, Error, Result};
 #[cfg(test)]
@@ -200,16 +202,90 @@ pub struct Staging<'a> {
     /// A file of the new site goes where the folder holds a folder, or one of
     /// its folders where the folder holds a file.
     conflict: AtomicBool,
+    /// What a walk of the folder found of each file.
+    looked: &'a Looked,
+}
+
+/// What a walk of the output folder, made beside the build, found of each
+/// file (see [`super::manifest::walk_looking`]): [`Staging::keep`] waits
+/// for it rather than looking each file up from the top (15,000 `lstat`s
+/// on the build's way, after linking). Nothing, when the walk failed or
+/// did not look: each file is then looked at as it is kept.
+#[derive(Debug, Default)]
+pub struct Looked {
+    found: OnceLock<Option<HashMap<String, FileStat>>>,
+    /// Signalled once `found` is set (with `told` set under its lock).
+    told: Mutex<bool>,
+    ready: Condvar,
+}
+
+impl Looked {
+    /// The one who tells what the walk found: told nothing if let go
+    /// without telling (a walk that failed or panicked), so that no one waits
+    /// for ever.
+    pub fn teller(&self) -> Teller<'_> {
+        Teller(self)
+    }
+
+    /// Nothing will be told: each file is looked at as it is kept.
+    #[cfg(test)]
+    pub fn nothing() -> Looked {
+        let looked = Looked::default();
+        drop(looked.teller());
+        looked
+    }
+
+    /// What the walk found, once told (waiting for it until then).
+    fn wait(&self) -> Option<&HashMap<String, FileStat>> {
+        if let Some(found) = self.found.get() {
+            return found.as_ref();
+        }
+        let mut told = lock(&self.told);
+        while !*told {
+            told = self.ready.wait(told).unwrap_or_else(PoisonError::into_inner);
+        }
+        self.found.get().and_then(Option::as_ref)
+    }
+
+    fn tell(&self, found: Option<HashMap<String, FileStat>>) {
+        // (Nothing if told already.)
+        let _ = self.found.set(found);
+        *lock(&self.told) = true;
+        self.ready.notify_all();
+    }
+}
+
+/// Tells a [`Looked`] what the walk found (see [`Looked::teller`]).
+pub struct Teller<'a>(&'a Looked);
+
+impl Teller<'_> {
+    /// What the walk found of each file, by path.
+    pub fn tell(&mut self, found: HashMap<String, FileStat>) {
+        self.0.tell(Some(found));
+    }
+}
+
+impl Drop for Teller<'_> {
+    fn drop(&mut self) {
+        self.0.tell(None);
+    }
 }
 
 impl<'a> Staging<'a> {
     /// Ready to stage into `staging` (made when first needed) the files of a
     /// new site for `output`.
-    pub fn new(output: &'a Path, staging: PathBuf, previous: &'a Manifest) -> Staging<'a> {
+    /// What the walk of `output` made beside the build found is in `looked`.
+    pub fn new(
+        output: &'a Path,
+        staging: PathBuf,
+        previous: &'a Manifest,
+        looked: &'a Looked,
+    ) -> Staging<'a> {
         Staging {
             output,
             staging,
             previous,
+            looked,
             log: Mutex::new(None),
             next: AtomicUsize::new(0),
             entries: Mutex::new(Vec::new()),
@@ -258,11 +334,20 @@ impl<'a> Staging<'a> {
         if stamp.hash != hash {
             return false;
         }
-        let Ok(meta) = fs::symlink_metadata(self.output.join(rel)) else {
-            return false;
+        let found = match self.looked.wait() {
+            Some(found) => found.get(rel).copied(),
+            None => fs::symlink_metadata(self.output.join(rel))
+                .ok()
+                .filter(fs::Metadata::is_file)
+                .map(|m| FileStat {
+                    size: m.len(),
+                    mtime: manifest::mtime(&m),
+                }),
         };
-        let vouched =
-            meta.is_file() && meta.len() == stamp.size && not_newer(&meta, self.previous.written);
+        let vouched = found.is_some_and(|f| {
+            f.size == stamp.size
+                && matches!((f.mtime, self.previous.written), (Some(m), Some(w)) if m <= w)
+        });
         if vouched {
             lock(&self.entries).push(Entry {
                 path: rel.to_owned(),
@@ -490,7 +575,8 @@ pub fn write(
     on_disk: &OnDisk,
     hooks: &Hooks,
 ) -> Result<Outcome> {
-    let stage = Staging::new(output, staging.to_path_buf(), previous);
+    let looked = Looked::nothing();
+    let stage = Staging::new(output, staging.to_path_buf(), previous, &looked);
     files
         .par_iter()
         .try_for_each(|(rel, bytes)| stage.put(rel, bytes))?;
@@ -544,4 +630,41 @@ fn manifest_warning(output: &Path, e: Error) -> Diagnostic {
         ),
         "nothing is lost: the next build compares the files byte for byte and writes the list again",
     )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Who waits for what the walk found gets it once told, whether the
+    /// wait began before or after; a teller let go without telling tells
+    /// nothing (a walk that failed), and no one waits for ever.
+    #[test]
+    fn what_the_walk_found_is_waited_for_once_and_told_once() {
+        let found = HashMap::from([(
+            "index.html".to_owned(),
+            FileStat {
+                size: 4,
+                mtime: Some(1),
+            },
+        )]);
+        let looked = Looked::default();
+        std::thread::scope(|s| {
+            let waiting = s.spawn(|| looked.wait().map(HashMap::len));
+            std::thread::sleep(std::time::Duration::from_millis(20));
+            let mut teller = looked.teller();
+            teller.tell(found.clone());
+            drop(teller);
+            assert_eq!(waiting.join().unwrap(), Some(1));
+        });
+        assert_eq!(looked.wait(), Some(&found), "told once, not undone");
+
+        let failed = Looked::default();
+        std::thread::scope(|s| {
+            let waiting = s.spawn(|| failed.wait().is_none());
+            drop(failed.teller());
+            assert!(waiting.join().unwrap());
+        });
+        assert!(Looked::nothing().wait().is_none());
+    }
 }

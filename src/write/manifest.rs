@@ -21,7 +21,7 @@
 //! everything. The manifest holds no times, so the
 //! same site gives the same manifest, byte for byte.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 use std::fs;
 use std::path::{Path, PathBuf};
 use std::time::UNIX_EPOCH;
@@ -145,6 +145,28 @@ pub struct OnDisk {
     pub files: Vec<String>,
     /// Every folder below it, sorted.
     pub dirs: Vec<String>,
+    /// Of a walk that looked at them ([`walk_looking`]), what each of
+    /// `files` is, in their order: none for one that is not a regular file
+    /// (or could not be looked at).
+    pub looked: Vec<Option<FileStat>>,
+}
+
+/// A regular file as a walk found it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct FileStat {
+    /// Its size.
+    pub size: u64,
+    /// Its modification time ([`mtime`]).
+    pub mtime: Option<i128>,
+}
+
+impl OnDisk {
+    /// What each file is, by path (of a walk that looked at them).
+    pub fn looked_by_path(&self) -> HashMap<String, FileStat> {
+        (self.files.iter().zip(&self.looked))
+            .filter_map(|(path, stat)| Some((path.clone(), (*stat)?)))
+            .collect()
+    }
 }
 
 /// Walk `dir` (symbolic links are not followed: a link is a file here): each
@@ -152,9 +174,25 @@ pub struct OnDisk {
 /// entry. Folders are read side by side (an output of 15,000 pages has as many
 /// folders).
 pub fn walk(dir: &Path) -> Result<OnDisk> {
-    let mut on_disk = walk_below(dir, "")
+    walk_with(dir, false)
+}
+
+/// [`walk`], looking at each file as well ([`OnDisk::looked`]: `lstat`
+/// from its folder, already open, which costs a fraction of looking it up
+/// from the top later).
+pub fn walk_looking(dir: &Path) -> Result<OnDisk> {
+    walk_with(dir, true)
+}
+
+fn walk_with(dir: &Path, look: bool) -> Result<OnDisk> {
+    let mut on_disk = walk_below(dir, "", look)
         .map_err(|(at, e)| Error::usage(dir, format!("cannot read {}: {e}", at.display())))?;
-    on_disk.files.retain(|f| f != MANIFEST);
+    if let Some(at) = on_disk.files.iter().position(|f| f == MANIFEST) {
+        on_disk.files.remove(at);
+        if look {
+            on_disk.looked.remove(at);
+        }
+    }
     Ok(on_disk)
 }
 
@@ -162,15 +200,24 @@ pub fn walk(dir: &Path) -> Result<OnDisk> {
 type Walked = std::result::Result<OnDisk, (PathBuf, std::io::Error)>;
 
 /// What is below `dir`, whose path relative to the walk's top is `rel`
-/// (empty for the top).
-fn walk_below(dir: &Path, rel: &str) -> Walked {
+/// (empty for the top), each file looked at if `look`.
+fn walk_below(dir: &Path, rel: &str, look: bool) -> Walked {
     use rayon::prelude::*;
     let failed = |e| (dir.to_path_buf(), e);
-    let mut entries: Vec<(std::ffi::OsString, bool)> = Vec::new();
+    let mut entries: Vec<(std::ffi::OsString, bool, Option<FileStat>)> = Vec::new();
     for entry in std::fs::read_dir(dir).map_err(failed)? {
         let entry = entry.map_err(failed)?;
-        let is_dir = entry.file_type().map_err(failed)?.is_dir();
-        entries.push((entry.file_name(), is_dir));
+        let kind = entry.file_type().map_err(failed)?;
+        // (`lstat` relative to the folder being read: `fstatat` on Linux.)
+        let stat = (look && kind.is_file())
+            .then(|| entry.metadata().ok())
+            .flatten()
+            .filter(fs::Metadata::is_file)
+            .map(|m| FileStat {
+                size: m.len(),
+                mtime: mtime(&m),
+            });
+        entries.push((entry.file_name(), kind.is_dir(), stat));
     }
     entries.sort_unstable_by(|a, b| a.0.cmp(&b.0));
     let path_of = |name: &std::ffi::OsStr| match rel {
@@ -179,22 +226,26 @@ fn walk_below(dir: &Path, rel: &str) -> Walked {
     };
     let below: Vec<Walked> = entries
         .par_iter()
-        .filter(|(_, is_dir)| *is_dir)
-        .map(|(name, _)| walk_below(&dir.join(name), &path_of(name)))
+        .filter(|(_, is_dir, _)| *is_dir)
+        .map(|(name, _, _)| walk_below(&dir.join(name), &path_of(name), look))
         .collect();
     let mut below = below.into_iter();
     let mut out = OnDisk::default();
-    for (name, is_dir) in &entries {
-        let path = path_of(name);
-        if *is_dir {
+    for (name, is_dir, stat) in entries {
+        let path = path_of(&name);
+        if is_dir {
             out.dirs.push(path);
             if let Some(sub) = below.next() {
                 let sub = sub?;
                 out.dirs.extend(sub.dirs);
                 out.files.extend(sub.files);
+                out.looked.extend(sub.looked);
             }
         } else {
             out.files.push(path);
+            if look {
+                out.looked.push(stat);
+            }
         }
     }
     Ok(out)
@@ -237,6 +288,40 @@ mod tests {
         let got = walk(root).unwrap();
         assert_eq!((got.files, got.dirs), (want.files, want.dirs));
         assert!(walk(&root.join("missing")).is_err());
+    }
+
+    /// A walk that looks at the files finds what `lstat` says of each
+    /// regular file, and nothing of a link; one that does not looks at none.
+    #[test]
+    fn a_walk_looking_at_the_files_finds_what_lstat_says() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path();
+        std::fs::create_dir_all(root.join("a/b")).unwrap();
+        std::fs::write(root.join("a/b/page.html"), "four").unwrap();
+        std::fs::write(root.join("top.html"), "").unwrap();
+        std::fs::write(root.join(MANIFEST), "listed").unwrap();
+        #[cfg(unix)]
+        std::os::unix::fs::symlink("top.html", root.join("link")).unwrap();
+        let got = walk_looking(root).unwrap();
+        assert_eq!(got.looked.len(), got.files.len());
+        let looked = got.looked_by_path();
+        for file in ["a/b/page.html", "top.html"] {
+            let meta = std::fs::symlink_metadata(root.join(file)).unwrap();
+            let want = FileStat {
+                size: meta.len(),
+                mtime: mtime(&meta),
+            };
+            assert_eq!(looked.get(file), Some(&want), "{file}");
+        }
+        assert!(!looked.contains_key(MANIFEST));
+        #[cfg(unix)]
+        {
+            assert!(got.files.contains(&"link".to_owned()));
+            assert!(!looked.contains_key("link"), "a link is not a regular file");
+        }
+        let plain = walk(root).unwrap();
+        assert_eq!(plain.files, got.files);
+        assert!(plain.looked.is_empty());
     }
 
     #[test]

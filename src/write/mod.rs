@@ -485,18 +485,37 @@ fn stream_with<T>(
         true => None,
     };
     if let Some(manifest) = listed {
+        // What the walk found of each file, for the pages kept as they are
+        // (set once it is done: see `in_place::Looked`).
+        let looked = in_place::Looked::default();
         return std::thread::scope(|s| {
             // (On a pool of its own: in the build's pool its folders would
             // wait behind every page.)
-            let walking =
-                s.spawn(
-                    || match rayon::ThreadPoolBuilder::new().num_threads(1).build() {
-                        Ok(own) => own.install(|| manifest::walk(output)),
-                        Err(_) => manifest::walk(output),
-                    },
-                );
+            let walking = s.spawn(|| {
+                let mut told = looked.teller();
+                match rayon::ThreadPoolBuilder::new().num_threads(1).build() {
+                    Ok(own) => {
+                        let walked = own.install(|| manifest::walk_looking(output));
+                        if let Ok(on_disk) = &walked {
+                            told.tell(on_disk.looked_by_path());
+                        }
+                        walked
+                    }
+                    // (The build's pool may be waiting for what it looked
+                    // at: it is not asked to walk too.)
+                    Err(_) => {
+                        drop(told);
+                        manifest::walk(output)
+                    }
+                }
+            });
             let writer = Writer {
-                mode: Mode::InPlace(in_place::Staging::new(output, staging.clone(), &manifest)),
+                mode: Mode::InPlace(in_place::Staging::new(
+                    output,
+                    staging.clone(),
+                    &manifest,
+                    &looked,
+                )),
             };
             let made = make(&writer);
             let walked = walking.join().unwrap_or_else(|panic| {
@@ -654,7 +673,7 @@ impl<'a> Folders<'a> {
     ) -> Result<Whole<'a>> {
         let whole = self.open(Some(OnDisk {
             files: previous.files.clone(),
-            dirs: Vec::new(),
+            ..OnDisk::default()
         }))?;
         let output = whole.folders.output;
         let filled = sources.par_iter().try_for_each(|(rel, from, stamp)| {
