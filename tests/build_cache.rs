@@ -111,7 +111,8 @@ fn random_edit_sequences_built_with_the_cache_equal_clean_builds() {
         write_files(
             &root,
             &[
-                ("content/_index.md", "+++\ntitle = \"Inc\"\npublished = 2022-01-05\ncontact = \"desk@example.org\"\n+++\nOverview.\n"),
+                // (Two to a page: the lists have several pages, each kept or made on its own.)
+                ("content/_index.md", "+++\ntitle = \"Inc\"\npublished = 2022-01-05\ncontact = \"desk@example.org\"\npaginate_by = 2\n+++\nOverview.\n"),
                 ("content/pages/about.md", "+++\ntitle = \"About\"\nweight = 1\n+++\nAbout.\n"),
             ],
         );
@@ -197,7 +198,7 @@ fn random_edit_sequences_built_with_the_cache_equal_clean_builds() {
                     }
                 }
                 7 => write_files(&root, &[("content/pages/about.md", &format!("+++\ntitle = \"About {step}\"\nweight = 1\n+++\nAbout.\n"))]),
-                8 => write_files(&root, &[("content/_index.md", &format!("+++\ntitle = \"Inc\"\ndescription = \"Step {step}\"\npublished = 2022-01-05\ncontact = \"desk@example.org\"\n+++\nOverview.\n"))]),
+                8 => write_files(&root, &[("content/_index.md", &format!("+++\ntitle = \"Inc\"\ndescription = \"Step {step}\"\npublished = 2022-01-05\ncontact = \"desk@example.org\"\npaginate_by = {}\n+++\nOverview.\n", 2 + step % 2))]),
                 9 => write_files(&root, &[("templates/claim.html", &format!("{{% extends \"base.html\" %}}{{% block content %}}<h1>{{{{ claim.claim }}}}</h1><!-- {step} -->{{% endblock content %}}"))]),
                 10 => write_files(&root, &[("static/extra.css", &format!("/* {step} */"))]),
                 11 => write_files(&root, &[("i18n/en.toml", &format!("nav_claims = \"Checks {step}\"\n"))]),
@@ -265,6 +266,55 @@ fn random_edit_sequences_built_with_the_cache_equal_clean_builds() {
     assert!(reused_total > 0);
     // Some steps failed, and not all.
     assert!(failed > 0 && failed < 72, "{failed} of 72 builds failed");
+}
+
+/// A page of the matrix is kept by what its claims' and their sources'
+/// pages are made of: a source's card counts every claim citing it, so a
+/// claim on another page that stops citing the source changes this page too.
+#[test]
+fn a_matrix_page_follows_the_cards_of_the_sources_it_shows() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path().join("site");
+    let out = dir.path().join("out").join("public");
+    let scratch = dir.path().join("scratch");
+    write_files(
+        &root,
+        &[
+            ("content/_index.md", "+++\ntitle = \"Inc\"\npaginate_by = 1\n+++\n"),
+            ("content/sources/s0.md", &source(0, "")),
+            ("content/sources/s1.md", &source(1, "")),
+            ("content/claims/c0.md", &claim(0, "true", &[0, 1], false, None)),
+            ("content/claims/c1.md", &claim(1, "false", &[1], false, None)),
+            // (A theme of the site's own may show any field of a card.)
+            ("templates/matrix.html", "{% for r in rows %}{{ r.claim.id }}:{% for cell in r.cells %} {{ cell.source.id }} cited by {{ cell.source.cited_by }};{% endfor %}{% endfor %}\n"),
+        ],
+    );
+    build(&root, &out, false).expect("the first build");
+    let page_of_c0 = |files: &Files| -> String {
+        (files.iter())
+            .filter(|(path, _)| path.starts_with("matrix/"))
+            .map(|(_, bytes)| String::from_utf8_lossy(bytes).into_owned())
+            .find(|text| text.starts_with("c0:"))
+            .expect("a page of the matrix shows c0")
+    };
+    assert!(page_of_c0(&snapshot_dir(&out)).contains("s1 cited by 2;"));
+    // c1 (on the other page) cites s0 instead of s1.
+    write_files(
+        &root,
+        &[(
+            "content/claims/c1.md",
+            &claim(1, "false", &[0], false, None),
+        )],
+    );
+    build(&root, &out, false).expect("the build after the edit");
+    let (want, _) = clean_build(&root, &scratch).expect("a clean build");
+    let got = snapshot_dir(&out);
+    assert!(
+        page_of_c0(&got).contains("s1 cited by 1;"),
+        "{}",
+        page_of_c0(&got)
+    );
+    assert!(got == want, "not as a clean build");
 }
 
 /// What linking found in a source is taken from the cache folder only for

@@ -13,6 +13,9 @@
 //! page), the build's options, the values every page shows (`site` of the
 //! templates), `content/_index.md` and every free page, and the theme's
 //! templates and the words of the briefing's language (their fingerprints).
+//! The pages of the matrix are known the same way, by the input
+//! fingerprints of the claims each shows and of the sources they cite (see
+//! `matrix_inputs`): filling one is the costliest of the lists.
 //!
 //! Every other page rendered with a template (the lists, the taxonomy and
 //! search pages, the front page, free pages) is known by the fingerprint of
@@ -28,7 +31,7 @@
 //! content hash of the file written for it (as in the output folder's
 //! manifest), whether it has highlighted code, and for a claim's or a
 //! source's page the fingerprint of the document's card, when a build made
-//! it (see [`super::fingerprint::Shown`]). A card shows nothing its page's
+//! it (see `Shown` in the fingerprint module). A card shows nothing its page's
 //! inputs do not cover, so the next build knows the card of a document whose
 //! inputs are the same without making it: a list of such cards is
 //! fingerprinted from theirs alone. A page is reused, not
@@ -47,7 +50,7 @@ use std::path::Path;
 
 use rayon::prelude::*;
 
-use super::page::Page;
+use super::page::{List, Page};
 use super::theme::Theme;
 use crate::hash::{program_stamp, Fields};
 use crate::link::Site;
@@ -221,7 +224,8 @@ pub fn inputs(site: &Site, global: u128) -> HashMap<Page, u128> {
     let docs: Vec<DocId> = (claims.iter().map(|(id, _)| DocId::claim((*id).clone())))
         .chain(sources.iter().map(|(id, _)| DocId::source((*id).clone())))
         .collect();
-    docs.into_par_iter()
+    let inputs = docs
+        .into_par_iter()
         .flat_map_iter(|doc| {
             let DocId::Doc(own_kind, own) = &doc else {
                 return Vec::new();
@@ -265,6 +269,79 @@ pub fn inputs(site: &Site, global: u128) -> HashMap<Page, u128> {
                 .into_iter()
                 .map(|page| (page, input))
                 .collect::<Vec<_>>()
+        })
+        .collect::<HashMap<Page, u128>>();
+    let matrix = matrix_inputs(site, global, &docs_inputs_of(&inputs));
+    let mut inputs = inputs;
+    inputs.extend(matrix);
+    inputs
+}
+
+/// The input fingerprint of each document, by kind and id, of the inputs of
+/// their pages.
+fn docs_inputs_of(inputs: &HashMap<Page, u128>) -> HashMap<(Kind, &str), u128> {
+    (inputs.iter())
+        .filter_map(|(page, &input)| match page {
+            Page::Claim(id) => Some(((Kind::Claim, id.as_str()), input)),
+            Page::Source(id) => Some(((Kind::Source, id.as_str()), input)),
+            _ => None,
+        })
+        .collect()
+}
+
+/// The input fingerprint of each page of the matrix (see
+/// [`super::pages::matrix`]): it shows the claims of its page of the claims
+/// list, in that order, with the stances of their evidence, and the cards of
+/// the sources they cite, sorted by their dates; so it is made of those
+/// claims' and sources' pages' inputs (a source's card counts every claim
+/// citing it, which its page's inputs cover), which page of how many it is,
+/// and the global fingerprint (the words, `paginate_by`).
+fn matrix_inputs(
+    site: &Site,
+    global: u128,
+    docs: &HashMap<(Kind, &str), u128>,
+) -> Vec<(Page, u128)> {
+    let all = &site.taxonomies.claims;
+    let per = site.settings.paginate_by.max(1);
+    let Some(total) = List::Matrix.pages(site) else {
+        return Vec::new();
+    };
+    (1..=total)
+        .map(|n| {
+            let mut h = Fields::default();
+            h.add(&global.to_le_bytes())
+                .add(b"matrix")
+                .add(&(n as u64).to_le_bytes())
+                .add(&(total as u64).to_le_bytes())
+                .add(&(all.len() as u64).to_le_bytes());
+            let page = all
+                .get((n - 1) * per..(n * per).min(all.len()))
+                .unwrap_or(&[]);
+            let mut cited: Vec<&str> = Vec::new();
+            for id in page {
+                h.add(id.as_bytes()).add(
+                    &docs
+                        .get(&(Kind::Claim, id.as_str()))
+                        .copied()
+                        .unwrap_or_default()
+                        .to_le_bytes(),
+                );
+                if let Some(c) = site.claims.get(id) {
+                    cited.extend(c.evidence.iter().map(|e| e.source.as_str()));
+                }
+            }
+            cited.sort_unstable();
+            cited.dedup();
+            for s in cited {
+                h.add(s.as_bytes()).add(
+                    &docs
+                        .get(&(Kind::Source, s))
+                        .copied()
+                        .unwrap_or_default()
+                        .to_le_bytes(),
+                );
+            }
+            (Page::List(List::Matrix, n), h.finish())
         })
         .collect()
 }
