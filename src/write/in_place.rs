@@ -242,7 +242,10 @@ impl Looked {
         }
         let mut told = lock(&self.told);
         while !*told {
-            told = self.ready.wait(told).unwrap_or_else(PoisonError::into_inner);
+            told = self
+                .ready
+                .wait(told)
+                .unwrap_or_else(PoisonError::into_inner);
         }
         self.found.get().and_then(Option::as_ref)
     }
