@@ -317,6 +317,52 @@ fn a_matrix_page_follows_the_cards_of_the_sources_it_shows() {
     assert!(got == want, "not as a clean build");
 }
 
+/// A page of an outlet is kept by what its sources' and their claims'
+/// pages are made of, and by the outlet's name, which the spelling most of
+/// its sources use decides: a source on another page spelling it otherwise
+/// renames the outlet on every page.
+#[test]
+fn an_outlet_page_follows_the_outlets_name_on_its_other_pages() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path().join("site");
+    let out = dir.path().join("out").join("public");
+    let scratch = dir.path().join("scratch");
+    let src = |outlet: &str, day: usize| {
+        format!("+++\ntitle = \"Report {day}\"\noutlet = \"{outlet}\"\npublished = 2021-12-{day:02}\n+++\n\nUnique sentence number {day}.\n")
+    };
+    write_files(
+        &root,
+        &[
+            (
+                "content/_index.md",
+                "+++\ntitle = \"Inc\"\npaginate_by = 1\n+++\n",
+            ),
+            ("content/sources/s1.md", &src("Daily Paper", 1)),
+            ("content/sources/s2.md", &src("daily paper", 2)),
+            ("content/sources/s3.md", &src("daily paper", 3)),
+            ("content/claims/c1.md", &claim(1, "true", &[1], false, None)),
+        ],
+    );
+    build(&root, &out, false).expect("the first build");
+    let named = |files: &Files, name: &str| {
+        (files.iter())
+            .filter(|(path, _)| path.starts_with("outlets/daily-paper/"))
+            .filter(|(path, _)| path.ends_with(".html"))
+            .all(|(_, bytes)| String::from_utf8_lossy(bytes).contains(name))
+    };
+    assert!(named(&snapshot_dir(&out), ">daily paper<"));
+    // s2 now spells it as s1 does: the outlet's name on s3's page changes too.
+    write_files(&root, &[("content/sources/s2.md", &src("Daily Paper", 2))]);
+    build(&root, &out, false).expect("the build after the edit");
+    let (want, _) = clean_build(&root, &scratch).expect("a clean build");
+    let got = snapshot_dir(&out);
+    assert!(
+        named(&got, ">Daily Paper<"),
+        "every page of the outlet renamed"
+    );
+    assert!(got == want, "not as a clean build");
+}
+
 /// What linking found in a source is taken from the cache folder only for
 /// its text as it is, with the quotes and words asked of it now; each step
 /// equals a clean build, files and warnings (with their excerpts' text).

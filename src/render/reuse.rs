@@ -13,9 +13,9 @@
 //! page), the build's options, the values every page shows (`site` of the
 //! templates), `content/_index.md` and every free page, and the theme's
 //! templates and the words of the briefing's language (their fingerprints).
-//! The pages of the matrix are known the same way, by the input
-//! fingerprints of the claims each shows and of the sources they cite (see
-//! `matrix_inputs`): filling one is the costliest of the lists.
+//! The pages of the matrix and of each outlet are known the same way, by
+//! the input fingerprints of the documents each shows (see `matrix_inputs`,
+//! `outlet_inputs`): filling them was the costliest of the lists.
 //!
 //! Every other page rendered with a template (the lists, the taxonomy and
 //! search pages, the front page, free pages) is known by the fingerprint of
@@ -271,10 +271,65 @@ pub fn inputs(site: &Site, global: u128) -> HashMap<Page, u128> {
                 .collect::<Vec<_>>()
         })
         .collect::<HashMap<Page, u128>>();
-    let matrix = matrix_inputs(site, global, &docs_inputs_of(&inputs));
+    let docs = docs_inputs_of(&inputs);
+    let lists: Vec<(Page, u128)> = (matrix_inputs(site, global, &docs).into_iter())
+        .chain(outlet_inputs(site, global, &docs))
+        .collect();
     let mut inputs = inputs;
-    inputs.extend(matrix);
+    inputs.extend(lists);
     inputs
+}
+
+/// Add to `h` the document `id` of kind `kind` with its input fingerprint
+/// (0 for one that has none: not in the briefing).
+fn add_doc(h: &mut Fields, docs: &HashMap<(Kind, &str), u128>, kind: Kind, id: &str) {
+    let input = docs.get(&(kind, id)).copied().unwrap_or_default();
+    h.add(kind.key().as_bytes())
+        .add(id.as_bytes())
+        .add(&input.to_le_bytes());
+}
+
+/// The input fingerprint of each page of each outlet (see
+/// [`super::pages::outlet`]): it shows the outlet's name (which its other
+/// sources help decide), the sources of its page of the outlet's list, in
+/// that order, each with the claims citing it in the claims list's order;
+/// so it is made of that name, those sources' and claims' pages' inputs,
+/// which page of how many it is, and the global fingerprint.
+fn outlet_inputs(
+    site: &Site,
+    global: u128,
+    docs: &HashMap<(Kind, &str), u128>,
+) -> Vec<(Page, u128)> {
+    let per = site.settings.paginate_by.max(1);
+    let t = &site.taxonomies;
+    let mut out = Vec::new();
+    for (slug, term) in t.outlets.iter() {
+        let list = List::Outlet(slug.clone());
+        let total = term.items.len().div_ceil(per).max(1);
+        for n in 1..=total {
+            let mut h = Fields::default();
+            h.add(&global.to_le_bytes())
+                .add(b"outlet")
+                .add(slug.as_bytes())
+                .add(term.name.as_bytes())
+                .add(&(n as u64).to_le_bytes())
+                .add(&(total as u64).to_le_bytes())
+                .add(&(term.items.len() as u64).to_le_bytes());
+            let end = (n * per).min(term.items.len());
+            for id in term.items.get((n - 1) * per..end).unwrap_or(&[]) {
+                add_doc(&mut h, docs, Kind::Source, id);
+                let citing = (site.sources.get(id).into_iter())
+                    .flat_map(|s| s.citations.iter().map(|c| c.claim.as_str()));
+                let claims = t.in_claim_order(citing);
+                h.add(&(claims.len() as u64).to_le_bytes());
+                for c in claims {
+                    add_doc(&mut h, docs, Kind::Claim, c);
+                }
+            }
+            out.push((Page::List(list.clone(), n), h.finish()));
+        }
+    }
+    out
 }
 
 /// The input fingerprint of each document, by kind and id, of the inputs of
@@ -319,13 +374,7 @@ fn matrix_inputs(
                 .unwrap_or(&[]);
             let mut cited: Vec<&str> = Vec::new();
             for id in page {
-                h.add(id.as_bytes()).add(
-                    &docs
-                        .get(&(Kind::Claim, id.as_str()))
-                        .copied()
-                        .unwrap_or_default()
-                        .to_le_bytes(),
-                );
+                add_doc(&mut h, docs, Kind::Claim, id);
                 if let Some(c) = site.claims.get(id) {
                     cited.extend(c.evidence.iter().map(|e| e.source.as_str()));
                 }
@@ -333,13 +382,7 @@ fn matrix_inputs(
             cited.sort_unstable();
             cited.dedup();
             for s in cited {
-                h.add(s.as_bytes()).add(
-                    &docs
-                        .get(&(Kind::Source, s))
-                        .copied()
-                        .unwrap_or_default()
-                        .to_le_bytes(),
-                );
+                add_doc(&mut h, docs, Kind::Source, s);
             }
             (Page::List(List::Matrix, n), h.finish())
         })
