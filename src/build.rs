@@ -187,11 +187,8 @@ fn build_then(options: &BuildOptions, done: impl FnOnce(Pipeline)) -> Result<Bui
         *load += opened;
     }
     run.stages.push(("write", rendered.elapsed()));
-    let mut warnings = pipeline.take_warnings();
-    // What could not be cleared beside the output: the site is in place all the same.
-    warnings.extend(report.warnings);
     // What the next build may reuse: each page with the hash of its file as
-    // written (kept beside the rest of what is left to do).
+    // written (kept beside the rest of what is left to do, started first).
     let mut reusing = crate::background::Writing::default();
     if let Some(mut next) = pipeline.take_reuse() {
         let hashes = std::mem::take(&mut report.hashes);
@@ -209,6 +206,9 @@ fn build_then(options: &BuildOptions, done: impl FnOnce(Pipeline)) -> Result<Bui
             next.write(&dir)
         });
     }
+    let mut warnings = pipeline.take_warnings();
+    // What could not be cleared beside the output: the site is in place all the same.
+    warnings.extend(std::mem::take(&mut report.warnings));
     if let Err(e) = keeping.wait() {
         warnings.push(not_kept(
             cache.join(crate::load::cache::FILE),

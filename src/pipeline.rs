@@ -1054,10 +1054,12 @@ fn render_pages<'scope>(
         Some(Ok((files, took))) => {
             let mut files = files?;
             if let Some(put) = sink {
-                for f in &mut files {
+                // (Hundreds of files, each hashed and looked at: side by side.)
+                files.par_iter_mut().try_for_each(|f| {
                     put.put(&f.path, &f.bytes)?;
                     f.bytes = Vec::new();
-                }
+                    Ok::<(), Error>(())
+                })?;
             }
             rendered.outputs.extend(files);
             Ok((rendered, Some(took)))

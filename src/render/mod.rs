@@ -369,8 +369,14 @@ fn share_card<'a>(site: &'a Site, cards: &'a Cards<'a>, id: &str) -> share_image
 pub fn want_share_images(site: &Site, theme: &Theme, images: &blobs::Blobs) {
     let tr = theme.translations(&site.settings.language).0;
     let cards = Cards::new(site, &tr, &no_cards);
-    for id in site.claims.keys() {
-        images.want(share_cache::key(&share_card(site, &cards, id)));
+    // (Each key needs the claim's card: side by side.)
+    let ids: Vec<&String> = site.claims.keys().collect();
+    let keys: Vec<u64> = ids
+        .par_iter()
+        .map(|id| share_cache::key(&share_card(site, &cards, id)))
+        .collect();
+    for key in keys {
+        images.want(key);
     }
 }
 

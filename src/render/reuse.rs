@@ -43,7 +43,6 @@
 //! ignored, and is safe to delete.
 
 use std::collections::HashMap;
-use std::fmt::Write;
 use std::fs;
 use std::io;
 use std::path::Path;
@@ -52,7 +51,7 @@ use rayon::prelude::*;
 
 use super::page::{List, Page};
 use super::theme::Theme;
-use crate::hash::{program_stamp, Fields};
+use crate::hash::{program_stamp, push_hex, Fields};
 use crate::link::Site;
 use crate::load::{DocId, Kind};
 
@@ -150,18 +149,17 @@ impl Reuse {
         paths.sort_by(|a, b| a.0.cmp(b.0));
         let mut text = format!("{HEADER}\nglobal {:032x}\n", self.global);
         for (path, e) in paths {
-            // (Writing to a String does not fail.)
-            let _ = write!(
-                text,
-                "{:032x} {:032x} {} ",
-                e.input,
-                e.output,
-                u8::from(e.code)
-            );
-            let _ = match e.card {
-                Some(print) => writeln!(text, "{print:032x} {path}"),
-                None => writeln!(text, "- {path}"),
-            };
+            push_hex(&mut text, e.input);
+            text.push(' ');
+            push_hex(&mut text, e.output);
+            text.push_str(if e.code { " 1 " } else { " 0 " });
+            match e.card {
+                Some(print) => push_hex(&mut text, print),
+                None => text.push('-'),
+            }
+            text.push(' ');
+            text.push_str(path);
+            text.push('\n');
         }
         text.push_str("end\n");
         crate::write::replace_file(dir, FILE, text.as_bytes())?;

@@ -95,11 +95,15 @@ impl Manifest {
     /// after the second space, or the whole line) without a stamp.
     pub fn parse(text: &str) -> Manifest {
         let v2 = text.lines().any(|l| l == FORMAT.trim_end());
-        let mut files = BTreeMap::new();
-        for line in text.lines().filter(|l| !l.starts_with('#')) {
-            let (path, stamp) = if v2 { parse_line(line) } else { (line, None) };
-            files.insert(path.to_owned(), stamp);
-        }
+        // (Collected, not inserted one by one: a list in order is built at
+        // once. Of a path listed twice, the last line counts, as inserted.)
+        let files: BTreeMap<String, Option<Stamp>> = (text.lines())
+            .filter(|l| !l.starts_with('#'))
+            .map(|line| {
+                let (path, stamp) = if v2 { parse_line(line) } else { (line, None) };
+                (path.to_owned(), stamp)
+            })
+            .collect();
         Manifest {
             files,
             written: None,
@@ -111,12 +115,17 @@ impl Manifest {
         let mut text = String::from(HEADER);
         text.push_str(FORMAT);
         for (path, stamp) in files {
-            use std::fmt::Write;
-            // (Writing to a String does not fail.)
-            let _ = match stamp {
-                Some(s) => writeln!(text, "{:032x} {} {path}", s.hash, s.size),
-                None => writeln!(text, "- - {path}"),
-            };
+            match stamp {
+                Some(s) => {
+                    crate::hash::push_hex(&mut text, s.hash);
+                    text.push(' ');
+                    text.push_str(&s.size.to_string());
+                    text.push(' ');
+                }
+                None => text.push_str("- - "),
+            }
+            text.push_str(path);
+            text.push('\n');
         }
         text
     }
@@ -128,9 +137,7 @@ fn parse_line(line: &str) -> (&str, Option<Stamp>) {
     let (Some(hash), Some(size), Some(path)) = (parts.next(), parts.next(), parts.next()) else {
         return (line, None);
     };
-    let hash = (hash.len() == 32 && hash.bytes().all(|b| b.is_ascii_hexdigit()))
-        .then(|| u128::from_str_radix(hash, 16).ok())
-        .flatten();
+    let hash = crate::hash::parse_hex(hash);
     let stamp = match (hash, size.parse::<u64>()) {
         (Some(hash), Ok(size)) => Some(Stamp { hash, size }),
         _ => None,
