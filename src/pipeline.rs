@@ -267,8 +267,8 @@ impl Pipeline {
         self.link_cache_kept.wait().err()
     }
 
-    /// The fingerprints of the pages of documents of the last
-    /// [`Pipeline::build_into`], with the hash of the file of each page left
+    /// The fingerprints of the pages of the last [`Pipeline::build_into`]
+    /// (see [`reuse`]), with the hash of the file of each page left
     /// as it was (those rendered have 0: the sink knows them).
     pub fn take_reuse(&mut self) -> Option<Reuse> {
         self.reuse_next.take()

@@ -232,8 +232,9 @@ pub struct Rendered {
     pub with_code: BTreeSet<String>,
     /// The fingerprint of each page rendered with a template (and of
     /// `claimreview.json`), by path: to keep with its bytes, for the next
-    /// render (see [`Kept`]). Not of documents' pages in a build into a
-    /// folder: those are known by their inputs ([`Kept::needs_print`]).
+    /// render (see [`Kept`]). Not of the pages known by their inputs in a
+    /// build into a folder (documents', the matrix's, the outlets':
+    /// [`Kept::needs_print`]).
     pub fingerprints: Vec<(String, u128)>,
     /// The paths of the pages not rendered: their inputs have the
     /// fingerprint kept for them, so their bytes would be those held (and

@@ -51,7 +51,7 @@ use rayon::prelude::*;
 
 use super::page::{List, Page};
 use super::theme::Theme;
-use crate::hash::{program_stamp, push_hex, Fields};
+use crate::hash::{parse_hex, program_stamp, push_hex, Fields};
 use crate::link::Site;
 use crate::load::{DocId, Kind};
 
@@ -61,7 +61,8 @@ const HEADER: &str = "factbrief page fingerprints, version 2";
 /// The file of the version before, removed when this one is written.
 const OLDER: &str = "pages-v1";
 
-/// What the last build made of each document's page.
+/// What the last build made of each page known by its inputs (a document's,
+/// the matrix's, an outlet's), and of each other page by its context.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Reuse {
     /// The global fingerprint they were made with.
@@ -93,7 +94,7 @@ impl Reuse {
         if lines.next()? != HEADER {
             return None;
         }
-        let global = u128::from_str_radix(lines.next()?.strip_prefix("global ")?, 16).ok()?;
+        let global = parse_hex(lines.next()?.strip_prefix("global ")?)?;
         let mut pages = HashMap::new();
         let mut ended = false;
         for line in lines {
@@ -102,8 +103,8 @@ impl Reuse {
                 break;
             }
             let mut parts = line.splitn(5, ' ');
-            let input = u128::from_str_radix(parts.next()?, 16).ok()?;
-            let output = u128::from_str_radix(parts.next()?, 16).ok()?;
+            let input = parse_hex(parts.next()?)?;
+            let output = parse_hex(parts.next()?)?;
             let code = match parts.next()? {
                 "0" => false,
                 "1" => true,
@@ -111,7 +112,7 @@ impl Reuse {
             };
             let card = match parts.next()? {
                 "-" => None,
-                print => Some(u128::from_str_radix(print, 16).ok()?),
+                print => Some(parse_hex(print)?),
             };
             let path = parts.next()?;
             pages.insert(
@@ -188,7 +189,9 @@ pub fn global(site: &Site, theme: &Theme, options: &str) -> Option<u128> {
 }
 
 /// The input fingerprint of every page of a document (claims' pages and
-/// share images, sources' pages), given the global fingerprint.
+/// share images, sources' pages), and of the pages of the matrix and of each
+/// outlet (made of those of the documents they show), given the global
+/// fingerprint.
 pub fn inputs(site: &Site, global: u128) -> HashMap<Page, u128> {
     let content = &site.content;
     // Each document's text, hashed once (in parallel: it is all the content;

@@ -639,6 +639,57 @@ fn manifest_warning(output: &Path, e: Error) -> Diagnostic {
 mod tests {
     use super::*;
 
+    /// A kept file is vouched for by what the walk found of it, when the
+    /// walk looked; else by looking at it then. Either way only a regular
+    /// file of the size the manifest says, not newer than the manifest.
+    #[test]
+    fn a_file_is_kept_as_the_walk_or_a_look_finds_it() {
+        let dir = tempfile::tempdir().unwrap();
+        let output = dir.path().join("public");
+        fs::create_dir_all(&output).unwrap();
+        fs::write(output.join("a.html"), "hello").unwrap();
+        let meta = fs::symlink_metadata(output.join("a.html")).unwrap();
+        let found = FileStat {
+            size: meta.len(),
+            mtime: manifest::mtime(&meta),
+        };
+        let stamp = manifest::stamp_of(b"hello");
+        let manifest = Manifest {
+            files: [("a.html".to_owned(), Some(stamp))].into_iter().collect(),
+            written: found.mtime.map(|m| m + 1),
+        };
+        let staging = dir.path().join("staging");
+        let keeps = |looked: &Looked, rel: &str, hash: u128| {
+            Staging::new(&output, staging.clone(), &manifest, looked).keep(rel, hash)
+        };
+        let told = |files: &[(&str, FileStat)]| {
+            let looked = Looked::default();
+            let found = files.iter().map(|(p, f)| ((*p).to_owned(), *f)).collect();
+            looked.teller().tell(found);
+            looked
+        };
+        // Looked at then (the walk told nothing).
+        assert!(keeps(&Looked::nothing(), "a.html", stamp.hash));
+        assert!(!keeps(&Looked::nothing(), "a.html", stamp.hash ^ 1));
+        assert!(!keeps(&Looked::nothing(), "missing.html", stamp.hash));
+        // As the walk found it (whatever the disk says now).
+        assert!(keeps(&told(&[("a.html", found)]), "a.html", stamp.hash));
+        let bigger = FileStat { size: 6, ..found };
+        assert!(!keeps(&told(&[("a.html", bigger)]), "a.html", stamp.hash));
+        let newer = FileStat {
+            mtime: found.mtime.map(|m| m + 2),
+            ..found
+        };
+        assert!(!keeps(&told(&[("a.html", newer)]), "a.html", stamp.hash));
+        assert!(
+            !keeps(&told(&[]), "a.html", stamp.hash),
+            "not a file the walk found"
+        );
+        // Changed on disk since: a look finds it changed.
+        fs::write(output.join("a.html"), "hello!").unwrap();
+        assert!(!keeps(&Looked::nothing(), "a.html", stamp.hash));
+    }
+
     /// Who waits for what the walk found gets it once told, whether the
     /// wait began before or after; a teller let go without telling tells
     /// nothing (a walk that failed), and no one waits for ever.

@@ -95,15 +95,25 @@ impl Manifest {
     /// after the second space, or the whole line) without a stamp.
     pub fn parse(text: &str) -> Manifest {
         let v2 = text.lines().any(|l| l == FORMAT.trim_end());
-        // (Collected, not inserted one by one: a list in order is built at
-        // once. Of a path listed twice, the last line counts, as inserted.)
-        let files: BTreeMap<String, Option<Stamp>> = (text.lines())
+        let mut listed: Vec<(String, Option<Stamp>)> = (text.lines())
             .filter(|l| !l.starts_with('#'))
             .map(|line| {
                 let (path, stamp) = if v2 { parse_line(line) } else { (line, None) };
                 (path.to_owned(), stamp)
             })
             .collect();
+        // Of a path listed twice, the last line counts. (Sorted and made
+        // unique first, then built at once: a manifest is in order already,
+        // and inserting each line was most of reading it.)
+        listed.sort_by(|a, b| a.0.cmp(&b.0));
+        listed.dedup_by(|later, earlier| {
+            let same = later.0 == earlier.0;
+            if same {
+                std::mem::swap(later, earlier);
+            }
+            same
+        });
+        let files: BTreeMap<String, Option<Stamp>> = listed.into_iter().collect();
         Manifest {
             files,
             written: None,
@@ -329,6 +339,23 @@ mod tests {
         let plain = walk(root).unwrap();
         assert_eq!(plain.files, got.files);
         assert!(plain.looked.is_empty());
+    }
+
+    /// A path listed twice counts as its last line says.
+    #[test]
+    fn of_a_path_listed_twice_the_last_line_counts() {
+        let (a, b) = (stamp_of(b"a"), stamp_of(b"b"));
+        let text = Manifest::text([
+            ("x.html", Some(a)),
+            ("y.html", Some(a)),
+            ("x.html", Some(b)),
+            ("x.html", None),
+            ("y.html", Some(b)),
+        ]);
+        let m = Manifest::parse(&text);
+        assert_eq!(m.files.len(), 2);
+        assert_eq!(m.files["x.html"], None);
+        assert_eq!(m.files["y.html"], Some(b));
     }
 
     #[test]
