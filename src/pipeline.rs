@@ -841,8 +841,7 @@ impl Pipeline {
             let by_inputs = |p: &str| next.is_some_and(|n| n.pages.contains_key(p));
             // The cards of documents whose inputs are those they were made of.
             let known_cards = |kind: crate::load::Kind, id: &str| {
-                let page = format!("{}index.html", render::doc_dir(kind, id));
-                next.and_then(|n| n.pages.get(&page)?.card)
+                next.and_then(|n| n.pages.get(&render::doc_page(kind, id))?.card)
             };
             let kept = match sink {
                 Some(_) => Kept::in_folder(&prior_files, &by_inputs, &known_cards),
@@ -860,8 +859,7 @@ impl Pipeline {
             // The cards made now, for the next build.
             if let Some(next) = self.reuse_next.as_mut() {
                 for (kind, id, print) in &rendered.cards {
-                    let page = format!("{}index.html", render::doc_dir(*kind, id));
-                    if let Some(e) = next.pages.get_mut(&page) {
+                    if let Some(e) = next.pages.get_mut(&render::doc_page(*kind, id)) {
                         e.card = Some(*print);
                     }
                 }

@@ -33,7 +33,7 @@ use theme::Theme;
 use view::*;
 
 pub use fingerprint::{Fingerprints, Kept};
-pub use page::{collisions, doc_dir, List, Page};
+pub use page::{collisions, doc_dir, doc_page, List, Page};
 pub use search::search_files;
 pub use view::KnownCards;
 

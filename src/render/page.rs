@@ -159,6 +159,12 @@ pub fn doc_dir(kind: Kind, id: &str) -> String {
     format!("{}/{id}/", kind.folder())
 }
 
+/// The output path of the page of the document of kind `kind` and id `id`
+/// (`claims/<id>/index.html`).
+pub fn doc_page(kind: Kind, id: &str) -> String {
+    format!("{}index.html", doc_dir(kind, id))
+}
+
 impl Page {
     /// Every page of `site`.
     pub fn all(site: &Site) -> Vec<Page> {
@@ -235,9 +241,9 @@ impl Page {
     pub fn path(&self) -> String {
         match self {
             Page::Index => "index.html".into(),
-            Page::Claim(id) => format!("{}index.html", doc_dir(Kind::Claim, id)),
-            Page::Source(id) => format!("{}index.html", doc_dir(Kind::Source, id)),
-            Page::Free(id) => format!("{}index.html", doc_dir(Kind::Page, id)),
+            Page::Claim(id) => doc_page(Kind::Claim, id),
+            Page::Source(id) => doc_page(Kind::Source, id),
+            Page::Free(id) => doc_page(Kind::Page, id),
             Page::List(list, n) => format!("{}index.html", list.page_dir(*n)),
             Page::TagFeed(slug) => format!("tags/{slug}/feed.xml"),
             Page::ShareImage(id) => format!("{}{}", doc_dir(Kind::Claim, id), super::SHARE_IMAGE),

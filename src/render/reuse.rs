@@ -51,6 +51,7 @@ use rayon::prelude::*;
 
 use super::page::{List, Page};
 use super::theme::Theme;
+use super::view::Pager;
 use crate::hash::{parse_hex, program_stamp, push_hex, Fields};
 use crate::link::Site;
 use crate::load::{DocId, Kind};
@@ -225,7 +226,7 @@ pub fn inputs(site: &Site, global: u128) -> HashMap<Page, u128> {
     let docs: Vec<DocId> = (claims.iter().map(|(id, _)| DocId::claim((*id).clone())))
         .chain(sources.iter().map(|(id, _)| DocId::source((*id).clone())))
         .collect();
-    let inputs = docs
+    let mut inputs = docs
         .into_par_iter()
         .flat_map_iter(|doc| {
             let DocId::Doc(own_kind, own) = &doc else {
@@ -276,7 +277,6 @@ pub fn inputs(site: &Site, global: u128) -> HashMap<Page, u128> {
     let lists: Vec<(Page, u128)> = (matrix_inputs(site, global, &docs).into_iter())
         .chain(outlet_inputs(site, global, &docs))
         .collect();
-    let mut inputs = inputs;
     inputs.extend(lists);
     inputs
 }
@@ -301,12 +301,11 @@ fn outlet_inputs(
     global: u128,
     docs: &HashMap<(Kind, &str), u128>,
 ) -> Vec<(Page, u128)> {
-    let per = site.settings.paginate_by.max(1);
     let t = &site.taxonomies;
     let mut out = Vec::new();
     for (slug, term) in t.outlets.iter() {
         let list = List::Outlet(slug.clone());
-        let total = term.items.len().div_ceil(per).max(1);
+        let total = list.pages(site).unwrap_or(1);
         for n in 1..=total {
             let mut h = Fields::default();
             h.add(&global.to_le_bytes())
@@ -316,8 +315,7 @@ fn outlet_inputs(
                 .add(&(n as u64).to_le_bytes())
                 .add(&(total as u64).to_le_bytes())
                 .add(&(term.items.len() as u64).to_le_bytes());
-            let end = (n * per).min(term.items.len());
-            for id in term.items.get((n - 1) * per..end).unwrap_or(&[]) {
+            for id in page_of(site, &term.items, n) {
                 add_doc(&mut h, docs, Kind::Source, id);
                 let citing = (site.sources.get(id).into_iter())
                     .flat_map(|s| s.citations.iter().map(|c| c.claim.as_str()));
@@ -331,6 +329,12 @@ fn outlet_inputs(
         }
     }
     out
+}
+
+/// The items of page `n` of a list of `all` in `site`, as the list's page
+/// shows them (the pager its module makes).
+fn page_of<'a, T>(site: &Site, all: &'a [T], n: usize) -> &'a [T] {
+    Pager::new(n, all.len(), site.settings.paginate_by, |_| String::new()).slice(all)
 }
 
 /// The input fingerprint of each document, by kind and id, of the inputs of
@@ -358,10 +362,7 @@ fn matrix_inputs(
     docs: &HashMap<(Kind, &str), u128>,
 ) -> Vec<(Page, u128)> {
     let all = &site.taxonomies.claims;
-    let per = site.settings.paginate_by.max(1);
-    let Some(total) = List::Matrix.pages(site) else {
-        return Vec::new();
-    };
+    let total = List::Matrix.pages(site).unwrap_or(1);
     (1..=total)
         .map(|n| {
             let mut h = Fields::default();
@@ -370,11 +371,8 @@ fn matrix_inputs(
                 .add(&(n as u64).to_le_bytes())
                 .add(&(total as u64).to_le_bytes())
                 .add(&(all.len() as u64).to_le_bytes());
-            let page = all
-                .get((n - 1) * per..(n * per).min(all.len()))
-                .unwrap_or(&[]);
             let mut cited: Vec<&str> = Vec::new();
-            for id in page {
+            for id in page_of(site, all, n) {
                 add_doc(&mut h, docs, Kind::Claim, id);
                 if let Some(c) = site.claims.get(id) {
                     cited.extend(c.evidence.iter().map(|e| e.source.as_str()));

@@ -56,9 +56,7 @@ use std::sync::{Condvar, Mutex, OnceLock, PoisonError};
 
 use rayon::prelude::*;
 
-use super::manifest::{
-    self, content_hash, FileStat, Manifest, OnDisk, Stamp, MANIFEST, MANIFEST_NEXT,
-};
+use super::manifest::{content_hash, FileStat, Manifest, OnDisk, Stamp, MANIFEST, MANIFEST_NEXT};
 use super::{cleanup_warning, remove_tree, Hooks, REMOVE_BY_HAND};
 use crate::diagnostic::{Diagnostic, Error, Result};
 #[cfg(test)]
@@ -120,7 +118,7 @@ fn fate(
         hash,
         size: meta.len(),
     };
-    let newer = !not_newer(&meta, written);
+    let newer = FileStat::of(&meta).is_none_or(|f| !f.not_newer(written));
     if known == Some(stamp) && !newer {
         return Fate::Keep { newer };
     }
@@ -130,12 +128,6 @@ fn fate(
     } else {
         Fate::Write { new: false }
     }
-}
-
-/// Whether a file (`meta`) is not newer than the manifest written at
-/// `written`, which then vouches for its content.
-fn not_newer(meta: &fs::Metadata, written: Option<i128>) -> bool {
-    matches!((manifest::mtime(meta), written), (Some(m), Some(w)) if m <= w)
 }
 
 /// Whether the file at `path` holds exactly `bytes` (its size is known to match).
@@ -214,8 +206,8 @@ pub struct Staging<'a> {
 #[derive(Debug, Default)]
 pub struct Looked {
     found: OnceLock<Option<HashMap<String, FileStat>>>,
-    /// Signalled once `found` is set (with `told` set under its lock).
-    told: Mutex<bool>,
+    /// Held to look at `found` before waiting, and to signal once it is set.
+    lock: Mutex<()>,
     ready: Condvar,
 }
 
@@ -237,23 +229,24 @@ impl Looked {
 
     /// What the walk found, once told (waiting for it until then).
     fn wait(&self) -> Option<&HashMap<String, FileStat>> {
+        // (Once told, as for every page but the first, without the lock.)
         if let Some(found) = self.found.get() {
             return found.as_ref();
         }
-        let mut told = lock(&self.told);
-        while !*told {
-            told = self
-                .ready
-                .wait(told)
-                .unwrap_or_else(PoisonError::into_inner);
+        let mut held = lock(&self.lock);
+        loop {
+            if let Some(found) = self.found.get() {
+                return found.as_ref();
+            }
+            held = (self.ready.wait(held)).unwrap_or_else(PoisonError::into_inner);
         }
-        self.found.get().and_then(Option::as_ref)
     }
 
     fn tell(&self, found: Option<HashMap<String, FileStat>>) {
-        // (Nothing if told already.)
+        // (Nothing if told already. Set before the lock is taken, so that a
+        // waiter looking under the lock either sees it or is woken.)
         let _ = self.found.set(found);
-        *lock(&self.told) = true;
+        let _held = lock(&self.lock);
         self.ready.notify_all();
     }
 }
@@ -341,16 +334,10 @@ impl<'a> Staging<'a> {
             Some(found) => found.get(rel).copied(),
             None => fs::symlink_metadata(self.output.join(rel))
                 .ok()
-                .filter(fs::Metadata::is_file)
-                .map(|m| FileStat {
-                    size: m.len(),
-                    mtime: manifest::mtime(&m),
-                }),
+                .and_then(|m| FileStat::of(&m)),
         };
-        let vouched = found.is_some_and(|f| {
-            f.size == stamp.size
-                && matches!((f.mtime, self.previous.written), (Some(m), Some(w)) if m <= w)
-        });
+        let vouched =
+            found.is_some_and(|f| f.size == stamp.size && f.not_newer(self.previous.written));
         if vouched {
             lock(&self.entries).push(Entry {
                 path: rel.to_owned(),
@@ -637,6 +624,7 @@ fn manifest_warning(output: &Path, e: Error) -> Diagnostic {
 
 #[cfg(test)]
 mod tests {
+    use super::super::manifest;
     use super::*;
 
     /// A kept file is vouched for by what the walk found of it, when the

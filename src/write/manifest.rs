@@ -177,6 +177,23 @@ pub struct FileStat {
     pub mtime: Option<i128>,
 }
 
+impl FileStat {
+    /// What `meta` (as `lstat` gives it) says of a regular file; `None` for
+    /// anything else.
+    pub fn of(meta: &fs::Metadata) -> Option<FileStat> {
+        meta.is_file().then(|| FileStat {
+            size: meta.len(),
+            mtime: mtime(meta),
+        })
+    }
+
+    /// Whether the file is not newer than a manifest written at `written`,
+    /// which then vouches for its content.
+    pub fn not_newer(&self, written: Option<i128>) -> bool {
+        matches!((self.mtime, written), (Some(m), Some(w)) if m <= w)
+    }
+}
+
 impl OnDisk {
     /// What each file is, by path (of a walk that looked at them).
     pub fn looked_by_path(&self) -> HashMap<String, FileStat> {
@@ -229,11 +246,7 @@ fn walk_below(dir: &Path, rel: &str, look: bool) -> Walked {
         let stat = (look && kind.is_file())
             .then(|| entry.metadata().ok())
             .flatten()
-            .filter(fs::Metadata::is_file)
-            .map(|m| FileStat {
-                size: m.len(),
-                mtime: mtime(&m),
-            });
+            .and_then(|m| FileStat::of(&m));
         entries.push((entry.file_name(), kind.is_dir(), stat));
     }
     entries.sort_unstable_by(|a, b| a.0.cmp(&b.0));
